@@ -1,0 +1,637 @@
+package io.syncboot.core.codec;
+
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.syncboot.core.merge.DocumentState;
+import io.syncboot.core.merge.FieldRegister;
+import io.syncboot.core.model.Changeset;
+import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.Operation;
+import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.model.Stamp;
+import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.ProtocolException;
+import io.syncboot.core.protocol.SyncMessage;
+import io.syncboot.core.protocol.SyncProtocol;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Encodes and decodes protocol messages, operations and document states as JSON (Jackson 3). The
+ * format is described in {@code docs/protocol.md}.
+ *
+ * <p>Thread-safe and stateless after construction; share one instance. Decoding never returns a
+ * half-built message and never throws a Jackson exception: every malformed, mistyped, truncated or
+ * oversized input ends in a {@link ProtocolException} whose code says why.
+ */
+public final class MessageCodec {
+
+	private static final int MAX_NESTING = 100;
+
+	private final int maxMessageBytes;
+
+	private final JsonMapper mapper;
+
+	/** A codec with the default message size limit ({@value SyncProtocol#DEFAULT_MAX_MESSAGE_BYTES} bytes). */
+	public MessageCodec() {
+		this(SyncProtocol.DEFAULT_MAX_MESSAGE_BYTES);
+	}
+
+	/** A codec that rejects messages larger than {@code maxMessageBytes} UTF-8 bytes. */
+	public MessageCodec(int maxMessageBytes) {
+		if (maxMessageBytes < 1024) {
+			throw new IllegalArgumentException("maxMessageBytes must be >= 1024, was " + maxMessageBytes);
+		}
+		this.maxMessageBytes = maxMessageBytes;
+		JsonFactory factory = JsonFactory.builder()
+			.streamReadConstraints(StreamReadConstraints.builder()
+				.maxNestingDepth(MAX_NESTING)
+				.maxDocumentLength(maxMessageBytes)
+				.maxStringLength(maxMessageBytes)
+				.maxNumberLength(64)
+				.build())
+			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+			.build();
+		this.mapper = JsonMapper.builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+	}
+
+	/** The largest message this codec accepts, in bytes. */
+	public int maxMessageBytes() {
+		return this.maxMessageBytes;
+	}
+
+	// ---------------------------------------------------------------- encoding
+
+	/** The JSON text of a message. */
+	public String encode(SyncMessage message) {
+		return write(gen -> writeMessage(gen, message));
+	}
+
+	/** The JSON text of a list of operations (used by the stores). */
+	public String encodeOperations(List<Operation> operations) {
+		return write(gen -> writeOperations(gen, operations));
+	}
+
+	/** The JSON text of one document state (used by the stores). */
+	public String encodeDocumentState(DocumentState state) {
+		return write(gen -> writeState(gen, state));
+	}
+
+	/** The JSON text of a field map (used by the stores for the visible body of a document). */
+	public String encodeFields(Map<String, Object> fields) {
+		return write(gen -> writeValue(gen, fields));
+	}
+
+	/** The UTF-8 size of a message as it goes on the wire. */
+	public static int utf8Length(String text) {
+		return text.getBytes(StandardCharsets.UTF_8).length;
+	}
+
+	private interface Writer {
+
+		void write(JsonGenerator gen);
+
+	}
+
+	private String write(Writer writer) {
+		StringWriter out = new StringWriter(256);
+		try (JsonGenerator gen = this.mapper.createGenerator(out)) {
+			writer.write(gen);
+		}
+		return out.toString();
+	}
+
+	private void writeMessage(JsonGenerator gen, SyncMessage message) {
+		gen.writeStartObject();
+		if (message instanceof SyncMessage.Bind m) {
+			gen.writeStringProperty("type", "bind");
+			gen.writeNumberProperty("session", m.session());
+			gen.writeStringProperty("partition", m.partition());
+			gen.writeBooleanProperty("needClientFileId", m.needClientFileId());
+		}
+		else if (message instanceof SyncMessage.Ident m) {
+			gen.writeStringProperty("type", "ident");
+			gen.writeNumberProperty("session", m.session());
+			gen.writeNumberProperty("clientFileId", m.clientFileId());
+			gen.writeNumberProperty("fileSalt", m.fileSalt());
+			gen.writeNumberProperty("downloadServerVersion", m.downloadServerVersion());
+			gen.writeNumberProperty("serverSalt", m.serverSalt());
+		}
+		else if (message instanceof SyncMessage.Upload m) {
+			gen.writeStringProperty("type", "upload");
+			gen.writeNumberProperty("session", m.session());
+			gen.writeName("changesets");
+			gen.writeStartArray();
+			for (Changeset changeset : m.changesets()) {
+				gen.writeStartObject();
+				gen.writeNumberProperty("clientVersion", changeset.clientVersion());
+				gen.writeNumberProperty("baseServerVersion", changeset.baseServerVersion());
+				gen.writeName("ops");
+				writeOperations(gen, changeset.operations());
+				gen.writeEndObject();
+			}
+			gen.writeEndArray();
+		}
+		else if (message instanceof SyncMessage.Download m) {
+			gen.writeStringProperty("type", "download");
+			gen.writeNumberProperty("session", m.session());
+			gen.writeNumberProperty("serverVersion", m.serverVersion());
+			gen.writeNumberProperty("uploadAck", m.uploadAck());
+			gen.writeNumberProperty("remainingBytes", m.remainingBytes());
+			gen.writeName("changesets");
+			gen.writeStartArray();
+			for (ServerChangeset changeset : m.changesets()) {
+				writeServerChangeset(gen, changeset);
+			}
+			gen.writeEndArray();
+			gen.writeName("documents");
+			gen.writeStartArray();
+			for (DocumentState state : m.documents()) {
+				writeState(gen, state);
+			}
+			gen.writeEndArray();
+		}
+		else if (message instanceof SyncMessage.Mark m) {
+			gen.writeStringProperty("type", "mark");
+			gen.writeNumberProperty("session", m.session());
+			gen.writeNumberProperty("requestId", m.requestId());
+		}
+		else if (message instanceof SyncMessage.Unbind m) {
+			gen.writeStringProperty("type", "unbind");
+			gen.writeNumberProperty("session", m.session());
+		}
+		else if (message instanceof SyncMessage.Error m) {
+			gen.writeStringProperty("type", "error");
+			gen.writeNumberProperty("session", m.session());
+			gen.writeNumberProperty("code", m.code().number());
+			gen.writeStringProperty("action", m.action().name());
+			gen.writeStringProperty("message", m.message());
+			gen.writeBooleanProperty("tryAgain", m.tryAgain());
+			gen.writeNumberProperty("backoffMillis", m.backoffMillis());
+			gen.writeName("documents");
+			gen.writeStartArray();
+			for (String document : m.documents()) {
+				gen.writeString(document);
+			}
+			gen.writeEndArray();
+		}
+		else if (message instanceof SyncMessage.Ping m) {
+			gen.writeStringProperty("type", "ping");
+			gen.writeNumberProperty("timestamp", m.timestamp());
+		}
+		else if (message instanceof SyncMessage.Pong m) {
+			gen.writeStringProperty("type", "pong");
+			gen.writeNumberProperty("timestamp", m.timestamp());
+		}
+		gen.writeEndObject();
+	}
+
+	private void writeServerChangeset(JsonGenerator gen, ServerChangeset changeset) {
+		gen.writeStartObject();
+		gen.writeNumberProperty("serverVersion", changeset.serverVersion());
+		gen.writeNumberProperty("originFileId", changeset.originFileId());
+		gen.writeNumberProperty("clientVersion", changeset.clientVersion());
+		gen.writeName("ops");
+		writeOperations(gen, changeset.operations());
+		gen.writeEndObject();
+	}
+
+	private void writeOperations(JsonGenerator gen, List<Operation> operations) {
+		gen.writeStartArray();
+		for (Operation operation : operations) {
+			gen.writeStartObject();
+			if (operation instanceof Operation.Put put) {
+				gen.writeStringProperty("op", "put");
+				writeOperationKey(gen, operation);
+				gen.writeName("f");
+				writeValue(gen, put.fields());
+			}
+			else if (operation instanceof Operation.Update update) {
+				gen.writeStringProperty("op", "update");
+				writeOperationKey(gen, operation);
+				gen.writeName("f");
+				writeValue(gen, update.fields());
+			}
+			else if (operation instanceof Operation.Unset unset) {
+				gen.writeStringProperty("op", "unset");
+				writeOperationKey(gen, operation);
+				gen.writeName("f");
+				gen.writeStartArray();
+				for (String field : unset.fields()) {
+					gen.writeString(field);
+				}
+				gen.writeEndArray();
+			}
+			else {
+				gen.writeStringProperty("op", "delete");
+				writeOperationKey(gen, operation);
+			}
+			gen.writeEndObject();
+		}
+		gen.writeEndArray();
+	}
+
+	private static void writeOperationKey(JsonGenerator gen, Operation operation) {
+		gen.writeStringProperty("c", operation.collection());
+		gen.writeStringProperty("id", operation.id());
+		gen.writeNumberProperty("ts", operation.timestamp());
+	}
+
+	private void writeState(JsonGenerator gen, DocumentState state) {
+		gen.writeStartObject();
+		gen.writeStringProperty("c", state.key().collection());
+		gen.writeStringProperty("id", state.key().id());
+		gen.writeBooleanProperty("p", state.isPresent());
+		gen.writeName("e");
+		writeStamp(gen, state.existence());
+		gen.writeName("r");
+		writeStamp(gen, state.replaced());
+		gen.writeName("f");
+		gen.writeStartObject();
+		for (Map.Entry<String, FieldRegister> entry : state.registers().entrySet()) {
+			gen.writeName(entry.getKey());
+			gen.writeStartObject();
+			gen.writeName("s");
+			writeStamp(gen, entry.getValue().stamp());
+			if (entry.getValue().unset()) {
+				gen.writeBooleanProperty("u", true);
+			}
+			else {
+				gen.writeName("v");
+				writeValue(gen, entry.getValue().value());
+			}
+			gen.writeEndObject();
+		}
+		gen.writeEndObject();
+		gen.writeEndObject();
+	}
+
+	private static void writeStamp(JsonGenerator gen, Stamp stamp) {
+		gen.writeStartArray();
+		gen.writeNumber(stamp.timestamp());
+		gen.writeNumber(stamp.fileId());
+		gen.writeEndArray();
+	}
+
+	private void writeValue(JsonGenerator gen, Object value) {
+		if (value == null) {
+			gen.writeNull();
+		}
+		else if (value instanceof String s) {
+			gen.writeString(s);
+		}
+		else if (value instanceof Boolean b) {
+			gen.writeBoolean(b);
+		}
+		else if (value instanceof Long l) {
+			gen.writeNumber(l);
+		}
+		else if (value instanceof Double d) {
+			gen.writeNumber(d);
+		}
+		else if (value instanceof Map<?, ?> map) {
+			gen.writeStartObject();
+			for (Map.Entry<?, ?> entry : map.entrySet()) {
+				gen.writeName((String) entry.getKey());
+				writeValue(gen, entry.getValue());
+			}
+			gen.writeEndObject();
+		}
+		else if (value instanceof List<?> list) {
+			gen.writeStartArray();
+			for (Object element : list) {
+				writeValue(gen, element);
+			}
+			gen.writeEndArray();
+		}
+		else {
+			throw new IllegalArgumentException("not a normalized JSON value: " + value.getClass().getName());
+		}
+	}
+
+	// ---------------------------------------------------------------- decoding
+
+	/**
+	 * Parses one message.
+	 * @throws ProtocolException with {@link ErrorCode#MESSAGE_TOO_BIG} past the size limit, else
+	 * {@link ErrorCode#MALFORMED_MESSAGE} (or the code of the broken rule) for anything not a valid
+	 * message
+	 */
+	public SyncMessage decode(String text) {
+		if (text == null) {
+			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "message is null");
+		}
+		checkSize(text);
+		JsonNode root = parse(text);
+		try {
+			return readMessage(root);
+		}
+		catch (IllegalArgumentException | NullPointerException ex) {
+			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "invalid message: " + ex.getMessage(), ex);
+		}
+	}
+
+	/** Parses a list of operations written by {@link #encodeOperations}. */
+	public List<Operation> decodeOperations(String text) {
+		try {
+			return readOperations(parse(text), "ops");
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "invalid operations: " + ex.getMessage(), ex);
+		}
+	}
+
+	/** Parses a document state written by {@link #encodeDocumentState}. */
+	public DocumentState decodeDocumentState(String text) {
+		try {
+			return readState(parse(text));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "invalid document state: " + ex.getMessage(), ex);
+		}
+	}
+
+	/** Parses a field map written by {@link #encodeFields}. */
+	@SuppressWarnings("unchecked")
+	public Map<String, Object> decodeFields(String text) {
+		Object value = readValue(parse(text), "fields");
+		if (!(value instanceof Map)) {
+			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "fields must be a JSON object");
+		}
+		return (Map<String, Object>) value;
+	}
+
+	private void checkSize(String text) {
+		if (text.length() > this.maxMessageBytes
+				|| ((long) text.length() * 3 > this.maxMessageBytes && utf8Length(text) > this.maxMessageBytes)) {
+			throw new ProtocolException(ErrorCode.MESSAGE_TOO_BIG,
+					"message exceeds the limit of " + this.maxMessageBytes + " bytes");
+		}
+	}
+
+	private JsonNode parse(String text) {
+		try {
+			JsonNode root = this.mapper.readTree(text);
+			if (root == null || root.isMissingNode()) {
+				throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "empty message");
+			}
+			return root;
+		}
+		catch (JacksonException ex) {
+			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "invalid JSON: " + ex.getOriginalMessage(), ex);
+		}
+	}
+
+	private SyncMessage readMessage(JsonNode root) {
+		requireObject(root, "message");
+		String type = string(root, "type");
+		switch (type) {
+			case "bind":
+				return new SyncMessage.Bind(number(root, "session"), string(root, "partition"),
+						bool(root, "needClientFileId"));
+			case "ident":
+				return new SyncMessage.Ident(number(root, "session"), number(root, "clientFileId"),
+						number(root, "fileSalt"), number(root, "downloadServerVersion"), number(root, "serverSalt"));
+			case "upload": {
+				List<Changeset> changesets = new ArrayList<>();
+				for (JsonNode node : array(root, "changesets")) {
+					requireObject(node, "changeset");
+					changesets.add(new Changeset(number(node, "clientVersion"), number(node, "baseServerVersion"),
+							readOperations(field(node, "ops"), "ops")));
+				}
+				return new SyncMessage.Upload(number(root, "session"), changesets);
+			}
+			case "download": {
+				List<ServerChangeset> changesets = new ArrayList<>();
+				for (JsonNode node : array(root, "changesets")) {
+					requireObject(node, "changeset");
+					changesets.add(new ServerChangeset(number(node, "serverVersion"), number(node, "originFileId"),
+							number(node, "clientVersion"), readOperations(field(node, "ops"), "ops")));
+				}
+				List<DocumentState> documents = new ArrayList<>();
+				for (JsonNode node : array(root, "documents")) {
+					documents.add(readState(node));
+				}
+				return new SyncMessage.Download(number(root, "session"), number(root, "serverVersion"),
+						number(root, "uploadAck"), number(root, "remainingBytes"), changesets, documents);
+			}
+			case "mark":
+				return new SyncMessage.Mark(number(root, "session"), number(root, "requestId"));
+			case "unbind":
+				return new SyncMessage.Unbind(number(root, "session"));
+			case "error": {
+				long code = number(root, "code");
+				if (code > Integer.MAX_VALUE) {
+					throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "unknown error code " + code);
+				}
+				List<String> documents = new ArrayList<>();
+				JsonNode docs = root.get("documents");
+				if (docs != null) {
+					if (!docs.isArray()) {
+						throw mistyped("documents", "an array");
+					}
+					for (JsonNode doc : docs) {
+						if (!doc.isString()) {
+							throw mistyped("documents[]", "a string");
+						}
+						documents.add(doc.stringValue());
+					}
+				}
+				JsonNode backoff = root.get("backoffMillis");
+				return new SyncMessage.Error(number(root, "session"), ErrorCode.ofNumber((int) code),
+						string(root, "message"), bool(root, "tryAgain"), (backoff != null) ? number(root, "backoffMillis") : 0,
+						documents);
+			}
+			case "ping":
+				return new SyncMessage.Ping(number(root, "timestamp"));
+			case "pong":
+				return new SyncMessage.Pong(number(root, "timestamp"));
+			default:
+				throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "unknown message type '" + abbreviate(type) + "'");
+		}
+	}
+
+	private List<Operation> readOperations(JsonNode node, String name) {
+		if (!node.isArray()) {
+			throw mistyped(name, "an array");
+		}
+		List<Operation> operations = new ArrayList<>(node.size());
+		for (JsonNode op : node) {
+			requireObject(op, "operation");
+			String kind = string(op, "op");
+			String collection = string(op, "c");
+			String id = string(op, "id");
+			long ts = number(op, "ts");
+			switch (kind) {
+				case "put" -> operations.add(new Operation.Put(collection, id, ts, fieldMap(field(op, "f"))));
+				case "update" -> operations.add(new Operation.Update(collection, id, ts, fieldMap(field(op, "f"))));
+				case "unset" -> {
+					JsonNode names = field(op, "f");
+					if (!names.isArray()) {
+						throw mistyped("f", "an array of field names");
+					}
+					Set<String> fields = new LinkedHashSet<>();
+					for (JsonNode fieldName : names) {
+						if (!fieldName.isString()) {
+							throw mistyped("f[]", "a string");
+						}
+						fields.add(fieldName.stringValue());
+					}
+					operations.add(new Operation.Unset(collection, id, ts, fields));
+				}
+				case "delete" -> operations.add(new Operation.Delete(collection, id, ts));
+				default -> throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE,
+						"unknown operation '" + abbreviate(kind) + "'");
+			}
+		}
+		return operations;
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> fieldMap(JsonNode node) {
+		if (!node.isObject()) {
+			throw mistyped("f", "an object");
+		}
+		return (Map<String, Object>) readValue(node, "f");
+	}
+
+	private DocumentState readState(JsonNode node) {
+		requireObject(node, "document");
+		DocumentKey key = new DocumentKey(string(node, "c"), string(node, "id"));
+		JsonNode fieldsNode = field(node, "f");
+		requireObject(fieldsNode, "f");
+		Map<String, FieldRegister> registers = new LinkedHashMap<>();
+		for (Map.Entry<String, JsonNode> entry : fieldsNode.properties()) {
+			JsonNode register = entry.getValue();
+			requireObject(register, "field register");
+			Stamp stamp = stamp(field(register, "s"));
+			JsonNode unset = register.get("u");
+			if (unset != null && unset.isBoolean() && unset.booleanValue()) {
+				registers.put(entry.getKey(), FieldRegister.removed(stamp));
+			}
+			else {
+				registers.put(entry.getKey(), FieldRegister.set(stamp, readValue(field(register, "v"), entry.getKey())));
+			}
+		}
+		return DocumentState.of(key, stamp(field(node, "e")), bool(node, "p"), stamp(field(node, "r")), registers);
+	}
+
+	private static Stamp stamp(JsonNode node) {
+		if (!node.isArray() || node.size() != 2 || !isLong(node.get(0)) || !isLong(node.get(1))) {
+			throw mistyped("stamp", "an array of two integers");
+		}
+		return new Stamp(node.get(0).longValue(), node.get(1).longValue());
+	}
+
+	private Object readValue(JsonNode node, String path) {
+		if (node.isNull()) {
+			return null;
+		}
+		if (node.isString()) {
+			return node.stringValue();
+		}
+		if (node.isBoolean()) {
+			return node.booleanValue();
+		}
+		if (node.isIntegralNumber()) {
+			if (!node.canConvertToLong()) {
+				throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "integer at '" + path + "' does not fit in 64 bits");
+			}
+			return node.longValue();
+		}
+		if (node.isNumber()) {
+			double d = node.doubleValue();
+			if (Double.isNaN(d) || Double.isInfinite(d)) {
+				throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "number at '" + path + "' is not finite");
+			}
+			return d;
+		}
+		if (node.isArray()) {
+			List<Object> list = new ArrayList<>(node.size());
+			for (JsonNode element : node) {
+				list.add(readValue(element, path));
+			}
+			return java.util.Collections.unmodifiableList(list);
+		}
+		if (node.isObject()) {
+			Map<String, Object> map = new LinkedHashMap<>();
+			for (Map.Entry<String, JsonNode> entry : node.properties()) {
+				map.put(entry.getKey(), readValue(entry.getValue(), path + "." + entry.getKey()));
+			}
+			return java.util.Collections.unmodifiableMap(map);
+		}
+		throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "unsupported JSON value at '" + path + "'");
+	}
+
+	private static void requireObject(JsonNode node, String what) {
+		if (!node.isObject()) {
+			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, what + " must be a JSON object");
+		}
+	}
+
+	private static JsonNode field(JsonNode node, String name) {
+		JsonNode value = node.get(name);
+		if (value == null) {
+			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "missing field '" + name + "'");
+		}
+		return value;
+	}
+
+	private static String string(JsonNode node, String name) {
+		JsonNode value = field(node, name);
+		if (!value.isString()) {
+			throw mistyped(name, "a string");
+		}
+		return value.stringValue();
+	}
+
+	private static boolean isLong(JsonNode node) {
+		return node != null && node.isIntegralNumber() && node.canConvertToLong();
+	}
+
+	private static long number(JsonNode node, String name) {
+		JsonNode value = field(node, name);
+		if (!isLong(value)) {
+			throw mistyped(name, "a 64-bit integer");
+		}
+		return value.longValue();
+	}
+
+	private static boolean bool(JsonNode node, String name) {
+		JsonNode value = field(node, name);
+		if (!value.isBoolean()) {
+			throw mistyped(name, "a boolean");
+		}
+		return value.booleanValue();
+	}
+
+	private static Iterable<JsonNode> array(JsonNode node, String name) {
+		JsonNode value = field(node, name);
+		if (!value.isArray()) {
+			throw mistyped(name, "an array");
+		}
+		return value;
+	}
+
+	private static ProtocolException mistyped(String name, String expected) {
+		return new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "field '" + name + "' must be " + expected);
+	}
+
+	private static String abbreviate(String text) {
+		return (text.length() <= 40) ? text : text.substring(0, 40) + "...";
+	}
+
+}

@@ -1,0 +1,221 @@
+package io.syncboot.core.merge;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.Operation;
+import io.syncboot.core.model.Stamp;
+
+/**
+ * The merge state of one document: the contract's rules as a join of last-writer-wins registers.
+ * <ul>
+ * <li>existence: the greatest stamp among {@code put} (present) and {@code delete} (absent) wins;
+ * {@code update} and {@code unset} never touch it, so a delete beats every concurrent update and
+ * only a later put revives the document;</li>
+ * <li>replace: the greatest {@code put} stamp, below which every field write is void (a put
+ * replaces the whole document);</li>
+ * <li>fields: per field, the greatest write at or above the replace stamp.</li>
+ * </ul>
+ * Applying the same set of operations in any order, any number of times, yields equal states.
+ *
+ * <p>Mutable and not thread-safe: confine an instance to one thread or guard it.
+ */
+public final class DocumentState {
+
+	private final DocumentKey key;
+
+	private Stamp existence = Stamp.ZERO;
+
+	private boolean present;
+
+	private Stamp replaced = Stamp.ZERO;
+
+	private final TreeMap<String, FieldRegister> fields = new TreeMap<>();
+
+	/** An empty state: never written, absent. */
+	public DocumentState(DocumentKey key) {
+		this.key = Objects.requireNonNull(key, "key");
+	}
+
+	/**
+	 * Rebuilds a state from its parts, as stored or sent on the wire.
+	 * @throws IllegalArgumentException if a field register lies below the replace stamp
+	 */
+	public static DocumentState of(DocumentKey key, Stamp existence, boolean present, Stamp replaced,
+			Map<String, FieldRegister> fields) {
+		DocumentState state = new DocumentState(key);
+		state.existence = Objects.requireNonNull(existence, "existence");
+		state.present = present;
+		if (present && existence.equals(Stamp.ZERO)) {
+			throw new IllegalArgumentException("document " + key + " is present without an existence stamp");
+		}
+		state.replaced = Objects.requireNonNull(replaced, "replaced");
+		fields.forEach((name, register) -> {
+			if (register.stamp().compareTo(replaced) < 0) {
+				throw new IllegalArgumentException("field '" + name + "' of " + key + " is older than the document's replace stamp");
+			}
+			state.fields.put(name, register);
+		});
+		return state;
+	}
+
+	/** The state one operation alone produces. */
+	public static DocumentState of(Operation operation, long originFileId) {
+		DocumentState state = new DocumentState(new DocumentKey(operation.collection(), operation.id()));
+		Stamp stamp = new Stamp(operation.timestamp(), originFileId);
+		if (operation instanceof Operation.Put put) {
+			state.existence = stamp;
+			state.present = true;
+			state.replaced = stamp;
+			put.fields().forEach((name, value) -> state.fields.put(name, FieldRegister.set(stamp, value)));
+		}
+		else if (operation instanceof Operation.Update update) {
+			update.fields().forEach((name, value) -> state.fields.put(name, FieldRegister.set(stamp, value)));
+		}
+		else if (operation instanceof Operation.Unset unset) {
+			unset.fields().forEach(name -> state.fields.put(name, FieldRegister.removed(stamp)));
+		}
+		else {
+			state.existence = stamp;
+			state.present = false;
+		}
+		return state;
+	}
+
+	/**
+	 * Applies one operation written by {@code originFileId}.
+	 * @return whether the state changed
+	 */
+	public boolean apply(Operation operation, long originFileId) {
+		if (!operation.collection().equals(this.key.collection()) || !operation.id().equals(this.key.id())) {
+			throw new IllegalArgumentException("operation on " + operation.collection() + "/" + operation.id()
+					+ " applied to " + this.key);
+		}
+		return merge(of(operation, originFileId));
+	}
+
+	/**
+	 * Joins another state of the same document into this one.
+	 * @return whether this state changed
+	 */
+	public boolean merge(DocumentState other) {
+		if (!other.key.equals(this.key)) {
+			throw new IllegalArgumentException("cannot merge " + other.key + " into " + this.key);
+		}
+		boolean changed = false;
+		if (other.existence.isAfter(this.existence)) {
+			this.existence = other.existence;
+			this.present = other.present;
+			changed = true;
+		}
+		if (other.replaced.isAfter(this.replaced)) {
+			this.replaced = other.replaced;
+			changed |= this.fields.values().removeIf(register -> register.stamp().compareTo(this.replaced) < 0);
+		}
+		for (Map.Entry<String, FieldRegister> entry : other.fields.entrySet()) {
+			FieldRegister incoming = entry.getValue();
+			if (incoming.stamp().compareTo(this.replaced) < 0) {
+				continue;
+			}
+			FieldRegister current = this.fields.get(entry.getKey());
+			if (current == null || incoming.stamp().isAfter(current.stamp())) {
+				this.fields.put(entry.getKey(), incoming);
+				changed = true;
+			}
+		}
+		return changed;
+	}
+
+	/** Replaces every stamp whose file id is {@code from} with one whose file id is {@code to}. */
+	public void reassignFileId(long from, long to) {
+		this.existence = reassign(this.existence, from, to);
+		this.replaced = reassign(this.replaced, from, to);
+		this.fields.replaceAll((name, register) -> new FieldRegister(reassign(register.stamp(), from, to),
+				register.value(), register.unset()));
+	}
+
+	private static Stamp reassign(Stamp stamp, long from, long to) {
+		return (stamp.fileId() == from && !stamp.equals(Stamp.ZERO)) ? new Stamp(stamp.timestamp(), to) : stamp;
+	}
+
+	public DocumentKey key() {
+		return this.key;
+	}
+
+	/** Whether the document exists (its last existence write was a put). */
+	public boolean isPresent() {
+		return this.present;
+	}
+
+	public Stamp existence() {
+		return this.existence;
+	}
+
+	public Stamp replaced() {
+		return this.replaced;
+	}
+
+	/** The field registers, including removed ones, by name; unmodifiable. */
+	public Map<String, FieldRegister> registers() {
+		return Collections.unmodifiableMap(this.fields);
+	}
+
+	/** The fields a reader sees: set fields only, by name; empty when the document is absent. */
+	public Map<String, Object> visibleFields() {
+		if (!this.present) {
+			return Map.of();
+		}
+		Map<String, Object> visible = new LinkedHashMap<>();
+		this.fields.forEach((name, register) -> {
+			if (!register.unset()) {
+				visible.put(name, register.value());
+			}
+		});
+		return Collections.unmodifiableMap(visible);
+	}
+
+	/** The greatest stamp in this state. */
+	public Stamp latestStamp() {
+		Stamp latest = Stamp.max(this.existence, this.replaced);
+		for (FieldRegister register : this.fields.values()) {
+			latest = Stamp.max(latest, register.stamp());
+		}
+		return latest;
+	}
+
+	/** A deep copy (registers are immutable). */
+	public DocumentState copy() {
+		DocumentState copy = new DocumentState(this.key);
+		copy.existence = this.existence;
+		copy.present = this.present;
+		copy.replaced = this.replaced;
+		copy.fields.putAll(this.fields);
+		return copy;
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		if (this == other) {
+			return true;
+		}
+		return (other instanceof DocumentState that) && this.key.equals(that.key)
+				&& this.existence.equals(that.existence) && this.present == that.present
+				&& this.replaced.equals(that.replaced) && this.fields.equals(that.fields);
+	}
+
+	@Override
+	public int hashCode() {
+		return Objects.hash(this.key, this.existence, this.present, this.replaced, this.fields);
+	}
+
+	@Override
+	public String toString() {
+		return "DocumentState{" + this.key + (this.present ? " present" : " absent") + " existence=" + this.existence
+				+ " replaced=" + this.replaced + " fields=" + this.fields + "}";
+	}
+
+}

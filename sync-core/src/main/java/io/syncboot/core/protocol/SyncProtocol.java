@@ -1,0 +1,35 @@
+package io.syncboot.core.protocol;
+
+/**
+ * Protocol constants shared by client and server.
+ */
+public final class SyncProtocol {
+
+	/** The protocol version this build speaks. */
+	public static final int VERSION = 1;
+
+	/** The WebSocket sub-protocol name that carries the version. */
+	public static final String SUBPROTOCOL = "io.syncboot.sync#" + VERSION;
+
+	/** Default largest message, in bytes (16 MiB). */
+	public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+	/** Default target size of one upload or download batch, in bytes. */
+	public static final int DEFAULT_BATCH_BYTES = 256 * 1024;
+
+	/** The WebSocket close code for an expired token (the client refreshes and reconnects). */
+	public static final int CLOSE_TOKEN_EXPIRED = 4001;
+
+	/** The WebSocket close code for a protocol violation. */
+	public static final int CLOSE_PROTOCOL_ERROR = 4002;
+
+	/** The WebSocket close code for a client disconnected because it read too slowly. */
+	public static final int CLOSE_SLOW_CONSUMER = 4003;
+
+	/** The WebSocket close code for a server shutting down. */
+	public static final int CLOSE_GOING_AWAY = 1001;
+
+	private SyncProtocol() {
+	}
+
+}
