@@ -434,7 +434,7 @@ public final class MessageCodec {
 				return new SyncMessage.Unbind(number(root, "session"));
 			case "error": {
 				long code = number(root, "code");
-				if (code > Integer.MAX_VALUE) {
+				if (code < Integer.MIN_VALUE || code > Integer.MAX_VALUE) {
 					throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "unknown error code " + code);
 				}
 				List<String> documents = new ArrayList<>();
@@ -519,7 +519,14 @@ public final class MessageCodec {
 			requireObject(register, "field register");
 			Stamp stamp = stamp(field(register, "s"));
 			JsonNode unset = register.get("u");
-			if (unset != null && unset.isBoolean() && unset.booleanValue()) {
+			if (unset != null && !unset.isBoolean()) {
+				throw mistyped("u", "a boolean");
+			}
+			if (unset != null && unset.booleanValue()) {
+				if (register.get("v") != null) {
+					throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE,
+							"field register '" + abbreviate(entry.getKey()) + "' is unset and has a value");
+				}
 				registers.put(entry.getKey(), FieldRegister.removed(stamp));
 			}
 			else {

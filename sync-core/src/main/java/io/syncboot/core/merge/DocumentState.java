@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.Names;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.Stamp;
 
@@ -43,7 +44,8 @@ public final class DocumentState {
 
 	/**
 	 * Rebuilds a state from its parts, as stored or sent on the wire.
-	 * @throws IllegalArgumentException if a field register lies below the replace stamp
+	 * @throws IllegalArgumentException if a field name breaks the naming rules or a field register lies
+	 * below the replace stamp
 	 */
 	public static DocumentState of(DocumentKey key, Stamp existence, boolean present, Stamp replaced,
 			Map<String, FieldRegister> fields) {
@@ -55,6 +57,7 @@ public final class DocumentState {
 		}
 		state.replaced = Objects.requireNonNull(replaced, "replaced");
 		fields.forEach((name, register) -> {
+			Names.field(name);
 			if (register.stamp().compareTo(replaced) < 0) {
 				throw new IllegalArgumentException("field '" + name + "' of " + key + " is older than the document's replace stamp");
 			}
@@ -114,7 +117,8 @@ public final class DocumentState {
 		}
 		if (other.replaced.isAfter(this.replaced)) {
 			this.replaced = other.replaced;
-			changed |= this.fields.values().removeIf(register -> register.stamp().compareTo(this.replaced) < 0);
+			this.fields.values().removeIf(register -> register.stamp().compareTo(this.replaced) < 0);
+			changed = true;
 		}
 		for (Map.Entry<String, FieldRegister> entry : other.fields.entrySet()) {
 			FieldRegister incoming = entry.getValue();
@@ -130,12 +134,18 @@ public final class DocumentState {
 		return changed;
 	}
 
-	/** Replaces every stamp whose file id is {@code from} with one whose file id is {@code to}. */
+	/**
+	 * Replaces every stamp whose file id is {@code from} with one whose file id is {@code to}. Field
+	 * registers that then order below the replace stamp are dropped, as the put would have dropped
+	 * them had it carried {@code to} from the start.
+	 */
 	public void reassignFileId(long from, long to) {
 		this.existence = reassign(this.existence, from, to);
 		this.replaced = reassign(this.replaced, from, to);
 		this.fields.replaceAll((name, register) -> new FieldRegister(reassign(register.stamp(), from, to),
 				register.value(), register.unset()));
+		// a register in the same clock tick as the put may now order below it: the put voids it
+		this.fields.values().removeIf(register -> register.stamp().compareTo(this.replaced) < 0);
 	}
 
 	private static Stamp reassign(Stamp stamp, long from, long to) {

@@ -36,15 +36,27 @@ public final class HybridLogicalClock {
 		this.last = lastIssued;
 	}
 
-	/** A new timestamp for a local event, greater than every value issued or observed before. */
+	/**
+	 * A new timestamp for a local event, greater than every value issued or observed before.
+	 * @throws IllegalStateException if the clock already reached {@link Long#MAX_VALUE}
+	 */
 	public synchronized long next() {
 		long physical = pack(wallMillis.getAsLong(), 0);
+		if (this.last == Long.MAX_VALUE) {
+			throw new IllegalStateException("the clock reached its largest value and cannot issue a greater one");
+		}
 		this.last = Math.max(physical, this.last + 1);
 		return this.last;
 	}
 
-	/** Moves the clock past a timestamp received from another replica. */
+	/**
+	 * Moves the clock past a timestamp received from another replica.
+	 * @throws IllegalArgumentException if {@code remote} is negative
+	 */
 	public synchronized void observe(long remote) {
+		if (remote < 0) {
+			throw new IllegalArgumentException("remote clock value must be >= 0, was " + remote);
+		}
 		if (remote > this.last) {
 			this.last = remote;
 		}
@@ -55,10 +67,17 @@ public final class HybridLogicalClock {
 		return this.last;
 	}
 
-	/** Packs milliseconds and a counter into one clock value. */
+	/**
+	 * Packs milliseconds and a counter into one clock value.
+	 * @throws IllegalArgumentException if {@code millis} is negative or needs more than 47 bits, or
+	 * {@code counter} is outside {@code 0..65535}
+	 */
 	public static long pack(long millis, int counter) {
 		if (millis < 0 || millis >= (1L << (63 - COUNTER_BITS))) {
 			throw new IllegalArgumentException("millis out of range: " + millis);
+		}
+		if (counter < 0 || counter > COUNTER_MASK) {
+			throw new IllegalArgumentException("counter out of range 0.." + COUNTER_MASK + ": " + counter);
 		}
 		return (millis << COUNTER_BITS) | (counter & COUNTER_MASK);
 	}

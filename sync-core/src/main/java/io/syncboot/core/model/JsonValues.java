@@ -27,7 +27,13 @@ public final class JsonValues {
 			throw new IllegalArgumentException("fields must not be null");
 		}
 		Map<String, Object> out = new LinkedHashMap<>();
-		fields.forEach((name, value) -> out.put(Names.field(name), normalize(value, 1, name)));
+		for (Map.Entry<?, ?> entry : ((Map<?, ?>) fields).entrySet()) {
+			if (entry.getKey() != null && !(entry.getKey() instanceof String)) {
+				throw new IllegalArgumentException("field map has a non-string key: " + entry.getKey());
+			}
+			String name = Names.field((String) entry.getKey());
+			out.put(name, normalize(entry.getValue(), 1, name));
+		}
 		return Collections.unmodifiableMap(out);
 	}
 
