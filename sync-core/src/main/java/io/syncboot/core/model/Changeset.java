@@ -7,7 +7,8 @@ import java.util.List;
  *
  * @param clientVersion the client's sequence number of this changeset, from 1, gap-free per client file
  * @param baseServerVersion the last server version integrated locally when it was written
- * @param operations the operations, in order, at least one
+ * @param operations the operations, in order, at least one, with strictly increasing timestamps (one
+ * clock tick per operation, so no two writes of one writer ever share a stamp)
  */
 public record Changeset(long clientVersion, long baseServerVersion, List<Operation> operations) {
 
@@ -22,6 +23,14 @@ public record Changeset(long clientVersion, long baseServerVersion, List<Operati
 			throw new IllegalArgumentException("a changeset needs at least one operation");
 		}
 		operations = List.copyOf(operations);
+		long previous = 0;
+		for (Operation operation : operations) {
+			if (operation.timestamp() <= previous) {
+				throw new IllegalArgumentException("operation timestamps must increase within a changeset, "
+						+ operation.timestamp() + " follows " + previous);
+			}
+			previous = operation.timestamp();
+		}
 	}
 
 }

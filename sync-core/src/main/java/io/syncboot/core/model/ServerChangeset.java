@@ -9,7 +9,8 @@ import java.util.List;
  * @param serverVersion the version the server gave it, from 1, gap-free per partition
  * @param originFileId the client file id of the writer
  * @param clientVersion the writer's client version of it
- * @param operations the operations, in order, at least one
+ * @param operations the operations, in order, at least one, with strictly increasing timestamps (one
+ * clock tick per operation, so no two writes of one writer ever share a stamp)
  */
 public record ServerChangeset(long serverVersion, long originFileId, long clientVersion, List<Operation> operations) {
 
@@ -27,6 +28,14 @@ public record ServerChangeset(long serverVersion, long originFileId, long client
 			throw new IllegalArgumentException("a changeset needs at least one operation");
 		}
 		operations = List.copyOf(operations);
+		long previous = 0;
+		for (Operation operation : operations) {
+			if (operation.timestamp() <= previous) {
+				throw new IllegalArgumentException("operation timestamps must increase within a changeset, "
+						+ operation.timestamp() + " follows " + previous);
+			}
+			previous = operation.timestamp();
+		}
 	}
 
 }

@@ -35,4 +35,13 @@ class ChangesetTests {
 			.withMessage("a changeset needs at least one operation");
 	}
 
+
+	@org.junit.jupiter.api.Test
+	void rejectsOperationsWhoseTimestampsDoNotIncrease() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new Changeset(1, 0, java.util.List.of(new io.syncboot.core.model.Operation.Delete("tasks", "a", 5),
+					new io.syncboot.core.model.Operation.Delete("tasks", "b", 5))))
+			.withMessageContaining("timestamps must increase");
+	}
+
 }

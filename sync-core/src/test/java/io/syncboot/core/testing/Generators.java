@@ -120,11 +120,15 @@ public final class Generators {
 				1 + (random.nextLong() >>> 1) % Long.MAX_VALUE);
 	}
 
+	/** Random operations with strictly increasing timestamps, as one writer's changeset has them. */
 	public static List<Operation> operations(Random random, int min, int max) {
 		int count = min + random.nextInt(max - min + 1);
 		List<Operation> operations = new ArrayList<>();
+		long timestamp = 1 + (random.nextLong() >>> 2) % (Long.MAX_VALUE / 2);
 		for (int i = 0; i < count; i++) {
-			operations.add(operation(random));
+			timestamp += 1 + random.nextInt(1000);
+			operations.add(operation(random, COLLECTIONS.get(random.nextInt(COLLECTIONS.size())),
+					IDS.get(random.nextInt(IDS.size())), timestamp));
 		}
 		return operations;
 	}
