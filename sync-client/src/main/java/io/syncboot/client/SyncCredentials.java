@@ -1,0 +1,86 @@
+package io.syncboot.client;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a user proves its identity to the server: nothing ({@link #anonymous()}, for servers that
+ * allow it), a fixed JWT ({@link #token(String)}) or a supplier of fresh JWTs
+ * ({@link #tokenProvider(Supplier)}). A token is sent as {@code Authorization: Bearer <jwt>} on
+ * every WebSocket handshake. Immutable and thread-safe.
+ */
+public final class SyncCredentials {
+
+	private final @Nullable String token;
+
+	private final @Nullable Supplier<String> provider;
+
+	private SyncCredentials(@Nullable String token, @Nullable Supplier<String> provider) {
+		this.token = token;
+		this.provider = provider;
+	}
+
+	/** No credentials; the user id is {@code "anonymous"}. */
+	public static SyncCredentials anonymous() {
+		return new SyncCredentials(null, null);
+	}
+
+	/**
+	 * A fixed JWT; the user id is its {@code sub} claim.
+	 * @throws IllegalArgumentException if {@code jwt} is null, blank, or not three dot-separated parts
+	 */
+	public static SyncCredentials token(String jwt) {
+		return new SyncCredentials(checkJwt(jwt, "jwt"), null);
+	}
+
+	/**
+	 * A supplier of JWTs, asked at login and before every connection attempt; the user id is the
+	 * {@code sub} claim of the token it returns at login. Before a connection attempt it is called
+	 * on a handshake thread ({@code syncboot-connect-*}); an exception it throws fails that attempt,
+	 * which is retried after the reconnect backoff.
+	 * @throws IllegalArgumentException if {@code provider} is null
+	 */
+	public static SyncCredentials tokenProvider(Supplier<String> provider) {
+		return new SyncCredentials(null, Arguments.notNull(provider, "provider"));
+	}
+
+	/** Whether these are anonymous credentials. */
+	public boolean isAnonymous() {
+		return this.token == null && this.provider == null;
+	}
+
+	/**
+	 * The token to present now: the fixed token, or a fresh one from the provider; empty for
+	 * anonymous credentials.
+	 * @throws IllegalStateException if the provider returns null or a malformed token
+	 */
+	public Optional<String> accessToken() {
+		if (this.provider != null) {
+			String jwt = this.provider.get();
+			try {
+				return Optional.of(checkJwt(jwt, "the token provider's token"));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException(ex.getMessage(), ex);
+			}
+		}
+		return Optional.ofNullable(this.token);
+	}
+
+	private static String checkJwt(@Nullable String jwt, String name) {
+		Arguments.notNull(jwt, name);
+		if (jwt.isBlank() || jwt.split("\\.", -1).length != 3) {
+			throw new IllegalArgumentException(name + " must be a JWT (three dot-separated parts)");
+		}
+		return jwt;
+	}
+
+	@Override
+	public String toString() {
+		return isAnonymous() ? "SyncCredentials{anonymous}"
+				: (this.provider != null) ? "SyncCredentials{tokenProvider}" : "SyncCredentials{token}";
+	}
+
+}

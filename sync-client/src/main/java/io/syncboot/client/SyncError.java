@@ -1,0 +1,81 @@
+package io.syncboot.client;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An error a {@link SyncSession} reports to its {@link SyncErrorHandler}. Immutable.
+ */
+public final class SyncError {
+
+	private final int code;
+
+	private final String message;
+
+	private final boolean fatal;
+
+	private final ErrorAction action;
+
+	private final @Nullable ErrorActionToken actionToken;
+
+	private final @Nullable Path backupPath;
+
+	/**
+	 * Creates an error.
+	 * @param code the protocol error code (see {@code io.syncboot.core.protocol.ErrorCode})
+	 * @param message a human-readable description
+	 * @param fatal whether the session ended ({@link SyncSessionState#INVALID})
+	 * @param action what the error asks of the client
+	 * @param actionToken the handle to the required action, if any
+	 * @param backupPath where the local file was moved, if it was
+	 * @throws IllegalArgumentException if {@code message} or {@code action} is null
+	 */
+	public SyncError(int code, String message, boolean fatal, ErrorAction action,
+			@Nullable ErrorActionToken actionToken, @Nullable Path backupPath) {
+		this.code = code;
+		this.message = Arguments.notNull(message, "message");
+		this.fatal = fatal;
+		this.action = Arguments.notNull(action, "action");
+		this.actionToken = actionToken;
+		this.backupPath = backupPath;
+	}
+
+	/** The protocol error code (for example 211 for diverging histories). */
+	public int code() {
+		return this.code;
+	}
+
+	/** A human-readable description. */
+	public String message() {
+		return this.message;
+	}
+
+	/** Whether the session ended because of it. */
+	public boolean isFatal() {
+		return this.fatal;
+	}
+
+	/** What the error asks of the client. */
+	public ErrorAction action() {
+		return this.action;
+	}
+
+	/** The handle to the action the error requires, if it requires one. */
+	public Optional<ErrorActionToken> actionToken() {
+		return Optional.ofNullable(this.actionToken);
+	}
+
+	/** Where the local file was moved, if the action moved it. */
+	public Optional<Path> backupPath() {
+		return Optional.ofNullable(this.backupPath);
+	}
+
+	@Override
+	public String toString() {
+		return "SyncError{code=" + this.code + ", action=" + this.action + ", fatal=" + this.fatal + ", message='"
+				+ this.message + "'}";
+	}
+
+}

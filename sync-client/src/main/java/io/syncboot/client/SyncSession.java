@@ -1,0 +1,82 @@
+package io.syncboot.client;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The sync session of one {@link SyncDatabase}: it binds the database's partition on the server,
+ * uploads the outbox and applies downloads. Two state machines are reported apart: what the
+ * session wants ({@link #state()}) and what its connection does ({@link #connectionState()}).
+ * Obtained from {@link SyncManager#sessionFor(SyncDatabase)}; thread-safe.
+ *
+ * <p>Listeners, and the completion of the futures returned by the {@code waitFor*} methods, run on
+ * the manager's notification thread. Methods never block unless stated.
+ */
+public interface SyncSession {
+
+	/** What the session wants now. */
+	SyncSessionState state();
+
+	/** What its connection does now; always {@link ConnectionState#DISCONNECTED} unless active. */
+	ConnectionState connectionState();
+
+	/** The user that owns the session; empty once {@link SyncSessionState#INVALID}. */
+	Optional<SyncUser> parentUser();
+
+	/** The configuration of the session's database; empty once {@link SyncSessionState#INVALID}. */
+	Optional<SyncConfiguration> configuration();
+
+	/** Stops syncing ({@link SyncSessionState#INACTIVE}) until {@link #resume()}; no-op if inactive or invalid. */
+	void suspend();
+
+	/** Starts syncing again after {@link #suspend()}; no-op if active, or invalid, or its database is closed. */
+	void resume();
+
+	/** Skips the reconnect backoff delay and connects now, if the session is active. */
+	void reconnect();
+
+	/**
+	 * Registers a listener for session state changes.
+	 * @throws IllegalArgumentException if {@code listener} is null
+	 */
+	ListenerToken addStateListener(SessionStateListener listener);
+
+	/**
+	 * Registers a listener for connection state changes.
+	 * @throws IllegalArgumentException if {@code listener} is null
+	 */
+	ListenerToken addConnectionStateListener(ConnectionStateListener listener);
+
+	/**
+	 * A future that completes when the server has acknowledged every local change committed before
+	 * this call. It waits across disconnects and while the session is inactive; it completes
+	 * exceptionally ({@link IllegalStateException}) when the session becomes invalid or the manager
+	 * closes. Completes on the notification thread.
+	 */
+	CompletableFuture<Void> waitForUploadCompletion();
+
+	/**
+	 * A future that completes after a server round trip (a MARK) after which everything the server
+	 * had at that moment is applied locally. Same waiting and failure rules as
+	 * {@link #waitForUploadCompletion()}.
+	 */
+	CompletableFuture<Void> waitForDownloadCompletion();
+
+	/**
+	 * Blocks until {@link #waitForUploadCompletion()} completes or the timeout passes.
+	 * @return {@code false} on timeout (the upload goes on)
+	 * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+	 * @throws IllegalStateException if the session is or becomes invalid
+	 */
+	boolean uploadAllLocalChanges(Duration timeout);
+
+	/**
+	 * Blocks until {@link #waitForDownloadCompletion()} completes or the timeout passes.
+	 * @return {@code false} on timeout
+	 * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
+	 * @throws IllegalStateException if the session is or becomes invalid
+	 */
+	boolean downloadAllServerChanges(Duration timeout);
+
+}

@@ -1,0 +1,257 @@
+package io.syncboot.client.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.syncboot.client.SyncClientSettings;
+import io.syncboot.client.SyncConfiguration;
+import io.syncboot.client.SyncCredentials;
+import io.syncboot.client.SyncDatabase;
+import io.syncboot.client.SyncManager;
+import io.syncboot.client.SyncSession;
+import io.syncboot.client.SyncSessionState;
+import io.syncboot.client.SyncUser;
+import io.syncboot.client.SyncUserState;
+import io.syncboot.client.internal.concurrent.EventLoop;
+import io.syncboot.client.internal.connection.ConnectionPool;
+import io.syncboot.client.internal.connection.WebSocketTransport;
+import io.syncboot.client.internal.session.DefaultSyncDatabase;
+import io.syncboot.client.internal.session.DefaultSyncSession;
+import io.syncboot.client.internal.session.EngineContext;
+import io.syncboot.client.internal.store.SqliteStore;
+import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.core.protocol.ProtocolException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one {@link SyncManager} implementation: owns the engine threads, the WebSocket transport,
+ * the users and one session per local file. Thread-safe; its own state is guarded by a lock.
+ */
+public final class DefaultSyncManager implements SyncManager {
+
+	private static final Logger logger = LoggerFactory.getLogger(DefaultSyncManager.class);
+
+	private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+
+	private final SyncClientSettings settings;
+
+	private final EngineContext engine;
+
+	private final WebSocketTransport transport;
+
+	private final Object lock = new Object();
+
+	private final Map<String, DefaultSyncUser> users = new LinkedHashMap<>(); // guarded by lock
+
+	private final Map<Path, DefaultSyncSession> sessions = new LinkedHashMap<>(); // guarded by lock
+
+	private boolean closed; // guarded by lock
+
+	public DefaultSyncManager(SyncClientSettings settings) {
+		this.settings = settings;
+		try {
+			Files.createDirectories(settings.baseDirectory());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot create the base directory " + settings.baseDirectory(), ex);
+		}
+		MessageCodec codec = new MessageCodec(settings.maxMessageBytes());
+		this.transport = new WebSocketTransport(settings.connectTimeout(), codec);
+		EventLoop loop = new EventLoop("loop");
+		this.engine = new EngineContext(settings, codec, loop, new EventLoop("store"), new EventLoop("notify"),
+				new ConnectionPool(loop, settings, codec, this.transport), EngineContext.uploadBatchBytes(settings));
+	}
+
+	@Override
+	public SyncClientSettings settings() {
+		return this.settings;
+	}
+
+	@Override
+	public SyncUser logIn(SyncCredentials credentials) {
+		if (credentials == null) {
+			throw new IllegalArgumentException("credentials must not be null");
+		}
+		String id = credentials.isAnonymous() ? "anonymous" : subjectOf(credentials);
+		synchronized (this.lock) {
+			checkOpen();
+			DefaultSyncUser user = this.users.get(id);
+			if (user == null) {
+				user = new DefaultSyncUser(id, credentials, this);
+				this.users.put(id, user);
+			}
+			else {
+				user.loggedIn(credentials);
+			}
+			return user;
+		}
+	}
+
+	@Override
+	public List<SyncUser> allUsers() {
+		synchronized (this.lock) {
+			return this.users.values().stream().filter(u -> u.state() == SyncUserState.LOGGED_IN)
+				.map(SyncUser.class::cast).toList();
+		}
+	}
+
+	@Override
+	public SyncDatabase open(SyncConfiguration configuration) {
+		if (configuration == null) {
+			throw new IllegalArgumentException("configuration must not be null");
+		}
+		if (!(configuration.user() instanceof DefaultSyncUser user) || user.manager() != this) {
+			throw new IllegalArgumentException("the configuration's user " + configuration.user().id()
+					+ " was not logged in with this manager");
+		}
+		synchronized (this.lock) {
+			checkOpen();
+			if (user.state() != SyncUserState.LOGGED_IN) {
+				throw new IllegalStateException("user " + user.id() + " is " + user.state() + "; log in again first");
+			}
+			Path path = LocalPaths.databaseFile(this.settings.baseDirectory(), user.id(), configuration.partition());
+			DefaultSyncSession session = this.sessions.get(path);
+			if (session == null || session.state() == SyncSessionState.INVALID) {
+				if (session != null && session.hasOpenDatabase()) {
+					throw new IllegalStateException("the database " + path + " is still open; close it first");
+				}
+				session = new DefaultSyncSession(this.engine, configuration, path, user::accessToken);
+				this.sessions.put(path, session);
+			}
+			return session.openDatabase(configuration);
+		}
+	}
+
+	@Override
+	public Optional<SyncSession> sessionFor(SyncDatabase database) {
+		if (database == null) {
+			throw new IllegalArgumentException("database must not be null");
+		}
+		if (!(database instanceof DefaultSyncDatabase handle) || handle.isClosed()) {
+			return Optional.empty();
+		}
+		synchronized (this.lock) {
+			DefaultSyncSession session = this.sessions.get(handle.session().path());
+			return (session == handle.session()) ? Optional.of(session) : Optional.empty();
+		}
+	}
+
+	@Override
+	public List<SyncSession> allSessions() {
+		synchronized (this.lock) {
+			return this.sessions.values().stream().filter(s -> s.state() != SyncSessionState.INVALID)
+				.map(SyncSession.class::cast).toList();
+		}
+	}
+
+	@Override
+	public void reconnect() {
+		synchronized (this.lock) {
+			checkOpen();
+		}
+		this.engine.loop().post(() -> this.engine.pool().reconnectAll());
+	}
+
+	void loggedOut(DefaultSyncUser user) {
+		List<DefaultSyncSession> affected;
+		synchronized (this.lock) {
+			affected = this.sessions.values().stream()
+				.filter(s -> s.path().startsWith(this.settings.baseDirectory().resolve(LocalPaths.escape(user.id()))))
+				.toList();
+		}
+		affected.forEach(DefaultSyncSession::userLoggedOut);
+	}
+
+	@Override
+	public void close() {
+		List<DefaultSyncSession> all;
+		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			all = new ArrayList<>(this.sessions.values());
+			this.sessions.clear();
+			this.users.clear();
+		}
+		List<SqliteStore> stores = new ArrayList<>();
+		for (DefaultSyncSession session : all) {
+			SqliteStore store = session.shutdown();
+			if (store != null) {
+				stores.add(store);
+			}
+		}
+		awaitOn(this.engine.loop(), () -> this.engine.pool().disposeAll());
+		this.engine.loop().shutdown(SHUTDOWN_TIMEOUT);
+		this.engine.storeThread().shutdown(SHUTDOWN_TIMEOUT);
+		stores.forEach(SqliteStore::close);
+		this.transport.close();
+		this.engine.notifier().shutdown(SHUTDOWN_TIMEOUT);
+		logger.debug("Sync manager for {} closed", this.settings.baseDirectory());
+	}
+
+	private static void awaitOn(EventLoop loop, Runnable task) {
+		if (loop.inLoop()) {
+			task.run();
+			return;
+		}
+		try {
+			loop.submit(task).get(SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException | RuntimeException ex) {
+			logger.warn("Closing the connections did not finish cleanly", ex);
+		}
+	}
+
+	private void checkOpen() { // guarded by lock
+		if (this.closed) {
+			throw new IllegalStateException("the sync manager is closed");
+		}
+	}
+
+	private String subjectOf(SyncCredentials credentials) {
+		String token;
+		try {
+			token = credentials.accessToken().orElseThrow();
+		}
+		catch (IllegalStateException ex) {
+			throw new IllegalArgumentException("the credentials gave no usable token: " + ex.getMessage(), ex);
+		}
+		String payload;
+		try {
+			payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("the token's payload is not base64url: " + ex.getMessage(), ex);
+		}
+		Object subject;
+		try {
+			subject = this.engine.codec().decodeFields(payload).get("sub");
+		}
+		catch (ProtocolException ex) {
+			throw new IllegalArgumentException("the token's payload is not a JSON object: " + ex.getMessage(), ex);
+		}
+		if (!(subject instanceof String sub) || sub.isBlank()) {
+			throw new IllegalArgumentException("the token has no 'sub' claim to identify the user");
+		}
+		return sub;
+	}
+
+}

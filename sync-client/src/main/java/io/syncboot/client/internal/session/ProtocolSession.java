@@ -1,0 +1,332 @@
+package io.syncboot.client.internal.session;
+
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.syncboot.client.ConnectionState;
+import io.syncboot.client.internal.connection.Connection;
+import io.syncboot.client.internal.connection.ConnectionSession;
+import io.syncboot.client.internal.store.CommitResult;
+import io.syncboot.client.internal.store.OutboxEntry;
+import io.syncboot.client.internal.store.SqliteStore;
+import io.syncboot.client.internal.store.StoreException;
+import io.syncboot.client.internal.store.StoreMeta;
+import io.syncboot.core.model.Changeset;
+import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.ProtocolAction;
+import io.syncboot.core.protocol.ProtocolException;
+import io.syncboot.core.protocol.SyncMessage;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol side of one active session on one {@link Connection}: bind, ident (storing a newly
+ * allocated client file id first), uploads of the outbox with a bounded number in flight, downloads
+ * applied on the store thread, and MARK round trips. Loop thread only; store work is posted to the
+ * store thread and its results posted back, tagged with the binding they belong to so results of
+ * an older binding are dropped.
+ */
+final class ProtocolSession implements ConnectionSession {
+
+	private static final Logger logger = LoggerFactory.getLogger(ProtocolSession.class);
+
+	/** Upload messages sent and not yet acknowledged, at most. */
+	static final int MAX_UPLOADS_IN_FLIGHT = 4;
+
+	private static final int MAX_CHANGESETS_PER_UPLOAD = 10_000;
+
+	private enum Phase {
+
+		IDLE, BINDING, IDENTIFYING, READY
+
+	}
+
+	private final DefaultSyncSession owner;
+
+	private final EngineContext engine;
+
+	private final SqliteStore store;
+
+	private final Connection connection;
+
+	private final String partition;
+
+	private Phase phase = Phase.IDLE; // loop thread only
+
+	private long sessionId; // loop thread only
+
+	private int binding; // loop thread only
+
+	private boolean stopped; // loop thread only
+
+	private long lastSent; // loop thread only
+
+	private boolean reading; // loop thread only
+
+	private final ArrayDeque<Long> inFlight = new ArrayDeque<>(); // loop thread only
+
+	private final Set<Long> marksSent = new HashSet<>(); // loop thread only
+
+	ProtocolSession(DefaultSyncSession owner, EngineContext engine, SqliteStore store, Connection connection,
+			String partition) {
+		this.owner = owner;
+		this.engine = engine;
+		this.store = store;
+		this.connection = connection;
+		this.partition = partition;
+	}
+
+	void start() {
+		this.engine.loop().assertInLoop();
+		this.connection.attach(this);
+	}
+
+	void stop() {
+		this.engine.loop().assertInLoop();
+		this.stopped = true;
+		this.binding++;
+		this.phase = Phase.IDLE;
+		this.connection.detach(this);
+	}
+
+	/** A local commit happened: upload it if there is room. */
+	void localCommitted() {
+		requestUploads();
+	}
+
+	/** Sends the MARKs of download waits not sent on this binding yet. */
+	void sendMarks() {
+		if (this.phase != Phase.READY || this.stopped) {
+			return;
+		}
+		for (long requestId : this.owner.waits().pendingDownloads()) {
+			if (this.marksSent.add(requestId)) {
+				this.connection.send(new SyncMessage.Mark(this.sessionId, requestId));
+			}
+		}
+	}
+
+	/** Skips the backoff delay of the connection. */
+	void reconnectNow() {
+		this.connection.reconnectNow();
+	}
+
+	@Override
+	public void onConnecting() {
+		this.owner.connectionChanged(this, ConnectionState.CONNECTING, null);
+	}
+
+	@Override
+	public void onConnected() {
+		int current = ++this.binding;
+		this.phase = Phase.IDLE;
+		onStore(() -> {
+			StoreMeta meta = this.store.meta();
+			this.engine.loop().post(() -> bindWith(current, meta));
+		});
+	}
+
+	private void bindWith(int current, StoreMeta meta) {
+		if (current != this.binding || this.stopped || this.connection.state() != ConnectionState.CONNECTED) {
+			return;
+		}
+		this.sessionId = this.connection.bind(this, this.partition, meta.clientFileId() == 0);
+		this.owner.connectionChanged(this, ConnectionState.CONNECTED, null);
+		if (meta.clientFileId() == 0) {
+			this.phase = Phase.BINDING;
+		}
+		else {
+			sendIdent(meta);
+		}
+	}
+
+	private void sendIdent(StoreMeta meta) {
+		this.connection.send(new SyncMessage.Ident(this.sessionId, meta.clientFileId(), meta.fileSalt(),
+				meta.downloadCursor(), meta.serverSalt()));
+		this.phase = Phase.READY;
+		this.lastSent = meta.uploadAck();
+		this.inFlight.clear();
+		this.marksSent.clear();
+		requestUploads();
+		sendMarks();
+	}
+
+	@Override
+	public void onMessage(SyncMessage message) {
+		if (this.stopped) {
+			return;
+		}
+		if (message instanceof SyncMessage.Ident ident) {
+			received(ident);
+		}
+		else if (message instanceof SyncMessage.Download download) {
+			received(download);
+		}
+		else if (message instanceof SyncMessage.Mark mark) {
+			onStore(() -> this.owner.markReached(mark.requestId()));
+		}
+		else if (message instanceof SyncMessage.Error error) {
+			received(error);
+		}
+		else if (message instanceof SyncMessage.Unbind) {
+			logger.debug("The server released session {} of {}", this.sessionId, this.partition);
+		}
+		else {
+			violation("unexpected " + message.getClass().getSimpleName() + " from the server");
+		}
+	}
+
+	private void received(SyncMessage.Ident ident) {
+		if (this.phase != Phase.BINDING) {
+			violation("unexpected ident from the server in phase " + this.phase);
+			return;
+		}
+		this.phase = Phase.IDENTIFYING;
+		int current = this.binding;
+		onStore(() -> {
+			StoreMeta meta = this.store.assignClientFileId(ident.clientFileId(), ident.fileSalt(), ident.serverSalt());
+			this.engine.loop().post(() -> {
+				if (current == this.binding && !this.stopped) {
+					sendIdent(meta);
+				}
+			});
+		});
+	}
+
+	private void received(SyncMessage.Download download) {
+		if (this.phase != Phase.READY) {
+			violation("download before ident (phase " + this.phase + ")");
+			return;
+		}
+		onStore(() -> {
+			CommitResult result;
+			try {
+				result = this.store.applyDownload(download, this.owner::notifyRemoteChange);
+			}
+			catch (ProtocolException ex) {
+				this.engine.loop().post(() -> violation(ex.code(), ex.getMessage()));
+				return;
+			}
+			this.owner.downloadApplied(result);
+			this.engine.loop().post(() -> acknowledged(result.meta().uploadAck()));
+		});
+	}
+
+	private void received(SyncMessage.Error error) {
+		ProtocolAction action = error.action();
+		if (error.code().isFatal()) {
+			this.owner.fatalError(this, error);
+		}
+		else if (action == ProtocolAction.WARNING) {
+			this.owner.reportWarning(error);
+		}
+		else {
+			logger.debug("Session error {} ({}); reconnecting", error.code(), error.message());
+			this.connection.restart(error.code() + ": " + error.message());
+		}
+	}
+
+	private void acknowledged(long ack) {
+		while (!this.inFlight.isEmpty() && this.inFlight.peekFirst() <= ack) {
+			this.inFlight.pollFirst();
+		}
+		requestUploads();
+	}
+
+	private void requestUploads() {
+		if (this.phase != Phase.READY || this.stopped || this.reading
+				|| this.inFlight.size() >= MAX_UPLOADS_IN_FLIGHT) {
+			return;
+		}
+		if (this.lastSent >= this.store.meta().lastCommittedClientVersion()) {
+			return;
+		}
+		this.reading = true;
+		int current = this.binding;
+		long after = this.lastSent;
+		boolean posted = onStore(() -> {
+			List<OutboxEntry> entries;
+			try {
+				entries = this.store.readOutbox(after, this.engine.uploadBatchBytes(), MAX_CHANGESETS_PER_UPLOAD);
+			}
+			finally {
+				this.engine.loop().post(() -> this.reading = false);
+			}
+			this.engine.loop().post(() -> upload(current, entries));
+		});
+		if (!posted) {
+			this.reading = false;
+		}
+	}
+
+	private void upload(int current, List<OutboxEntry> entries) {
+		if (current != this.binding || this.stopped || this.phase != Phase.READY) {
+			return;
+		}
+		if (!entries.isEmpty()) {
+			List<Changeset> changesets = entries.stream().map(OutboxEntry::toChangeset).toList();
+			this.connection.send(new SyncMessage.Upload(this.sessionId, changesets));
+			this.lastSent = entries.get(entries.size() - 1).clientVersion();
+			this.inFlight.addLast(this.lastSent);
+		}
+		requestUploads();
+	}
+
+	@Override
+	public void onDisconnected(@Nullable Throwable error) {
+		this.binding++;
+		this.phase = Phase.IDLE;
+		this.sessionId = 0;
+		this.inFlight.clear();
+		this.owner.connectionChanged(this, ConnectionState.DISCONNECTED, error);
+	}
+
+	@Override
+	public void onFatalError(SyncMessage.Error error) {
+		this.stopped = true;
+		this.owner.fatalError(this, error);
+	}
+
+	private void violation(String message) {
+		violation(ErrorCode.MALFORMED_MESSAGE, message);
+	}
+
+	private void violation(ErrorCode code, String message) {
+		if (this.stopped) {
+			return;
+		}
+		logger.warn("Session {} on {}: the server broke the protocol: {}", this.sessionId, this.partition, message);
+		ErrorCode reported = (code.action() == ProtocolAction.PROTOCOL_VIOLATION) ? code : ErrorCode.MALFORMED_MESSAGE;
+		this.owner.fatalError(this, new SyncMessage.Error(this.sessionId, reported,
+				"the server broke the protocol: " + message, false, 0, List.of()));
+	}
+
+	/**
+	 * Runs store work on the store thread; a store closed meanwhile ends it quietly, a store failure
+	 * restarts the connection (the work is redone from the stored state).
+	 * @return {@code false} if the store thread is shut down
+	 */
+	private boolean onStore(Runnable work) {
+		return this.engine.storeThread().post(() -> {
+			if (this.store.isClosed()) {
+				return;
+			}
+			try {
+				work.run();
+			}
+			catch (IllegalStateException ex) {
+				if (!this.store.isClosed()) {
+					throw ex;
+				}
+			}
+			catch (StoreException ex) {
+				logger.error("Local database failure on {}; reconnecting", this.partition, ex);
+				this.engine.loop().post(() -> this.connection.restart("local database failure"));
+			}
+		});
+	}
+
+}

@@ -1,0 +1,92 @@
+package io.syncboot.client.internal.session;
+
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import io.syncboot.client.internal.store.SqliteStore;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The loop side of a {@link DefaultSyncSession}: owns its current {@link ProtocolSession} (one per
+ * activation) and starts, stops and drives it. Loop thread only, except {@link #post}.
+ */
+final class SessionDriver {
+
+	private final EngineContext engine;
+
+	private @Nullable ProtocolSession protocol; // loop thread only
+
+	SessionDriver(EngineContext engine) {
+		this.engine = engine;
+	}
+
+	/** Runs {@code action} on the loop with the current protocol session, if there is one then. */
+	void post(Consumer<ProtocolSession> action) {
+		this.engine.loop().post(() -> {
+			ProtocolSession current = this.protocol;
+			if (current != null) {
+				action.accept(current);
+			}
+		});
+	}
+
+	/** Whether {@code source} is the current protocol session (events of older ones are dropped). */
+	boolean isCurrent(ProtocolSession source) {
+		this.engine.loop().assertInLoop();
+		return this.protocol == source;
+	}
+
+	/** Starts a protocol session on the user's connection unless one runs. */
+	void start(DefaultSyncSession owner, SqliteStore store, String userId, String partition,
+			Supplier<Optional<String>> tokens) {
+		this.engine.loop().assertInLoop();
+		if (this.protocol != null) {
+			return;
+		}
+		ProtocolSession started = new ProtocolSession(owner, this.engine, store,
+				this.engine.pool().connectionFor(userId, tokens), partition);
+		this.protocol = started;
+		started.start();
+	}
+
+	/**
+	 * Closes a store on the store thread, after the work queued for it; waits for that unless called
+	 * on an engine thread. Any thread.
+	 */
+	void release(SqliteStore store) {
+		if (this.engine.storeThread().inLoop() || this.engine.loop().inLoop()) {
+			this.engine.storeThread().post(store::close);
+			return;
+		}
+		try {
+			this.engine.storeThread().submit(store::close).get(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			store.close();
+		}
+		catch (ExecutionException | TimeoutException | RuntimeException ex) {
+			store.close();
+		}
+	}
+
+	/**
+	 * Stops the current protocol session.
+	 * @return whether one was running
+	 */
+	boolean stop() {
+		this.engine.loop().assertInLoop();
+		ProtocolSession current = this.protocol;
+		if (current == null) {
+			return false;
+		}
+		this.protocol = null;
+		current.stop();
+		return true;
+	}
+
+}

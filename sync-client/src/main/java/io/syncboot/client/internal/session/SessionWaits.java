@@ -1,0 +1,131 @@
+package io.syncboot.client.internal.session;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.syncboot.client.internal.concurrent.EventLoop;
+
+/**
+ * The pending {@code waitForUploadCompletion} and {@code waitForDownloadCompletion} futures of a
+ * session. Futures complete on the notification thread. Thread-safe.
+ */
+final class SessionWaits {
+
+	private final EventLoop notifier;
+
+	private final List<UploadWait> uploads = new ArrayList<>(); // guarded by this
+
+	private final Map<Long, CompletableFuture<Void>> downloads = new LinkedHashMap<>(); // guarded by this
+
+	private long nextRequestId; // guarded by this
+
+	SessionWaits(EventLoop notifier) {
+		this.notifier = notifier;
+	}
+
+	/** A future that completes once the acknowledged client version reaches {@code target}. */
+	synchronized CompletableFuture<Void> upload(long target, long acknowledged) {
+		CompletableFuture<Void> future = new CompletableFuture<>();
+		if (acknowledged >= target) {
+			complete(future);
+		}
+		else {
+			this.uploads.add(new UploadWait(target, future));
+		}
+		return future;
+	}
+
+	/** Completes the upload waits up to {@code acknowledged}. */
+	synchronized void uploaded(long acknowledged) {
+		Iterator<UploadWait> it = this.uploads.iterator();
+		while (it.hasNext()) {
+			UploadWait wait = it.next();
+			if (wait.target <= acknowledged) {
+				it.remove();
+				complete(wait.future);
+			}
+		}
+	}
+
+	/** Registers a download wait; the MARK request id is its key. */
+	synchronized CompletableFuture<Void> download() {
+		CompletableFuture<Void> future = new CompletableFuture<>();
+		this.downloads.put(++this.nextRequestId, future);
+		return future;
+	}
+
+	/** The request ids of the download waits not yet completed. */
+	synchronized Set<Long> pendingDownloads() {
+		return new TreeSet<>(this.downloads.keySet());
+	}
+
+	/** Completes the download wait of a MARK that came back. */
+	synchronized void downloaded(long requestId) {
+		CompletableFuture<Void> future = this.downloads.remove(requestId);
+		if (future != null) {
+			complete(future);
+		}
+	}
+
+	/** Fails every pending wait. */
+	synchronized void failAll(Throwable error) {
+		List<CompletableFuture<Void>> all = new ArrayList<>(this.downloads.values());
+		this.uploads.forEach(wait -> all.add(wait.future));
+		this.uploads.clear();
+		this.downloads.clear();
+		if (!all.isEmpty()) {
+			post(() -> all.forEach(future -> future.completeExceptionally(error)));
+		}
+	}
+
+	private void complete(CompletableFuture<Void> future) {
+		post(() -> future.complete(null));
+	}
+
+	private void post(Runnable completion) {
+		if (!this.notifier.post(completion)) {
+			completion.run();
+		}
+	}
+
+	/**
+	 * Blocks until {@code future} completes or the timeout passes; refuses to block the engine's own
+	 * threads.
+	 * @return {@code false} on timeout
+	 * @throws IllegalStateException if the wait failed, was interrupted, or runs on an engine thread
+	 */
+	static boolean await(EngineContext engine, CompletableFuture<Void> future, Duration timeout) {
+		if (engine.loop().inLoop() || engine.notifier().inLoop() || engine.storeThread().inLoop()) {
+			throw new IllegalStateException("blocking waits are not allowed on SyncBoot's own threads ("
+					+ Thread.currentThread().getName() + "); use the waitFor* futures instead");
+		}
+		try {
+			future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			return true;
+		}
+		catch (TimeoutException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("interrupted while waiting", ex);
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException(ex.getCause().getMessage(), ex.getCause());
+		}
+	}
+
+	private record UploadWait(long target, CompletableFuture<Void> future) {
+	}
+
+}

@@ -1,0 +1,73 @@
+package io.syncboot.client.internal.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The SQL of the one-row {@code meta} table: the file's sync metadata. Used by
+ * {@link SqliteStore} under its lock.
+ */
+final class MetaTable {
+
+	static final String CREATE_SQL = """
+			CREATE TABLE IF NOT EXISTS meta (
+			    singleton           INTEGER PRIMARY KEY CHECK (singleton = 1),
+			    client_file_id      INTEGER NOT NULL,
+			    file_salt           INTEGER NOT NULL,
+			    server_salt         INTEGER NOT NULL,
+			    download_cursor     INTEGER NOT NULL,
+			    upload_ack          INTEGER NOT NULL,
+			    next_client_version INTEGER NOT NULL,
+			    last_hlc            INTEGER NOT NULL
+			)""";
+
+	private static final String INSERT_INITIAL_SQL = """
+			INSERT OR IGNORE INTO meta VALUES (1, 0, 0, 0, 0, 0, 1, 0)""";
+
+	private static final String SELECT_META_SQL = """
+			SELECT client_file_id, file_salt, server_salt, download_cursor, upload_ack, next_client_version, last_hlc
+			FROM meta WHERE singleton = 1""";
+
+	private static final String UPDATE_META_SQL = """
+			UPDATE meta SET client_file_id = ?, file_salt = ?, server_salt = ?, download_cursor = ?, upload_ack = ?,
+			    next_client_version = ?, last_hlc = ? WHERE singleton = 1""";
+
+	private MetaTable() {
+	}
+
+	static void initialize(Connection connection) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.executeUpdate(INSERT_INITIAL_SQL);
+		}
+	}
+
+	static StoreMeta read(Connection connection) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(SELECT_META_SQL);
+				ResultSet rows = statement.executeQuery()) {
+			if (!rows.next()) {
+				throw new SQLException("the meta row is missing");
+			}
+			return new StoreMeta(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5),
+					rows.getLong(6), rows.getLong(7));
+		}
+	}
+
+	static void write(Connection connection, StoreMeta meta) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(UPDATE_META_SQL)) {
+			statement.setLong(1, meta.clientFileId());
+			statement.setLong(2, meta.fileSalt());
+			statement.setLong(3, meta.serverSalt());
+			statement.setLong(4, meta.downloadCursor());
+			statement.setLong(5, meta.uploadAck());
+			statement.setLong(6, meta.nextClientVersion());
+			statement.setLong(7, meta.lastHlc());
+			if (statement.executeUpdate() != 1) {
+				throw new SQLException("the meta row is missing");
+			}
+		}
+	}
+
+}

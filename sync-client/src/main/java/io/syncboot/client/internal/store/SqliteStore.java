@@ -1,0 +1,425 @@
+package io.syncboot.client.internal.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.core.merge.DocumentState;
+import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.HybridLogicalClock;
+import io.syncboot.core.model.Operation;
+import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.ProtocolException;
+import io.syncboot.core.protocol.SyncMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * One local database file: documents with their merge state, the outbox of unacknowledged local
+ * changesets and the sync metadata, in SQLite ({@code journal_mode=WAL}, {@code synchronous=FULL}).
+ * Every method that writes runs one transaction, durable when it returns.
+ *
+ * <p>Thread-safe: one JDBC connection guarded by a lock. {@link #meta()} is lock-free (a volatile
+ * snapshot of the last commit), so the event loop may read it.
+ */
+public final class SqliteStore implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(SqliteStore.class);
+
+	private static final int SCHEMA_VERSION = 1;
+
+	private final Path path;
+
+	private final MessageCodec codec;
+
+	private final LongSupplier wallMillis;
+
+	private final int maxChangesetBytes;
+
+	private final DocumentTable documents;
+
+	private final OutboxTable outbox;
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private final Connection connection; // guarded by lock
+
+	private final HybridLogicalClock clock;
+
+	private volatile StoreMeta meta;
+
+	private volatile boolean closed;
+
+	private SqliteStore(Path path, MessageCodec codec, LongSupplier wallMillis, int maxChangesetBytes,
+			Connection connection, StoreMeta meta) {
+		this.path = path;
+		this.codec = codec;
+		this.wallMillis = wallMillis;
+		this.maxChangesetBytes = maxChangesetBytes;
+		this.documents = new DocumentTable(codec);
+		this.outbox = new OutboxTable(codec);
+		this.connection = connection;
+		this.meta = meta;
+		this.clock = new HybridLogicalClock(wallMillis, meta.lastHlc());
+	}
+
+	/**
+	 * Opens or creates a database file.
+	 * @param maxChangesetBytes the largest encoded changeset a local transaction may produce
+	 * @throws StoreException if the file cannot be opened or is not a SyncBoot database
+	 */
+	public static SqliteStore open(Path path, MessageCodec codec, LongSupplier wallMillis, int maxChangesetBytes) {
+		try {
+			Files.createDirectories(path.toAbsolutePath().getParent());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot create the directory of " + path, ex);
+		}
+		SQLiteConfig config = new SQLiteConfig();
+		config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+		config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+		config.setBusyTimeout(10_000);
+		config.enforceForeignKeys(true);
+		Connection connection = null;
+		try {
+			connection = DriverManager.getConnection("jdbc:sqlite:" + path.toAbsolutePath(), config.toProperties());
+			try (Statement statement = connection.createStatement()) {
+				statement.execute(MetaTable.CREATE_SQL);
+				statement.execute(DocumentTable.CREATE_SQL);
+				statement.execute(OutboxTable.CREATE_SQL);
+				statement.execute(OutboxTable.CREATE_DOCUMENTS_SQL);
+				statement.execute(OutboxTable.CREATE_DOCUMENTS_INDEX_SQL);
+				statement.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+			}
+			MetaTable.initialize(connection);
+			StoreMeta meta = MetaTable.read(connection);
+			connection.setAutoCommit(false);
+			return new SqliteStore(path, codec, wallMillis, maxChangesetBytes, connection, meta);
+		}
+		catch (SQLException ex) {
+			closeQuietly(connection);
+			throw new StoreException("cannot open the local database " + path + ": " + ex.getMessage(), ex);
+		}
+	}
+
+	/** The file. */
+	public Path path() {
+		return this.path;
+	}
+
+	/** The metadata as of the last commit; lock-free. */
+	public StoreMeta meta() {
+		return this.meta;
+	}
+
+	/**
+	 * Commits local writes as one changeset: merges them into the document states (stamped with
+	 * fresh clock values and the current client file id, 0 until allocated) and appends the outbox
+	 * entry with the next client version, in one transaction.
+	 * @return the result
+	 * @throws IllegalArgumentException if {@code writes} is empty, or the changeset is larger than
+	 * the message size allows
+	 */
+	public CommitResult commitLocal(List<LocalWrite> writes) {
+		return commitLocal(writes, result -> {
+		});
+	}
+
+	/**
+	 * Like {@link #commitLocal(List)}, and calls {@code committed} after the commit, still holding
+	 * the store's lock, so that such calls happen in commit order. It must not block.
+	 */
+	public CommitResult commitLocal(List<LocalWrite> writes, Consumer<CommitResult> committed) {
+		if (writes.isEmpty()) {
+			throw new IllegalArgumentException("a local commit needs at least one write");
+		}
+		return inTransaction(committed, connection -> {
+			StoreMeta before = this.meta;
+			List<Operation> operations = writes.stream().map(write -> write.stamp(this.clock.next())).toList();
+			String ops = this.codec.encodeOperations(operations);
+			long size = MessageCodec.utf8Length(ops);
+			if (size > this.maxChangesetBytes) {
+				throw new IllegalArgumentException("the transaction's changeset has " + size
+						+ " bytes, more than the limit of " + this.maxChangesetBytes + " bytes: split it");
+			}
+			Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
+			for (Operation operation : operations) {
+				state(connection, states, operation).apply(operation, before.clientFileId());
+			}
+			this.documents.write(connection, states.values());
+			long clientVersion = before.nextClientVersion();
+			this.outbox.insert(connection, clientVersion, before.downloadCursor(), ops, size, this.wallMillis.getAsLong(),
+					states.keySet());
+			StoreMeta after = new StoreMeta(before.clientFileId(), before.fileSalt(), before.serverSalt(),
+					before.downloadCursor(), before.uploadAck(), clientVersion + 1, this.clock.last());
+			MetaTable.write(connection, after);
+			return new CommitResult(clientVersion, byCollection(states.keySet()), after);
+		});
+	}
+
+	/**
+	 * Stores the client file id the server allocated, with its salt and the server's salt, and
+	 * rewrites every stamp with file id 0 to it, in one transaction.
+	 * @throws IllegalStateException if a different file id is already stored
+	 */
+	public StoreMeta assignClientFileId(long clientFileId, long fileSalt, long serverSalt) {
+		if (clientFileId < 1) {
+			throw new IllegalArgumentException("clientFileId must be >= 1, was " + clientFileId);
+		}
+		return inTransaction(meta -> {
+		}, connection -> {
+			StoreMeta before = this.meta;
+			if (before.clientFileId() != 0 && before.clientFileId() != clientFileId) {
+				throw new IllegalStateException("client file id " + before.clientFileId()
+						+ " is already stored; refusing " + clientFileId);
+			}
+			List<DocumentState> states = this.documents.statesWithUnassignedStamps(connection);
+			states.forEach(state -> state.reassignFileId(0, clientFileId));
+			this.documents.write(connection, states);
+			StoreMeta after = new StoreMeta(clientFileId, fileSalt, serverSalt, before.downloadCursor(),
+					before.uploadAck(), before.nextClientVersion(), before.lastHlc());
+			MetaTable.write(connection, after);
+			return after;
+		});
+	}
+
+	/**
+	 * Applies a download in one transaction: merges its changesets and document states, moves the
+	 * download cursor, stores the upload acknowledgement and removes the acknowledged outbox
+	 * entries.
+	 * @throws ProtocolException if the cursor would move backwards or the server acknowledges a
+	 * client version never committed; nothing is applied then
+	 */
+	public CommitResult applyDownload(SyncMessage.Download download) {
+		return applyDownload(download, result -> {
+		});
+	}
+
+	/**
+	 * Like {@link #applyDownload(SyncMessage.Download)}, and calls {@code committed} after the
+	 * commit, still holding the store's lock (see {@link #commitLocal(List, Consumer)}).
+	 */
+	public CommitResult applyDownload(SyncMessage.Download download, Consumer<CommitResult> committed) {
+		return inTransaction(committed, connection -> {
+			StoreMeta before = this.meta;
+			if (download.serverVersion() < before.downloadCursor()) {
+				throw new ProtocolException(ErrorCode.BAD_SERVER_VERSION, "download cursor " + download.serverVersion()
+						+ " is behind the stored cursor " + before.downloadCursor());
+			}
+			if (download.uploadAck() > before.lastCommittedClientVersion()) {
+				throw new ProtocolException(ErrorCode.BAD_CLIENT_VERSION, "upload acknowledgement "
+						+ download.uploadAck() + " is beyond the last committed client version "
+						+ before.lastCommittedClientVersion());
+			}
+			Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
+			Set<DocumentKey> changed = new LinkedHashSet<>();
+			for (ServerChangeset changeset : download.changesets()) {
+				for (Operation operation : changeset.operations()) {
+					this.clock.observe(operation.timestamp());
+					if (state(connection, states, operation).apply(operation, changeset.originFileId())) {
+						changed.add(new DocumentKey(operation.collection(), operation.id()));
+					}
+				}
+			}
+			for (DocumentState incoming : download.documents()) {
+				this.clock.observe(incoming.latestStamp().timestamp());
+				DocumentState state = states.get(incoming.key());
+				if (state == null) {
+					state = this.documents.state(connection, incoming.key()).orElseGet(() -> new DocumentState(incoming.key()));
+					states.put(incoming.key(), state);
+				}
+				if (state.merge(incoming)) {
+					changed.add(incoming.key());
+				}
+			}
+			this.documents.write(connection, states.values().stream().filter(s -> changed.contains(s.key())).toList());
+			long ack = Math.max(before.uploadAck(), download.uploadAck());
+			if (ack > before.uploadAck()) {
+				this.outbox.deleteUpTo(connection, ack);
+			}
+			StoreMeta after = new StoreMeta(before.clientFileId(), before.fileSalt(), before.serverSalt(),
+					download.serverVersion(), ack, before.nextClientVersion(), this.clock.last());
+			MetaTable.write(connection, after);
+			return new CommitResult(0, byCollection(changed), after);
+		});
+	}
+
+	/** Outbox entries after {@code afterClientVersion}, in order, up to about {@code maxBytes} (at least one if any). */
+	public List<OutboxEntry> readOutbox(long afterClientVersion, long maxBytes, int maxEntries) {
+		return read(connection -> this.outbox.read(connection, afterClientVersion, maxBytes, maxEntries));
+	}
+
+	/** The number of unacknowledged local changesets. */
+	public long pendingChanges() {
+		return read(this.outbox::count);
+	}
+
+	/** Whether a document has unacknowledged local changes. */
+	public boolean isPending(DocumentKey key) {
+		return read(connection -> this.outbox.isPending(connection, key));
+	}
+
+	/** The visible fields of a present document. */
+	public Optional<Map<String, Object>> get(DocumentKey key) {
+		return read(connection -> this.documents.body(connection, key));
+	}
+
+	/** Whether a document is present. */
+	public boolean exists(DocumentKey key) {
+		return get(key).isPresent();
+	}
+
+	/** The merge state of a document, present or not, if it was ever written. */
+	public Optional<DocumentState> state(DocumentKey key) {
+		return read(connection -> this.documents.state(connection, key));
+	}
+
+	/** Every present document of a collection as (id, fields), ordered by id. */
+	public List<Map.Entry<String, Map<String, Object>>> all(String collection) {
+		return read(connection -> this.documents.bodies(connection, collection));
+	}
+
+	/** The number of present documents of a collection. */
+	public long count(String collection) {
+		return read(connection -> this.documents.count(connection, collection));
+	}
+
+	/** Whether {@link #close()} was called. */
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+	/** Closes the file (waiting for a running transaction); idempotent. */
+	@Override
+	public void close() {
+		this.lock.lock();
+		try {
+			if (!this.closed) {
+				this.closed = true;
+				closeQuietly(this.connection);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private DocumentState state(Connection connection, Map<DocumentKey, DocumentState> states, Operation operation)
+			throws SQLException {
+		DocumentKey key = new DocumentKey(operation.collection(), operation.id());
+		DocumentState state = states.get(key);
+		if (state == null) {
+			state = this.documents.state(connection, key).orElseGet(() -> new DocumentState(key));
+			states.put(key, state);
+		}
+		return state;
+	}
+
+	private static Map<String, Set<String>> byCollection(Set<DocumentKey> keys) {
+		Map<String, Set<String>> result = new LinkedHashMap<>();
+		for (DocumentKey key : keys) {
+			result.computeIfAbsent(key.collection(), c -> new TreeSet<>()).add(key.id());
+		}
+		return result;
+	}
+
+	private interface Work<T> {
+
+		T run(Connection connection) throws SQLException;
+
+	}
+
+	private <T> T read(Work<T> work) {
+		this.lock.lock();
+		try {
+			checkOpen();
+			return work.run(this.connection);
+		}
+		catch (SQLException ex) {
+			throw new StoreException("reading " + this.path + " failed: " + ex.getMessage(), ex);
+		}
+		finally {
+			rollbackQuietly();
+			this.lock.unlock();
+		}
+	}
+
+	private <T> T inTransaction(Consumer<T> committed, Work<T> work) {
+		this.lock.lock();
+		try {
+			checkOpen();
+			T result;
+			try {
+				result = work.run(this.connection);
+				StoreMeta after = MetaTable.read(this.connection);
+				this.connection.commit();
+				this.meta = after;
+			}
+			catch (SQLException | RuntimeException ex) {
+				// the clock stays where it is: it may only move forward, and the next commit persists it
+				rollbackQuietly();
+				if (ex instanceof SQLException sql) {
+					throw new StoreException("writing " + this.path + " failed: " + sql.getMessage(), sql);
+				}
+				throw (RuntimeException) ex;
+			}
+			try {
+				committed.accept(result);
+			}
+			catch (RuntimeException ex) {
+				logger.error("A commit callback failed on {}", this.path, ex);
+			}
+			return result;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void checkOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("the local database " + this.path + " is closed");
+		}
+	}
+
+	private void rollbackQuietly() {
+		try {
+			if (!this.closed) {
+				this.connection.rollback();
+			}
+		}
+		catch (SQLException ex) {
+			// nothing to roll back
+		}
+	}
+
+	private static void closeQuietly(Connection connection) {
+		if (connection != null) {
+			try {
+				connection.close();
+			}
+			catch (SQLException ex) {
+				// closing anyway
+			}
+		}
+	}
+
+}

@@ -1,0 +1,264 @@
+package io.syncboot.client.internal.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.core.merge.DocumentState;
+import io.syncboot.core.merge.FieldRegister;
+import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.HybridLogicalClock;
+import io.syncboot.core.model.Operation;
+import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.model.Stamp;
+import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.ProtocolException;
+import io.syncboot.core.protocol.SyncMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SqliteStoreTests {
+
+	private static final DocumentKey T1 = new DocumentKey("tasks", "t1");
+
+	private static final DocumentKey L1 = new DocumentKey("log", "l1");
+
+	private final MessageCodec codec = new MessageCodec();
+
+	private final AtomicLong wallClock = new AtomicLong(1_700_000_000_000L);
+
+	@TempDir
+	Path dir;
+
+	private Path file;
+
+	private SqliteStore store;
+
+	@BeforeEach
+	void open() {
+		this.file = this.dir.resolve("user").resolve("p.db");
+		this.store = openStore();
+	}
+
+	@AfterEach
+	void close() {
+		this.store.close();
+	}
+
+	private SqliteStore openStore() {
+		return SqliteStore.open(this.file, this.codec, this.wallClock::get, 1024 * 1024);
+	}
+
+	private static LocalWrite.Put put(DocumentKey key, Map<String, Object> fields) {
+		return new LocalWrite.Put(key.collection(), key.id(), fields);
+	}
+
+	@Test
+	void localCommitWritesDocumentsAndOneOutboxEntryTogether() {
+		CommitResult result = this.store.commitLocal(List.of(put(T1, Map.of("title", "count")),
+				put(L1, Map.of("line", 1)), new LocalWrite.Update("tasks", "t1", Map.of("done", true))));
+
+		assertThat(result.clientVersion()).isEqualTo(1);
+		assertThat(result.changes()).containsOnlyKeys("tasks", "log");
+		assertThat(this.store.get(T1)).contains(Map.of("title", "count", "done", true));
+		assertThat(this.store.get(L1)).contains(Map.of("line", 1L));
+		assertThat(this.store.pendingChanges()).isEqualTo(1);
+		assertThat(this.store.isPending(T1)).isTrue();
+		assertThat(this.store.isPending(L1)).isTrue();
+		assertThat(this.store.isPending(new DocumentKey("tasks", "other"))).isFalse();
+		List<OutboxEntry> outbox = this.store.readOutbox(0, Long.MAX_VALUE, 100);
+		assertThat(outbox).singleElement().satisfies(entry -> {
+			assertThat(entry.clientVersion()).isEqualTo(1);
+			assertThat(entry.operations()).hasSize(3);
+			assertThat(entry.operations().get(0).timestamp()).isLessThan(entry.operations().get(2).timestamp());
+		});
+		assertThat(this.store.meta().nextClientVersion()).isEqualTo(2);
+	}
+
+	@Test
+	void failedCommitLeavesNothingBehindAndUsesNoClientVersion() {
+		String big = "x".repeat(2 * 1024 * 1024);
+		assertThatThrownBy(() -> this.store.commitLocal(List.of(put(T1, Map.of("a", 1)), put(L1, Map.of("big", big)))))
+			.isInstanceOf(IllegalArgumentException.class)
+			.hasMessageContaining("split it");
+
+		assertThat(this.store.get(T1)).isEmpty();
+		assertThat(this.store.pendingChanges()).isZero();
+		assertThat(this.store.commitLocal(List.of(put(T1, Map.of("a", 1)))).clientVersion()).isEqualTo(1);
+	}
+
+	@Test
+	void clientVersionsAreGapFreeAndNeverReusedAfterTheOutboxEmpties() {
+		for (int i = 1; i <= 5; i++) {
+			assertThat(this.store.commitLocal(List.of(put(T1, Map.of("n", i)))).clientVersion()).isEqualTo(i);
+		}
+		this.store.assignClientFileId(7, 70, 700);
+		this.store.applyDownload(download(0, 5, List.of(), List.of()));
+		assertThat(this.store.pendingChanges()).isZero();
+		assertThat(this.store.isPending(T1)).isFalse();
+
+		assertThat(this.store.commitLocal(List.of(put(T1, Map.of("n", 6)))).clientVersion()).isEqualTo(6);
+		assertThat(this.store.readOutbox(0, Long.MAX_VALUE, 100)).extracting(OutboxEntry::clientVersion)
+			.containsExactly(6L);
+	}
+
+	@Test
+	void concurrentCommitsGetDistinctGapFreeVersions() throws Exception {
+		ExecutorService pool = Executors.newFixedThreadPool(4);
+		List<Future<Long>> futures = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			DocumentKey key = new DocumentKey("c", "d" + i);
+			futures.add(pool.submit(() -> this.store.commitLocal(List.of(put(key, Map.of("i", 1)))).clientVersion()));
+		}
+		List<Long> versions = new ArrayList<>();
+		for (Future<Long> future : futures) {
+			versions.add(future.get(30, TimeUnit.SECONDS));
+		}
+		pool.shutdown();
+		Collections.sort(versions);
+		assertThat(versions).isEqualTo(java.util.stream.LongStream.rangeClosed(1, 40).boxed().toList());
+		assertThat(this.store.readOutbox(0, Long.MAX_VALUE, 1000)).hasSize(40);
+	}
+
+	@Test
+	void reopeningKeepsDocumentsOutboxMetadataAndTheClock() {
+		this.store.commitLocal(List.of(put(T1, Map.of("title", "a"))));
+		this.store.assignClientFileId(9, 90, 900);
+		this.store.commitLocal(List.of(new LocalWrite.Delete("tasks", "t1"), put(L1, Map.of("x", 1))));
+		StoreMeta before = this.store.meta();
+		long lastStamp = this.store.state(L1).orElseThrow().latestStamp().timestamp();
+		this.store.close();
+
+		this.wallClock.addAndGet(-3_600_000); // the wall clock went back an hour
+		this.store = openStore();
+
+		assertThat(this.store.meta()).isEqualTo(before);
+		assertThat(this.store.get(T1)).isEmpty();
+		assertThat(this.store.state(T1)).hasValueSatisfying(state -> assertThat(state.isPresent()).isFalse());
+		assertThat(this.store.get(L1)).contains(Map.of("x", 1L));
+		assertThat(this.store.readOutbox(0, Long.MAX_VALUE, 100)).extracting(OutboxEntry::clientVersion)
+			.containsExactly(1L, 2L);
+		this.store.commitLocal(List.of(put(L1, Map.of("x", 2))));
+		assertThat(this.store.state(L1).orElseThrow().latestStamp().timestamp()).isGreaterThan(lastStamp);
+		assertThat(this.store.meta().nextClientVersion()).isEqualTo(4);
+	}
+
+	@Test
+	void assigningTheClientFileIdRewritesUnassignedStamps() {
+		this.store.commitLocal(List.of(put(T1, Map.of("a", 1, "b", 2))));
+		this.store.commitLocal(List.of(new LocalWrite.Unset("tasks", "t1", java.util.Set.of("b"))));
+		assertThat(stampsOf(this.store.state(T1).orElseThrow())).extracting(Stamp::fileId).containsOnly(0L);
+
+		StoreMeta meta = this.store.assignClientFileId(42, 4242, 77);
+
+		assertThat(meta.clientFileId()).isEqualTo(42);
+		assertThat(meta.fileSalt()).isEqualTo(4242);
+		assertThat(meta.serverSalt()).isEqualTo(77);
+		assertThat(stampsOf(this.store.state(T1).orElseThrow())).extracting(Stamp::fileId).containsOnly(42L);
+		this.store.commitLocal(List.of(put(L1, Map.of("c", 3))));
+		assertThat(stampsOf(this.store.state(L1).orElseThrow())).extracting(Stamp::fileId).containsOnly(42L);
+		assertThat(this.store.get(T1)).contains(Map.of("a", 1L));
+		assertThatThrownBy(() -> this.store.assignClientFileId(43, 1, 1)).isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("42");
+	}
+
+	@Test
+	void downloadAppliesChangesetsAndStatesMovesTheCursorAndTrimsTheOutboxTogether() {
+		this.store.assignClientFileId(1, 10, 100);
+		this.store.commitLocal(List.of(put(T1, Map.of("title", "mine"))));
+		this.store.commitLocal(List.of(put(L1, Map.of("line", 1))));
+		long remoteTs = HybridLogicalClock.pack(this.wallClock.get() + 60_000, 0);
+		ServerChangeset remote = new ServerChangeset(3, 2, 1,
+				List.of(new Operation.Update("tasks", "t1", remoteTs, Map.of("done", true))));
+		DocumentState snapshot = DocumentState.of(new Operation.Put("other", "o1", remoteTs, Map.of("k", "v")), 2);
+
+		CommitResult result = this.store.applyDownload(download(3, 1, List.of(remote), List.of(snapshot)));
+
+		assertThat(result.changes()).containsOnlyKeys("tasks", "other");
+		assertThat(this.store.get(T1)).contains(Map.of("title", "mine", "done", true));
+		assertThat(this.store.get(new DocumentKey("other", "o1"))).contains(Map.of("k", "v"));
+		assertThat(this.store.meta().downloadCursor()).isEqualTo(3);
+		assertThat(this.store.meta().uploadAck()).isEqualTo(1);
+		assertThat(this.store.readOutbox(0, Long.MAX_VALUE, 100)).extracting(OutboxEntry::clientVersion)
+			.containsExactly(2L);
+		assertThat(this.store.isPending(T1)).isFalse();
+		assertThat(this.store.isPending(L1)).isTrue();
+		// the clock observed the remote timestamp: the next local write is stamped after it
+		this.store.commitLocal(List.of(new LocalWrite.Update("tasks", "t1", Map.of("done", false))));
+		assertThat(this.store.get(T1)).contains(Map.of("title", "mine", "done", false));
+	}
+
+	@Test
+	void aRejectedDownloadAppliesNothing() {
+		this.store.assignClientFileId(1, 10, 100);
+		this.store.commitLocal(List.of(put(T1, Map.of("v", 1))));
+		long ts = HybridLogicalClock.pack(this.wallClock.get() + 1, 0);
+		ServerChangeset remote = new ServerChangeset(1, 2, 1, List.of(new Operation.Put("tasks", "t2", ts, Map.of())));
+
+		assertThatThrownBy(() -> this.store.applyDownload(download(1, 5, List.of(remote), List.of())))
+			.isInstanceOf(ProtocolException.class);
+
+		assertThat(this.store.get(new DocumentKey("tasks", "t2"))).isEmpty();
+		assertThat(this.store.meta().downloadCursor()).isZero();
+		assertThat(this.store.meta().uploadAck()).isZero();
+		assertThat(this.store.pendingChanges()).isEqualTo(1);
+	}
+
+	@Test
+	void aCursorThatWouldGoBackwardsIsAProtocolViolation() {
+		this.store.assignClientFileId(1, 10, 100);
+		this.store.applyDownload(download(5, 0, List.of(), List.of()));
+		long ts = HybridLogicalClock.pack(this.wallClock.get() + 1, 0);
+		ServerChangeset stale = new ServerChangeset(3, 2, 1, List.of(new Operation.Put("tasks", "t9", ts, Map.of())));
+
+		assertThatThrownBy(() -> this.store.applyDownload(download(3, 0, List.of(stale), List.of())))
+			.isInstanceOfSatisfying(ProtocolException.class,
+					ex -> assertThat(ex.code()).isEqualTo(ErrorCode.BAD_SERVER_VERSION));
+
+		assertThat(this.store.meta().downloadCursor()).isEqualTo(5);
+		assertThat(this.store.get(new DocumentKey("tasks", "t9"))).isEmpty();
+		// the same cursor again is fine (bootstrap batches keep it)
+		this.store.applyDownload(download(5, 0, List.of(), List.of()));
+	}
+
+	@Test
+	void theFileUsesWalAndCloseReleasesIt() throws Exception {
+		this.store.commitLocal(List.of(put(T1, Map.of("v", 1))));
+		assertThat(Files.exists(this.dir.resolve("user").resolve("p.db-wal"))).isTrue();
+		this.store.close();
+		assertThatThrownBy(() -> this.store.get(T1)).isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("closed");
+		try (var files = Files.list(this.dir.resolve("user"))) {
+			assertThat(files.map(p -> p.getFileName().toString())).containsExactly("p.db");
+		}
+	}
+
+	private static SyncMessage.Download download(long serverVersion, long ack, List<ServerChangeset> changesets,
+			List<DocumentState> documents) {
+		return new SyncMessage.Download(1, serverVersion, ack, 0, changesets, documents);
+	}
+
+	private static List<Stamp> stampsOf(DocumentState state) {
+		List<Stamp> stamps = new ArrayList<>();
+		stamps.add(state.existence());
+		stamps.add(state.replaced());
+		state.registers().values().stream().map(FieldRegister::stamp).forEach(stamps::add);
+		stamps.removeIf(Stamp.ZERO::equals);
+		return stamps;
+	}
+
+}
