@@ -1,0 +1,235 @@
+package io.syncboot.it;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.syncboot.client.SyncCollection;
+import io.syncboot.client.SyncConfiguration;
+import io.syncboot.client.SyncCredentials;
+import io.syncboot.client.SyncDatabase;
+import io.syncboot.client.SyncManager;
+import io.syncboot.client.SyncSession;
+import io.syncboot.client.SyncUser;
+import io.syncboot.core.merge.DocumentState;
+import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.server.store.ChangesetBatch;
+import io.syncboot.server.store.SnapshotBatch;
+import io.syncboot.server.store.jdbc.JdbcHistoryStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Kills a server process with SIGKILL while two clients upload, restarts it on the same data
+ * directory, again and again. After every kill, the dead server's store holds every changeset a
+ * client saw acknowledged, its server versions are contiguous, and no client version was integrated
+ * twice; at the end every write reaches the server. Cycles: {@code -Dsyncboot.crash.cycles}.
+ */
+class ServerCrashTests {
+
+	static final String SERVER_MAIN = "io.syncboot.server.SyncServerMain";
+
+	private static final String PARTITION = "crash-server";
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void acknowledgedUploadsSurviveKillNineOfTheServer() throws Exception {
+		int cycles = Integer.getInteger("syncboot.crash.cycles", 5);
+		long seed = Long.getLong("syncboot.crash.seed", System.nanoTime());
+		Random random = new Random(seed);
+		int port = freePort();
+		Path dataDirectory = this.temp.resolve("server-data");
+		URI url = URI.create("ws://localhost:" + port + "/sync");
+		List<Writer> writers = List.of(new Writer("a", url, this.temp.resolve("client-a")),
+				new Writer("b", url, this.temp.resolve("client-b")));
+		try {
+			writers.forEach(Writer::start);
+			Set<String> acknowledgedEver = new HashSet<>();
+			for (int cycle = 0; cycle < cycles; cycle++) {
+				try (JavaProcess server = startServer(port, dataDirectory, cycle)) {
+					Thread.sleep(800 + random.nextInt(1500));
+					server.kill();
+				}
+				Set<String> acknowledged = new HashSet<>();
+				for (Writer writer : writers) {
+					acknowledged.addAll(writer.acknowledged());
+				}
+				acknowledgedEver.addAll(acknowledged);
+				checkStore(dataDirectory, acknowledged, "seed " + seed + ", cycle " + cycle);
+			}
+			assertThat(acknowledgedEver).as("seed %d: uploads were acknowledged between kills", seed).isNotEmpty();
+			try (JavaProcess server = startServer(port, dataDirectory, cycles)) {
+				for (Writer writer : writers) {
+					writer.stop();
+				}
+				Set<String> all = new HashSet<>();
+				for (Writer writer : writers) {
+					assertThat(writer.session().uploadAllLocalChanges(Duration.ofSeconds(60)))
+						.as("seed %d: %s uploads everything after the last restart", seed, writer.name).isTrue();
+					all.addAll(writer.written());
+				}
+				server.kill();
+				checkStore(dataDirectory, all, "seed " + seed + ", final");
+			}
+		}
+		finally {
+			for (Writer writer : writers) {
+				writer.close();
+			}
+		}
+	}
+
+	private static JavaProcess startServer(int port, Path dataDirectory, int cycle) throws Exception {
+		JavaProcess server = JavaProcess.start(SERVER_MAIN, Path.of("target", "crash-logs", "server-" + cycle + ".log"),
+				"--port=" + port, "--data-directory=" + dataDirectory);
+		server.awaitLine(line -> line.contains("listening on"), Duration.ofSeconds(60));
+		return server;
+	}
+
+	/** Opens the dead server's store and checks durability, contiguity and exactly-once integration. */
+	private static void checkStore(Path dataDirectory, Set<String> mustExist, String context) {
+		try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(dataDirectory)) {
+			long latest = store.latestVersion(PARTITION);
+			List<ServerChangeset> history = new ArrayList<>();
+			long after = 0;
+			while (after < latest) {
+				ChangesetBatch batch = store.changesetsAfter(PARTITION, after, 0, 1 << 20);
+				history.addAll(batch.changesets());
+				assertThat(batch.scannedVersion()).as(context).isGreaterThan(after);
+				after = batch.scannedVersion();
+			}
+			for (int i = 0; i < history.size(); i++) {
+				assertThat(history.get(i).serverVersion()).as("%s: server versions are contiguous", context)
+					.isEqualTo(i + 1L);
+			}
+			Set<String> integrated = new HashSet<>();
+			for (ServerChangeset changeset : history) {
+				assertThat(integrated.add(changeset.originFileId() + ":" + changeset.clientVersion()))
+					.as("%s: client version %d of file %d integrated once", context, changeset.clientVersion(),
+							changeset.originFileId())
+					.isTrue();
+			}
+			Set<String> present = new HashSet<>();
+			DocumentKey next = null;
+			do {
+				SnapshotBatch batch = store.snapshot(PARTITION, next, 1 << 20);
+				for (DocumentState state : batch.documents()) {
+					if (state.isPresent()) {
+						present.add(state.key().id());
+					}
+				}
+				next = batch.nextKey();
+			}
+			while (next != null);
+			assertThat(present).as("%s: every acknowledged write is on the server", context).containsAll(mustExist);
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			socket.setReuseAddress(true);
+			return socket.getLocalPort();
+		}
+	}
+
+	/** A client in this JVM that writes documents as fast as it can, online or not. */
+	private static final class Writer implements AutoCloseable {
+
+		private final String name;
+
+		private final SyncManager manager;
+
+		private final SyncDatabase database;
+
+		private final SyncCollection ledger;
+
+		private final List<String> written = new ArrayList<>(); // guarded by itself
+
+		private final AtomicBoolean running = new AtomicBoolean();
+
+		private final Thread thread;
+
+		Writer(String name, URI url, Path baseDirectory) {
+			this.name = name;
+			this.manager = SyncManager.create(ClientWriterMain.settings(url, baseDirectory));
+			SyncUser user = this.manager.logIn(SyncCredentials.anonymous());
+			this.database = this.manager.open(SyncConfiguration.builder(user, PARTITION).build());
+			this.ledger = this.database.collection(ClientWriterMain.COLLECTION);
+			this.thread = new Thread(this::run, "writer-" + name);
+			this.thread.setDaemon(true);
+		}
+
+		void start() {
+			this.running.set(true);
+			this.thread.start();
+		}
+
+		private void run() {
+			int n = 0;
+			while (this.running.get()) {
+				String id = this.name + "-" + n++;
+				this.ledger.put(id, Map.of("n", n, "payload", "y".repeat(64)));
+				synchronized (this.written) {
+					this.written.add(id);
+				}
+				if (n % 50 == 0) {
+					try {
+						Thread.sleep(5);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						return;
+					}
+				}
+			}
+		}
+
+		List<String> written() {
+			synchronized (this.written) {
+				return new ArrayList<>(this.written);
+			}
+		}
+
+		/** Every written id the server has acknowledged (no longer pending in the outbox). */
+		Set<String> acknowledged() {
+			Set<String> acknowledged = new HashSet<>();
+			for (String id : written()) {
+				if (!this.database.isDocumentPending(ClientWriterMain.COLLECTION, id)) {
+					acknowledged.add(id);
+				}
+			}
+			return acknowledged;
+		}
+
+		SyncSession session() {
+			return this.manager.sessionFor(this.database).orElseThrow();
+		}
+
+		void stop() throws InterruptedException {
+			this.running.set(false);
+			this.thread.join(10_000);
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			stop();
+			this.manager.close();
+		}
+
+	}
+
+}

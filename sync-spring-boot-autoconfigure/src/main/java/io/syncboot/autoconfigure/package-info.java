@@ -1,0 +1,7 @@
+/**
+ * Spring Boot auto-configuration for SyncBoot.
+ */
+@NullMarked
+package io.syncboot.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;
