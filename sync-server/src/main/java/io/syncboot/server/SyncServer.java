@@ -1,0 +1,301 @@
+package io.syncboot.server;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+import io.syncboot.core.protocol.SyncProtocol;
+import io.syncboot.server.internal.embedded.EmbeddedTomcat;
+import io.syncboot.server.internal.embedded.SyncEndpoint;
+import io.syncboot.server.store.jdbc.JdbcHistoryStore;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A SyncBoot sync server: the WebSocket endpoint on an embedded Tomcat, over the embedded durable
+ * SQLite history store in a data directory. For tests, tools and standalone use:
+ *
+ * <pre>{@code
+ * try (SyncServer server = SyncServer.builder()
+ *         .port(0)                                  // 0 = a free port
+ *         .dataDirectory(Path.of("server-data"))
+ *         .allowAnonymous()                         // no authentication yet: development only
+ *         .build()
+ *         .start()) {
+ *     URI url = server.url();                       // ws://localhost:PORT/sync
+ * }
+ * }</pre>
+ *
+ * <p>Lifecycle: {@link Builder#build()} validates the configuration, {@link #start()} opens the store
+ * and starts listening (once), {@link #close()} closes every connection with 1001, finishes the
+ * accepted writes and closes the store; afterwards the data directory may be deleted. Threads are
+ * daemon threads named {@code syncboot-server-<role>-<n>} (see {@link SyncServerEngine}).
+ * Thread-safe. Methods throw {@link IllegalStateException} when called in the wrong state.
+ */
+public final class SyncServer implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(SyncServer.class);
+
+	private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
+
+	private enum State {
+		NEW, STARTED, CLOSED
+	}
+
+	private final int requestedPort;
+
+	private final Path dataDirectory;
+
+	private final String path;
+
+	private final int maxMessageBytes;
+
+	private final Duration sendTimeout;
+
+	private State state = State.NEW; // guarded by this
+
+	private @Nullable SyncServerEngine engine; // guarded by this
+
+	private @Nullable EmbeddedTomcat tomcat; // guarded by this
+
+	private SyncServer(Builder builder, Path dataDirectory) {
+		this.requestedPort = builder.port;
+		this.dataDirectory = dataDirectory;
+		this.path = builder.path;
+		this.maxMessageBytes = builder.maxMessageBytes;
+		this.sendTimeout = builder.sendTimeout;
+	}
+
+	/** A builder for a server; {@code dataDirectory} and {@code allowAnonymous()} are required for now. */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Opens the store and starts listening.
+	 * @return this server
+	 * @throws IllegalStateException if already started or closed, or if the store or the port cannot
+	 * be opened (the cause says why)
+	 */
+	public synchronized SyncServer start() {
+		if (this.state != State.NEW) {
+			throw new IllegalStateException("the server can be started once; it is " + this.state);
+		}
+		logger.warn("""
+
+				****************************************************************
+				*  SyncBoot server running WITHOUT authentication:              *
+				*  every connection is anonymous and may read and write every   *
+				*  partition. Use this for development and tests only.          *
+				****************************************************************""");
+		JdbcHistoryStore store = JdbcHistoryStore.sqlite(this.dataDirectory);
+		SyncServerEngine started = null;
+		try {
+			started = SyncServerEngine.builder()
+				.store(store, true)
+				.maxMessageBytes(this.maxMessageBytes)
+				.sendTimeout(this.sendTimeout)
+				.build();
+			this.tomcat = EmbeddedTomcat.start(this.requestedPort, new SyncEndpoint(this.path, started.webSocketHandler()));
+		}
+		catch (RuntimeException ex) {
+			if (started != null) {
+				started.close();
+			}
+			else {
+				store.close();
+			}
+			this.state = State.CLOSED;
+			throw ex;
+		}
+		this.engine = started;
+		this.state = State.STARTED;
+		logger.info("SyncBoot server listening on {} (data in {})", url(), this.dataDirectory.toAbsolutePath());
+		return this;
+	}
+
+	/**
+	 * The endpoint URL, {@code ws://localhost:PORT/sync}.
+	 * @throws IllegalStateException before {@link #start()} or after {@link #close()}
+	 */
+	public synchronized URI url() {
+		return URI.create("ws://localhost:" + port() + this.path);
+	}
+
+	/**
+	 * The port the server listens on (the free port chosen when configured with 0).
+	 * @throws IllegalStateException before {@link #start()} or after {@link #close()}
+	 */
+	public synchronized int port() {
+		return started().port();
+	}
+
+	/** The data directory of the embedded store. */
+	public Path dataDirectory() {
+		return this.dataDirectory;
+	}
+
+	/**
+	 * The number of open WebSocket connections.
+	 * @throws IllegalStateException before {@link #start()} or after {@link #close()}
+	 */
+	public synchronized int connectionCount() {
+		started();
+		SyncServerEngine current = this.engine;
+		return (current != null) ? current.connectionCount() : 0;
+	}
+
+	private EmbeddedTomcat started() {
+		EmbeddedTomcat current = this.tomcat;
+		if (this.state != State.STARTED || current == null) {
+			throw new IllegalStateException("the server is not running; it is " + this.state);
+		}
+		return current;
+	}
+
+	/**
+	 * Closes every connection with 1001, stops listening, finishes the accepted writes and closes the
+	 * store. Idempotent; a server that was never started just becomes closed.
+	 */
+	@Override
+	public void close() {
+		SyncServerEngine closingEngine;
+		EmbeddedTomcat closingTomcat;
+		synchronized (this) {
+			if (this.state == State.CLOSED) {
+				return;
+			}
+			this.state = State.CLOSED;
+			closingEngine = this.engine;
+			closingTomcat = this.tomcat;
+			this.engine = null;
+			this.tomcat = null;
+		}
+		if (closingTomcat != null) {
+			closingTomcat.stopAccepting();
+		}
+		if (closingEngine != null) {
+			closingEngine.close();
+		}
+		if (closingTomcat != null) {
+			closingTomcat.close();
+		}
+		logger.info("SyncBoot server stopped");
+	}
+
+	static int checkMaxMessageBytes(int maxMessageBytes) {
+		if (maxMessageBytes < 64 * 1024) {
+			throw new IllegalArgumentException("maxMessageBytes must be at least 65536 (64 KiB), was " + maxMessageBytes);
+		}
+		return maxMessageBytes;
+	}
+
+	static Duration checkSendTimeout(Duration sendTimeout) {
+		if (sendTimeout == null || sendTimeout.isNegative() || sendTimeout.isZero()) {
+			throw new IllegalArgumentException("sendTimeout must be positive, was " + sendTimeout);
+		}
+		if (sendTimeout.toMillis() < 10 || sendTimeout.compareTo(Duration.ofDays(1)) > 0) {
+			throw new IllegalArgumentException("sendTimeout must be between 10 ms and 1 day, was " + sendTimeout);
+		}
+		return sendTimeout;
+	}
+
+	/**
+	 * Configures a {@link SyncServer}. Each setter validates its argument and throws
+	 * {@link IllegalArgumentException} naming the value and the rule. Not thread-safe.
+	 */
+	public static final class Builder {
+
+		private int port = 8080;
+
+		private @Nullable Path dataDirectory;
+
+		private boolean allowAnonymous;
+
+		private String path = "/sync";
+
+		private int maxMessageBytes = SyncProtocol.DEFAULT_MAX_MESSAGE_BYTES;
+
+		private Duration sendTimeout = Duration.ofSeconds(30);
+
+		private Builder() {
+		}
+
+		/** The TCP port, 0 for a free one; default 8080. */
+		public Builder port(int port) {
+			if (port < 0 || port > 65535) {
+				throw new IllegalArgumentException("port must be between 0 and 65535, was " + port);
+			}
+			this.port = port;
+			return this;
+		}
+
+		/** The directory of the embedded store, created if missing (required). */
+		public Builder dataDirectory(Path dataDirectory) {
+			if (dataDirectory == null) {
+				throw new IllegalArgumentException("dataDirectory must not be null");
+			}
+			if (Files.exists(dataDirectory) && !Files.isDirectory(dataDirectory)) {
+				throw new IllegalArgumentException("dataDirectory " + dataDirectory + " exists and is not a directory");
+			}
+			this.dataDirectory = dataDirectory;
+			return this;
+		}
+
+		/**
+		 * Accepts connections without authentication: every client is anonymous and may use every
+		 * partition. For development and tests only; the server logs a warning at start.
+		 */
+		public Builder allowAnonymous() {
+			this.allowAnonymous = true;
+			return this;
+		}
+
+		/** The endpoint path, e.g. {@code /sync} (the default): segments of {@code A-Z a-z 0-9 . _ ~ -}. */
+		public Builder path(String path) {
+			if (path == null || !PATH.matcher(path).matches()) {
+				throw new IllegalArgumentException("path must look like /sync (segments of A-Z a-z 0-9 . _ ~ -), was '"
+						+ path + "'");
+			}
+			this.path = path;
+			return this;
+		}
+
+		/** The largest message accepted, in bytes, at least 64 KiB; default 16 MiB. */
+		public Builder maxMessageBytes(int maxMessageBytes) {
+			this.maxMessageBytes = checkMaxMessageBytes(maxMessageBytes);
+			return this;
+		}
+
+		/**
+		 * How long an outgoing send may stay unread before the connection is closed as a slow consumer
+		 * (close code 4003; the client resumes later from its cursor); 10 ms to 1 day, default 30 s.
+		 */
+		public Builder sendTimeout(Duration sendTimeout) {
+			this.sendTimeout = checkSendTimeout(sendTimeout);
+			return this;
+		}
+
+		/**
+		 * A server with this configuration, not yet started.
+		 * @throws IllegalStateException if no data directory is set, or if authentication is not
+		 * configured (call {@link #allowAnonymous()})
+		 */
+		public SyncServer build() {
+			Path directory = this.dataDirectory;
+			if (directory == null) {
+				throw new IllegalStateException("dataDirectory is not set: the server needs a directory for its store");
+			}
+			if (!this.allowAnonymous) {
+				throw new IllegalStateException("authentication is not configured: call allowAnonymous() "
+						+ "to run without authentication (development only)");
+			}
+			return new SyncServer(this, directory);
+		}
+
+	}
+
+}

@@ -1,0 +1,134 @@
+package io.syncboot.server.internal.session;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.syncboot.core.model.Changeset;
+import io.syncboot.server.store.HistoryStore;
+import io.syncboot.server.store.Integration;
+import io.syncboot.server.store.IntegrationResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: uploads queued while the writer is busy are integrated together in one durable
+ * transaction ({@link HistoryStore#integrateAll}), so many clients share one fsync. If a group fails,
+ * each upload is retried alone, so one bad upload fails only itself. Thread-safe; the store work
+ * runs on the writer thread.
+ */
+public final class IntegrationBatcher {
+
+	private static final Logger logger = LoggerFactory.getLogger(IntegrationBatcher.class);
+
+	private static final int MAX_GROUP = 64;
+
+	private static final long MAX_GROUP_OPERATIONS = 20_000;
+
+	private record Pending(Integration integration, CompletableFuture<IntegrationResult> result) {
+	}
+
+	private final HistoryStore store;
+
+	private final Executor writer;
+
+	private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean scheduled = new AtomicBoolean();
+
+	private final Partitions partitions;
+
+	public IntegrationBatcher(HistoryStore store, Executor writer, Partitions partitions) {
+		this.store = store;
+		this.writer = writer;
+		this.partitions = partitions;
+	}
+
+	/** Queues an upload; the future completes once it is durable (on the writer thread). */
+	public CompletableFuture<IntegrationResult> integrate(String partition, long fileId, List<Changeset> changesets) {
+		CompletableFuture<IntegrationResult> result = new CompletableFuture<>();
+		this.queue.add(new Pending(new Integration(partition, fileId, changesets), result));
+		schedule();
+		return result;
+	}
+
+	private void schedule() {
+		if (!this.queue.isEmpty() && this.scheduled.compareAndSet(false, true)) {
+			try {
+				this.writer.execute(this::drain);
+			}
+			catch (RejectedExecutionException ex) {
+				this.scheduled.set(false);
+				Pending pending;
+				while ((pending = this.queue.poll()) != null) {
+					pending.result().completeExceptionally(new IllegalStateException("the server is shutting down"));
+				}
+			}
+		}
+	}
+
+	private void drain() {
+		try {
+			List<Pending> group = new ArrayList<>();
+			long operations = 0;
+			Pending next;
+			while (group.size() < MAX_GROUP && operations < MAX_GROUP_OPERATIONS && (next = this.queue.poll()) != null) {
+				group.add(next);
+				operations += next.integration().changesets().stream().mapToLong(c -> c.operations().size()).sum();
+			}
+			if (!group.isEmpty()) {
+				integrate(group);
+			}
+		}
+		finally {
+			this.scheduled.set(false);
+			schedule();
+		}
+	}
+
+	private void integrate(List<Pending> group) {
+		if (group.size() > 1) {
+			try {
+				List<IntegrationResult> results = this.store.integrateAll(group.stream().map(Pending::integration).toList());
+				for (int i = 0; i < group.size(); i++) {
+					committed(group.get(i).integration(), results.get(i));
+				}
+				for (int i = 0; i < group.size(); i++) {
+					group.get(i).result().complete(results.get(i));
+				}
+				return;
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Group of {} uploads failed, integrating them one by one: {}", group.size(), ex.toString());
+			}
+		}
+		for (Pending pending : group) {
+			IntegrationResult result;
+			try {
+				Integration integration = pending.integration();
+				result = this.store.integrate(integration.partition(), integration.fileId(), integration.changesets());
+			}
+			catch (RuntimeException ex) {
+				pending.result().completeExceptionally(ex);
+				continue;
+			}
+			committed(pending.integration(), result);
+			pending.result().complete(result);
+		}
+	}
+
+	/** Fans a commit out (writer thread, commit order); never lets a fan-out fault fail the upload. */
+	private void committed(Integration integration, IntegrationResult result) {
+		try {
+			this.partitions.committed(integration.partition(), result);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Fan-out of a commit on partition '{}' failed", integration.partition(), ex);
+		}
+	}
+
+}

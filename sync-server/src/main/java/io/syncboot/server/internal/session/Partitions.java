@@ -1,0 +1,53 @@
+package io.syncboot.server.internal.session;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.server.store.HistoryStore;
+import io.syncboot.server.store.IntegrationResult;
+
+/**
+ * The {@link PartitionHub}s of this node, created on first use from the store's latest version.
+ * This is the local fan-out: after a commit, {@link #committed} pumps every session bound to the
+ * partition. Thread-safe.
+ */
+public final class Partitions {
+
+	private final HistoryStore store;
+
+	private final Map<String, PartitionHub> hubs = new ConcurrentHashMap<>();
+
+	private final MessageCodec codec;
+
+	public Partitions(HistoryStore store, MessageCodec codec) {
+		this.store = store;
+		this.codec = codec;
+	}
+
+	/** The hub of a partition. */
+	public PartitionHub hub(String partition) {
+		return this.hubs.computeIfAbsent(partition, p -> new PartitionHub(p, this.store.latestVersion(p)));
+	}
+
+	/**
+	 * Records a commit of this node on a partition and pumps its sessions. Call in commit order (the
+	 * writer thread does).
+	 */
+	public void committed(String partition, IntegrationResult result) {
+		PartitionHub partitionHub = hub(partition);
+		if (result.integrated().isEmpty()) {
+			partitionHub.committed(result.latestVersion());
+		}
+		else {
+			partitionHub.committed(result.latestVersion(), result.integrated(),
+					changeset -> MessageCodec.utf8Length(this.codec.encodeOperations(changeset.operations())));
+		}
+	}
+
+	/** The number of sessions bound to any partition. */
+	public int sessionCount() {
+		return this.hubs.values().stream().mapToInt(PartitionHub::sessionCount).sum();
+	}
+
+}

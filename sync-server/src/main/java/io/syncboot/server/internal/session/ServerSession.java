@@ -1,0 +1,267 @@
+package io.syncboot.server.internal.session;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.syncboot.core.merge.DocumentState;
+import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.ProtocolException;
+import io.syncboot.core.protocol.SyncMessage;
+import io.syncboot.server.store.ChangesetBatch;
+import io.syncboot.server.store.ClientFile;
+import io.syncboot.server.store.HistoryStore;
+import io.syncboot.server.store.SnapshotBatch;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One bound session: a client file on a partition, its download cursor, bootstrap progress,
+ * acknowledgement and pending marks. Serial-queue only: every method except {@link #requestPump()}
+ * runs on the owning connection's serial queue, so the fields need no lock. Session-level protocol
+ * faults are thrown as {@link ProtocolException}; the connection answers them.
+ */
+public final class ServerSession {
+
+	private enum State {
+		BOUND, ACTIVE, RELEASED
+	}
+
+	private final long id;
+
+	private final String partition;
+
+	private final SessionOwner owner;
+
+	private final ServerContext context;
+
+	private final HistoryStore store;
+
+	private final AtomicBoolean pumpRequested = new AtomicBoolean();
+
+	private State state = State.BOUND; // serial queue only
+
+	private @Nullable PartitionHub hub; // serial queue only
+
+	private long fileId; // serial queue only
+
+	private long cursor; // serial queue only
+
+	private long uploadAck; // serial queue only
+
+	private long sentAck = -1; // serial queue only; -1 forces the first download
+
+	private boolean bootstrapping; // serial queue only
+
+	private long snapshotVersion = -1; // serial queue only; -1 until the first snapshot batch
+
+	private @Nullable DocumentKey snapshotAfter; // serial queue only
+
+	private long remaining; // serial queue only: estimated bytes left to download
+
+	private long remainingAsOf = -1; // serial queue only: the latest version the estimate covers
+
+	private final ArrayDeque<long[]> marks = new ArrayDeque<>(); // serial queue only: {requestId, target}
+
+	public ServerSession(long id, String partition, SessionOwner owner, ServerContext context) {
+		this.id = id;
+		this.partition = partition;
+		this.owner = owner;
+		this.context = context;
+		this.store = context.store();
+	}
+
+	public long id() {
+		return this.id;
+	}
+
+	/** Handles the bind: allocates a client file when asked and answers with its ident. */
+	public CompletionStage<?> bind(boolean needClientFileId) {
+		if (!needClientFileId) {
+			return CompletableFuture.completedFuture(null);
+		}
+		return this.context.executors()
+			.write(() -> this.store.allocateClientFile(this.partition))
+			.thenAcceptAsync(this::sendAllocated, this.context.executors().workers());
+	}
+
+	private void sendAllocated(ClientFile file) {
+		if (this.state != State.RELEASED) {
+			this.owner.send(new SyncMessage.Ident(this.id, file.fileId(), file.salt(), 0, this.store.serverSalt()));
+		}
+	}
+
+	/** Checks the client's ident and activates the session; throws a client-reset error on mismatch. */
+	public void ident(SyncMessage.Ident ident) {
+		if (this.state != State.BOUND) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE_ORDER, "session " + this.id + " already sent ident");
+		}
+		if (ident.serverSalt() != 0 && ident.serverSalt() != this.store.serverSalt()) {
+			throw new ProtocolException(ErrorCode.DIVERGING_HISTORIES,
+					"the server's history is not the one this client file followed (server salt mismatch)");
+		}
+		ClientFile file = this.store.findClientFile(ident.clientFileId()).orElse(null);
+		if (file == null || !file.partition().equals(this.partition) || file.salt() != ident.fileSalt()) {
+			throw new ProtocolException(ErrorCode.BAD_CLIENT_FILE_ID, "client file " + ident.clientFileId()
+					+ " is unknown on partition '" + this.partition + "' or its salt does not match");
+		}
+		PartitionHub partitionHub = this.context.partitions().hub(this.partition);
+		long latest = Math.max(partitionHub.latestVersion(), this.store.latestVersion(this.partition));
+		if (ident.downloadServerVersion() > latest) {
+			throw new ProtocolException(ErrorCode.BAD_SERVER_VERSION, "download cursor "
+					+ ident.downloadServerVersion() + " is ahead of the partition's latest version " + latest);
+		}
+		this.fileId = file.fileId();
+		this.cursor = ident.downloadServerVersion();
+		this.uploadAck = file.lastIntegratedClientVersion();
+		this.bootstrapping = this.cursor == 0 && latest > 0;
+		this.state = State.ACTIVE;
+		this.hub = partitionHub;
+		partitionHub.register(this);
+		requestPump();
+	}
+
+	/** Integrates an upload on the writer thread; the acknowledgement follows in a download. */
+	public CompletionStage<?> upload(SyncMessage.Upload upload) {
+		requireActive("upload");
+		if (upload.changesets().isEmpty()) {
+			requestPump();
+			return CompletableFuture.completedFuture(null);
+		}
+		return this.context.integrations()
+			.integrate(this.partition, this.fileId, upload.changesets())
+			.thenAcceptAsync(result -> {
+				// the writer already fanned the commit out; this pump carries the acknowledgement
+				this.uploadAck = Math.max(this.uploadAck, result.uploadAck());
+				requestPump();
+			}, this.context.executors().workers());
+	}
+
+	/** Queues a mark; it is echoed once everything up to the latest version at receipt was sent. */
+	public void mark(SyncMessage.Mark mark) {
+		requireActive("mark");
+		this.marks.add(new long[] { mark.requestId(), hub().latestVersion() });
+		requestPump();
+	}
+
+	private void requireActive(String what) {
+		if (this.state != State.ACTIVE) {
+			throw new ProtocolException(ErrorCode.BAD_MESSAGE_ORDER,
+					what + " on session " + this.id + " before its ident");
+		}
+	}
+
+	private PartitionHub hub() {
+		PartitionHub partitionHub = this.hub;
+		if (partitionHub == null) {
+			throw new IllegalStateException("session " + this.id + " is not active");
+		}
+		return partitionHub;
+	}
+
+	/** Ends the session: no more pumps. Idempotent. */
+	public void release() {
+		this.state = State.RELEASED;
+		PartitionHub partitionHub = this.hub;
+		if (partitionHub != null) {
+			partitionHub.unregister(this);
+		}
+	}
+
+	/** Asks the owner to pump this session; any thread; coalesces while a pump is pending. */
+	public void requestPump() {
+		if (this.pumpRequested.compareAndSet(false, true)) {
+			this.owner.requestPump(this);
+		}
+	}
+
+	/** Clears the pending-pump flag; the owner calls it just before {@link #pump()}. */
+	public void pumpStarting() {
+		this.pumpRequested.set(false);
+	}
+
+	/**
+	 * Sends at most one download batch (and the marks it completes).
+	 * @return whether more is left to send
+	 */
+	public boolean pump() {
+		if (this.state != State.ACTIVE) {
+			return false;
+		}
+		long latest = hub().latestVersion();
+		boolean progressed = true;
+		if (this.bootstrapping) {
+			sendSnapshotBatch();
+		}
+		else if (this.cursor < latest) {
+			progressed = sendHistoryBatch(latest);
+		}
+		else if (this.uploadAck != this.sentAck) {
+			sendDownload(0, List.of(), List.of());
+		}
+		while (!this.bootstrapping && !this.marks.isEmpty() && this.marks.peek()[1] <= this.cursor) {
+			this.owner.send(new SyncMessage.Mark(this.id, this.marks.poll()[0]));
+		}
+		return progressed && (this.bootstrapping || this.cursor < hub().latestVersion());
+	}
+
+	private void sendSnapshotBatch() {
+		if (this.snapshotVersion < 0) {
+			this.snapshotVersion = this.store.latestVersion(this.partition);
+			this.remaining = this.store.snapshotBytesAfter(this.partition, null)
+					+ this.store.bytesAfter(this.partition, this.snapshotVersion, this.fileId);
+			this.remainingAsOf = this.snapshotVersion;
+		}
+		SnapshotBatch batch = this.store.snapshot(this.partition, this.snapshotAfter, this.context.settings().batchBytes());
+		this.remaining = Math.max(0, this.remaining - batch.bytes());
+		if (batch.isLast()) {
+			this.bootstrapping = false;
+			this.cursor = this.snapshotVersion;
+			this.remaining = this.store.bytesAfter(this.partition, this.cursor, this.fileId);
+		}
+		else {
+			this.snapshotAfter = batch.nextKey();
+		}
+		sendDownload(this.remaining, List.of(), batch.documents());
+	}
+
+	/** Sends the next history batch; returns false if nothing was found after the cursor. */
+	private boolean sendHistoryBatch(long latest) {
+		long budget = this.context.settings().batchBytes();
+		RecentChangesets.Cached cached = hub().recent().after(this.cursor, latest, this.fileId, budget);
+		ChangesetBatch batch;
+		if (cached != null) {
+			batch = cached.batch();
+			this.remaining = cached.remainingBytes();
+			this.remainingAsOf = latest;
+		}
+		else {
+			if (this.remainingAsOf < latest) {
+				// new versions since the estimate: count again from the cursor
+				this.remaining = this.store.bytesAfter(this.partition, this.cursor, this.fileId);
+				this.remainingAsOf = latest;
+			}
+			batch = this.store.changesetsAfter(this.partition, this.cursor, this.fileId, budget);
+			this.remaining = Math.max(0, this.remaining - batch.bytes());
+		}
+		boolean progressed = batch.scannedVersion() > this.cursor;
+		this.cursor = batch.scannedVersion();
+		if (this.cursor >= latest) {
+			this.remaining = 0;
+		}
+		if (!batch.changesets().isEmpty() || this.cursor >= latest || this.uploadAck != this.sentAck) {
+			sendDownload(this.remaining, batch.changesets(), List.of());
+		}
+		return progressed;
+	}
+
+	private void sendDownload(long remainingBytes, List<ServerChangeset> changesets, List<DocumentState> documents) {
+		this.owner.send(new SyncMessage.Download(this.id, this.cursor, this.uploadAck, remainingBytes, changesets,
+				documents));
+		this.sentAck = this.uploadAck;
+	}
+
+}

@@ -1,0 +1,50 @@
+package io.syncboot.server.internal.transport;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * Counts one connection's received but unprocessed bytes; past the limit the container thread
+ * that reads from the connection waits, so a client that sends faster than the server processes is
+ * slowed by TCP instead of filling memory. Thread-safe.
+ */
+final class InboundGate {
+
+	private final long limitBytes;
+
+	private long pendingBytes; // guarded by this
+
+	private boolean released; // guarded by this
+
+	InboundGate(long limitBytes) {
+		this.limitBytes = limitBytes;
+	}
+
+	synchronized void add(long bytes) {
+		this.pendingBytes += bytes;
+	}
+
+	synchronized void remove(long bytes) {
+		this.pendingBytes -= bytes;
+		notifyAll();
+	}
+
+	/** Stops every wait for good (the connection closed). */
+	synchronized void release() {
+		this.released = true;
+		notifyAll();
+	}
+
+	/** Waits while the pending bytes exceed the limit, until released or {@code stop} says so. */
+	synchronized void awaitBelowLimit(BooleanSupplier stop) {
+		while (this.pendingBytes > this.limitBytes && !this.released && !stop.getAsBoolean()) {
+			try {
+				wait(100);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+}

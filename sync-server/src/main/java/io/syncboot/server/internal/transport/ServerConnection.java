@@ -1,0 +1,400 @@
+package io.syncboot.server.internal.transport;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.ProtocolException;
+import io.syncboot.core.protocol.SyncMessage;
+import io.syncboot.core.protocol.SyncProtocol;
+import io.syncboot.server.internal.concurrent.SerialQueue;
+import io.syncboot.server.internal.session.ServerContext;
+import io.syncboot.server.internal.session.ServerSession;
+import io.syncboot.server.internal.session.SessionOwner;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * One WebSocket connection: assembles inbound fragments (container thread), decodes and dispatches
+ * each message on the connection's {@link SerialQueue} (worker threads, one message at a time), owns
+ * the sessions bound on it and its {@link Outbound} queue. Faults are answered per
+ * {@code docs/protocol.md}: a session-level error releases that session; a connection-level one
+ * sends {@code error{session:0}} and closes the connection. No exception escapes.
+ */
+final class ServerConnection implements SessionOwner {
+
+	private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
+
+	private static final int MAX_RETAINED_BUFFER = 64 * 1024;
+
+	private final WebSocketSession webSocket;
+
+	private final ServerContext context;
+
+	private final SerialQueue serial;
+
+	private final Outbound outbound;
+
+	private final Runnable onClosed;
+
+	private final AtomicBoolean closing = new AtomicBoolean();
+
+	private final InboundGate inbound;
+
+	private final Map<Long, ServerSession> sessions = new HashMap<>(); // serial queue only
+
+	private final Set<Long> released = new HashSet<>(); // serial queue only
+
+	private final Set<ServerSession> blocked = new LinkedHashSet<>(); // serial queue only
+
+	private StringBuilder fragments = new StringBuilder(); // container thread only
+
+	private long fragmentBytes; // container thread only
+
+	private boolean oversized; // container thread only: the rest of the input is ignored
+
+	private volatile boolean closed;
+
+	ServerConnection(WebSocketSession webSocket, ServerContext context, Runnable onClosed) {
+		this.webSocket = webSocket;
+		this.context = context;
+		this.onClosed = onClosed;
+		this.serial = new SerialQueue(context.executors().workers());
+		this.inbound = new InboundGate(context.settings().inboundLimitBytes());
+		this.outbound = new Outbound(webSocket, context.executors().workers(), context.settings().outboundLimitBytes(),
+				context.settings().outboundHardLimitBytes(), () -> this.serial.execute(this::unblock),
+				this::sendFailed);
+		jakarta.websocket.Session nativeSession = this.outbound.nativeSession();
+		if (nativeSession != null) {
+			long timeoutMillis = context.settings().sendTimeout().toMillis();
+			nativeSession.getUserProperties().put("org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT",
+					Math.min(timeoutMillis, 5_000L));
+			nativeSession.getAsyncRemote().setSendTimeout(2 * timeoutMillis);
+		}
+	}
+
+	String id() {
+		return this.webSocket.getId();
+	}
+
+	// ---------------------------------------------------------------- inbound (container thread)
+
+	void onText(String payload, boolean last) {
+		if (this.closed || this.closing.get() || this.oversized) {
+			return;
+		}
+		int bytes = MessageCodec.utf8Length(payload);
+		if (this.fragmentBytes + bytes > this.context.settings().maxMessageBytes()) {
+			this.oversized = true;
+			this.fragments = new StringBuilder();
+			this.fragmentBytes = 0;
+			this.serial.execute(() -> fail(new ProtocolException(ErrorCode.MESSAGE_TOO_BIG, "message exceeds the limit of "
+					+ this.context.settings().maxMessageBytes() + " bytes")));
+			return;
+		}
+		String text;
+		if (last && this.fragments.length() == 0) {
+			text = payload;
+		}
+		else {
+			this.fragments.append(payload);
+			this.fragmentBytes += bytes;
+			if (!last) {
+				return;
+			}
+			text = this.fragments.toString();
+			this.fragments = (this.fragments.capacity() > MAX_RETAINED_BUFFER) ? new StringBuilder() : this.fragments;
+			this.fragments.setLength(0);
+			this.fragmentBytes = 0;
+		}
+		long size = text.length();
+		this.inbound.add(size);
+		this.serial.submit(() -> {
+			this.inbound.remove(size);
+			return process(text);
+		});
+		this.inbound.awaitBelowLimit(() -> this.closed);
+	}
+
+	void onBinary() {
+		this.serial.execute(() -> fail(new ProtocolException(ErrorCode.MALFORMED_MESSAGE,
+				"binary messages are not part of the protocol")));
+	}
+
+	// ---------------------------------------------------------------- dispatch (serial queue)
+
+	private CompletionStage<?> process(String text) {
+		if (this.closed || this.closing.get()) {
+			return CompletableFuture.completedFuture(null);
+		}
+		long sessionId = 0;
+		try {
+			SyncMessage message = this.context.codec().decode(text);
+			sessionId = message.sessionId();
+			CompletionStage<?> stage = dispatch(message);
+			long id = sessionId;
+			return stage.handleAsync((result, ex) -> {
+				if (ex != null) {
+					fail(id, unwrap(ex));
+				}
+				return null;
+			}, this.context.executors().workers());
+		}
+		catch (RuntimeException ex) {
+			fail(sessionId, ex);
+			return CompletableFuture.completedFuture(null);
+		}
+	}
+
+	private CompletionStage<?> dispatch(SyncMessage message) {
+		if (message instanceof SyncMessage.Bind bind) {
+			return bind(bind);
+		}
+		if (message instanceof SyncMessage.Ident ident) {
+			ServerSession session = session(ident.session());
+			if (session != null) {
+				session.ident(ident);
+			}
+		}
+		else if (message instanceof SyncMessage.Upload upload) {
+			ServerSession session = session(upload.session());
+			if (session != null) {
+				return session.upload(upload);
+			}
+		}
+		else if (message instanceof SyncMessage.Mark mark) {
+			ServerSession session = session(mark.session());
+			if (session != null) {
+				session.mark(mark);
+			}
+		}
+		else if (message instanceof SyncMessage.Unbind unbind) {
+			ServerSession session = session(unbind.session());
+			if (session != null || this.released.contains(unbind.session())) {
+				release(unbind.session());
+				send(new SyncMessage.Unbind(unbind.session()));
+			}
+		}
+		else if (message instanceof SyncMessage.Ping ping) {
+			send(new SyncMessage.Pong(ping.timestamp()));
+		}
+		else if (message instanceof SyncMessage.Error error) {
+			logger.info("Connection {} reported error {} on session {}: {}", id(), error.code(), error.session(),
+					error.message());
+		}
+		else {
+			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE,
+					"a client may not send " + message.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT));
+		}
+		return CompletableFuture.completedFuture(null);
+	}
+
+	private CompletionStage<?> bind(SyncMessage.Bind bind) {
+		if (this.sessions.containsKey(bind.session())) {
+			throw new ProtocolException(ErrorCode.SESSION_ALREADY_BOUND, "session " + bind.session() + " is already bound");
+		}
+		if (this.sessions.size() >= this.context.settings().maxSessionsPerConnection()) {
+			throw new ProtocolException(ErrorCode.TOO_MANY_SESSIONS, "a connection may bind at most "
+					+ this.context.settings().maxSessionsPerConnection() + " sessions");
+		}
+		this.released.remove(bind.session());
+		ServerSession session = new ServerSession(bind.session(), bind.partition(), this, this.context);
+		this.sessions.put(bind.session(), session);
+		return session.bind(bind.needClientFileId());
+	}
+
+	/** The session, or null for a session released earlier (messages still in flight are ignored). */
+	private @Nullable ServerSession session(long id) {
+		ServerSession session = this.sessions.get(id);
+		if (session == null && !this.released.contains(id)) {
+			throw new ProtocolException(ErrorCode.UNKNOWN_SESSION, "session " + id + " is not bound");
+		}
+		return session;
+	}
+
+	private void release(long id) {
+		ServerSession session = this.sessions.remove(id);
+		if (session != null) {
+			session.release();
+			this.blocked.remove(session);
+		}
+		this.released.add(id);
+	}
+
+	private static Throwable unwrap(Throwable ex) {
+		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+	}
+
+	private void fail(Throwable ex) {
+		fail(0, ex);
+	}
+
+	private void fail(long sessionId, Throwable ex) {
+		if (this.closed) {
+			return;
+		}
+		if (ex instanceof ProtocolException pe) {
+			if (sessionId > 0 && !pe.code().isConnectionLevel()) {
+				logger.debug("Session {} on connection {} failed: {} {}", sessionId, id(), pe.code(), pe.getMessage());
+				release(sessionId);
+				send(new SyncMessage.Error(sessionId, pe.code(), pe.getMessage()));
+				return;
+			}
+			logger.debug("Connection {} broke the protocol: {} {}", id(), pe.code(), pe.getMessage());
+			closeWithError(new SyncMessage.Error(0, pe.code(), pe.getMessage()),
+					new CloseStatus(SyncProtocol.CLOSE_PROTOCOL_ERROR, pe.code().name()));
+			return;
+		}
+		logger.error("Internal error on connection {}", id(), ex);
+		closeWithError(new SyncMessage.Error(0, ErrorCode.INTERNAL_ERROR, "internal server error"),
+				CloseStatus.SERVER_ERROR);
+	}
+
+	// ---------------------------------------------------------------- outbound and pumps
+
+	@Override
+	public void send(SyncMessage message) {
+		if (this.closed) {
+			return;
+		}
+		if (!this.outbound.offer(this.context.codec().encode(message))) {
+			closeSlowConsumer("the outbound queue exceeds its limit");
+		}
+	}
+
+	@Override
+	public boolean canSendMore() {
+		return this.outbound.belowLimit();
+	}
+
+	@Override
+	public void requestPump(ServerSession session) {
+		this.serial.execute(() -> {
+			session.pumpStarting();
+			pump(session);
+		});
+	}
+
+	private void pump(ServerSession session) {
+		if (this.closed || this.closing.get() || this.sessions.get(session.id()) != session) {
+			return;
+		}
+		if (!this.outbound.belowLimit()) {
+			this.blocked.add(session);
+			return;
+		}
+		try {
+			if (session.pump()) {
+				if (this.outbound.belowLimit()) {
+					session.requestPump();
+				}
+				else {
+					this.blocked.add(session);
+				}
+			}
+		}
+		catch (ProtocolException ex) {
+			fail(session.id(), ex);
+		}
+		catch (RuntimeException ex) {
+			fail(0, ex);
+		}
+	}
+
+	private void unblock() {
+		List<ServerSession> waiting = new ArrayList<>(this.blocked);
+		this.blocked.clear();
+		waiting.forEach(ServerSession::requestPump);
+	}
+
+	// ---------------------------------------------------------------- closing
+
+	boolean isSendOverdue(long nowNanos) {
+		return this.outbound.isSendOverdue(nowNanos, this.context.settings().sendTimeout().toNanos());
+	}
+
+	void closeSlowConsumer(String reason) {
+		if (this.closing.compareAndSet(false, true)) {
+			logger.warn("Closing connection {} as a slow consumer: {}", id(), reason);
+			this.outbound.abort();
+			closeSocket(new CloseStatus(SyncProtocol.CLOSE_SLOW_CONSUMER, ErrorCode.SLOW_CONSUMER.name()));
+		}
+	}
+
+	/** Sends an error, then closes once it is sent (or after the send timeout). Any thread. */
+	void closeWithError(SyncMessage.Error error, CloseStatus status) {
+		if (this.closed || !this.closing.compareAndSet(false, true)) {
+			return;
+		}
+		this.outbound.offer(this.context.codec().encode(error));
+		this.outbound.whenEmpty(() -> closeSocket(status));
+		try {
+			this.context.executors().timer().schedule(() -> closeSocket(status),
+					this.context.settings().sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (RuntimeException ex) {
+			closeSocket(status);
+		}
+	}
+
+	private void sendFailed(Throwable ex) {
+		logger.debug("Send on connection {} failed: {}", id(), ex.toString());
+		this.closing.set(true);
+		closeSocket(CloseStatus.SESSION_NOT_RELIABLE);
+	}
+
+	private void closeSocket(CloseStatus status) {
+		if (this.closed) {
+			return;
+		}
+		try {
+			this.context.executors().workers().execute(() -> closeNow(status));
+		}
+		catch (RuntimeException ex) {
+			closeNow(status);
+		}
+	}
+
+	private void closeNow(CloseStatus status) {
+		try {
+			if (this.webSocket.isOpen()) {
+				this.webSocket.close(status);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Closing connection {} failed: {}", id(), ex.toString());
+		}
+	}
+
+	/** The container reports the connection closed: release every session. Container thread. */
+	void closed() {
+		this.closed = true;
+		this.closing.set(true);
+		this.outbound.abort();
+		this.inbound.release();
+		this.serial.execute(() -> {
+			for (Long sessionId : new ArrayList<>(this.sessions.keySet())) {
+				release(sessionId);
+			}
+			this.blocked.clear();
+		});
+		this.onClosed.run();
+	}
+
+}

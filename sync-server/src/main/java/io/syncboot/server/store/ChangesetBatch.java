@@ -1,0 +1,23 @@
+package io.syncboot.server.store;
+
+import java.util.List;
+
+import io.syncboot.core.model.ServerChangeset;
+
+/**
+ * One batch of a partition's history, from {@link HistoryStore#changesetsAfter}. Immutable.
+ *
+ * @param changesets the changesets, in increasing server version order, without the excluded file's own
+ * @param scannedVersion the highest server version examined (returned or excluded): the new cursor
+ * @param bytes the content bytes of {@code changesets}
+ */
+public record ChangesetBatch(List<ServerChangeset> changesets, long scannedVersion, long bytes) {
+
+	public ChangesetBatch {
+		changesets = List.copyOf(changesets);
+		if (scannedVersion < 0 || bytes < 0) {
+			throw new IllegalArgumentException("scannedVersion and bytes must be >= 0");
+		}
+	}
+
+}

@@ -1,0 +1,117 @@
+package io.syncboot.server.store;
+
+import java.util.List;
+import java.util.Optional;
+
+import io.syncboot.core.model.Changeset;
+import io.syncboot.core.model.DocumentKey;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The server's durable history: client files, the changesets of every partition in server version
+ * order, and the merged document states of every partition (the snapshot a fresh client bootstraps
+ * from).
+ *
+ * <p><b>Contract.</b> Implementations are thread-safe. Server versions are allocated per partition,
+ * from 1, gap-free, in commit order; a changeset is visible to readers only once its whole
+ * {@link #integrate integration} is committed and durable. Methods that write ({@link #allocateClientFile},
+ * {@link #integrate}) may be serialized internally (the embedded SQLite store has a single writer);
+ * readers never block writers for long. Failures of the underlying database surface as unchecked
+ * exceptions (Spring's {@code DataAccessException} for JDBC stores); a failed write leaves no trace.
+ * After {@link #close()} every method throws {@link IllegalStateException}.
+ */
+public interface HistoryStore extends AutoCloseable {
+
+	/**
+	 * The random salt of this history, created once when the store is first initialized and never
+	 * changed. A client compares it with the salt it stored to detect a server restored from an older
+	 * copy or wiped. Never 0.
+	 */
+	long serverSalt();
+
+	/**
+	 * Allocates a new client file on a partition, with a random salt, durably.
+	 * @param partition a valid partition name ({@code Names.partition})
+	 * @return the new file, with {@code lastIntegratedClientVersion} 0
+	 * @throws IllegalArgumentException if the partition name is invalid
+	 */
+	ClientFile allocateClientFile(String partition);
+
+	/**
+	 * The client file with this id, if this history allocated it.
+	 */
+	Optional<ClientFile> findClientFile(long fileId);
+
+	/**
+	 * Integrates the changesets a client file uploaded, in one durable transaction: changesets whose
+	 * client version is at or below the last one integrated for the file are skipped (exactly once);
+	 * each other one gets the next server version of the partition, is recorded in the history with
+	 * the file as its origin, and is merged into the partition's document states; the file's last
+	 * integrated client version is updated. When this method returns, the transaction is committed
+	 * and durable.
+	 * @param partition the partition the file belongs to
+	 * @param fileId the uploading client file
+	 * @param changesets changesets in increasing client version order (may be empty)
+	 * @return what was integrated and the new acknowledgement
+	 * @throws IllegalArgumentException if the file is unknown or belongs to another partition, or if the
+	 * client versions do not increase
+	 */
+	IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets);
+
+	/**
+	 * Integrates several uploads as {@link #integrate} does, one after the other, in one durable
+	 * transaction where the store supports it (group commit): all or nothing. A later upload sees the
+	 * effects of the earlier ones (the same file twice is integrated exactly once).
+	 * @return one result per upload, in order
+	 * @throws IllegalArgumentException as {@link #integrate} does, for any of them (nothing is written)
+	 */
+	default List<IntegrationResult> integrateAll(List<Integration> integrations) {
+		return integrations.stream().map(i -> integrate(i.partition(), i.fileId(), i.changesets())).toList();
+	}
+
+	/**
+	 * The latest server version of a partition, 0 if it has no history (or does not exist).
+	 */
+	long latestVersion(String partition);
+
+	/**
+	 * The next batch of a partition's history after a version, in server version order. Changesets
+	 * whose origin is {@code excludeFileId} are scanned but not returned. The batch holds at least one
+	 * changeset when any non-excluded one exists, and stops before its content would exceed
+	 * {@code maxBytes}; it also stops after scanning a bounded number of rows.
+	 * @param afterVersion return changesets with a greater server version
+	 * @param excludeFileId the file whose own changesets are skipped, or 0 for none
+	 * @param maxBytes the content budget of the batch, at least 1
+	 * @return the batch, whose {@link ChangesetBatch#scannedVersion()} is the highest version examined
+	 * (the caller's new cursor), or {@code afterVersion} when nothing is newer
+	 */
+	ChangesetBatch changesetsAfter(String partition, long afterVersion, long excludeFileId, long maxBytes);
+
+	/**
+	 * The content bytes of the history after a version, not counting {@code excludeFileId}'s own
+	 * changesets: the "remaining bytes" estimate of a download.
+	 */
+	long bytesAfter(String partition, long afterVersion, long excludeFileId);
+
+	/**
+	 * The next page of a partition's document states, including deleted (absent) documents, in
+	 * key order.
+	 * @param afterKey return states with a greater key, or {@code null} to start at the first
+	 * @param maxBytes the content budget of the page, at least 1; a page holds at least one state when
+	 * any is left
+	 * @return the page; {@link SnapshotBatch#nextKey()} is {@code null} on the last page
+	 */
+	SnapshotBatch snapshot(String partition, @Nullable DocumentKey afterKey, long maxBytes);
+
+	/**
+	 * The content bytes of a partition's document states after a key ({@code null} for all).
+	 */
+	long snapshotBytesAfter(String partition, @Nullable DocumentKey afterKey);
+
+	/**
+	 * Closes the store: waits for a running write to finish and releases every resource. Idempotent.
+	 */
+	@Override
+	void close();
+
+}

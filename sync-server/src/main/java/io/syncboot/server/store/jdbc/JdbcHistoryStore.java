@@ -1,0 +1,410 @@
+package io.syncboot.server.store.jdbc;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sql.DataSource;
+
+import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.core.merge.DocumentState;
+import io.syncboot.core.model.Changeset;
+import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.Names;
+import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.server.store.ChangesetBatch;
+import io.syncboot.server.store.ClientFile;
+import io.syncboot.server.store.HistoryStore;
+import io.syncboot.server.store.Integration;
+import io.syncboot.server.store.IntegrationResult;
+import io.syncboot.server.store.SnapshotBatch;
+import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The {@link HistoryStore} on a relational database through JDBC. {@link #sqlite(Path)} opens the
+ * embedded default: one SQLite file in a data directory, in WAL mode with {@code synchronous=FULL}
+ * (a commit is on disk before it returns), one writer connection and a few read connections.
+ *
+ * <p>Thread-safe. Writes are serialized on one lock (the database has one writer); reads run
+ * concurrently on the read data source. The schema is created and upgraded by Flyway migrations
+ * from the dialect's location, with the history table {@code syncboot_schema_history}. Database
+ * failures surface as Spring {@code DataAccessException}s; a failed write is rolled back.
+ */
+public final class JdbcHistoryStore implements HistoryStore {
+
+	/** The file name of the embedded database inside the data directory. */
+	public static final String SQLITE_FILE_NAME = "syncboot-server.db";
+
+	/** The Flyway schema history table of the store. */
+	public static final String SCHEMA_HISTORY_TABLE = "syncboot_schema_history";
+
+	private static final Logger logger = LoggerFactory.getLogger(JdbcHistoryStore.class);
+
+	private static final int HISTORY_PAGE_ROWS = 200;
+
+	private static final int MAX_SCANNED_ROWS = 5_000;
+
+	private static final int SNAPSHOT_PAGE_ROWS = 500;
+
+	private static final String SERVER_SALT = "server_salt";
+
+	private static final String INSERT_META_SQL = """
+			INSERT INTO syncboot_meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING
+			""";
+
+	private static final String SELECT_META_SQL = """
+			SELECT value FROM syncboot_meta WHERE name = ?
+			""";
+
+	private static final String INSERT_PARTITION_SQL = """
+			INSERT INTO syncboot_partition (name, latest_version) VALUES (?, 0) ON CONFLICT (name) DO NOTHING
+			""";
+
+	private static final String SELECT_PARTITION_ID_SQL = """
+			SELECT id FROM syncboot_partition WHERE name = ?
+			""";
+
+	private static final String SELECT_LATEST_VERSION_SQL = """
+			SELECT latest_version FROM syncboot_partition WHERE id = ?
+			""";
+
+	private static final String INSERT_CLIENT_FILE_SQL = """
+			INSERT INTO syncboot_client_file (partition_id, salt, last_client_version, created_at)
+			VALUES (?, ?, 0, ?) RETURNING id
+			""";
+
+	private static final String SELECT_CLIENT_FILE_SQL = """
+			SELECT f.id, p.name, f.salt, f.last_client_version
+			FROM syncboot_client_file f JOIN syncboot_partition p ON p.id = f.partition_id
+			WHERE f.id = ?
+			""";
+
+	private static final String SELECT_HISTORY_SQL = """
+			SELECT server_version, origin_file_id, client_version, size_bytes,
+			       CASE WHEN origin_file_id = ? THEN NULL ELSE ops END AS ops
+			FROM syncboot_history
+			WHERE partition_id = ? AND server_version > ?
+			ORDER BY server_version
+			LIMIT ?
+			""";
+
+	private static final String SUM_HISTORY_BYTES_SQL = """
+			SELECT COALESCE(SUM(size_bytes), 0) FROM syncboot_history
+			WHERE partition_id = ? AND server_version > ? AND origin_file_id <> ?
+			""";
+
+	private static final String SELECT_SNAPSHOT_SQL = """
+			SELECT collection, doc_id, state, size_bytes FROM syncboot_document
+			WHERE partition_id = ? AND (collection, doc_id) > (?, ?)
+			ORDER BY %s
+			LIMIT ?
+			""";
+
+	private static final String SUM_SNAPSHOT_BYTES_SQL = """
+			SELECT COALESCE(SUM(size_bytes), 0) FROM syncboot_document
+			WHERE partition_id = ? AND (collection, doc_id) > (?, ?)
+			""";
+
+	private final JdbcTemplate writer;
+
+	private final TransactionTemplate transactions;
+
+	private final JdbcTemplate reader;
+
+	private final JdbcIntegration integration;
+
+	private final MessageCodec codec = new MessageCodec(Integer.MAX_VALUE / 2);
+
+	private final String selectSnapshotSql;
+
+	private final SecureRandom random = new SecureRandom();
+
+	private final Map<String, Long> partitionIds = new ConcurrentHashMap<>();
+
+	private final Object writeLock = new Object();
+
+	private final List<AutoCloseable> resources;
+
+	private final long serverSalt;
+
+	private volatile boolean closed;
+
+	/**
+	 * A store on migrated data sources.
+	 * @param writeDataSource the connections writes run on, in transactions
+	 * @param readDataSource the connections reads run on (may be the same)
+	 * @param dialect the database's dialect
+	 * @param resources closed by {@link #close()}, in order
+	 */
+	public JdbcHistoryStore(DataSource writeDataSource, DataSource readDataSource, JdbcDialect dialect,
+			List<? extends AutoCloseable> resources) {
+		if (writeDataSource == null || readDataSource == null || dialect == null || resources == null) {
+			throw new IllegalArgumentException("data sources, dialect and resources must not be null");
+		}
+		this.writer = new JdbcTemplate(writeDataSource);
+		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(writeDataSource));
+		this.reader = new JdbcTemplate(readDataSource);
+		this.integration = new JdbcIntegration(this.writer, this.codec, dialect);
+		this.selectSnapshotSql = SELECT_SNAPSHOT_SQL.formatted(dialect.documentKeyOrder());
+		this.resources = List.copyOf(resources);
+		this.serverSalt = initServerSalt();
+	}
+
+	/**
+	 * Opens (creating or upgrading it when needed) the embedded SQLite store in a data directory: the
+	 * file {@value #SQLITE_FILE_NAME}, WAL mode, {@code synchronous=FULL}.
+	 * @throws IllegalArgumentException if the directory cannot be created or is not a directory
+	 * @throws IllegalStateException if the database cannot be opened durably
+	 */
+	public static JdbcHistoryStore sqlite(Path dataDirectory) {
+		return SqliteDatabase.open(dataDirectory);
+	}
+
+	/** Runs the dialect's Flyway migrations on a data source, with {@value #SCHEMA_HISTORY_TABLE}. */
+	public static void migrate(DataSource dataSource, JdbcDialect dialect) {
+		Flyway.configure(JdbcHistoryStore.class.getClassLoader())
+			.dataSource(dataSource)
+			.locations(dialect.migrationLocation())
+			.table(SCHEMA_HISTORY_TABLE)
+			.failOnMissingLocations(true)
+			.load()
+			.migrate();
+	}
+
+	private long initServerSalt() {
+		long candidate = randomNonZero();
+		this.writer.update(INSERT_META_SQL, SERVER_SALT, Long.toString(candidate));
+		String stored = this.writer.queryForObject(SELECT_META_SQL, String.class, SERVER_SALT);
+		return Long.parseLong(stored);
+	}
+
+	private long randomNonZero() {
+		long value;
+		do {
+			value = this.random.nextLong() & Long.MAX_VALUE;
+		}
+		while (value == 0);
+		return value;
+	}
+
+	@Override
+	public long serverSalt() {
+		checkOpen();
+		return this.serverSalt;
+	}
+
+	@Override
+	public ClientFile allocateClientFile(String partition) {
+		Names.partition(partition);
+		long salt = randomNonZero();
+		return write(() -> {
+			this.writer.update(INSERT_PARTITION_SQL, partition);
+			long partitionId = this.writer.queryForObject(SELECT_PARTITION_ID_SQL, Long.class, partition);
+			long id = this.writer.queryForObject(INSERT_CLIENT_FILE_SQL, Long.class, partitionId, salt,
+					System.currentTimeMillis());
+			return new ClientFile(id, partition, salt, 0);
+		});
+	}
+
+	@Override
+	public Optional<ClientFile> findClientFile(long fileId) {
+		checkOpen();
+		List<ClientFile> found = this.reader.query(SELECT_CLIENT_FILE_SQL,
+				(rs, n) -> new ClientFile(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)), fileId);
+		return found.stream().findFirst();
+	}
+
+	@Override
+	public IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets) {
+		Names.partition(partition);
+		if (changesets == null) {
+			throw new IllegalArgumentException("changesets must not be null");
+		}
+		return write(() -> this.integration.integrate(partition, fileId, changesets));
+	}
+
+	@Override
+	public List<IntegrationResult> integrateAll(List<Integration> integrations) {
+		if (integrations == null) {
+			throw new IllegalArgumentException("integrations must not be null");
+		}
+		return write(() -> integrations.stream()
+			.map(i -> this.integration.integrate(i.partition(), i.fileId(), i.changesets()))
+			.toList());
+	}
+
+	private <T> T write(java.util.function.Supplier<T> work) {
+		synchronized (this.writeLock) {
+			checkOpen();
+			T result = this.transactions.execute(status -> work.get());
+			if (result == null) {
+				throw new IllegalStateException("write returned no result");
+			}
+			return result;
+		}
+	}
+
+	@Override
+	public long latestVersion(String partition) {
+		long partitionId = partitionId(partition);
+		if (partitionId < 0) {
+			return 0;
+		}
+		Long latest = this.reader.queryForObject(SELECT_LATEST_VERSION_SQL, Long.class, partitionId);
+		return (latest != null) ? latest : 0;
+	}
+
+	private record HistoryRow(long version, long origin, long clientVersion, long size, @Nullable String ops) {
+	}
+
+	@Override
+	public ChangesetBatch changesetsAfter(String partition, long afterVersion, long excludeFileId, long maxBytes) {
+		if (afterVersion < 0 || maxBytes < 1) {
+			throw new IllegalArgumentException("afterVersion must be >= 0 and maxBytes >= 1, were " + afterVersion
+					+ " and " + maxBytes);
+		}
+		long partitionId = partitionId(partition);
+		List<ServerChangeset> changesets = new ArrayList<>();
+		long cursor = afterVersion;
+		long bytes = 0;
+		int scanned = 0;
+		if (partitionId < 0) {
+			return new ChangesetBatch(changesets, cursor, bytes);
+		}
+		scan: while (scanned < MAX_SCANNED_ROWS) {
+			List<HistoryRow> rows = this.reader.query(SELECT_HISTORY_SQL, (rs, n) -> new HistoryRow(rs.getLong(1),
+					rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5)), excludeFileId, partitionId, cursor,
+					HISTORY_PAGE_ROWS);
+			for (HistoryRow row : rows) {
+				if (row.ops() == null) {
+					cursor = row.version();
+					scanned++;
+					continue;
+				}
+				if (!changesets.isEmpty() && bytes + row.size() > maxBytes) {
+					break scan;
+				}
+				changesets.add(new ServerChangeset(row.version(), row.origin(), row.clientVersion(),
+						this.codec.decodeOperations(row.ops())));
+				bytes += row.size();
+				cursor = row.version();
+				scanned++;
+				if (bytes >= maxBytes) {
+					break scan;
+				}
+			}
+			if (rows.size() < HISTORY_PAGE_ROWS) {
+				break;
+			}
+		}
+		return new ChangesetBatch(changesets, cursor, bytes);
+	}
+
+	@Override
+	public long bytesAfter(String partition, long afterVersion, long excludeFileId) {
+		long partitionId = partitionId(partition);
+		if (partitionId < 0) {
+			return 0;
+		}
+		Long sum = this.reader.queryForObject(SUM_HISTORY_BYTES_SQL, Long.class, partitionId, afterVersion,
+				excludeFileId);
+		return (sum != null) ? sum : 0;
+	}
+
+	private record DocumentRow(String collection, String id, String state, long size) {
+	}
+
+	@Override
+	public SnapshotBatch snapshot(String partition, @Nullable DocumentKey afterKey, long maxBytes) {
+		if (maxBytes < 1) {
+			throw new IllegalArgumentException("maxBytes must be >= 1, was " + maxBytes);
+		}
+		long partitionId = partitionId(partition);
+		List<DocumentState> documents = new ArrayList<>();
+		if (partitionId < 0) {
+			return new SnapshotBatch(documents, null, 0);
+		}
+		String collection = (afterKey != null) ? afterKey.collection() : "";
+		String id = (afterKey != null) ? afterKey.id() : "";
+		long bytes = 0;
+		while (true) {
+			List<DocumentRow> rows = this.reader.query(this.selectSnapshotSql, (rs, n) -> new DocumentRow(
+					rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)), partitionId, collection, id,
+					SNAPSHOT_PAGE_ROWS);
+			for (DocumentRow row : rows) {
+				if (!documents.isEmpty() && bytes + row.size() > maxBytes) {
+					return new SnapshotBatch(documents, new DocumentKey(collection, id), bytes);
+				}
+				documents.add(this.codec.decodeDocumentState(row.state()));
+				bytes += row.size();
+				collection = row.collection();
+				id = row.id();
+			}
+			if (rows.size() < SNAPSHOT_PAGE_ROWS) {
+				return new SnapshotBatch(documents, null, bytes);
+			}
+		}
+	}
+
+	@Override
+	public long snapshotBytesAfter(String partition, @Nullable DocumentKey afterKey) {
+		long partitionId = partitionId(partition);
+		if (partitionId < 0) {
+			return 0;
+		}
+		Long sum = this.reader.queryForObject(SUM_SNAPSHOT_BYTES_SQL, Long.class, partitionId,
+				(afterKey != null) ? afterKey.collection() : "", (afterKey != null) ? afterKey.id() : "");
+		return (sum != null) ? sum : 0;
+	}
+
+	private long partitionId(String partition) {
+		Names.partition(partition);
+		checkOpen();
+		Long cached = this.partitionIds.get(partition);
+		if (cached != null) {
+			return cached;
+		}
+		List<Long> found = this.reader.queryForList(SELECT_PARTITION_ID_SQL, Long.class, partition);
+		if (found.isEmpty()) {
+			return -1;
+		}
+		this.partitionIds.put(partition, found.get(0));
+		return found.get(0);
+	}
+
+	private void checkOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("the history store is closed");
+		}
+	}
+
+	@Override
+	public void close() {
+		synchronized (this.writeLock) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			for (AutoCloseable resource : this.resources) {
+				try {
+					resource.close();
+				}
+				catch (Exception ex) {
+					logger.warn("Failed to close a resource of the history store", ex);
+				}
+			}
+		}
+	}
+
+}

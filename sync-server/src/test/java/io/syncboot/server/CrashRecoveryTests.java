@@ -1,0 +1,110 @@
+package io.syncboot.server;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.syncboot.core.model.Changeset;
+import io.syncboot.core.model.Operation;
+import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.protocol.SyncMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Acknowledged uploads survive a {@code kill -9} of the standalone server.
+ */
+class CrashRecoveryTests {
+
+	private static final Pattern LISTENING = Pattern.compile("^SyncBoot server listening on (ws://localhost:\\d+/sync)$");
+
+	@TempDir
+	Path dataDirectory;
+
+	private record Running(Process process, URI url) {
+	}
+
+	private Running startServer() throws Exception {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+				SyncServerMain.class.getName(), "--port=0", "--data-directory=" + this.dataDirectory)
+			.redirectError(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+		String line;
+		while ((line = out.readLine()) != null) {
+			Matcher matcher = LISTENING.matcher(line);
+			if (matcher.matches()) {
+				return new Running(process, URI.create(matcher.group(1)));
+			}
+		}
+		process.destroyForcibly();
+		throw new AssertionError("the server printed no listening line");
+	}
+
+	@Test
+	void acknowledgedUploadsSurviveKill9() throws Exception {
+		int cycles = Math.max(2, Integer.getInteger("syncboot.crash.cycles", 2));
+		RawSyncClient.Identity identity = null;
+		long acknowledged = 0;
+		long clock = 1_000;
+		java.util.Set<String> acknowledgedIds = new java.util.HashSet<>();
+		for (int cycle = 0; cycle <= cycles; cycle++) {
+			Running server = startServer();
+			try (RawSyncClient client = new RawSyncClient(server.url())) {
+				if (identity == null) {
+					identity = client.bindNew(1, "crash");
+				}
+				else {
+					client.send(new SyncMessage.Bind(1, "crash", false));
+					client.send(new SyncMessage.Ident(1, identity.fileId(), identity.fileSalt(), 0, identity.serverSalt()));
+				}
+				long durable = client.downloadsUntil(d -> d.remainingBytes() == 0).get(0).uploadAck();
+				assertThat(durable).as("acknowledged before kill %d", cycle).isBetween(acknowledged, acknowledged + 1);
+				acknowledged = durable;
+				if (cycle == cycles) {
+					break;
+				}
+				for (int i = 0; i < 20; i++) {
+					long version = acknowledged + 1;
+					String id = "e" + version;
+					client.upload(1, new Changeset(version, 0, List.of(new Operation.Put("log", id, ++clock, Map.of("n", version)))));
+					assertThat(client.expect(SyncMessage.Download.class).uploadAck()).isEqualTo(version);
+					acknowledged = version;
+					acknowledgedIds.add(id);
+				}
+				// one more, possibly cut by the kill: it may survive or not, but never in part
+				client.upload(1, new Changeset(acknowledged + 1, 0,
+						List.of(new Operation.Put("log", "e" + (acknowledged + 1), ++clock, Map.of("n", 0)))));
+			}
+			finally {
+				server.process().destroyForcibly();
+				assertThat(server.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+			}
+		}
+		Running server = startServer();
+		try (RawSyncClient reader = new RawSyncClient(server.url())) {
+			reader.bindNew(1, "crash");
+			List<SyncMessage.Download> downloads = reader.downloadsUntil(d -> d.serverVersion() > 0);
+			List<String> ids = downloads.stream().flatMap(d -> d.documents().stream()).map(d -> d.key().id()).toList();
+			assertThat(ids).containsAll(acknowledgedIds);
+			assertThat(downloads.stream().flatMap(d -> d.changesets().stream()).map(ServerChangeset::serverVersion))
+				.isEmpty();
+			assertThat(downloads.get(downloads.size() - 1).serverVersion()).isEqualTo(acknowledged);
+		}
+		finally {
+			server.process().destroy();
+			assertThat(server.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+		}
+	}
+
+}

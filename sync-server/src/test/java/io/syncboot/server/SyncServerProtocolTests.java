@@ -1,0 +1,263 @@
+package io.syncboot.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.syncboot.core.merge.DocumentState;
+import io.syncboot.core.merge.ReplicaState;
+import io.syncboot.core.model.Changeset;
+import io.syncboot.core.model.Operation;
+import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.SyncMessage;
+import io.syncboot.core.protocol.SyncProtocol;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The wire protocol against a real server on a free port, spoken by raw WebSocket clients.
+ */
+class SyncServerProtocolTests {
+
+	private static final AtomicLong clock = new AtomicLong(1_000_000);
+
+	@TempDir
+	static Path dataDirectory;
+
+	static SyncServer server;
+
+	@BeforeAll
+	static void startServer() {
+		server = SyncServer.builder().port(0).dataDirectory(dataDirectory).allowAnonymous().build().start();
+	}
+
+	@AfterAll
+	static void stopServer() {
+		server.close();
+	}
+
+	private static RawSyncClient connect() {
+		return new RawSyncClient(server.url());
+	}
+
+	static Operation put(String id, Map<String, Object> fields) {
+		return new Operation.Put("tasks", id, clock.incrementAndGet(), fields);
+	}
+
+	@Test
+	void bindIdentUploadAndAcknowledge() {
+		try (RawSyncClient client = connect()) {
+			RawSyncClient.Identity identity = client.bindNew(1, "ack-p");
+			assertThat(identity.fileId()).isPositive();
+			assertThat(identity.serverSalt()).isNotZero();
+			SyncMessage.Download first = client.expect(SyncMessage.Download.class);
+			assertThat(first.serverVersion()).isZero();
+			assertThat(first.uploadAck()).isZero();
+
+			client.upload(1, new Changeset(1, 0, List.of(put("t1", Map.of("title", "Count stock")))));
+			SyncMessage.Download ack = client.expect(SyncMessage.Download.class);
+			assertThat(ack.uploadAck()).isEqualTo(1);
+			assertThat(ack.serverVersion()).as("the cursor moves past the client's own changeset").isEqualTo(1);
+			assertThat(ack.changesets()).as("own changesets are not sent back").isEmpty();
+
+			// exactly once: version 1 again is skipped, version 2 is integrated as server version 2
+			client.upload(1, new Changeset(1, 0, List.of(put("t1", Map.of("title", "duplicate")))),
+					new Changeset(2, 1, List.of(put("t2", Map.of("title", "second")))));
+			SyncMessage.Download ack2 = client.expect(SyncMessage.Download.class);
+			assertThat(ack2.uploadAck()).isEqualTo(2);
+			assertThat(ack2.serverVersion()).isEqualTo(2);
+
+			client.send(new SyncMessage.Unbind(1));
+			assertThat(client.expect(SyncMessage.Unbind.class).session()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void resumesFromCursorWithoutGapOrDuplicate() {
+		RawSyncClient.Identity reader;
+		try (RawSyncClient writer = connect(); RawSyncClient first = connect()) {
+			writer.bindNew(1, "resume-p");
+			writer.expect(SyncMessage.Download.class);
+			reader = first.bindNew(1, "resume-p");
+			first.expect(SyncMessage.Download.class);
+			writer.upload(1, new Changeset(1, 0, List.of(put("a", Map.of("n", 1)))));
+			assertThat(first.expect(SyncMessage.Download.class).serverVersion()).isEqualTo(1);
+			first.close();
+			writer.expect(SyncMessage.Download.class);
+			writer.upload(1, new Changeset(2, 1, List.of(put("b", Map.of("n", 2)))));
+			writer.expect(SyncMessage.Download.class);
+		}
+		try (RawSyncClient again = connect()) {
+			again.send(new SyncMessage.Bind(7, "resume-p", false));
+			again.send(new SyncMessage.Ident(7, reader.fileId(), reader.fileSalt(), 1, reader.serverSalt()));
+			SyncMessage.Download download = again.expect(SyncMessage.Download.class);
+			assertThat(download.serverVersion()).isEqualTo(2);
+			assertThat(download.changesets()).extracting(ServerChangeset::serverVersion).containsExactly(2L);
+		}
+	}
+
+	@Test
+	void fansOutToOtherSessionsOfThePartitionOnly() throws Exception {
+		try (RawSyncClient a = connect(); RawSyncClient b = connect(); RawSyncClient c = connect()) {
+			RawSyncClient.Identity writer = a.bindNew(1, "fan-p");
+			a.expect(SyncMessage.Download.class);
+			b.bindNew(5, "fan-p");
+			b.expect(SyncMessage.Download.class);
+			c.bindNew(1, "fan-other");
+			c.expect(SyncMessage.Download.class);
+
+			a.upload(1, new Changeset(1, 0, List.of(put("x", Map.of("v", "hello")))));
+			assertThat(a.expect(SyncMessage.Download.class).uploadAck()).isEqualTo(1);
+			SyncMessage.Download received = b.expect(SyncMessage.Download.class);
+			assertThat(received.session()).isEqualTo(5);
+			assertThat(received.serverVersion()).isEqualTo(1);
+			assertThat(received.changesets()).singleElement().satisfies(changeset -> {
+				assertThat(changeset.originFileId()).isEqualTo(writer.fileId());
+				assertThat(changeset.clientVersion()).isEqualTo(1);
+				assertThat(changeset.operations()).hasSize(1);
+			});
+			assertThat(c.isQuietFor(Duration.ofMillis(500))).as("another partition hears nothing").isTrue();
+
+			b.send(new SyncMessage.Mark(5, 42));
+			assertThat(b.expect(SyncMessage.Mark.class).requestId()).isEqualTo(42);
+		}
+	}
+
+	@Test
+	void answersPingWithPong() {
+		try (RawSyncClient client = connect()) {
+			client.send(new SyncMessage.Ping(12345));
+			assertThat(client.expect(SyncMessage.Pong.class).timestamp()).isEqualTo(12345);
+		}
+	}
+
+	@Test
+	void bootstrapsAFreshClientFromASnapshotInBoundedBatches() {
+		String partition = "bootstrap-p";
+		ReplicaState expected = new ReplicaState();
+		long writerFile;
+		try (RawSyncClient writer = connect()) {
+			writerFile = writer.bindNew(1, partition).fileId();
+			writer.expect(SyncMessage.Download.class);
+			long clientVersion = 0;
+			for (int batch = 0; batch < 10; batch++) {
+				List<Changeset> changesets = new ArrayList<>();
+				for (int c = 0; c < 4; c++) {
+					List<Operation> ops = new ArrayList<>();
+					for (int i = 0; i < 250; i++) {
+						int n = batch * 1000 + c * 250 + i;
+						Map<String, Object> fields = new LinkedHashMap<>();
+						fields.put("title", "document number " + n);
+						fields.put("n", n);
+						ops.add(put("doc-" + n, fields));
+					}
+					changesets.add(new Changeset(++clientVersion, 0, ops));
+				}
+				writer.send(new SyncMessage.Upload(1, changesets));
+				assertThat(writer.expect(SyncMessage.Download.class).uploadAck()).isEqualTo(clientVersion);
+				for (Changeset changeset : changesets) {
+					changeset.operations().forEach(op -> expected.apply(op, writerFile));
+				}
+			}
+			// one more update and one delete, so the snapshot carries merged states and a tombstone
+			writer.upload(1, new Changeset(++clientVersion, 0, List.of(
+					new Operation.Update("tasks", "doc-7", clock.incrementAndGet(), Map.of("title", "updated")),
+					new Operation.Delete("tasks", "doc-8", clock.incrementAndGet()))));
+			writer.expect(SyncMessage.Download.class);
+			expected.apply(new Operation.Update("tasks", "doc-7", clock.get() - 1, Map.of("title", "updated")), writerFile);
+			expected.apply(new Operation.Delete("tasks", "doc-8", clock.get()), writerFile);
+		}
+		try (RawSyncClient fresh = connect()) {
+			fresh.bindNew(1, partition);
+			List<SyncMessage.Download> downloads = fresh.downloadsUntil(d -> d.serverVersion() > 0);
+			assertThat(downloads).hasSizeGreaterThan(3);
+			assertThat(downloads.get(downloads.size() - 1).serverVersion()).isEqualTo(41);
+			assertThat(downloads.subList(0, downloads.size() - 1)).allSatisfy(d -> assertThat(d.serverVersion()).isZero());
+			assertThat(downloads).allSatisfy(d -> assertThat(d.changesets()).isEmpty());
+			assertThat(fresh.rawTexts()).allSatisfy(text -> assertThat(text.length())
+				.isLessThan(SyncProtocol.DEFAULT_BATCH_BYTES + 16 * 1024));
+			assertThat(downloads.get(0).remainingBytes()).isPositive();
+			ReplicaState replica = new ReplicaState();
+			int documents = 0;
+			for (SyncMessage.Download download : downloads) {
+				for (DocumentState state : download.documents()) {
+					replica.merge(state);
+					documents++;
+				}
+			}
+			assertThat(documents).isEqualTo(10_000);
+			assertThat(replica.visibleDocuments()).hasSize(9_999);
+			assertThat(replica).isEqualTo(expected);
+			fresh.send(new SyncMessage.Mark(1, 1));
+			assertThat(fresh.expect(SyncMessage.Mark.class).requestId()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void malformedJsonClosesThatConnectionOnly() {
+		try (RawSyncClient bad = connect(); RawSyncClient good = connect()) {
+			good.bindNew(1, "malformed-p");
+			good.expect(SyncMessage.Download.class);
+			bad.sendText("{\"type\":\"bind\", oops");
+			SyncMessage.Error error = bad.expect(SyncMessage.Error.class);
+			assertThat(error.session()).isZero();
+			assertThat(error.code()).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
+			assertThat(bad.awaitCloseCode()).isEqualTo(SyncProtocol.CLOSE_PROTOCOL_ERROR);
+
+			good.upload(1, new Changeset(1, 0, List.of(put("still", Map.of("ok", true)))));
+			assertThat(good.expect(SyncMessage.Download.class).uploadAck()).isEqualTo(1);
+			good.send(new SyncMessage.Ping(7));
+			assertThat(good.expect(SyncMessage.Pong.class).timestamp()).isEqualTo(7);
+		}
+	}
+
+	@Test
+	void identWithUnknownFileIdIsASessionErrorAndTheConnectionGoesOn() {
+		try (RawSyncClient client = connect()) {
+			RawSyncClient.Identity identity = client.bindNew(1, "ident-p");
+			client.expect(SyncMessage.Download.class);
+			client.send(new SyncMessage.Bind(2, "ident-p", false));
+			client.send(new SyncMessage.Ident(2, 9_999_999, 1, 0, 0));
+			SyncMessage.Error error = client.expect(SyncMessage.Error.class);
+			assertThat(error.session()).isEqualTo(2);
+			assertThat(error.code()).isEqualTo(ErrorCode.BAD_CLIENT_FILE_ID);
+			assertThat(error.code().number()).isEqualTo(208);
+
+			client.send(new SyncMessage.Bind(3, "ident-p", false));
+			client.send(new SyncMessage.Ident(3, identity.fileId(), identity.fileSalt(), 0, identity.serverSalt() + 1));
+			assertThat(client.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES);
+
+			client.send(new SyncMessage.Bind(4, "ident-other", false));
+			client.send(new SyncMessage.Ident(4, identity.fileId(), identity.fileSalt(), 0, identity.serverSalt()));
+			assertThat(client.expect(SyncMessage.Error.class).code()).as("wrong partition")
+				.isEqualTo(ErrorCode.BAD_CLIENT_FILE_ID);
+
+			client.send(new SyncMessage.Bind(5, "ident-p", false));
+			client.send(new SyncMessage.Ident(5, identity.fileId(), identity.fileSalt(), 99, identity.serverSalt()));
+			assertThat(client.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.BAD_SERVER_VERSION);
+
+			client.send(new SyncMessage.Ping(1));
+			assertThat(client.expect(SyncMessage.Pong.class).timestamp()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void uploadBeforeIdentBreaksTheMessageOrder() {
+		try (RawSyncClient client = connect()) {
+			client.send(new SyncMessage.Bind(1, "order-p", false));
+			client.upload(1, new Changeset(1, 0, List.of(put("early", Map.of("v", 1)))));
+			assertThat(client.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.BAD_MESSAGE_ORDER);
+			assertThat(client.awaitCloseCode()).isEqualTo(SyncProtocol.CLOSE_PROTOCOL_ERROR);
+		}
+	}
+
+}

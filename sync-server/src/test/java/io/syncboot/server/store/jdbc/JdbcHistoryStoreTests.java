@@ -1,0 +1,281 @@
+package io.syncboot.server.store.jdbc;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.syncboot.core.merge.DocumentState;
+import io.syncboot.core.merge.ReplicaState;
+import io.syncboot.core.model.Changeset;
+import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.Operation;
+import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.server.store.ChangesetBatch;
+import io.syncboot.server.store.ClientFile;
+import io.syncboot.server.store.Integration;
+import io.syncboot.server.store.IntegrationResult;
+import io.syncboot.server.store.SnapshotBatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * The embedded SQLite history store on a real file.
+ */
+class JdbcHistoryStoreTests {
+
+	@TempDir
+	Path directory;
+
+	private JdbcHistoryStore store;
+
+	private long clock = 1_000;
+
+	@BeforeEach
+	void open() {
+		this.store = JdbcHistoryStore.sqlite(this.directory);
+	}
+
+	@AfterEach
+	void close() {
+		this.store.close();
+	}
+
+	private Changeset changeset(long clientVersion, Operation... ops) {
+		return new Changeset(clientVersion, 0, List.of(ops));
+	}
+
+	private Operation put(String id, Object value) {
+		return new Operation.Put("tasks", id, ++this.clock, Map.of("v", value));
+	}
+
+	@Test
+	void opensADurableWalDatabaseWithItsOwnSchemaHistory() throws Exception {
+		try (Connection connection = DriverManager.getConnection(
+				"jdbc:sqlite:" + this.directory.resolve(JdbcHistoryStore.SQLITE_FILE_NAME));
+				Statement statement = connection.createStatement()) {
+			try (ResultSet rs = statement.executeQuery("PRAGMA journal_mode")) {
+				rs.next();
+				assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
+			}
+			try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM syncboot_schema_history WHERE success = 1")) {
+				rs.next();
+				assertThat(rs.getInt(1)).isEqualTo(1);
+			}
+		}
+		assertThat(this.store.serverSalt()).isNotZero();
+	}
+
+	@Test
+	void allocatesClientFilesWithSalts() {
+		ClientFile first = this.store.allocateClientFile("p");
+		ClientFile second = this.store.allocateClientFile("q");
+		assertThat(first.fileId()).isNotEqualTo(second.fileId());
+		assertThat(first.salt()).isNotZero();
+		assertThat(this.store.findClientFile(first.fileId())).contains(first);
+		assertThat(this.store.findClientFile(second.fileId()).orElseThrow().partition()).isEqualTo("q");
+		assertThat(this.store.findClientFile(12345)).isEmpty();
+	}
+
+	@Test
+	void integratesGapFreeVersionsAndMergesDocuments() {
+		ClientFile a = this.store.allocateClientFile("p");
+		ClientFile b = this.store.allocateClientFile("p");
+		IntegrationResult first = this.store.integrate("p", a.fileId(),
+				List.of(changeset(1, put("t1", "a1")), changeset(2, put("t2", "a2"))));
+		IntegrationResult second = this.store.integrate("p", b.fileId(), List.of(changeset(1, put("t1", "b1"))));
+		assertThat(first.integrated()).extracting(ServerChangeset::serverVersion).containsExactly(1L, 2L);
+		assertThat(first.uploadAck()).isEqualTo(2);
+		assertThat(second.integrated()).extracting(ServerChangeset::serverVersion).containsExactly(3L);
+		assertThat(second.latestVersion()).isEqualTo(3);
+		assertThat(this.store.latestVersion("p")).isEqualTo(3);
+		assertThat(this.store.latestVersion("other")).isZero();
+
+		SnapshotBatch snapshot = this.store.snapshot("p", null, 1_000_000);
+		assertThat(snapshot.isLast()).isTrue();
+		assertThat(snapshot.documents()).hasSize(2);
+		assertThat(snapshot.documents().get(0).visibleFields()).isEqualTo(Map.of("v", "b1"));
+	}
+
+	@Test
+	void skipsChangesetsAlreadyIntegrated() {
+		ClientFile a = this.store.allocateClientFile("p");
+		this.store.integrate("p", a.fileId(), List.of(changeset(1, put("t1", 1)), changeset(2, put("t2", 2))));
+		IntegrationResult again = this.store.integrate("p", a.fileId(),
+				List.of(changeset(2, put("t2", "dup")), changeset(3, put("t3", 3))));
+		assertThat(again.skipped()).isEqualTo(1);
+		assertThat(again.integrated()).extracting(ServerChangeset::clientVersion).containsExactly(3L);
+		assertThat(again.integrated()).extracting(ServerChangeset::serverVersion).containsExactly(3L);
+		IntegrationResult nothing = this.store.integrate("p", a.fileId(), List.of(changeset(1, put("t1", "dup"))));
+		assertThat(nothing.integrated()).isEmpty();
+		assertThat(nothing.uploadAck()).isEqualTo(3);
+		assertThat(this.store.findClientFile(a.fileId()).orElseThrow().lastIntegratedClientVersion()).isEqualTo(3);
+		assertThat(this.store.snapshot("p", null, 1_000_000).documents())
+			.filteredOn(state -> state.key().id().equals("t2"))
+			.singleElement()
+			.satisfies(state -> assertThat(state.visibleFields()).isEqualTo(Map.of("v", 2L)));
+	}
+
+	@Test
+	void integratesAGroupInOneTransaction() {
+		ClientFile a = this.store.allocateClientFile("p");
+		ClientFile b = this.store.allocateClientFile("q");
+		List<IntegrationResult> results = this.store.integrateAll(List.of(
+				new Integration("p", a.fileId(), List.of(changeset(1, put("t1", 1)))),
+				new Integration("q", b.fileId(), List.of(changeset(1, put("t1", 2)))),
+				new Integration("p", a.fileId(), List.of(changeset(1, put("t1", "dup")), changeset(2, put("t2", 3))))));
+		assertThat(results).extracting(IntegrationResult::latestVersion).containsExactly(1L, 1L, 2L);
+		assertThat(results.get(2).skipped()).isEqualTo(1);
+		assertThat(results.get(2).uploadAck()).isEqualTo(2);
+
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.integrateAll(List.of(
+				new Integration("p", a.fileId(), List.of(changeset(3, put("t3", 4)))),
+				new Integration("p", b.fileId(), List.of(changeset(2, put("t4", 5)))))));
+		assertThat(this.store.latestVersion("p")).as("the whole group rolled back").isEqualTo(2);
+		assertThat(this.store.findClientFile(a.fileId()).orElseThrow().lastIntegratedClientVersion()).isEqualTo(2);
+	}
+
+	@Test
+	void rejectsAFileOfAnotherPartitionWithoutWriting() {
+		ClientFile a = this.store.allocateClientFile("p");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.store.integrate("q", a.fileId(), List.of(changeset(1, put("t", 1)))))
+			.withMessageContaining("belongs to partition 'p'");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.store.integrate("p", 999, List.of(changeset(1, put("t", 1)))))
+			.withMessageContaining("unknown client file 999");
+		assertThat(this.store.latestVersion("p")).isZero();
+		assertThat(this.store.latestVersion("q")).isZero();
+	}
+
+	@Test
+	void survivesCloseAndReopen() {
+		ClientFile a = this.store.allocateClientFile("p");
+		long salt = this.store.serverSalt();
+		this.store.integrate("p", a.fileId(), List.of(changeset(1, put("t1", 1)), changeset(2, put("t2", 2))));
+		this.store.close();
+		this.store = JdbcHistoryStore.sqlite(this.directory);
+		assertThat(this.store.serverSalt()).isEqualTo(salt);
+		assertThat(this.store.latestVersion("p")).isEqualTo(2);
+		assertThat(this.store.findClientFile(a.fileId()).orElseThrow().lastIntegratedClientVersion()).isEqualTo(2);
+		IntegrationResult next = this.store.integrate("p", a.fileId(), List.of(changeset(3, put("t3", 3))));
+		assertThat(next.integrated()).extracting(ServerChangeset::serverVersion).containsExactly(3L);
+		assertThat(this.store.changesetsAfter("p", 0, 0, 1_000_000).changesets()).hasSize(3);
+	}
+
+	@Test
+	void changesetsAfterSkipsTheOwnFileButAdvancesTheCursor() {
+		ClientFile a = this.store.allocateClientFile("p");
+		ClientFile b = this.store.allocateClientFile("p");
+		this.store.integrate("p", a.fileId(), List.of(changeset(1, put("a1", 1))));
+		this.store.integrate("p", b.fileId(), List.of(changeset(1, put("b1", 1))));
+		this.store.integrate("p", a.fileId(), List.of(changeset(2, put("a2", 2))));
+		ChangesetBatch forA = this.store.changesetsAfter("p", 0, a.fileId(), 1_000_000);
+		assertThat(forA.changesets()).extracting(ServerChangeset::originFileId).containsExactly(b.fileId());
+		assertThat(forA.scannedVersion()).isEqualTo(3);
+		ChangesetBatch all = this.store.changesetsAfter("p", 1, 0, 1_000_000);
+		assertThat(all.changesets()).extracting(ServerChangeset::serverVersion).containsExactly(2L, 3L);
+		assertThat(this.store.bytesAfter("p", 0, 0)).isEqualTo(this.store.changesetsAfter("p", 0, 0, 1_000_000).bytes());
+		assertThat(this.store.bytesAfter("p", 0, a.fileId())).isEqualTo(forA.bytes());
+		ChangesetBatch nothing = this.store.changesetsAfter("p", 3, 0, 1_000_000);
+		assertThat(nothing.changesets()).isEmpty();
+		assertThat(nothing.scannedVersion()).isEqualTo(3);
+	}
+
+	@Test
+	void changesetBatchesRespectTheByteBudget() {
+		ClientFile a = this.store.allocateClientFile("p");
+		List<Changeset> changesets = new ArrayList<>();
+		for (int v = 1; v <= 50; v++) {
+			changesets.add(changeset(v, put("t" + v, "x".repeat(1000))));
+		}
+		this.store.integrate("p", a.fileId(), changesets);
+		long cursor = 0;
+		int batches = 0;
+		List<Long> versions = new ArrayList<>();
+		while (cursor < 50) {
+			ChangesetBatch batch = this.store.changesetsAfter("p", cursor, 0, 10_000);
+			assertThat(batch.bytes()).isLessThanOrEqualTo(10_000);
+			batch.changesets().forEach(c -> versions.add(c.serverVersion()));
+			cursor = batch.scannedVersion();
+			batches++;
+		}
+		assertThat(batches).isGreaterThan(4);
+		assertThat(versions).hasSize(50).isSorted().doesNotHaveDuplicates();
+	}
+
+	@Test
+	void snapshotPagesCoverEveryDocumentOnce() {
+		ClientFile a = this.store.allocateClientFile("p");
+		ReplicaState expected = new ReplicaState();
+		List<Changeset> changesets = new ArrayList<>();
+		for (int v = 1; v <= 30; v++) {
+			List<Operation> ops = new ArrayList<>();
+			for (int i = 0; i < 100; i++) {
+				ops.add(put("doc-" + (v * 100 + i), "value " + i));
+			}
+			ops.add(new Operation.Delete("tasks", "doc-" + (v * 100), ++this.clock));
+			ops.forEach(op -> expected.apply(op, a.fileId()));
+			changesets.add(new Changeset(v, 0, ops));
+		}
+		this.store.integrate("p", a.fileId(), changesets);
+		ReplicaState replica = new ReplicaState();
+		DocumentKey after = null;
+		int pages = 0;
+		int states = 0;
+		do {
+			SnapshotBatch page = this.store.snapshot("p", after, 20_000);
+			assertThat(page.bytes()).isLessThanOrEqualTo(20_000);
+			assertThat(page.documents()).isNotEmpty();
+			for (DocumentState state : page.documents()) {
+				replica.merge(state);
+				states++;
+			}
+			if (!page.isLast()) {
+				assertThat(this.store.snapshotBytesAfter("p", page.nextKey())).isPositive();
+			}
+			after = page.nextKey();
+			pages++;
+		}
+		while (after != null);
+		assertThat(pages).isGreaterThan(5);
+		assertThat(states).isEqualTo(3000);
+		assertThat(replica).isEqualTo(expected);
+		assertThat(replica.visibleDocuments()).hasSize(2970);
+	}
+
+	@Test
+	void validatesArgumentsAndRefusesWorkOnceClosed() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.allocateClientFile("bad partition"));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.changesetsAfter("p", -1, 0, 10));
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.snapshot("p", null, 0));
+		this.store.close();
+		this.store.close();
+		assertThatIllegalStateException().isThrownBy(() -> this.store.latestVersion("p"));
+		assertThatIllegalStateException().isThrownBy(() -> this.store.allocateClientFile("p"));
+	}
+
+	@Test
+	void leavesADeletableDirectoryAfterClose() throws Exception {
+		ClientFile a = this.store.allocateClientFile("p");
+		this.store.integrate("p", a.fileId(), List.of(changeset(1, put("t", 1))));
+		this.store.changesetsAfter("p", 0, 0, 100);
+		this.store.close();
+		try (Stream<Path> files = Files.list(this.directory)) {
+			assertThat(files.map(path -> path.getFileName().toString())).containsExactly(JdbcHistoryStore.SQLITE_FILE_NAME);
+		}
+	}
+
+}
