@@ -1,0 +1,132 @@
+package io.syncboot.benchmarks;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The benchmark driver. {@code java -jar benchmarks/target/syncboot-benchmarks.jar all} measures
+ * every physical limit and every sync metric in interleaved rounds and prints, per metric, the
+ * median and spread, and per goal the ratio to its limit with pass or fail. Name metrics instead
+ * of {@code all} ({@code s1 s3 ...}) to run only those and the limits they are judged against;
+ * {@code jmh ...} runs the JMH micro-benchmarks with JMH's own arguments.
+ *
+ * <p>Options: {@code --rounds=N} (default 5), {@code --scale=X} (default 1.0; sizes are multiplied
+ * by it), {@code --dir=PATH} (work directory; a temporary one by default).
+ */
+public final class BenchmarkMain {
+
+	private static final List<String> ORDER = List.of("p1", "p3", "p4", "p6", "s1", "s2", "s3", "s8");
+
+	private static final Map<String, List<String>> NEEDS = Map.of("s1", List.of("p1", "p3"), "s2", List.of("p3"),
+			"s3", List.of("p4", "p6"), "s8", List.of("p6"));
+
+	private BenchmarkMain() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		if (args.length > 0 && args[0].equals("jmh")) {
+			org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+			return;
+		}
+		try {
+			run(args, System.out);
+		}
+		catch (IllegalArgumentException ex) {
+			System.err.println(ex.getMessage());
+			System.exit(2);
+		}
+		System.exit(0);
+	}
+
+	/** Runs the benchmarks named in {@code args} and prints the report to {@code out}. */
+	static Report run(String[] args, PrintStream out) throws Exception {
+		int rounds = 5;
+		double scale = 1.0;
+		Path dir = null;
+		Set<String> selected = new LinkedHashSet<>();
+		for (String arg : args) {
+			if (arg.startsWith("--rounds=")) {
+				rounds = Integer.parseInt(arg.substring("--rounds=".length()));
+			}
+			else if (arg.startsWith("--scale=")) {
+				scale = Double.parseDouble(arg.substring("--scale=".length()));
+			}
+			else if (arg.startsWith("--dir=")) {
+				dir = Path.of(arg.substring("--dir=".length()));
+			}
+			else if (arg.equals("all")) {
+				selected.addAll(ORDER);
+			}
+			else if (ORDER.contains(arg.toLowerCase(Locale.ROOT))) {
+				String name = arg.toLowerCase(Locale.ROOT);
+				selected.addAll(NEEDS.getOrDefault(name, List.of()));
+				selected.add(name);
+			}
+			else {
+				throw new IllegalArgumentException("unknown argument '" + arg + "'; use all, " + String.join(", ", ORDER)
+						+ ", jmh, --rounds=N, --scale=X, --dir=PATH");
+			}
+		}
+		if (selected.isEmpty()) {
+			throw new IllegalArgumentException("name what to run: all, or some of " + String.join(", ", ORDER));
+		}
+		if (rounds < 1 || scale <= 0) {
+			throw new IllegalArgumentException("--rounds must be >= 1 and --scale > 0");
+		}
+		List<String> plan = new ArrayList<>(selected);
+		plan.sort(Comparator.comparingInt(ORDER::indexOf));
+		Path work = (dir != null) ? Files.createDirectories(dir) : Files.createTempDirectory("syncboot-bench-");
+		out.printf(Locale.ROOT, "SyncBoot benchmarks: %s, %d round(s), scale %s, %d cores, Java %s, work dir %s%n",
+				String.join(" ", plan), rounds, scale, Runtime.getRuntime().availableProcessors(),
+				System.getProperty("java.version"), work);
+		Report report = new Report();
+		PhysicalLimits limits = new PhysicalLimits(work, scale);
+		try (SyncBenchmarks sync = new SyncBenchmarks(work, scale)) {
+			for (int round = 1; round <= rounds; round++) {
+				Map<String, Double> values = new LinkedHashMap<>();
+				for (String name : plan) {
+					List<Result> results = measure(name, limits, sync);
+					for (Result result : results) {
+						values.put(result.metric(), result.value());
+						report.add(result);
+					}
+				}
+				report.endRound(values);
+				out.printf(Locale.ROOT, "round %d: %s%n", round, format(values));
+			}
+		}
+		report.print(out);
+		return report;
+	}
+
+	private static List<Result> measure(String name, PhysicalLimits limits, SyncBenchmarks sync) throws Exception {
+		return switch (name) {
+			case "p1" -> limits.p1WebSocketEcho();
+			case "p3" -> limits.p3DurableCommit();
+			case "p4" -> limits.p4BatchedDurableInsert();
+			case "p6" -> limits.p6BulkInsert();
+			case "s1" -> sync.s1EndToEndLatency();
+			case "s2" -> sync.s2DurableLocalWrite();
+			case "s3" -> sync.s3UploadThroughput();
+			case "s8" -> sync.s8Bootstrap();
+			default -> throw new IllegalArgumentException(name);
+		};
+	}
+
+	private static String format(Map<String, Double> values) {
+		StringBuilder text = new StringBuilder();
+		values.forEach((metric, value) -> text.append(String.format(Locale.ROOT, "%s=%.3f ", metric, value)));
+		return text.toString().trim();
+	}
+
+}

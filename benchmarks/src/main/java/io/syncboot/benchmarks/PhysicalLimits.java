@@ -1,0 +1,148 @@
+package io.syncboot.benchmarks;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+
+/**
+ * The physical limits the sync metrics are judged against, each measured with no SyncBoot code:
+ * <ul>
+ * <li>P1: WebSocket echo round trip, 200 B, on the sync server's stack (Tomcat) with the sync
+ * client's WebSocket client (Spring's {@code StandardWebSocketClient});</li>
+ * <li>P3: durable SQLite single-row commit (sqlite-jdbc, WAL, {@code synchronous=FULL});</li>
+ * <li>P4b: durable SQLite insert, 100 rows per transaction (the server store's medium);</li>
+ * <li>P6: SQLite bulk insert, 10,000 rows per transaction.</li>
+ * </ul>
+ */
+final class PhysicalLimits {
+
+	private static final int ROW_BYTES = 200;
+
+	private final Path workDirectory;
+
+	private final double scale;
+
+	PhysicalLimits(Path workDirectory, double scale) {
+		this.workDirectory = workDirectory;
+		this.scale = scale;
+	}
+
+	List<Result> p1WebSocketEcho() throws Exception {
+		int rounds = Math.max(50, (int) (3000 * this.scale));
+		String payload = "x".repeat(ROW_BYTES);
+		LinkedBlockingQueue<String> replies = new LinkedBlockingQueue<>();
+		try (EchoServer server = new EchoServer()) {
+			StandardWebSocketClient client = new StandardWebSocketClient();
+			WebSocketSession session = client.execute(new TextWebSocketHandler() {
+				@Override
+				protected void handleTextMessage(WebSocketSession s, TextMessage message) {
+					replies.add(message.getPayload());
+				}
+			}, null, URI.create("ws://127.0.0.1:" + server.port() + "/echo")).get(30, TimeUnit.SECONDS);
+			try {
+				Samples samples = new Samples();
+				for (int i = 0; i < rounds + rounds / 5; i++) {
+					long start = System.nanoTime();
+					session.sendMessage(new TextMessage(payload));
+					if (replies.poll(10, TimeUnit.SECONDS) == null) {
+						throw new IllegalStateException("echo timed out");
+					}
+					if (i >= rounds / 5) {
+						samples.record(System.nanoTime() - start);
+					}
+				}
+				return List.of(new Result("P1.p50", samples.percentileMillis(50), "ms"),
+						new Result("P1.p99", samples.percentileMillis(99), "ms"));
+			}
+			finally {
+				session.close();
+			}
+		}
+	}
+
+	List<Result> p3DurableCommit() throws Exception {
+		int commits = Math.max(20, (int) (1500 * this.scale));
+		try (Connection connection = open("p3")) {
+			connection.setAutoCommit(true);
+			Samples samples = new Samples();
+			byte[] blob = new byte[ROW_BYTES];
+			long begin = System.nanoTime();
+			try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rows (id, body) VALUES (?, ?)")) {
+				for (int i = 0; i < commits; i++) {
+					long start = System.nanoTime();
+					insert.setString(1, "row-" + i);
+					insert.setBytes(2, blob);
+					insert.executeUpdate();
+					samples.record(System.nanoTime() - start);
+				}
+			}
+			double seconds = (System.nanoTime() - begin) / 1e9;
+			return List.of(new Result("P3.commits/s", commits / seconds, "1/s"),
+					new Result("P3.p50", samples.percentileMillis(50), "ms"),
+					new Result("P3.p99", samples.percentileMillis(99), "ms"));
+		}
+	}
+
+	List<Result> p4BatchedDurableInsert() throws Exception {
+		return List.of(new Result("P4b.rows/s", batchedInsert("p4", Math.max(1000, (int) (100_000 * this.scale)), 100),
+				"1/s"));
+	}
+
+	List<Result> p6BulkInsert() throws Exception {
+		return List.of(new Result("P6.rows/s", batchedInsert("p6", Math.max(10_000, (int) (300_000 * this.scale)), 10_000),
+				"1/s"));
+	}
+
+	private double batchedInsert(String name, int rows, int batch) throws SQLException {
+		try (Connection connection = open(name)) {
+			connection.setAutoCommit(false);
+			byte[] blob = new byte[ROW_BYTES];
+			long begin = System.nanoTime();
+			try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rows (id, body) VALUES (?, ?)")) {
+				for (int i = 0; i < rows; i++) {
+					insert.setString(1, "row-" + i);
+					insert.setBytes(2, blob);
+					insert.addBatch();
+					if ((i + 1) % batch == 0 || i == rows - 1) {
+						insert.executeBatch();
+						connection.commit();
+					}
+				}
+			}
+			return rows / ((System.nanoTime() - begin) / 1e9);
+		}
+	}
+
+	private Connection open(String name) throws SQLException {
+		try {
+			Path file = this.workDirectory.resolve(name + ".db");
+			Files.deleteIfExists(file);
+			Files.deleteIfExists(this.workDirectory.resolve(name + ".db-wal"));
+			Files.deleteIfExists(this.workDirectory.resolve(name + ".db-shm"));
+			Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("PRAGMA journal_mode=WAL");
+				statement.execute("PRAGMA synchronous=FULL");
+				statement.execute("CREATE TABLE rows (id TEXT PRIMARY KEY, body BLOB NOT NULL)");
+			}
+			return connection;
+		}
+		catch (java.io.IOException ex) {
+			throw new SQLException(ex);
+		}
+	}
+
+}

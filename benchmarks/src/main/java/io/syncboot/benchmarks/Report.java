@@ -1,0 +1,114 @@
+package io.syncboot.benchmarks;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Collects the values of every round and judges the goals, each as a ratio of a metric to the
+ * physical limit measured in the same round; the median ratio over the rounds decides pass or fail.
+ */
+final class Report {
+
+	private final Map<String, List<Double>> values = new LinkedHashMap<>();
+
+	private final Map<String, String> units = new LinkedHashMap<>();
+
+	private final List<Map<String, Double>> rounds = new ArrayList<>();
+
+	private final List<Goal> goals = List.of(
+			new Goal("S1 p50 latency", "S1.p50 / (P1.p50 + 3 x P3.p50)", "<= 2", 2, false,
+					r -> r.get("S1.p50") / (r.get("P1.p50") + 3 * r.get("P3.p50")), "S1.p50", "P1.p50", "P3.p50"),
+			new Goal("S1 p99 latency", "S1.p99 / (P1.p99 + 3 x P3.p99)", "<= 3", 3, false,
+					r -> r.get("S1.p99") / (r.get("P1.p99") + 3 * r.get("P3.p99")), "S1.p99", "P1.p99", "P3.p99"),
+			new Goal("S2 durable local write", "S2.writes/s / P3.commits/s", ">= 0.8", 0.8, true,
+					r -> r.get("S2.writes/s") / r.get("P3.commits/s"), "S2.writes/s", "P3.commits/s"),
+			new Goal("S3 durable upload", "S3.changes/s / min(P6.rows/s, P4b.rows/s)", ">= 0.25", 0.25, true,
+					r -> r.get("S3.changes/s") / Math.min(r.get("P6.rows/s"), r.get("P4b.rows/s")), "S3.changes/s",
+					"P6.rows/s", "P4b.rows/s"),
+			new Goal("S3 floor", "S3.changes/s / 15,000", ">= 1", 1, true, r -> r.get("S3.changes/s") / 15_000,
+					"S3.changes/s"),
+			new Goal("S8 bootstrap", "S8.rows/s / P6.rows/s", ">= 0.4", 0.4, true,
+					r -> r.get("S8.rows/s") / r.get("P6.rows/s"), "S8.rows/s", "P6.rows/s"));
+
+	void add(Result result) {
+		this.values.computeIfAbsent(result.metric(), key -> new ArrayList<>()).add(result.value());
+		this.units.put(result.metric(), result.unit());
+	}
+
+	void endRound(Map<String, Double> round) {
+		this.rounds.add(round);
+	}
+
+	/** The median of a metric over the rounds. */
+	double median(String metric) {
+		return median(this.values.get(metric));
+	}
+
+	/** The judged goals: name to median ratio, for the goals whose metrics were measured. */
+	Map<String, Double> ratios() {
+		Map<String, Double> ratios = new LinkedHashMap<>();
+		for (Goal goal : this.goals) {
+			List<Double> perRound = goal.ratios(this.rounds);
+			if (!perRound.isEmpty()) {
+				ratios.put(goal.name, median(perRound));
+			}
+		}
+		return ratios;
+	}
+
+	void print(PrintStream out) {
+		out.println();
+		out.println("| metric | median | min | max | unit |");
+		out.println("|---|---:|---:|---:|---|");
+		this.values.forEach((metric, list) -> out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %s |%n", metric,
+				median(list), list.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+				list.stream().mapToDouble(Double::doubleValue).max().orElse(0), this.units.get(metric)));
+		out.println();
+		out.println("| goal | ratio | median | min | max | target | result |");
+		out.println("|---|---|---:|---:|---:|---|---|");
+		for (Goal goal : this.goals) {
+			List<Double> perRound = goal.ratios(this.rounds);
+			if (perRound.isEmpty()) {
+				continue;
+			}
+			double median = median(perRound);
+			boolean pass = goal.higherIsBetter ? median >= goal.threshold : median <= goal.threshold;
+			out.printf(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %s | %s |%n", goal.name, goal.formula, median,
+					perRound.stream().mapToDouble(Double::doubleValue).min().orElse(0),
+					perRound.stream().mapToDouble(Double::doubleValue).max().orElse(0), goal.target,
+					pass ? "PASS" : "FAIL");
+		}
+	}
+
+	private static double median(List<Double> list) {
+		List<Double> sorted = new ArrayList<>(list);
+		sorted.sort(Double::compare);
+		int n = sorted.size();
+		return (n % 2 == 1) ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+	}
+
+	private record Goal(String name, String formula, String target, double threshold, boolean higherIsBetter,
+			ToDoubleFunction<Map<String, Double>> ratio, String... metrics) {
+
+		List<Double> ratios(List<Map<String, Double>> rounds) {
+			List<Double> ratios = new ArrayList<>();
+			for (Map<String, Double> round : rounds) {
+				boolean complete = true;
+				for (String metric : this.metrics) {
+					complete &= round.containsKey(metric);
+				}
+				if (complete) {
+					ratios.add(this.ratio.applyAsDouble(round));
+				}
+			}
+			return ratios;
+		}
+
+	}
+
+}

@@ -1,0 +1,201 @@
+package io.syncboot.benchmarks;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.syncboot.client.SyncClientSettings;
+import io.syncboot.client.SyncCollection;
+import io.syncboot.client.SyncConfiguration;
+import io.syncboot.client.SyncCredentials;
+import io.syncboot.client.SyncDatabase;
+import io.syncboot.client.SyncManager;
+import io.syncboot.client.SyncSession;
+import io.syncboot.server.SyncServer;
+
+/**
+ * The sync metrics, measured with real clients (each with its own SQLite files) against a real
+ * server on loopback, all in this JVM:
+ * <ul>
+ * <li>S1: end-to-end latency, commit on client A to visible on client B (change listener), 200 B
+ * changes at a fixed rate (open loop);</li>
+ * <li>S2: durable local writes per second (document and outbox in one transaction);</li>
+ * <li>S3: durable upload throughput: changes per second from resume until the server acknowledged
+ * every one (written as changesets of 100 changes);</li>
+ * <li>S8: bootstrap: documents per second for an empty client to download a partition.</li>
+ * </ul>
+ */
+final class SyncBenchmarks implements AutoCloseable {
+
+	private static final String PAYLOAD = "p".repeat(180);
+
+	private final Path workDirectory;
+
+	private final double scale;
+
+	private final SyncServer server;
+
+	private final AtomicInteger counter = new AtomicInteger();
+
+	private String bootstrapPartition;
+
+	private int bootstrapDocuments;
+
+	SyncBenchmarks(Path workDirectory, double scale) {
+		this.workDirectory = workDirectory;
+		this.scale = scale;
+		this.server = SyncServer.builder().port(0).dataDirectory(workDirectory.resolve("server")).allowAnonymous()
+			.build().start();
+	}
+
+	List<Result> s1EndToEndLatency() throws Exception {
+		int changes = Math.max(20, (int) (500 * this.scale));
+		String partition = "s1-" + this.counter.incrementAndGet();
+		try (SyncManager a = manager("s1a"); SyncManager b = manager("s1b")) {
+			SyncDatabase writer = open(a, partition);
+			SyncDatabase reader = open(b, partition);
+			session(a, writer).downloadAllServerChanges(Duration.ofSeconds(30));
+			session(b, reader).downloadAllServerChanges(Duration.ofSeconds(30));
+			Map<String, Long> started = new ConcurrentHashMap<>();
+			Samples samples = new Samples();
+			CountDownLatch arrived = new CountDownLatch(changes);
+			reader.addChangeListener(change -> {
+				long now = System.nanoTime();
+				for (String id : change.ids("s1")) {
+					Long start = started.remove(id);
+					if (start != null) {
+						synchronized (samples) {
+							samples.record(now - start);
+						}
+						arrived.countDown();
+					}
+				}
+			});
+			SyncCollection collection = writer.collection("s1");
+			ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+			AtomicInteger sent = new AtomicInteger();
+			try {
+				pacer.scheduleAtFixedRate(() -> {
+					int n = sent.getAndIncrement();
+					if (n < changes) {
+						String id = "c-" + n;
+						started.put(id, System.nanoTime());
+						collection.put(id, Map.of("n", n, "body", PAYLOAD));
+					}
+				}, 0, 20, TimeUnit.MILLISECONDS);
+				if (!arrived.await(120, TimeUnit.SECONDS)) {
+					throw new IllegalStateException("S1: only " + (changes - arrived.getCount()) + " of " + changes
+							+ " changes arrived");
+				}
+			}
+			finally {
+				pacer.shutdownNow();
+			}
+			return List.of(new Result("S1.p50", samples.percentileMillis(50), "ms"),
+					new Result("S1.p99", samples.percentileMillis(99), "ms"));
+		}
+	}
+
+	List<Result> s2DurableLocalWrite() throws Exception {
+		int writes = Math.max(20, (int) (1500 * this.scale));
+		try (SyncManager a = manager("s2")) {
+			SyncDatabase database = open(a, "s2-" + this.counter.incrementAndGet());
+			session(a, database).suspend();
+			SyncCollection collection = database.collection("s2");
+			long begin = System.nanoTime();
+			for (int i = 0; i < writes; i++) {
+				collection.put("w-" + i, Map.of("n", i, "body", PAYLOAD));
+			}
+			double seconds = (System.nanoTime() - begin) / 1e9;
+			return List.of(new Result("S2.writes/s", writes / seconds, "1/s"));
+		}
+	}
+
+	List<Result> s3UploadThroughput() throws Exception {
+		int changes = Math.max(1000, (int) (50_000 * this.scale));
+		try (SyncManager a = manager("s3")) {
+			SyncDatabase database = open(a, "s3-" + this.counter.incrementAndGet());
+			SyncSession session = session(a, database);
+			session.suspend();
+			write(database, "s3", changes, 100);
+			long begin = System.nanoTime();
+			session.resume();
+			if (!session.uploadAllLocalChanges(Duration.ofMinutes(5))) {
+				throw new IllegalStateException("S3: upload did not complete");
+			}
+			double seconds = (System.nanoTime() - begin) / 1e9;
+			return List.of(new Result("S3.changes/s", changes / seconds, "1/s"));
+		}
+	}
+
+	List<Result> s8Bootstrap() throws Exception {
+		if (this.bootstrapPartition == null) {
+			this.bootstrapDocuments = Math.max(1000, (int) (100_000 * this.scale));
+			this.bootstrapPartition = "s8-" + this.counter.incrementAndGet();
+			try (SyncManager seeder = manager("s8-seed")) {
+				SyncDatabase database = open(seeder, this.bootstrapPartition);
+				write(database, "s8", this.bootstrapDocuments, 1000);
+				if (!session(seeder, database).uploadAllLocalChanges(Duration.ofMinutes(10))) {
+					throw new IllegalStateException("S8: seeding did not complete");
+				}
+			}
+		}
+		Runtime runtime = Runtime.getRuntime();
+		try (SyncManager fresh = manager("s8-" + this.counter.incrementAndGet())) {
+			long begin = System.nanoTime();
+			SyncDatabase database = open(fresh, this.bootstrapPartition);
+			if (!session(fresh, database).downloadAllServerChanges(Duration.ofMinutes(10))) {
+				throw new IllegalStateException("S8: bootstrap did not complete");
+			}
+			double seconds = (System.nanoTime() - begin) / 1e9;
+			long count = database.collection("s8").count();
+			if (count != this.bootstrapDocuments) {
+				throw new IllegalStateException("S8: bootstrapped " + count + " of " + this.bootstrapDocuments);
+			}
+			return List.of(new Result("S8.rows/s", count / seconds, "1/s"),
+					new Result("S8.heapUsedMB", (runtime.totalMemory() - runtime.freeMemory()) / 1e6, "MB"));
+		}
+	}
+
+	private static void write(SyncDatabase database, String collection, int changes, int perTransaction) {
+		for (int start = 0; start < changes; start += perTransaction) {
+			int from = start;
+			int to = Math.min(changes, start + perTransaction);
+			database.write(tx -> {
+				SyncCollection target = tx.collection(collection);
+				for (int i = from; i < to; i++) {
+					target.put("d-" + i, Map.of("n", i, "body", PAYLOAD));
+				}
+			});
+		}
+	}
+
+	private SyncManager manager(String name) {
+		return SyncManager.create(SyncClientSettings.builder()
+			.serverUrl(this.server.url())
+			.baseDirectory(this.workDirectory.resolve("clients").resolve(name + "-" + this.counter.incrementAndGet()))
+			.reconnectInitialDelay(Duration.ofMillis(100))
+			.build());
+	}
+
+	private static SyncDatabase open(SyncManager manager, String partition) {
+		return manager.open(SyncConfiguration.builder(manager.logIn(SyncCredentials.anonymous()), partition).build());
+	}
+
+	private static SyncSession session(SyncManager manager, SyncDatabase database) {
+		return manager.sessionFor(database).orElseThrow();
+	}
+
+	@Override
+	public void close() {
+		this.server.close();
+	}
+
+}

@@ -1,0 +1,61 @@
+package io.syncboot.benchmarks.jmh;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.core.model.Changeset;
+import io.syncboot.core.model.Operation;
+import io.syncboot.core.protocol.SyncMessage;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Encoding and decoding an upload of 100 changesets of one 200 B put each.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+public class CodecBenchmarks {
+
+	private final MessageCodec codec = new MessageCodec();
+
+	private SyncMessage upload;
+
+	private String uploadText;
+
+	@Setup
+	public void setUp() {
+		List<Changeset> changesets = new ArrayList<>();
+		for (int i = 1; i <= 100; i++) {
+			changesets.add(new Changeset(i, 0, List.of(new Operation.Put("tasks", "task-" + i, 1_000_000L + i,
+					Map.of("title", "t".repeat(150), "done", false, "n", i)))));
+		}
+		this.upload = new SyncMessage.Upload(1, changesets);
+		this.uploadText = this.codec.encode(this.upload);
+	}
+
+	@Benchmark
+	public String encodeUpload() {
+		return this.codec.encode(this.upload);
+	}
+
+	@Benchmark
+	public SyncMessage decodeUpload() {
+		return this.codec.decode(this.uploadText);
+	}
+
+}
