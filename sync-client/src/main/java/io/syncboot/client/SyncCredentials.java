@@ -36,10 +36,15 @@ public final class SyncCredentials {
 	}
 
 	/**
-	 * A supplier of JWTs, asked at login and before every connection attempt; the user id is the
-	 * {@code sub} claim of the token it returns at login. Before a connection attempt it is called
-	 * on a handshake thread ({@code syncboot-connect-*}); an exception it throws fails that attempt,
-	 * which is retried after the reconnect backoff.
+	 * A supplier of JWTs, asked at login and whenever a new token is needed; the user id is the
+	 * {@code sub} claim of the token it returns at login. A token with an {@code exp} claim is used
+	 * until it is within 5 s of expiry; then the user's sessions wait
+	 * ({@link SyncSessionState#WAITING_FOR_ACCESS_TOKEN}) while the provider is asked again on the
+	 * manager's auth thread ({@code syncboot-auth-*}), and if it throws, returns null or returns a
+	 * token that is about to expire too, the user is logged out and its sessions become
+	 * {@link SyncSessionState#INVALID}. A token without {@code exp} is asked for anew before every
+	 * connection attempt, on a handshake thread ({@code syncboot-connect-*}); an exception then
+	 * fails that attempt, which is retried after the reconnect backoff.
 	 * @throws IllegalArgumentException if {@code provider} is null
 	 */
 	public static SyncCredentials tokenProvider(Supplier<String> provider) {
@@ -49,6 +54,11 @@ public final class SyncCredentials {
 	/** Whether these are anonymous credentials. */
 	public boolean isAnonymous() {
 		return this.token == null && this.provider == null;
+	}
+
+	/** Whether these credentials can renew their token (they have a token provider). */
+	public boolean hasTokenProvider() {
+		return this.provider != null;
 	}
 
 	/**

@@ -10,15 +10,21 @@ import java.util.concurrent.CompletableFuture;
  * session wants ({@link #state()}) and what its connection does ({@link #connectionState()}).
  * Obtained from {@link SyncManager#sessionFor(SyncDatabase)}; thread-safe.
  *
- * <p>Listeners, and the completion of the futures returned by the {@code waitFor*} methods, run on
- * the manager's notification thread. Methods never block unless stated.
+ * <p>State and connection listeners, and the completion of the futures returned by the
+ * {@code waitFor*} methods, run on the manager's notification thread ({@code syncboot-notify-N});
+ * progress listeners on its progress threads ({@code syncboot-progress-N}). Methods never block
+ * unless stated. Every method throws {@link IllegalArgumentException} for a null or otherwise bad
+ * argument, naming it.
  */
 public interface SyncSession {
 
 	/** What the session wants now. */
 	SyncSessionState state();
 
-	/** What its connection does now; always {@link ConnectionState#DISCONNECTED} unless active. */
+	/**
+	 * What its connection does now; always {@link ConnectionState#DISCONNECTED} when
+	 * {@link SyncSessionState#INACTIVE} or {@link SyncSessionState#INVALID}.
+	 */
 	ConnectionState connectionState();
 
 	/** The user that owns the session; empty once {@link SyncSessionState#INVALID}. */
@@ -27,14 +33,37 @@ public interface SyncSession {
 	/** The configuration of the session's database; empty once {@link SyncSessionState#INVALID}. */
 	Optional<SyncConfiguration> configuration();
 
-	/** Stops syncing ({@link SyncSessionState#INACTIVE}) until {@link #resume()}; no-op if inactive or invalid. */
+	/**
+	 * Stops syncing ({@link SyncSessionState#INACTIVE}, disconnected at once) until {@link #resume()};
+	 * no-op if inactive or invalid.
+	 */
 	void suspend();
 
-	/** Starts syncing again after {@link #suspend()}; no-op if active, or invalid, or its database is closed. */
+	/**
+	 * Starts syncing again after {@link #suspend()} ({@link SyncSessionState#ACTIVE}, or
+	 * {@link SyncSessionState#WAITING_FOR_ACCESS_TOKEN} first if the user's token is about to
+	 * expire); no-op unless inactive with its database open (so a no-op once invalid).
+	 */
 	void resume();
 
-	/** Skips the reconnect backoff delay and connects now, if the session is active. */
+	/**
+	 * Resets the reconnect backoff and connects now, if the session is active and waiting to
+	 * reconnect; no-op otherwise.
+	 */
 	void reconnect();
+
+	/**
+	 * Registers a progress listener for one direction. If progress is known it is called at once
+	 * (on a progress thread). With {@link ProgressMode#FOR_CURRENTLY_OUTSTANDING_WORK} the work
+	 * outstanding now is captured; once it is transferred the final call is delivered and the
+	 * registration expires.
+	 * @return the registration, or empty when nothing more will be reported: the session is
+	 * {@link SyncSessionState#INVALID}, or the outstanding work is already done (the listener is then
+	 * called once, with a complete progress)
+	 * @throws IllegalArgumentException if any argument is null
+	 */
+	Optional<ProgressNotificationToken> addProgressNotification(ProgressDirection direction, ProgressMode mode,
+			ProgressListener listener);
 
 	/**
 	 * Registers a listener for session state changes.

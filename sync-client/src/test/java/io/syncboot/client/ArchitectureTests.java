@@ -95,6 +95,8 @@ class ArchitectureTests {
 			.and()
 			.doNotHaveSimpleName("SyncError")
 			.and()
+			.doNotHaveSimpleName("SyncProgress")
+			.and()
 			.areTopLevelClasses()
 			.should()
 			.beInterfaces()

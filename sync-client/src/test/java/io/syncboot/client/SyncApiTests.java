@@ -240,7 +240,7 @@ class SyncApiTests {
 		assertThat(session.state()).isEqualTo(SyncSessionState.INVALID);
 		this.manager.close();
 		await().atMost(Duration.ofSeconds(30)).until(() -> Thread.getAllStackTraces().keySet().stream()
-			.noneMatch(t -> t.isAlive() && t.getName().matches("syncboot-(loop|store|notify|send)-\\d+")));
+			.noneMatch(t -> t.isAlive() && t.getName().matches("syncboot-(loop|store|notify|send|auth)-\\d+")));
 		try (var files = Files.walk(this.base)) {
 			files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
 		}
@@ -286,6 +286,105 @@ class SyncApiTests {
 		assertThat(this.manager.sessionFor(reopened)).containsSame(session);
 		assertThat(session.state()).isEqualTo(SyncSessionState.ACTIVE);
 		assertThat(session.configuration().map(SyncConfiguration::stopPolicy)).contains(StopPolicy.AFTER_CHANGES_UPLOADED);
+	}
+
+	@Test
+	void everySessionMethodRejectsBadArguments() {
+		SyncSession session = this.manager.sessionFor(open("p")).orElseThrow();
+		ProgressListener listener = progress -> {
+		};
+		assertThatIllegalArgumentException().isThrownBy(() -> session.addStateListener(null))
+			.withMessage("listener must not be null");
+		assertThatIllegalArgumentException().isThrownBy(() -> session.addConnectionStateListener(null))
+			.withMessage("listener must not be null");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> session.addProgressNotification(null, ProgressMode.REPORT_INDEFINITELY, listener))
+			.withMessage("direction must not be null");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> session.addProgressNotification(ProgressDirection.UPLOAD, null, listener))
+			.withMessage("mode must not be null");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> session.addProgressNotification(ProgressDirection.UPLOAD, ProgressMode.REPORT_INDEFINITELY,
+					null))
+			.withMessage("listener must not be null");
+		for (Duration bad : new Duration[] { null, Duration.ZERO, Duration.ofMillis(-1) }) {
+			assertThatIllegalArgumentException().isThrownBy(() -> session.uploadAllLocalChanges(bad))
+				.withMessageContaining("timeout");
+			assertThatIllegalArgumentException().isThrownBy(() -> session.downloadAllServerChanges(bad))
+				.withMessageContaining("timeout");
+		}
+		ListenerToken token = session.addStateListener((from, to) -> {
+		});
+		token.close();
+		token.close();
+	}
+
+	@Test
+	void everyManagerMethodRejectsBadArgumentsAndAClosedManager() {
+		SyncDatabase db = open("p");
+		assertThatIllegalArgumentException().isThrownBy(() -> SyncManager.create(null)).withMessageContaining("settings");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.manager.logIn(null))
+			.withMessageContaining("credentials");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.manager.open(null))
+			.withMessageContaining("configuration");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.manager.sessionFor(null))
+			.withMessageContaining("database");
+		try (SyncManager other = SyncManager.create(SyncClientSettings.builder()
+			.serverUrl(NOWHERE)
+			.baseDirectory(this.base.resolve("other"))
+			.build())) {
+			SyncUser stranger = other.logIn(SyncCredentials.anonymous());
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> this.manager.open(SyncConfiguration.builder(stranger, "p").build()))
+				.withMessageContaining("was not logged in with this manager");
+			assertThat(other.sessionFor(db)).isEmpty();
+		}
+
+		this.manager.close();
+		assertThat(this.manager.settings().baseDirectory()).isEqualTo(this.base);
+		assertThatIllegalStateException().isThrownBy(() -> this.manager.logIn(SyncCredentials.anonymous()))
+			.withMessage("the sync manager is closed");
+		assertThatIllegalStateException().isThrownBy(() -> this.manager.open(SyncConfiguration.builder(this.user, "q").build()))
+			.withMessage("the sync manager is closed");
+		assertThatIllegalStateException().isThrownBy(() -> this.manager.sessionFor(db))
+			.withMessage("the sync manager is closed");
+		assertThatIllegalStateException().isThrownBy(() -> this.manager.allSessions())
+			.withMessage("the sync manager is closed");
+		assertThatIllegalStateException().isThrownBy(() -> this.manager.allUsers())
+			.withMessage("the sync manager is closed");
+		assertThatIllegalStateException().isThrownBy(() -> this.manager.reconnect())
+			.withMessage("the sync manager is closed");
+		this.manager.close();
+	}
+
+	@Test
+	void theBaseDirectoryCanBeDeletedRightAfterClose() throws Exception {
+		Path base = this.base.resolve("deleted");
+		SyncManager local = SyncManager.create(SyncClientSettings.builder().serverUrl(NOWHERE).baseDirectory(base).build());
+		SyncUser anonymous = local.logIn(SyncCredentials.anonymous());
+		SyncUser alice = local.logIn(SyncCredentials.token(jwt("{\"sub\":\"alice\"}")));
+		SyncDatabase open = local.open(SyncConfiguration.builder(anonymous, "open").build());
+		SyncDatabase dying = local.open(SyncConfiguration.builder(anonymous, "dying").build());
+		SyncDatabase live = local.open(SyncConfiguration.builder(alice, "live")
+			.stopPolicy(StopPolicy.LIVE_INDEFINITELY).build());
+		SyncDatabase suspended = local.open(SyncConfiguration.builder(alice, "suspended").build());
+		for (SyncDatabase db : List.of(open, dying, live, suspended)) {
+			db.collection("c").put("x", Map.of("v", 1));
+		}
+		local.sessionFor(suspended).orElseThrow().suspend();
+		SyncSession dyingSession = local.sessionFor(dying).orElseThrow();
+		dying.close();
+		live.close();
+		assertThat(dyingSession.state()).isEqualTo(SyncSessionState.DYING);
+
+		local.close();
+
+		try (var files = Files.walk(base)) {
+			for (Path path : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+				Files.delete(path);
+			}
+		}
+		assertThat(Files.exists(base)).isFalse();
 	}
 
 	static String jwt(String payload) {

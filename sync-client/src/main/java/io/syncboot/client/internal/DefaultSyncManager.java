@@ -2,12 +2,10 @@ package io.syncboot.client.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +17,15 @@ import java.util.concurrent.TimeoutException;
 import io.syncboot.client.SyncClientSettings;
 import io.syncboot.client.SyncConfiguration;
 import io.syncboot.client.SyncCredentials;
+import io.syncboot.client.ErrorAction;
 import io.syncboot.client.SyncDatabase;
+import io.syncboot.client.SyncError;
 import io.syncboot.client.SyncManager;
 import io.syncboot.client.SyncSession;
 import io.syncboot.client.SyncSessionState;
 import io.syncboot.client.SyncUser;
 import io.syncboot.client.SyncUserState;
+import io.syncboot.client.internal.concurrent.CallbackPool;
 import io.syncboot.client.internal.concurrent.EventLoop;
 import io.syncboot.client.internal.connection.ConnectionPool;
 import io.syncboot.client.internal.connection.WebSocketTransport;
@@ -33,7 +34,8 @@ import io.syncboot.client.internal.session.DefaultSyncSession;
 import io.syncboot.client.internal.session.EngineContext;
 import io.syncboot.client.internal.store.SqliteStore;
 import io.syncboot.core.codec.MessageCodec;
-import io.syncboot.core.protocol.ProtocolException;
+import io.syncboot.core.protocol.ErrorCode;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,8 @@ public final class DefaultSyncManager implements SyncManager {
 	private final EngineContext engine;
 
 	private final WebSocketTransport transport;
+
+	private final EventLoop auth;
 
 	private final Object lock = new Object();
 
@@ -72,8 +76,10 @@ public final class DefaultSyncManager implements SyncManager {
 		MessageCodec codec = new MessageCodec(settings.maxMessageBytes());
 		this.transport = new WebSocketTransport(settings.connectTimeout(), codec);
 		EventLoop loop = new EventLoop("loop");
+		this.auth = new EventLoop("auth");
 		this.engine = new EngineContext(settings, codec, loop, new EventLoop("store"), new EventLoop("notify"),
-				new ConnectionPool(loop, settings, codec, this.transport), EngineContext.uploadBatchBytes(settings));
+				new CallbackPool("progress"), new ConnectionPool(loop, settings, codec, this.transport),
+				EngineContext.uploadBatchBytes(settings));
 	}
 
 	@Override
@@ -86,16 +92,21 @@ public final class DefaultSyncManager implements SyncManager {
 		if (credentials == null) {
 			throw new IllegalArgumentException("credentials must not be null");
 		}
-		String id = credentials.isAnonymous() ? "anonymous" : subjectOf(credentials);
+		synchronized (this.lock) {
+			checkOpen();
+		}
+		String token = credentials.isAnonymous() ? null : tokenOf(credentials);
+		String id = (token == null) ? "anonymous" : Jwts.subject(token, this.engine.codec());
 		synchronized (this.lock) {
 			checkOpen();
 			DefaultSyncUser user = this.users.get(id);
 			if (user == null) {
-				user = new DefaultSyncUser(id, credentials, this);
+				user = new DefaultSyncUser(id, credentials, token, this, this.auth, this.engine.codec(),
+						System::currentTimeMillis);
 				this.users.put(id, user);
 			}
 			else {
-				user.loggedIn(credentials);
+				user.loggedIn(credentials, token);
 			}
 			return user;
 		}
@@ -104,6 +115,7 @@ public final class DefaultSyncManager implements SyncManager {
 	@Override
 	public List<SyncUser> allUsers() {
 		synchronized (this.lock) {
+			checkOpen();
 			return this.users.values().stream().filter(u -> u.state() == SyncUserState.LOGGED_IN)
 				.map(SyncUser.class::cast).toList();
 		}
@@ -129,7 +141,7 @@ public final class DefaultSyncManager implements SyncManager {
 				if (session != null && session.hasOpenDatabase()) {
 					throw new IllegalStateException("the database " + path + " is still open; close it first");
 				}
-				session = new DefaultSyncSession(this.engine, configuration, path, user::accessToken);
+				session = new DefaultSyncSession(this.engine, configuration, path, user);
 				this.sessions.put(path, session);
 			}
 			return session.openDatabase(configuration);
@@ -140,6 +152,9 @@ public final class DefaultSyncManager implements SyncManager {
 	public Optional<SyncSession> sessionFor(SyncDatabase database) {
 		if (database == null) {
 			throw new IllegalArgumentException("database must not be null");
+		}
+		synchronized (this.lock) {
+			checkOpen();
 		}
 		if (!(database instanceof DefaultSyncDatabase handle) || handle.isClosed()) {
 			return Optional.empty();
@@ -153,6 +168,7 @@ public final class DefaultSyncManager implements SyncManager {
 	@Override
 	public List<SyncSession> allSessions() {
 		synchronized (this.lock) {
+			checkOpen();
 			return this.sessions.values().stream().filter(s -> s.state() != SyncSessionState.INVALID)
 				.map(SyncSession.class::cast).toList();
 		}
@@ -166,14 +182,32 @@ public final class DefaultSyncManager implements SyncManager {
 		this.engine.loop().post(() -> this.engine.pool().reconnectAll());
 	}
 
-	void loggedOut(DefaultSyncUser user) {
-		List<DefaultSyncSession> affected;
+	/**
+	 * The user logged out, or its token could not be renewed ({@code failure} says why; the error is
+	 * reported to each session's handler): every session of the user becomes invalid.
+	 */
+	void loggedOut(DefaultSyncUser user, @Nullable String failure) {
+		SyncError error = (failure == null) ? null
+				: new SyncError(ErrorCode.INVALID_TOKEN.number(), "user " + user.id() + " was logged out: " + failure,
+						true, ErrorAction.LOG_OUT, null, null);
+		sessionsOf(user).forEach(session -> session.userLoggedOut(error));
+	}
+
+	/** The user's token is about to expire: its active sessions wait for a new one (auth thread). */
+	void tokenExpiring(DefaultSyncUser user) {
+		sessionsOf(user).forEach(DefaultSyncSession::tokenExpiring);
+	}
+
+	/** The user has a new token: its waiting sessions become active (auth thread). */
+	void tokenRefreshed(DefaultSyncUser user) {
+		sessionsOf(user).forEach(DefaultSyncSession::tokenRefreshed);
+	}
+
+	private List<DefaultSyncSession> sessionsOf(DefaultSyncUser user) {
+		Path directory = this.settings.baseDirectory().resolve(LocalPaths.escape(user.id()));
 		synchronized (this.lock) {
-			affected = this.sessions.values().stream()
-				.filter(s -> s.path().startsWith(this.settings.baseDirectory().resolve(LocalPaths.escape(user.id()))))
-				.toList();
+			return this.sessions.values().stream().filter(s -> s.path().getParent().equals(directory)).toList();
 		}
-		affected.forEach(DefaultSyncSession::userLoggedOut);
 	}
 
 	@Override
@@ -195,12 +229,14 @@ public final class DefaultSyncManager implements SyncManager {
 				stores.add(store);
 			}
 		}
+		this.auth.shutdown(SHUTDOWN_TIMEOUT);
 		awaitOn(this.engine.loop(), () -> this.engine.pool().disposeAll());
 		this.engine.loop().shutdown(SHUTDOWN_TIMEOUT);
 		this.engine.storeThread().shutdown(SHUTDOWN_TIMEOUT);
 		stores.forEach(SqliteStore::close);
 		this.transport.close();
 		this.engine.notifier().shutdown(SHUTDOWN_TIMEOUT);
+		this.engine.progressPool().shutdown();
 		logger.debug("Sync manager for {} closed", this.settings.baseDirectory());
 	}
 
@@ -226,32 +262,13 @@ public final class DefaultSyncManager implements SyncManager {
 		}
 	}
 
-	private String subjectOf(SyncCredentials credentials) {
-		String token;
+	private static String tokenOf(SyncCredentials credentials) {
 		try {
-			token = credentials.accessToken().orElseThrow();
+			return credentials.accessToken().orElseThrow();
 		}
 		catch (IllegalStateException ex) {
 			throw new IllegalArgumentException("the credentials gave no usable token: " + ex.getMessage(), ex);
 		}
-		String payload;
-		try {
-			payload = new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("the token's payload is not base64url: " + ex.getMessage(), ex);
-		}
-		Object subject;
-		try {
-			subject = this.engine.codec().decodeFields(payload).get("sub");
-		}
-		catch (ProtocolException ex) {
-			throw new IllegalArgumentException("the token's payload is not a JSON object: " + ex.getMessage(), ex);
-		}
-		if (!(subject instanceof String sub) || sub.isBlank()) {
-			throw new IllegalArgumentException("the token has no 'sub' claim to identify the user");
-		}
-		return sub;
 	}
 
 }

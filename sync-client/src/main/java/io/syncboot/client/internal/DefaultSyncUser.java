@@ -1,28 +1,62 @@
 package io.syncboot.client.internal;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 import io.syncboot.client.SyncCredentials;
 import io.syncboot.client.SyncUser;
 import io.syncboot.client.SyncUserState;
+import io.syncboot.client.internal.concurrent.Cancellable;
+import io.syncboot.client.internal.concurrent.EventLoop;
+import io.syncboot.client.internal.session.TokenSource;
+import io.syncboot.core.codec.MessageCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A logged-in user of a {@link DefaultSyncManager}. Thread-safe.
+ * A logged-in user of a {@link DefaultSyncManager} and its access token. A token with an
+ * {@code exp} claim is reused until it is within {@link #REFRESH_MARGIN} of expiry; then a timer
+ * (on the manager's auth thread, {@code syncboot-auth-N}) puts the user's sessions into
+ * {@code WAITING_FOR_ACCESS_TOKEN} and asks the token provider for a new one. A refresh that fails
+ * (no provider, the provider throws or returns nothing usable, or again a token about to expire)
+ * logs the user out. A token without {@code exp} is fetched anew from the provider before every
+ * connection attempt. Thread-safe.
  */
-final class DefaultSyncUser implements SyncUser {
+final class DefaultSyncUser implements SyncUser, TokenSource {
+
+	/** A token that expires within this margin must be refreshed before use. */
+	static final Duration REFRESH_MARGIN = Duration.ofSeconds(5);
 
 	private final String id;
 
 	private final DefaultSyncManager manager;
 
+	private final EventLoop auth;
+
+	private final MessageCodec codec;
+
+	private final LongSupplier wallMillis;
+
 	private volatile SyncCredentials credentials;
+
+	private volatile @Nullable String token;
 
 	private volatile SyncUserState state = SyncUserState.LOGGED_IN;
 
-	DefaultSyncUser(String id, SyncCredentials credentials, DefaultSyncManager manager) {
+	private Cancellable expiryTimer = Cancellable.NONE; // guarded by this
+
+	private boolean refreshing; // guarded by this
+
+	DefaultSyncUser(String id, SyncCredentials credentials, @Nullable String token, DefaultSyncManager manager,
+			EventLoop auth, MessageCodec codec, LongSupplier wallMillis) {
 		this.id = id;
 		this.credentials = credentials;
 		this.manager = manager;
+		this.auth = auth;
+		this.codec = codec;
+		this.wallMillis = wallMillis;
+		tokenChanged(token);
 	}
 
 	@Override
@@ -37,25 +71,142 @@ final class DefaultSyncUser implements SyncUser {
 
 	@Override
 	public void logOut() {
-		if (this.state != SyncUserState.LOGGED_IN) {
-			return;
+		if (loggedOut()) {
+			this.manager.loggedOut(this, null);
 		}
-		this.state = SyncUserState.LOGGED_OUT;
-		this.manager.loggedOut(this);
 	}
 
-	void loggedIn(SyncCredentials newCredentials) {
+	/** Marks the user logged out; {@code false} if it already was. */
+	boolean loggedOut() {
+		synchronized (this) {
+			if (this.state != SyncUserState.LOGGED_IN) {
+				return false;
+			}
+			this.state = SyncUserState.LOGGED_OUT;
+			this.expiryTimer.cancel();
+			this.expiryTimer = Cancellable.NONE;
+			return true;
+		}
+	}
+
+	void loggedIn(SyncCredentials newCredentials, @Nullable String newToken) {
 		this.credentials = newCredentials;
-		this.state = SyncUserState.LOGGED_IN;
+		synchronized (this) {
+			this.state = SyncUserState.LOGGED_IN;
+		}
+		tokenChanged(newToken);
 	}
 
 	DefaultSyncManager manager() {
 		return this.manager;
 	}
 
-	/** The token to present on the next connection attempt. */
-	Optional<String> accessToken() {
-		return this.credentials.accessToken();
+	@Override
+	public Optional<String> forConnection() {
+		SyncCredentials current = this.credentials;
+		String cached = this.token;
+		if (current.isAnonymous()) {
+			return Optional.empty();
+		}
+		if (cached != null && (!current.hasTokenProvider() || (hasExpiry(cached) && !expiresSoon(cached)))) {
+			return Optional.of(cached);
+		}
+		String fresh = current.accessToken().orElseThrow();
+		tokenChanged(fresh);
+		return Optional.of(fresh);
+	}
+
+	@Override
+	public boolean refreshRequired() {
+		String cached = this.token;
+		return cached != null && expiresSoon(cached);
+	}
+
+	@Override
+	public void requestRefresh() {
+		synchronized (this) {
+			if (this.refreshing || this.state != SyncUserState.LOGGED_IN) {
+				return;
+			}
+			this.refreshing = true;
+		}
+		if (!this.auth.post(this::refresh)) {
+			synchronized (this) {
+				this.refreshing = false;
+			}
+		}
+	}
+
+	/** Asks the provider for a new token (auth thread). */
+	private void refresh() {
+		String fresh = null;
+		String failure = null;
+		SyncCredentials current = this.credentials;
+		try {
+			if (!current.hasTokenProvider()) {
+				failure = "the token expired and the credentials have no token provider to renew it";
+			}
+			else {
+				fresh = current.accessToken().orElseThrow();
+				String subject = Jwts.subject(fresh, this.codec);
+				if (!subject.equals(this.id)) {
+					failure = "the token provider returned a token of another user (" + subject + ")";
+				}
+				else if (expiresSoon(fresh)) {
+					failure = "the token provider returned a token that expires within " + REFRESH_MARGIN;
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			failure = "the token provider failed: " + ex.getMessage();
+		}
+		synchronized (this) {
+			this.refreshing = false;
+		}
+		if (failure != null || fresh == null) {
+			if (loggedOut()) {
+				this.manager.loggedOut(this, (failure != null) ? failure : "the token provider returned no token");
+			}
+			return;
+		}
+		tokenChanged(fresh);
+		this.manager.tokenRefreshed(this);
+	}
+
+	private void tokenChanged(@Nullable String newToken) {
+		synchronized (this) {
+			this.token = newToken;
+			this.expiryTimer.cancel();
+			this.expiryTimer = Cancellable.NONE;
+			if (newToken == null || this.state != SyncUserState.LOGGED_IN) {
+				return;
+			}
+			Optional<Instant> expiry = Jwts.expiry(newToken, this.codec);
+			if (expiry.isEmpty()) {
+				return;
+			}
+			long delayMillis = expiry.get().toEpochMilli() - REFRESH_MARGIN.toMillis() - this.wallMillis.getAsLong();
+			this.expiryTimer = this.auth.schedule(Duration.ofMillis(Math.max(0, delayMillis)), () -> expiring(newToken));
+		}
+	}
+
+	/** The timer of {@code expiringToken} fired (auth thread). */
+	private void expiring(String expiringToken) {
+		if (this.state != SyncUserState.LOGGED_IN || !expiringToken.equals(this.token)) {
+			return;
+		}
+		this.manager.tokenExpiring(this);
+		requestRefresh();
+	}
+
+	private boolean hasExpiry(String jwt) {
+		return Jwts.expiry(jwt, this.codec).isPresent();
+	}
+
+	private boolean expiresSoon(String jwt) {
+		Optional<Instant> expiry = Jwts.expiry(jwt, this.codec);
+		return expiry.isPresent()
+				&& expiry.get().toEpochMilli() - REFRESH_MARGIN.toMillis() <= this.wallMillis.getAsLong();
 	}
 
 	@Override

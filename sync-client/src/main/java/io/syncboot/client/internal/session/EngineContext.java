@@ -1,6 +1,7 @@
 package io.syncboot.client.internal.session;
 
 import io.syncboot.client.SyncClientSettings;
+import io.syncboot.client.internal.concurrent.CallbackPool;
 import io.syncboot.client.internal.concurrent.EventLoop;
 import io.syncboot.client.internal.connection.ConnectionPool;
 import io.syncboot.core.codec.MessageCodec;
@@ -9,12 +10,14 @@ import io.syncboot.core.protocol.SyncProtocol;
 /**
  * The engine resources of one manager: settings, codec, the event loop ({@code syncboot-loop-N}),
  * the store thread ({@code syncboot-store-N}) for the engine's SQLite work, the notification
- * thread ({@code syncboot-notify-N}) for every user callback, and the connection pool (loop only).
+ * thread ({@code syncboot-notify-N}) for every user callback but progress listeners, the progress
+ * threads ({@code syncboot-progress-N}, serial per session) for those, and the connection pool
+ * (loop only).
  *
  * @param uploadBatchBytes the target size of one upload message
  */
 public record EngineContext(SyncClientSettings settings, MessageCodec codec, EventLoop loop, EventLoop storeThread,
-		EventLoop notifier, ConnectionPool pool, int uploadBatchBytes) {
+		EventLoop notifier, CallbackPool progressPool, ConnectionPool pool, int uploadBatchBytes) {
 
 	/** Room left in a message around its changesets. */
 	public static final int ENVELOPE_BYTES = 4096;

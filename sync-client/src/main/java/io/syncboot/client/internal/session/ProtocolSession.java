@@ -13,7 +13,10 @@ import io.syncboot.client.internal.store.OutboxEntry;
 import io.syncboot.client.internal.store.SqliteStore;
 import io.syncboot.client.internal.store.StoreException;
 import io.syncboot.client.internal.store.StoreMeta;
+import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.model.Changeset;
+import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.ProtocolAction;
 import io.syncboot.core.protocol.ProtocolException;
@@ -77,6 +80,11 @@ final class ProtocolSession implements ConnectionSession {
 		this.store = store;
 		this.connection = connection;
 		this.partition = partition;
+	}
+
+	/** The local file it syncs. */
+	SqliteStore store() {
+		return this.store;
 	}
 
 	void start() {
@@ -210,7 +218,7 @@ final class ProtocolSession implements ConnectionSession {
 				this.engine.loop().post(() -> violation(ex.code(), ex.getMessage()));
 				return;
 			}
-			this.owner.downloadApplied(result);
+			this.owner.downloadApplied(result, contentBytes(download), download.remainingBytes());
 			this.engine.loop().post(() -> acknowledged(result.meta().uploadAck()));
 		});
 	}
@@ -223,10 +231,27 @@ final class ProtocolSession implements ConnectionSession {
 		else if (action == ProtocolAction.WARNING) {
 			this.owner.reportWarning(error);
 		}
+		else if (action == ProtocolAction.REFRESH_TOKEN) {
+			logger.debug("Session error {} ({}); refreshing the token", error.code(), error.message());
+			this.owner.tokenRejected(this);
+			this.connection.restart(error.code() + ": " + error.message());
+		}
 		else {
 			logger.debug("Session error {} ({}); reconnecting", error.code(), error.message());
 			this.connection.restart(error.code() + ": " + error.message());
 		}
+	}
+
+	/** The bytes of a download's content, counted as the server counts what remains. */
+	private long contentBytes(SyncMessage.Download download) {
+		long bytes = 0;
+		for (ServerChangeset changeset : download.changesets()) {
+			bytes += MessageCodec.utf8Length(this.engine.codec().encodeOperations(changeset.operations()));
+		}
+		for (DocumentState state : download.documents()) {
+			bytes += MessageCodec.utf8Length(this.engine.codec().encodeDocumentState(state));
+		}
+		return bytes;
 	}
 
 	private void acknowledged(long ack) {

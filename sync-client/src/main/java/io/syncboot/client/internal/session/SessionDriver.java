@@ -20,6 +20,8 @@ final class SessionDriver {
 
 	private @Nullable ProtocolSession protocol; // loop thread only
 
+	private int epoch; // loop thread only: the activation the running protocol session belongs to
+
 	SessionDriver(EngineContext engine) {
 		this.engine = engine;
 	}
@@ -40,13 +42,22 @@ final class SessionDriver {
 		return this.protocol == source;
 	}
 
-	/** Starts a protocol session on the user's connection unless one runs. */
-	void start(DefaultSyncSession owner, SqliteStore store, String userId, String partition,
+	/**
+	 * Starts a protocol session on the user's connection unless one of the same activation
+	 * ({@code epoch}) runs on {@code store}.
+	 */
+	void start(DefaultSyncSession owner, SqliteStore store, int epoch, String userId, String partition,
 			Supplier<Optional<String>> tokens) {
 		this.engine.loop().assertInLoop();
-		if (this.protocol != null) {
+		ProtocolSession running = this.protocol;
+		if (running != null && running.store() == store && this.epoch == epoch) {
 			return;
 		}
+		if (running != null) {
+			// the session stopped (or its database was reopened) since this one started: start over
+			stop();
+		}
+		this.epoch = epoch;
 		ProtocolSession started = new ProtocolSession(owner, this.engine, store,
 				this.engine.pool().connectionFor(userId, tokens), partition);
 		this.protocol = started;

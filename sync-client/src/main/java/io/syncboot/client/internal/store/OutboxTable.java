@@ -54,6 +54,9 @@ final class OutboxTable {
 	private static final String DELETE_DOCUMENTS_SQL = """
 			DELETE FROM outbox_documents WHERE client_version <= ?""";
 
+	private static final String SUM_BYTES_SQL = """
+			SELECT COALESCE(SUM(byte_size), 0) FROM outbox WHERE client_version <= ?""";
+
 	private static final String COUNT_ENTRIES_SQL = """
 			SELECT COUNT(*) FROM outbox""";
 
@@ -117,6 +120,17 @@ final class OutboxTable {
 			entries.executeUpdate();
 			documents.setLong(1, clientVersion);
 			documents.executeUpdate();
+		}
+	}
+
+	/** The bytes of the entries up to {@code clientVersion}. */
+	long bytesUpTo(Connection connection, long clientVersion) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement(SUM_BYTES_SQL)) {
+			statement.setLong(1, clientVersion);
+			try (ResultSet rows = statement.executeQuery()) {
+				rows.next();
+				return rows.getLong(1);
+			}
 		}
 	}
 

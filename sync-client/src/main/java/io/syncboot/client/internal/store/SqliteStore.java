@@ -66,10 +66,14 @@ public final class SqliteStore implements AutoCloseable {
 
 	private volatile StoreMeta meta;
 
+	private volatile UploadCounters uploadCounters;
+
+	private UploadCounters stagedCounters; // guarded by lock: the counters of the running transaction
+
 	private volatile boolean closed;
 
 	private SqliteStore(Path path, MessageCodec codec, LongSupplier wallMillis, int maxChangesetBytes,
-			Connection connection, StoreMeta meta) {
+			Connection connection, StoreMeta meta, long pendingBytes) {
 		this.path = path;
 		this.codec = codec;
 		this.wallMillis = wallMillis;
@@ -78,6 +82,8 @@ public final class SqliteStore implements AutoCloseable {
 		this.outbox = new OutboxTable(codec);
 		this.connection = connection;
 		this.meta = meta;
+		this.uploadCounters = new UploadCounters(0, 0, pendingBytes);
+		this.stagedCounters = this.uploadCounters;
 		this.clock = new HybridLogicalClock(wallMillis, meta.lastHlc());
 	}
 
@@ -111,8 +117,9 @@ public final class SqliteStore implements AutoCloseable {
 			}
 			MetaTable.initialize(connection);
 			StoreMeta meta = MetaTable.read(connection);
+			long pendingBytes = new OutboxTable(codec).bytesUpTo(connection, Long.MAX_VALUE);
 			connection.setAutoCommit(false);
-			return new SqliteStore(path, codec, wallMillis, maxChangesetBytes, connection, meta);
+			return new SqliteStore(path, codec, wallMillis, maxChangesetBytes, connection, meta, pendingBytes);
 		}
 		catch (SQLException ex) {
 			closeQuietly(connection);
@@ -128,6 +135,11 @@ public final class SqliteStore implements AutoCloseable {
 	/** The metadata as of the last commit; lock-free. */
 	public StoreMeta meta() {
 		return this.meta;
+	}
+
+	/** The upload byte counters as of the last commit; lock-free. */
+	public UploadCounters uploadCounters() {
+		return this.uploadCounters;
 	}
 
 	/**
@@ -171,6 +183,9 @@ public final class SqliteStore implements AutoCloseable {
 			StoreMeta after = new StoreMeta(before.clientFileId(), before.fileSalt(), before.serverSalt(),
 					before.downloadCursor(), before.uploadAck(), clientVersion + 1, this.clock.last());
 			MetaTable.write(connection, after);
+			UploadCounters counters = this.uploadCounters;
+			this.stagedCounters = new UploadCounters(counters.sequence() + 1, counters.acknowledged(),
+					counters.pending() + size);
 			return new CommitResult(clientVersion, byCollection(states.keySet()), after);
 		});
 	}
@@ -253,7 +268,11 @@ public final class SqliteStore implements AutoCloseable {
 			this.documents.write(connection, states.values().stream().filter(s -> changed.contains(s.key())).toList());
 			long ack = Math.max(before.uploadAck(), download.uploadAck());
 			if (ack > before.uploadAck()) {
+				long acknowledgedBytes = this.outbox.bytesUpTo(connection, ack);
 				this.outbox.deleteUpTo(connection, ack);
+				UploadCounters counters = this.uploadCounters;
+				this.stagedCounters = new UploadCounters(counters.sequence() + 1,
+						counters.acknowledged() + acknowledgedBytes, Math.max(0, counters.pending() - acknowledgedBytes));
 			}
 			StoreMeta after = new StoreMeta(before.clientFileId(), before.fileSalt(), before.serverSalt(),
 					download.serverVersion(), ack, before.nextClientVersion(), this.clock.last());
@@ -367,11 +386,13 @@ public final class SqliteStore implements AutoCloseable {
 		try {
 			checkOpen();
 			T result;
+			this.stagedCounters = this.uploadCounters;
 			try {
 				result = work.run(this.connection);
 				StoreMeta after = MetaTable.read(this.connection);
 				this.connection.commit();
 				this.meta = after;
+				this.uploadCounters = this.stagedCounters;
 			}
 			catch (SQLException | RuntimeException ex) {
 				// the clock stays where it is: it may only move forward, and the next commit persists it
