@@ -95,7 +95,7 @@ class ServerCrashTests {
 
 	private static JavaProcess startServer(int port, Path dataDirectory, int cycle) throws Exception {
 		JavaProcess server = JavaProcess.start(SERVER_MAIN, Path.of("target", "crash-logs", "server-" + cycle + ".log"),
-				"--port=" + port, "--data-directory=" + dataDirectory);
+				"--port=" + port, "--data-directory=" + dataDirectory, "--allow-anonymous");
 		server.awaitLine(line -> line.contains("listening on"), Duration.ofSeconds(60));
 		return server;
 	}

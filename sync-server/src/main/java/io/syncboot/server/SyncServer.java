@@ -3,6 +3,7 @@ package io.syncboot.server;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -14,6 +15,8 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+
 /**
  * A SyncBoot sync server: the WebSocket endpoint on an embedded Tomcat, over the embedded durable
  * SQLite history store in a data directory. For tests, tools and standalone use:
@@ -22,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * try (SyncServer server = SyncServer.builder()
  *         .port(0)                                  // 0 = a free port
  *         .dataDirectory(Path.of("server-data"))
- *         .allowAnonymous()                         // no authentication yet: development only
+ *         .hmacSecret(secret)                       // or .jwtDecoder(decoder); .allowAnonymous() for development
+ *         .apiKey("key-alice", "alice")             // exchanged at POST /sync/auth/token
+ *         .permissions(SyncPermissions.builder().readWrite("user-${sub}").read("catalog").build())
  *         .build()
  *         .start()) {
  *     URI url = server.url();                       // ws://localhost:PORT/sync
@@ -55,6 +60,8 @@ public final class SyncServer implements AutoCloseable {
 
 	private final Duration sendTimeout;
 
+	private final SyncServerEngine.Builder engineSettings;
+
 	private State state = State.NEW; // guarded by this
 
 	private @Nullable SyncServerEngine engine; // guarded by this
@@ -67,9 +74,15 @@ public final class SyncServer implements AutoCloseable {
 		this.path = builder.path;
 		this.maxMessageBytes = builder.maxMessageBytes;
 		this.sendTimeout = builder.sendTimeout;
+		this.engineSettings = SyncServerEngine.builder();
+		builder.auth.copyTo(this.engineSettings.auth);
 	}
 
-	/** A builder for a server; {@code dataDirectory} and {@code allowAnonymous()} are required for now. */
+	/**
+	 * A builder for a server; {@code dataDirectory} and authentication ({@code hmacSecret},
+	 * {@code jwtDecoder}, {@code rsaPublicKey}, {@code jwkSetUri} or, for development,
+	 * {@code allowAnonymous()}) are required.
+	 */
 	public static Builder builder() {
 		return new Builder();
 	}
@@ -84,22 +97,15 @@ public final class SyncServer implements AutoCloseable {
 		if (this.state != State.NEW) {
 			throw new IllegalStateException("the server can be started once; it is " + this.state);
 		}
-		logger.warn("""
-
-				****************************************************************
-				*  SyncBoot server running WITHOUT authentication:              *
-				*  every connection is anonymous and may read and write every   *
-				*  partition. Use this for development and tests only.          *
-				****************************************************************""");
 		JdbcHistoryStore store = JdbcHistoryStore.sqlite(this.dataDirectory);
 		SyncServerEngine started = null;
 		try {
-			started = SyncServerEngine.builder()
-				.store(store, true)
+			started = this.engineSettings.store(store, true)
 				.maxMessageBytes(this.maxMessageBytes)
 				.sendTimeout(this.sendTimeout)
 				.build();
-			this.tomcat = EmbeddedTomcat.start(this.requestedPort, new SyncEndpoint(this.path, started.webSocketHandler()));
+			this.tomcat = EmbeddedTomcat.start(this.requestedPort, new SyncEndpoint(this.path, started.webSocketHandler(),
+					started.handshakeInterceptor(), started.tokenEndpoint()));
 		}
 		catch (RuntimeException ex) {
 			if (started != null) {
@@ -115,6 +121,14 @@ public final class SyncServer implements AutoCloseable {
 		this.state = State.STARTED;
 		logger.info("SyncBoot server listening on {} (data in {})", url(), this.dataDirectory.toAbsolutePath());
 		return this;
+	}
+
+	/**
+	 * The URL of the API-key exchange endpoint, {@code http://localhost:PORT/sync/auth/token}.
+	 * @throws IllegalStateException before {@link #start()} or after {@link #close()}
+	 */
+	public synchronized URI tokenUrl() {
+		return URI.create("http://localhost:" + port() + this.path + "/auth/token");
 	}
 
 	/**
@@ -205,15 +219,16 @@ public final class SyncServer implements AutoCloseable {
 
 	/**
 	 * Configures a {@link SyncServer}. Each setter validates its argument and throws
-	 * {@link IllegalArgumentException} naming the value and the rule. Not thread-safe.
+	 * {@link IllegalArgumentException} naming the value and the rule. Authentication and permissions
+	 * are described in {@link SyncServerEngine}. Not thread-safe.
 	 */
 	public static final class Builder {
+
+		final AuthSettings auth = new AuthSettings();
 
 		private int port = 8080;
 
 		private @Nullable Path dataDirectory;
-
-		private boolean allowAnonymous;
 
 		private String path = "/sync";
 
@@ -245,15 +260,6 @@ public final class SyncServer implements AutoCloseable {
 			return this;
 		}
 
-		/**
-		 * Accepts connections without authentication: every client is anonymous and may use every
-		 * partition. For development and tests only; the server logs a warning at start.
-		 */
-		public Builder allowAnonymous() {
-			this.allowAnonymous = true;
-			return this;
-		}
-
 		/** The endpoint path, e.g. {@code /sync} (the default): segments of {@code A-Z a-z 0-9 . _ ~ -}. */
 		public Builder path(String path) {
 			if (path == null || !PATH.matcher(path).matches()) {
@@ -282,18 +288,92 @@ public final class SyncServer implements AutoCloseable {
 		/**
 		 * A server with this configuration, not yet started.
 		 * @throws IllegalStateException if no data directory is set, or if authentication is not
-		 * configured (call {@link #allowAnonymous()})
+		 * configured or contradictory
 		 */
 		public SyncServer build() {
 			Path directory = this.dataDirectory;
 			if (directory == null) {
 				throw new IllegalStateException("dataDirectory is not set: the server needs a directory for its store");
 			}
-			if (!this.allowAnonymous) {
-				throw new IllegalStateException("authentication is not configured: call allowAnonymous() "
-						+ "to run without authentication (development only)");
-			}
+			this.auth.validateAuthentication();
 			return new SyncServer(this, directory);
+		}
+
+		/**
+		 * The HMAC secret (HS256) that verifies tokens and signs the tokens issued for API keys.
+		 * @throws IllegalArgumentException if it has fewer than 32 bytes
+		 */
+		public Builder hmacSecret(byte[] secret) {
+			this.auth.hmacSecret(secret);
+			return this;
+		}
+
+		/**
+		 * The HMAC secret as text, used as its UTF-8 bytes.
+		 * @throws IllegalArgumentException if it has fewer than 32 bytes
+		 */
+		public Builder hmacSecret(String secret) {
+			this.auth.hmacSecret(secret);
+			return this;
+		}
+
+		/** A decoder of the application's choice that verifies tokens (its own validators apply). */
+		public Builder jwtDecoder(JwtDecoder decoder) {
+			this.auth.jwtDecoder(decoder);
+			return this;
+		}
+
+		/** The RSA public key that verifies RS256 tokens. */
+		public Builder rsaPublicKey(RSAPublicKey key) {
+			this.auth.rsaPublicKey(key);
+			return this;
+		}
+
+		/** The JWK set (an identity provider's keys, http or https) that verifies tokens; set {@link #issuer} too. */
+		public Builder jwkSetUri(URI uri) {
+			this.auth.jwkSetUri(uri);
+			return this;
+		}
+
+		/**
+		 * The issuer: tokens verified by a decoder built from the secret, key or JWK set must carry it
+		 * as {@code iss}; tokens issued for API keys carry it.
+		 */
+		public Builder issuer(String issuer) {
+			this.auth.issuer(issuer);
+			return this;
+		}
+
+		/**
+		 * An API key that {@code POST <path>/auth/token} exchanges for a token whose subject is
+		 * {@code userId}; requires {@link #hmacSecret(byte[])}.
+		 * @throws IllegalArgumentException if either is blank or the key was added before
+		 */
+		public Builder apiKey(String key, String userId) {
+			this.auth.apiKey(key, userId);
+			return this;
+		}
+
+		/** How long a token issued for an API key is valid: 10 s to 24 h, default 15 min. */
+		public Builder tokenTtl(Duration ttl) {
+			this.auth.tokenTtl(ttl);
+			return this;
+		}
+
+		/** Who may read and write which partition (default: everyone everything, with a warning). */
+		public Builder permissions(SyncPermissions permissions) {
+			this.auth.permissions(permissions);
+			return this;
+		}
+
+		/**
+		 * Accepts connections without a token as anonymous, for development and tests only (a warning
+		 * is logged). A token that is presented is still verified when a decoder is configured.
+		 * Without {@link #permissions}, anonymous connections may read and write every partition.
+		 */
+		public Builder allowAnonymous() {
+			this.auth.allowAnonymous();
+			return this;
 		}
 
 	}

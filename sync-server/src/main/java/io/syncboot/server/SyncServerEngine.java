@@ -1,10 +1,15 @@
 package io.syncboot.server;
 
+import java.net.URI;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
 import java.time.Duration;
 
 import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.protocol.SyncProtocol;
+import io.syncboot.server.internal.auth.ServerSecurity;
 import io.syncboot.server.internal.concurrent.ServerExecutors;
+import io.syncboot.server.internal.session.Compensator;
 import io.syncboot.server.internal.session.IntegrationBatcher;
 import io.syncboot.server.internal.session.Partitions;
 import io.syncboot.server.internal.session.ServerContext;
@@ -15,20 +20,37 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.web.HttpRequestHandler;
 import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
- * The sync protocol engine without an HTTP server: a {@link HistoryStore}, the server's threads and
- * a Spring {@link WebSocketHandler} to register at the endpoint path of any Spring web application
- * ({@code registry.addHandler(engine.webSocketHandler(), "/sync")}). {@link SyncServer} runs one
- * inside an embedded Tomcat.
+ * The sync protocol engine without an HTTP server: a {@link HistoryStore}, the server's threads, a
+ * Spring {@link WebSocketHandler} to register at the endpoint path of any Spring web application
+ * ({@code engine.register(registry, "/sync")} in a {@code WebSocketConfigurer}, which adds the
+ * authenticating {@link #handshakeInterceptor()}), and the API-key {@link #tokenEndpoint()} to map at
+ * {@code /sync/auth/token}. {@link SyncServer} runs one inside an embedded Tomcat.
+ *
+ * <p><b>Authentication.</b> Connections authenticate with a JWT bearer token on the WebSocket
+ * handshake ({@code Authorization: Bearer <jwt>}, or the {@code access_token} query parameter; at
+ * most 8 KiB), verified by a Spring Security {@code JwtDecoder}: built from an HMAC secret (HS256),
+ * an RSA public key (RS256) or a JWK set URI, each checking {@code exp}, {@code nbf} and, with an
+ * issuer, {@code iss}; or given by the application. One of these is required unless anonymous
+ * connections are allowed (development only, logged loudly); an HMAC secret may accompany an
+ * application decoder (it then only signs API-key tokens, which the decoder must accept). A refused
+ * handshake gets HTTP 401; a token that expires while connected ends the connection with
+ * {@code error{session:0, code:230}} and close code 4001. API keys are exchanged for tokens signed
+ * with the HMAC secret. {@link SyncPermissions} decide who reads and writes which partition; without
+ * them every connection may read and write everything (a warning is logged).
  *
  * <p>Threads: a bounded pool of daemon workers ({@code syncboot-server-worker-n}) runs each
  * connection's messages one at a time; one writer ({@code syncboot-server-writer-1}) runs the store
- * writes; one timer ({@code syncboot-server-timer-1}) watches for stuck sends. The handler's
- * container callbacks return quickly and never throw. Thread-safe. {@link #close()} closes every
- * connection with 1001, finishes the writes already accepted and closes the store (if the engine
- * owns it).
+ * writes; one timer ({@code syncboot-server-timer-1}) watches for stuck sends and expiring tokens.
+ * The handler's container callbacks return quickly and never throw. Thread-safe. {@link #close()}
+ * closes every connection with 1001, finishes the writes already accepted and closes the store (if
+ * the engine owns it).
  */
 public final class SyncServerEngine implements AutoCloseable {
 
@@ -44,9 +66,24 @@ public final class SyncServerEngine implements AutoCloseable {
 
 	private final SyncWebSocketHandler handler;
 
+	private final ServerSecurity security;
+
 	private boolean closed; // guarded by this
 
 	private SyncServerEngine(Builder builder, HistoryStore store) {
+		AuthSettings auth = builder.auth;
+		this.security = ServerSecurity.create(auth.securitySettings(), Clock.systemUTC());
+		SyncPermissions permissions = auth.permissions;
+		if (permissions == null) {
+			permissions = SyncPermissions.allowAll();
+			if (auth.hasVerifier()) {
+				logger.warn("No SyncBoot permissions are configured: every authenticated user may read and write "
+						+ "every partition. Configure permissions(...) to restrict them.");
+			}
+		}
+		if (auth.allowAnonymous) {
+			logger.warn(ANONYMOUS_WARNING);
+		}
 		this.store = store;
 		this.ownsStore = builder.ownsStore;
 		this.executors = new ServerExecutors(builder.workerThreads);
@@ -55,8 +92,10 @@ public final class SyncServerEngine implements AutoCloseable {
 		ServerSettings settings = ServerSettings.of(builder.maxMessageBytes, builder.sendTimeout,
 				SyncProtocol.DEFAULT_BATCH_BYTES);
 		ServerContext context = new ServerContext(store, this.executors, this.partitions,
-				new IntegrationBatcher(store, this.executors.writer(), this.partitions), settings, codec);
-		this.handler = new SyncWebSocketHandler(context);
+				new IntegrationBatcher(store, this.executors.writer(), this.partitions), settings, codec, permissions,
+				new Compensator(System::currentTimeMillis));
+		this.handler = new SyncWebSocketHandler(context, this.security.authenticator());
+		logger.info("SyncBoot server authentication: {}; permissions: {}", this.security.description(), permissions);
 	}
 
 	/** A builder; {@link Builder#store} is required. */
@@ -64,9 +103,42 @@ public final class SyncServerEngine implements AutoCloseable {
 		return new Builder();
 	}
 
-	/** The WebSocket handler to register at the endpoint path; the same instance every time. */
+	/**
+	 * The WebSocket handler to register at the endpoint path; the same instance every time. Register
+	 * it together with {@link #handshakeInterceptor()} (or use {@link #register}) so refused
+	 * handshakes get HTTP 401; without the interceptor the handler still authenticates every
+	 * connection, but refuses in-band ({@code error{session:0}} 230 or 231, then close 4001 or 1008).
+	 */
 	public WebSocketHandler webSocketHandler() {
 		return this.handler;
+	}
+
+	/**
+	 * The interceptor that authenticates the WebSocket handshake: a missing, invalid or expired token
+	 * gets HTTP 401 with {@code WWW-Authenticate: Bearer ...} and the header
+	 * {@code SyncBoot-Error-Code} (230: expired, refresh; 231: invalid), and no WebSocket is opened.
+	 */
+	public HandshakeInterceptor handshakeInterceptor() {
+		return this.security.interceptor();
+	}
+
+	/**
+	 * The API-key exchange endpoint, to map at {@code <path>/auth/token}: {@code POST} with the header
+	 * {@code X-Api-Key} or the body {@code {"apiKey":"..."}} answers
+	 * {@code {"accessToken":"...","expiresIn":seconds,"tokenType":"Bearer"}}, or 401 for a wrong key
+	 * (404 when no API keys are configured).
+	 */
+	public HttpRequestHandler tokenEndpoint() {
+		return this.security.tokenEndpoint();
+	}
+
+	/**
+	 * Registers the WebSocket handler with the {@link #handshakeInterceptor()} at a path, in a
+	 * {@code WebSocketConfigurer}. The token endpoint is an HTTP handler: map {@link #tokenEndpoint()}
+	 * at {@code path + "/auth/token"} separately.
+	 */
+	public void register(WebSocketHandlerRegistry registry, String path) {
+		registry.addHandler(this.handler, path).addInterceptors(this.security.interceptor());
 	}
 
 	/** The history store. */
@@ -104,11 +176,24 @@ public final class SyncServerEngine implements AutoCloseable {
 		logger.info("SyncBoot server engine closed");
 	}
 
+	static final String ANONYMOUS_WARNING = """
+
+			****************************************************************
+			*  SyncBoot server accepts connections WITHOUT authentication:  *
+			*  a client without a token is anonymous and, unless            *
+			*  permissions say otherwise, may read and write every          *
+			*  partition. Use this for development and tests only.          *
+			****************************************************************""";
+
 	/**
 	 * Configures a {@link SyncServerEngine}. Each setter validates its argument and throws
-	 * {@link IllegalArgumentException}; not thread-safe.
+	 * {@link IllegalArgumentException}; not thread-safe. Authentication is required: set
+	 * {@link #hmacSecret}, {@link #jwtDecoder}, {@link #rsaPublicKey} or {@link #jwkSetUri}, or
+	 * (development only) {@link #allowAnonymous()}.
 	 */
 	public static final class Builder {
+
+		final AuthSettings auth = new AuthSettings();
 
 		private @Nullable HistoryStore store;
 
@@ -156,14 +241,93 @@ public final class SyncServerEngine implements AutoCloseable {
 
 		/**
 		 * Creates the engine and its threads.
-		 * @throws IllegalStateException if no store was set
+		 * @throws IllegalStateException if no store was set, or authentication is not configured or
+		 * contradictory
 		 */
 		public SyncServerEngine build() {
 			HistoryStore configured = this.store;
 			if (configured == null) {
 				throw new IllegalStateException("no history store is configured: call store(...)");
 			}
+			this.auth.validateAuthentication();
 			return new SyncServerEngine(this, configured);
+		}
+
+		/**
+		 * The HMAC secret (HS256) that verifies tokens and signs the tokens issued for API keys.
+		 * @throws IllegalArgumentException if it has fewer than 32 bytes
+		 */
+		public Builder hmacSecret(byte[] secret) {
+			this.auth.hmacSecret(secret);
+			return this;
+		}
+
+		/**
+		 * The HMAC secret as text, used as its UTF-8 bytes.
+		 * @throws IllegalArgumentException if it has fewer than 32 bytes
+		 */
+		public Builder hmacSecret(String secret) {
+			this.auth.hmacSecret(secret);
+			return this;
+		}
+
+		/** A decoder of the application's choice that verifies tokens (its own validators apply). */
+		public Builder jwtDecoder(JwtDecoder decoder) {
+			this.auth.jwtDecoder(decoder);
+			return this;
+		}
+
+		/** The RSA public key that verifies RS256 tokens. */
+		public Builder rsaPublicKey(RSAPublicKey key) {
+			this.auth.rsaPublicKey(key);
+			return this;
+		}
+
+		/** The JWK set (an identity provider's keys, http or https) that verifies tokens; set {@link #issuer} too. */
+		public Builder jwkSetUri(URI uri) {
+			this.auth.jwkSetUri(uri);
+			return this;
+		}
+
+		/**
+		 * The issuer: tokens verified by a decoder built from the secret, key or JWK set must carry it
+		 * as {@code iss}; tokens issued for API keys carry it.
+		 */
+		public Builder issuer(String issuer) {
+			this.auth.issuer(issuer);
+			return this;
+		}
+
+		/**
+		 * An API key that {@code POST <path>/auth/token} exchanges for a token whose subject is
+		 * {@code userId}; requires {@link #hmacSecret(byte[])}.
+		 * @throws IllegalArgumentException if either is blank or the key was added before
+		 */
+		public Builder apiKey(String key, String userId) {
+			this.auth.apiKey(key, userId);
+			return this;
+		}
+
+		/** How long a token issued for an API key is valid: 10 s to 24 h, default 15 min. */
+		public Builder tokenTtl(Duration ttl) {
+			this.auth.tokenTtl(ttl);
+			return this;
+		}
+
+		/** Who may read and write which partition (default: everyone everything, with a warning). */
+		public Builder permissions(SyncPermissions permissions) {
+			this.auth.permissions(permissions);
+			return this;
+		}
+
+		/**
+		 * Accepts connections without a token as anonymous, for development and tests only (a warning
+		 * is logged). A token that is presented is still verified when a decoder is configured.
+		 * Without {@link #permissions}, anonymous connections may read and write every partition.
+		 */
+		public Builder allowAnonymous() {
+			this.auth.allowAnonymous();
+			return this;
 		}
 
 	}

@@ -1,34 +1,84 @@
 package io.syncboot.server;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 import io.syncboot.server.internal.concurrent.NamedThreadFactory;
 
 /**
  * Runs a {@link SyncServer} standalone until the process is terminated (SIGTERM or Ctrl-C close it
- * cleanly). Arguments: {@code --port=N} (default 8080, 0 for a free port) and
- * {@code --data-directory=DIR} (default {@code ./server-data}). Prints
+ * cleanly). Arguments:
+ * <ul>
+ * <li>{@code --port=N} (default 8080, 0 for a free port), {@code --data-directory=DIR} (default
+ * {@code ./server-data});</li>
+ * <li>{@code --hmac-secret=SECRET} (at least 32 bytes; or the environment variable
+ * {@value #SECRET_VARIABLE}, which keeps it out of the process list), {@code --issuer=ISS},
+ * {@code --api-key=KEY:USER} (repeatable), {@code --token-ttl=SECONDS} (default 900);</li>
+ * <li>{@code --read-write=PATTERN} and {@code --read=PATTERN} (repeatable; partition patterns with
+ * {@code ${sub}} and {@code *}; without any, every user may read and write everything);</li>
+ * <li>{@code --allow-anonymous}: accept connections without a token (development only).</li>
+ * </ul>
+ * Without a secret or {@code --allow-anonymous} it refuses to start. Prints
  * {@code SyncBoot server listening on ws://localhost:PORT/sync} on standard output once listening.
  * Exits with status 2 on bad arguments and 1 if the server cannot start.
  */
 public final class SyncServerMain {
 
-	private static final String USAGE = "usage: SyncServerMain [--port=N] [--data-directory=DIR]";
+	/** The environment variable that may hold the HMAC secret. */
+	public static final String SECRET_VARIABLE = "SYNCBOOT_SERVER_HMAC_SECRET";
+
+	private static final String USAGE = """
+			usage: SyncServerMain [--port=N] [--data-directory=DIR]
+			                      (--hmac-secret=SECRET | --allow-anonymous) [--issuer=ISS]
+			                      [--api-key=KEY:USER]... [--token-ttl=SECONDS]
+			                      [--read-write=PATTERN]... [--read=PATTERN]...""";
 
 	private SyncServerMain() {
 	}
 
 	public static void main(String[] args) throws InterruptedException {
-		int port = 8080;
-		Path dataDirectory = Path.of("server-data");
+		SyncServer.Builder builder = SyncServer.builder().port(8080).dataDirectory(Path.of("server-data"));
+		SyncPermissions.Builder permissions = null;
+		boolean anonymous = false;
+		boolean secret = false;
 		for (String arg : args) {
 			try {
 				if (arg.startsWith("--port=")) {
-					port = Integer.parseInt(arg.substring("--port=".length()));
+					builder.port(Integer.parseInt(value(arg)));
 				}
 				else if (arg.startsWith("--data-directory=")) {
-					dataDirectory = Path.of(arg.substring("--data-directory=".length()));
+					builder.dataDirectory(Path.of(value(arg)));
+				}
+				else if (arg.startsWith("--hmac-secret=")) {
+					builder.hmacSecret(value(arg));
+					secret = true;
+				}
+				else if (arg.startsWith("--issuer=")) {
+					builder.issuer(value(arg));
+				}
+				else if (arg.startsWith("--api-key=")) {
+					String entry = value(arg);
+					int colon = entry.indexOf(':');
+					if (colon < 1 || colon == entry.length() - 1) {
+						throw new IllegalArgumentException("use --api-key=KEY:USER");
+					}
+					builder.apiKey(entry.substring(0, colon), entry.substring(colon + 1));
+				}
+				else if (arg.startsWith("--token-ttl=")) {
+					builder.tokenTtl(Duration.ofSeconds(Long.parseLong(value(arg))));
+				}
+				else if (arg.startsWith("--read-write=")) {
+					permissions = (permissions != null) ? permissions : SyncPermissions.builder();
+					permissions.readWrite(value(arg));
+				}
+				else if (arg.startsWith("--read=")) {
+					permissions = (permissions != null) ? permissions : SyncPermissions.builder();
+					permissions.read(value(arg));
+				}
+				else if (arg.equals("--allow-anonymous")) {
+					builder.allowAnonymous();
+					anonymous = true;
 				}
 				else if (arg.equals("--help") || arg.equals("-h")) {
 					System.out.println(USAGE);
@@ -39,12 +89,32 @@ public final class SyncServerMain {
 				}
 			}
 			catch (RuntimeException ex) {
-				exit(2, "invalid argument '" + arg + "': " + ex.getMessage() + "\n" + USAGE);
+				exit(2, "invalid argument '" + redact(arg) + "': " + ex.getMessage() + "\n" + USAGE);
 			}
+		}
+		String fromEnvironment = System.getenv(SECRET_VARIABLE);
+		if (!secret && fromEnvironment != null && !fromEnvironment.isEmpty()) {
+			try {
+				builder.hmacSecret(fromEnvironment);
+			}
+			catch (IllegalArgumentException ex) {
+				exit(2, SECRET_VARIABLE + " is not usable: " + ex.getMessage());
+			}
+		}
+		if (permissions != null) {
+			builder.permissions(permissions.build());
 		}
 		SyncServer server;
 		try {
-			server = SyncServer.builder().port(port).dataDirectory(dataDirectory).allowAnonymous().build().start();
+			server = builder.build();
+		}
+		catch (IllegalStateException ex) {
+			exit(2, "SyncBoot server not started: " + ex.getMessage() + "\nPass --hmac-secret=SECRET (at least 32 "
+					+ "bytes, or set " + SECRET_VARIABLE + "), or --allow-anonymous for development only.\n" + USAGE);
+			return;
+		}
+		try {
+			server.start();
 		}
 		catch (RuntimeException ex) {
 			exit(1, "SyncBoot server failed to start: " + ex.getMessage());
@@ -55,10 +125,21 @@ public final class SyncServerMain {
 			server.close();
 			stopped.countDown();
 		}));
-		System.err.println("WARNING: SyncBoot server running WITHOUT authentication (development only)");
+		if (anonymous) {
+			System.err.println("WARNING: SyncBoot server accepts connections WITHOUT authentication (development only)");
+		}
 		System.out.println("SyncBoot server listening on " + server.url());
 		System.out.flush();
 		stopped.await();
+	}
+
+	private static String value(String arg) {
+		return arg.substring(arg.indexOf('=') + 1);
+	}
+
+	private static String redact(String arg) {
+		return (arg.startsWith("--hmac-secret=") || arg.startsWith("--api-key=")) ? arg.substring(0, arg.indexOf('=') + 1)
+				+ "***" : arg;
 	}
 
 	private static void exit(int status, String message) {

@@ -75,6 +75,33 @@ class ArchitectureTests {
 		.dependOnClassesThat()
 		.resideInAnyPackage("java.sql..", "org.sqlite..", "org.springframework.jdbc..", "org.flywaydb..");
 
+	private static final DescribedPredicate<JavaClass> EMBEDDING_API = new DescribedPredicate<>(
+			"the builders that accept a JwtDecoder") {
+		@Override
+		public boolean test(JavaClass javaClass) {
+			String name = javaClass.getName();
+			return name.equals(AuthSettings.class.getName()) || name.equals(SyncServer.Builder.class.getName())
+					|| name.equals(SyncServerEngine.Builder.class.getName());
+		}
+	};
+
+	@ArchTest
+	static final ArchRule springSecurityOnlyInAuth = noClasses().that()
+		.resideOutsideOfPackages("io.syncboot.server.internal.auth..", "io.syncboot.server.auth..")
+		.and(DescribedPredicate.not(EMBEDDING_API))
+		.should()
+		.dependOnClassesThat()
+		.resideInAnyPackage("org.springframework.security..", "com.nimbusds..");
+
+	@ArchTest
+	static final ArchRule theBuildersOnlyAcceptADecoder = noClasses().that(EMBEDDING_API)
+		.should()
+		.dependOnClassesThat(resideInAPackage("org.springframework.security..")
+			.and(DescribedPredicate.not(type(org.springframework.security.oauth2.jwt.JwtDecoder.class))))
+		.orShould()
+		.dependOnClassesThat()
+		.resideInAnyPackage("com.nimbusds..");
+
 	@ArchTest
 	static final ArchRule threadsComeFromOnePlace = noClasses().that()
 		.resideOutsideOfPackage("..internal.concurrent..")

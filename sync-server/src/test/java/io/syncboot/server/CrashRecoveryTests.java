@@ -36,7 +36,7 @@ class CrashRecoveryTests {
 	private Running startServer() throws Exception {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-				SyncServerMain.class.getName(), "--port=0", "--data-directory=" + this.dataDirectory)
+				SyncServerMain.class.getName(), "--port=0", "--data-directory=" + this.dataDirectory, "--allow-anonymous")
 			.redirectError(ProcessBuilder.Redirect.DISCARD)
 			.start();
 		BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -44,12 +44,42 @@ final class RawSyncClient implements AutoCloseable {
 	}
 
 	RawSyncClient(URI url) {
-		this.webSocket = HttpClient.newHttpClient()
-			.newWebSocketBuilder()
-			.subprotocols(SyncProtocol.SUBPROTOCOL)
-			.buildAsync(url, new Listener())
-			.orTimeout(10, TimeUnit.SECONDS)
-			.join();
+		this(url, null);
+	}
+
+	/** Connects with {@code Authorization: Bearer <token>} (none if {@code token} is null). */
+	RawSyncClient(URI url, String token) {
+		this.webSocket = connect(url, token, new Listener()).orTimeout(10, TimeUnit.SECONDS).join();
+	}
+
+	private static CompletableFuture<WebSocket> connect(URI url, String token, WebSocket.Listener listener) {
+		WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder().subprotocols(SyncProtocol.SUBPROTOCOL);
+		if (token != null) {
+			builder.header("Authorization", "Bearer " + token);
+		}
+		return builder.buildAsync(url, listener);
+	}
+
+	/**
+	 * Tries to connect; returns the HTTP status of a refused handshake (and its headers), or fails
+	 * the test if the handshake succeeds.
+	 */
+	static java.net.http.HttpResponse<?> refusedHandshake(URI url, String token) {
+		try {
+			WebSocket webSocket = connect(url, token, new WebSocket.Listener() {
+			}).get(10, TimeUnit.SECONDS);
+			webSocket.abort();
+			return fail("the handshake succeeded");
+		}
+		catch (java.util.concurrent.ExecutionException ex) {
+			if (ex.getCause() instanceof java.net.http.WebSocketHandshakeException refused) {
+				return refused.getResponse();
+			}
+			return fail("the handshake failed otherwise: " + ex.getCause());
+		}
+		catch (InterruptedException | java.util.concurrent.TimeoutException ex) {
+			return fail("the handshake did not finish: " + ex);
+		}
 	}
 
 	private final class Listener implements WebSocket.Listener {

@@ -144,7 +144,7 @@ class SyncServerTests {
 		Path data = this.dataDirectory.resolve("standalone");
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-				SyncServerMain.class.getName(), "--port=0", "--data-directory=" + data)
+				SyncServerMain.class.getName(), "--port=0", "--data-directory=" + data, "--allow-anonymous")
 			.redirectError(ProcessBuilder.Redirect.DISCARD)
 			.start();
 		try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

@@ -70,6 +70,20 @@ public interface HistoryStore extends AutoCloseable {
 	}
 
 	/**
+	 * Rejects an upload of a client file that may not write: in one durable transaction, the
+	 * changesets above the file's last integrated client version are acknowledged without being
+	 * integrated (nothing of them enters the history or the document states), and the operations
+	 * {@code planner} returns for them are integrated as one changeset of the partition's server file
+	 * (a client file the store allocates on the partition for the server's own writes). Changesets at
+	 * or below the last integrated client version are skipped, as {@link #integrate} skips them, and
+	 * then nothing is planned.
+	 * @return the compensating changeset (if any was integrated), the skipped count, the partition's
+	 * latest version and the new acknowledgement
+	 * @throws IllegalArgumentException as {@link #integrate} does
+	 */
+	IntegrationResult reject(String partition, long fileId, List<Changeset> changesets, CompensationPlanner planner);
+
+	/**
 	 * The latest server version of a partition, 0 if it has no history (or does not exist).
 	 */
 	long latestVersion(String partition);

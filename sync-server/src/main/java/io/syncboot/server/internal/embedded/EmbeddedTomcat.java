@@ -69,6 +69,8 @@ public final class EmbeddedTomcat implements AutoCloseable {
 		tomcat.getService().addExecutor(executor);
 		Connector connector = new Connector("HTTP/1.1");
 		connector.setPort(port);
+		// room for bearer tokens up to the authenticator's limit, which then answers 401 itself
+		connector.setProperty("maxHttpHeaderSize", "32768");
 		connector.getProtocolHandler().setExecutor(executor);
 		tomcat.getService().addConnector(connector);
 		tomcat.setConnector(connector);

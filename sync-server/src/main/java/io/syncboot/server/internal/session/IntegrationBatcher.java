@@ -2,6 +2,7 @@ package io.syncboot.server.internal.session;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -9,9 +10,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.syncboot.core.model.Changeset;
+import io.syncboot.server.store.CompensationPlanner;
 import io.syncboot.server.store.HistoryStore;
 import io.syncboot.server.store.Integration;
 import io.syncboot.server.store.IntegrationResult;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +32,8 @@ public final class IntegrationBatcher {
 
 	private static final long MAX_GROUP_OPERATIONS = 20_000;
 
-	private record Pending(Integration integration, CompletableFuture<IntegrationResult> result) {
+	private record Pending(Integration integration, @Nullable CompensationPlanner rejection,
+			CompletableFuture<IntegrationResult> result) {
 	}
 
 	private final HistoryStore store;
@@ -50,8 +54,22 @@ public final class IntegrationBatcher {
 
 	/** Queues an upload; the future completes once it is durable (on the writer thread). */
 	public CompletableFuture<IntegrationResult> integrate(String partition, long fileId, List<Changeset> changesets) {
+		return enqueue(new Integration(partition, fileId, changesets), null);
+	}
+
+	/**
+	 * Queues a rejected upload ({@link HistoryStore#reject}): acknowledged, not integrated, reverted
+	 * by the planner's compensating writes, which are fanned out like any commit. The future
+	 * completes once that is durable (on the writer thread).
+	 */
+	public CompletableFuture<IntegrationResult> reject(String partition, long fileId, List<Changeset> changesets,
+			CompensationPlanner planner) {
+		return enqueue(new Integration(partition, fileId, changesets), planner);
+	}
+
+	private CompletableFuture<IntegrationResult> enqueue(Integration integration, @Nullable CompensationPlanner planner) {
 		CompletableFuture<IntegrationResult> result = new CompletableFuture<>();
-		this.queue.add(new Pending(new Integration(partition, fileId, changesets), result));
+		this.queue.add(new Pending(integration, planner, result));
 		schedule();
 		return result;
 	}
@@ -90,7 +108,9 @@ public final class IntegrationBatcher {
 		}
 	}
 
-	private void integrate(List<Pending> group) {
+	private void integrate(List<Pending> all) {
+		List<Pending> group = all.stream().filter(pending -> pending.rejection() == null).toList();
+		all.stream().filter(pending -> pending.rejection() != null).forEach(this::reject);
 		if (group.size() > 1) {
 			try {
 				List<IntegrationResult> results = this.store.integrateAll(group.stream().map(Pending::integration).toList());
@@ -119,6 +139,22 @@ public final class IntegrationBatcher {
 			committed(pending.integration(), result);
 			pending.result().complete(result);
 		}
+	}
+
+	private void reject(Pending pending) {
+		Integration integration = pending.integration();
+		CompensationPlanner planner = pending.rejection();
+		IntegrationResult result;
+		try {
+			result = this.store.reject(integration.partition(), integration.fileId(), integration.changesets(),
+					Objects.requireNonNull(planner));
+		}
+		catch (RuntimeException ex) {
+			pending.result().completeExceptionally(ex);
+			return;
+		}
+		committed(integration, result);
+		pending.result().complete(result);
 	}
 
 	/** Fans a commit out (writer thread, commit order); never lets a fan-out fault fail the upload. */

@@ -34,6 +34,10 @@ public final class ServerSession {
 
 	private final String partition;
 
+	private final boolean writable;
+
+	private final String user;
+
 	private final SessionOwner owner;
 
 	private final ServerContext context;
@@ -66,9 +70,23 @@ public final class ServerSession {
 
 	private final ArrayDeque<long[]> marks = new ArrayDeque<>(); // serial queue only: {requestId, target}
 
-	public ServerSession(long id, String partition, SessionOwner owner, ServerContext context) {
+	/** A rejected upload whose error is sent once the download carrying its compensation was sent. */
+	private record Rejection(long version, long ack, List<String> documents) {
+	}
+
+	private final ArrayDeque<Rejection> rejections = new ArrayDeque<>(); // serial queue only
+
+	/**
+	 * @param writable whether the user may write the partition; if not, uploads are rejected and
+	 * reverted
+	 * @param user the user's name, for messages
+	 */
+	public ServerSession(long id, String partition, boolean writable, String user, SessionOwner owner,
+			ServerContext context) {
 		this.id = id;
 		this.partition = partition;
+		this.writable = writable;
+		this.user = user;
 		this.owner = owner;
 		this.context = context;
 		this.store = context.store();
@@ -131,11 +149,31 @@ public final class ServerSession {
 			requestPump();
 			return CompletableFuture.completedFuture(null);
 		}
+		if (!this.writable) {
+			return reject(upload);
+		}
 		return this.context.integrations()
 			.integrate(this.partition, this.fileId, upload.changesets())
 			.thenAcceptAsync(result -> {
 				// the writer already fanned the commit out; this pump carries the acknowledgement
 				this.uploadAck = Math.max(this.uploadAck, result.uploadAck());
+				requestPump();
+			}, this.context.executors().workers());
+	}
+
+	/**
+	 * Rejects an upload of a read-only session: acknowledged, never integrated, reverted by
+	 * compensating writes that reach this client (and every other one) as a server changeset; the
+	 * {@code WRITE_REJECTED} error follows the download that carries them.
+	 */
+	private CompletionStage<?> reject(SyncMessage.Upload upload) {
+		List<String> documents = RejectedDocuments.of(upload.changesets());
+		return this.context.integrations()
+			.reject(this.partition, this.fileId, upload.changesets(), this.context.compensator())
+			.thenAcceptAsync(result -> {
+				this.uploadAck = Math.max(this.uploadAck, result.uploadAck());
+				long version = result.integrated().isEmpty() ? 0 : result.integrated().get(0).serverVersion();
+				this.rejections.add(new Rejection(version, result.uploadAck(), documents));
 				requestPump();
 			}, this.context.executors().workers());
 	}
@@ -204,6 +242,12 @@ public final class ServerSession {
 		}
 		while (!this.bootstrapping && !this.marks.isEmpty() && this.marks.peek()[1] <= this.cursor) {
 			this.owner.send(new SyncMessage.Mark(this.id, this.marks.poll()[0]));
+		}
+		while (!this.bootstrapping && !this.rejections.isEmpty() && this.rejections.peek().version() <= this.cursor
+				&& this.rejections.peek().ack() <= this.sentAck) {
+			Rejection rejection = this.rejections.poll();
+			this.owner.send(new SyncMessage.Error(this.id, ErrorCode.WRITE_REJECTED, RejectedDocuments.message(this.user,
+					this.partition, rejection.documents()), true, 0, rejection.documents()));
 		}
 		return progressed && (this.bootstrapping || this.cursor < hub().latestVersion());
 	}

@@ -19,6 +19,8 @@ import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncMessage;
 import io.syncboot.core.protocol.SyncProtocol;
+import io.syncboot.server.SyncPermissions;
+import io.syncboot.server.internal.auth.SyncPrincipal;
 import io.syncboot.server.internal.concurrent.SerialQueue;
 import io.syncboot.server.internal.session.ServerContext;
 import io.syncboot.server.internal.session.ServerSession;
@@ -53,6 +55,8 @@ final class ServerConnection implements SessionOwner {
 
 	private final Runnable onClosed;
 
+	private final SyncPrincipal principal;
+
 	private final AtomicBoolean closing = new AtomicBoolean();
 
 	private final InboundGate inbound;
@@ -71,9 +75,10 @@ final class ServerConnection implements SessionOwner {
 
 	private volatile boolean closed;
 
-	ServerConnection(WebSocketSession webSocket, ServerContext context, Runnable onClosed) {
+	ServerConnection(WebSocketSession webSocket, ServerContext context, SyncPrincipal principal, Runnable onClosed) {
 		this.webSocket = webSocket;
 		this.context = context;
+		this.principal = principal;
 		this.onClosed = onClosed;
 		this.serial = new SerialQueue(context.executors().workers());
 		this.inbound = new InboundGate(context.settings().inboundLimitBytes());
@@ -213,8 +218,15 @@ final class ServerConnection implements SessionOwner {
 			throw new ProtocolException(ErrorCode.TOO_MANY_SESSIONS, "a connection may bind at most "
 					+ this.context.settings().maxSessionsPerConnection() + " sessions");
 		}
+		SyncPermissions.Access access = this.context.permissions()
+			.access(this.principal.subject(), this.principal.claims(), bind.partition());
+		if (access == null || !access.canRead()) {
+			throw new ProtocolException(ErrorCode.PERMISSION_DENIED, "user '" + this.principal.name()
+					+ "' may not read partition '" + bind.partition() + "'");
+		}
 		this.released.remove(bind.session());
-		ServerSession session = new ServerSession(bind.session(), bind.partition(), this, this.context);
+		ServerSession session = new ServerSession(bind.session(), bind.partition(), access.canWrite(),
+				this.principal.name(), this, this.context);
 		this.sessions.put(bind.session(), session);
 		return session.bind(bind.needClientFileId());
 	}
@@ -324,6 +336,21 @@ final class ServerConnection implements SessionOwner {
 	}
 
 	// ---------------------------------------------------------------- closing
+
+	/** The principal of the connection's token. */
+	SyncPrincipal principal() {
+		return this.principal;
+	}
+
+	/**
+	 * The token expired: {@code error{session:0, code:230}}, then close code 4001, so the client
+	 * refreshes its token and reconnects. Any thread.
+	 */
+	void tokenExpired() {
+		logger.debug("The token of connection {} ({}) expired", id(), this.principal.name());
+		closeWithError(new SyncMessage.Error(0, ErrorCode.TOKEN_EXPIRED, "the access token expired: refresh it and reconnect"),
+				new CloseStatus(SyncProtocol.CLOSE_TOKEN_EXPIRED, ErrorCode.TOKEN_EXPIRED.name()));
+	}
 
 	boolean isSendOverdue(long nowNanos) {
 		return this.outbound.isSendOverdue(nowNanos, this.context.settings().sendTimeout().toNanos());

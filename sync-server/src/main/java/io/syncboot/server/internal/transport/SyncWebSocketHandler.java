@@ -1,6 +1,7 @@
 package io.syncboot.server.internal.transport;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.SyncMessage;
 import io.syncboot.core.protocol.SyncProtocol;
+import io.syncboot.server.internal.auth.AuthHandshakeInterceptor;
+import io.syncboot.server.internal.auth.Authenticator;
+import io.syncboot.server.internal.auth.SyncPrincipal;
 import io.syncboot.server.internal.session.ServerContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -37,7 +41,11 @@ public final class SyncWebSocketHandler implements WebSocketHandler, SubProtocol
 
 	private static final String CONNECTION = SyncWebSocketHandler.class.getName() + ".connection";
 
+	private static final String EXPIRY = SyncWebSocketHandler.class.getName() + ".expiry";
+
 	private final ServerContext context;
+
+	private final Authenticator authenticator;
 
 	private final Map<String, ServerConnection> connections = new ConcurrentHashMap<>();
 
@@ -45,8 +53,14 @@ public final class SyncWebSocketHandler implements WebSocketHandler, SubProtocol
 
 	private volatile boolean shuttingDown;
 
-	public SyncWebSocketHandler(ServerContext context) {
+	/**
+	 * @param authenticator authenticates connections whose handshake did not pass the
+	 * {@link AuthHandshakeInterceptor} (the endpoint was mounted without it): a refused one gets an
+	 * in-band {@code error{session:0}} (230 or 231) and is closed (4001 or 1008)
+	 */
+	public SyncWebSocketHandler(ServerContext context, Authenticator authenticator) {
 		this.context = context;
+		this.authenticator = authenticator;
 		long period = Math.max(50, Math.min(1_000, context.settings().sendTimeout().toMillis() / 4));
 		this.watchdog = context.executors().timer().scheduleWithFixedDelay(this::checkSends, period, period,
 				TimeUnit.MILLISECONDS);
@@ -63,9 +77,31 @@ public final class SyncWebSocketHandler implements WebSocketHandler, SubProtocol
 			session.close(CloseStatus.GOING_AWAY);
 			return;
 		}
-		ServerConnection connection = new ServerConnection(session, this.context, () -> removed(session.getId()));
+		Authenticator.Refused refused = null;
+		SyncPrincipal principal = (SyncPrincipal) session.getAttributes().get(AuthHandshakeInterceptor.PRINCIPAL_ATTRIBUTE);
+		if (principal == null) {
+			Authenticator.Outcome outcome = this.authenticator.authenticate(session.getHandshakeHeaders(), session.getUri());
+			if (outcome instanceof Authenticator.Accepted accepted) {
+				principal = accepted.principal();
+			}
+			else {
+				refused = (Authenticator.Refused) outcome;
+				principal = SyncPrincipal.anonymous();
+			}
+		}
+		ServerConnection connection = new ServerConnection(session, this.context, principal, () -> removed(session.getId()));
 		session.getAttributes().put(CONNECTION, connection);
 		this.connections.put(session.getId(), connection);
+		if (refused != null) {
+			logger.info("Refused sync connection {} from {}: {} ({})", session.getId(), session.getRemoteAddress(),
+					refused.message(), refused.code().number());
+			connection.closeWithError(new SyncMessage.Error(0, refused.code(), refused.message()),
+					(refused.code() == ErrorCode.TOKEN_EXPIRED)
+							? new CloseStatus(SyncProtocol.CLOSE_TOKEN_EXPIRED, ErrorCode.TOKEN_EXPIRED.name())
+							: CloseStatus.POLICY_VIOLATION.withReason(ErrorCode.INVALID_TOKEN.name()));
+			return;
+		}
+		scheduleExpiry(session, connection);
 		List<String> offered = session.getHandshakeHeaders().getOrEmpty("Sec-WebSocket-Protocol");
 		String accepted = session.getAcceptedProtocol();
 		if (!offered.isEmpty() && (accepted == null || accepted.isEmpty())) {
@@ -74,6 +110,21 @@ public final class SyncWebSocketHandler implements WebSocketHandler, SubProtocol
 					new CloseStatus(SyncProtocol.CLOSE_PROTOCOL_ERROR, ErrorCode.UNSUPPORTED_PROTOCOL.name()));
 		}
 		logger.debug("Connection {} opened from {}", session.getId(), session.getRemoteAddress());
+	}
+
+	private void scheduleExpiry(WebSocketSession session, ServerConnection connection) {
+		Instant expiresAt = connection.principal().expiresAt();
+		if (expiresAt == null) {
+			return;
+		}
+		long delay = Math.max(0, Duration.between(this.authenticator.clock().instant(), expiresAt).toMillis());
+		try {
+			session.getAttributes().put(EXPIRY, this.context.executors().timer().schedule(connection::tokenExpired,
+					delay, TimeUnit.MILLISECONDS));
+		}
+		catch (RuntimeException ex) {
+			connection.tokenExpired();
+		}
 	}
 
 	@Override
@@ -97,6 +148,9 @@ public final class SyncWebSocketHandler implements WebSocketHandler, SubProtocol
 
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus closeStatus) {
+		if (session.getAttributes().get(EXPIRY) instanceof ScheduledFuture<?> expiry) {
+			expiry.cancel(false);
+		}
 		ServerConnection connection = connection(session);
 		if (connection != null) {
 			connection.closed();

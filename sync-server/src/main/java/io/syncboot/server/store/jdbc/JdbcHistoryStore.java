@@ -18,6 +18,7 @@ import io.syncboot.core.model.Names;
 import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.server.store.ChangesetBatch;
 import io.syncboot.server.store.ClientFile;
+import io.syncboot.server.store.CompensationPlanner;
 import io.syncboot.server.store.HistoryStore;
 import io.syncboot.server.store.Integration;
 import io.syncboot.server.store.IntegrationResult;
@@ -242,6 +243,16 @@ public final class JdbcHistoryStore implements HistoryStore {
 		return write(() -> integrations.stream()
 			.map(i -> this.integration.integrate(i.partition(), i.fileId(), i.changesets()))
 			.toList());
+	}
+
+	@Override
+	public IntegrationResult reject(String partition, long fileId, List<Changeset> changesets,
+			CompensationPlanner planner) {
+		Names.partition(partition);
+		if (changesets == null || planner == null) {
+			throw new IllegalArgumentException("changesets and planner must not be null");
+		}
+		return write(() -> this.integration.reject(partition, fileId, changesets, planner, this::randomNonZero));
 	}
 
 	private <T> T write(java.util.function.Supplier<T> work) {

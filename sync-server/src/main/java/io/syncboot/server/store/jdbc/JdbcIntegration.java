@@ -1,10 +1,12 @@
 package io.syncboot.server.store.jdbc;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.merge.DocumentState;
@@ -12,6 +14,7 @@ import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.server.store.CompensationPlanner;
 import io.syncboot.server.store.IntegrationResult;
 import org.jspecify.annotations.Nullable;
 
@@ -54,6 +57,21 @@ final class JdbcIntegration {
 			UPDATE syncboot_client_file SET last_client_version = ? WHERE id = ?
 			""";
 
+	private static final String SELECT_SERVER_FILE_SQL = """
+			SELECT f.id, f.last_client_version
+			FROM syncboot_partition p JOIN syncboot_client_file f ON f.id = p.server_file_id
+			WHERE p.id = ?
+			""";
+
+	private static final String INSERT_SERVER_FILE_SQL = """
+			INSERT INTO syncboot_client_file (partition_id, salt, last_client_version, created_at)
+			VALUES (?, ?, 0, ?) RETURNING id
+			""";
+
+	private static final String UPDATE_SERVER_FILE_SQL = """
+			UPDATE syncboot_partition SET server_file_id = ? WHERE id = ?
+			""";
+
 	private final JdbcTemplate jdbc;
 
 	private final MessageCodec codec;
@@ -69,7 +87,7 @@ final class JdbcIntegration {
 	private record FileRow(long partitionId, long lastClientVersion, String partition, long latestVersion) {
 	}
 
-	IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets) {
+	private FileRow lockFile(String partition, long fileId, List<Changeset> changesets) {
 		long previous = 0;
 		for (Changeset changeset : changesets) {
 			if (changeset.clientVersion() <= previous) {
@@ -88,6 +106,11 @@ final class JdbcIntegration {
 			throw new IllegalArgumentException("client file " + fileId + " belongs to partition '" + file.partition()
 					+ "', not '" + partition + "'");
 		}
+		return file;
+	}
+
+	IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets) {
+		FileRow file = lockFile(partition, fileId, changesets);
 		long version = file.latestVersion();
 		long ack = file.lastClientVersion();
 		int skipped = 0;
@@ -114,19 +137,89 @@ final class JdbcIntegration {
 			integrated.add(new ServerChangeset(version, fileId, changeset.clientVersion(), changeset.operations()));
 		}
 		if (!integrated.isEmpty()) {
-			List<Object[]> upserts = new ArrayList<>(changed.size());
-			for (Map.Entry<DocumentKey, Long> entry : changed.entrySet()) {
-				String state = this.codec.encodeDocumentState(states.get(entry.getKey()));
-				upserts.add(new Object[] { file.partitionId(), entry.getKey().collection(), entry.getKey().id(), state,
-						MessageCodec.utf8Length(state), entry.getValue() });
-			}
-			if (!upserts.isEmpty()) {
-				this.jdbc.batchUpdate(UPSERT_DOCUMENT_SQL, upserts);
-			}
+			upsert(file.partitionId(), states, changed);
 			this.jdbc.update(UPDATE_PARTITION_VERSION_SQL, version, file.partitionId());
 			this.jdbc.update(UPDATE_FILE_VERSION_SQL, ack, fileId);
 		}
 		return new IntegrationResult(integrated, skipped, version, ack);
+	}
+
+	private void upsert(long partitionId, Map<DocumentKey, DocumentState> states, Map<DocumentKey, Long> changed) {
+		List<Object[]> upserts = new ArrayList<>(changed.size());
+		for (Map.Entry<DocumentKey, Long> entry : changed.entrySet()) {
+			String state = this.codec.encodeDocumentState(states.get(entry.getKey()));
+			upserts.add(new Object[] { partitionId, entry.getKey().collection(), entry.getKey().id(), state,
+					MessageCodec.utf8Length(state), entry.getValue() });
+		}
+		if (!upserts.isEmpty()) {
+			this.jdbc.batchUpdate(UPSERT_DOCUMENT_SQL, upserts);
+		}
+	}
+
+	/**
+	 * Acknowledges the changesets without integrating them and integrates the planner's compensating
+	 * operations as one changeset of the partition's server file (see {@code HistoryStore.reject}).
+	 */
+	IntegrationResult reject(String partition, long fileId, List<Changeset> changesets, CompensationPlanner planner,
+			LongSupplier salts) {
+		FileRow file = lockFile(partition, fileId, changesets);
+		List<Changeset> pending = changesets.stream()
+			.filter(changeset -> changeset.clientVersion() > file.lastClientVersion())
+			.toList();
+		if (pending.isEmpty()) {
+			return new IntegrationResult(List.of(), changesets.size(), file.latestVersion(), file.lastClientVersion());
+		}
+		Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
+		for (Changeset changeset : pending) {
+			for (Operation operation : changeset.operations()) {
+				states.computeIfAbsent(new DocumentKey(operation.collection(), operation.id()),
+						key -> load(file.partitionId(), key));
+			}
+		}
+		Map<DocumentKey, DocumentState> copies = new LinkedHashMap<>();
+		states.forEach((key, state) -> copies.put(key, state.copy()));
+		List<Operation> compensation = planner.plan(pending, Collections.unmodifiableMap(copies));
+		long version = file.latestVersion();
+		List<ServerChangeset> integrated = List.of();
+		if (!compensation.isEmpty()) {
+			long[] serverFile = serverFile(file.partitionId(), salts);
+			long serverFileId = serverFile[0];
+			long clientVersion = serverFile[1] + 1;
+			version++;
+			String ops = this.codec.encodeOperations(compensation);
+			this.jdbc.update(INSERT_HISTORY_SQL, file.partitionId(), version, serverFileId, clientVersion,
+					MessageCodec.utf8Length(ops), ops);
+			Map<DocumentKey, Long> changed = new LinkedHashMap<>();
+			for (Operation operation : compensation) {
+				DocumentKey key = new DocumentKey(operation.collection(), operation.id());
+				if (states.computeIfAbsent(key, k -> load(file.partitionId(), k)).apply(operation, serverFileId)) {
+					changed.put(key, version);
+				}
+			}
+			upsert(file.partitionId(), states, changed);
+			this.jdbc.update(UPDATE_PARTITION_VERSION_SQL, version, file.partitionId());
+			this.jdbc.update(UPDATE_FILE_VERSION_SQL, clientVersion, serverFileId);
+			integrated = List.of(new ServerChangeset(version, serverFileId, clientVersion, compensation));
+		}
+		long ack = pending.get(pending.size() - 1).clientVersion();
+		this.jdbc.update(UPDATE_FILE_VERSION_SQL, ack, fileId);
+		return new IntegrationResult(integrated, changesets.size() - pending.size(), version, ack);
+	}
+
+	/** The partition's server file {id, last client version}, allocated on first use. */
+	private long[] serverFile(long partitionId, LongSupplier salts) {
+		List<long[]> found = this.jdbc.query(SELECT_SERVER_FILE_SQL, (rs, n) -> new long[] { rs.getLong(1),
+				rs.getLong(2) }, partitionId);
+		if (!found.isEmpty()) {
+			return found.get(0);
+		}
+		Long id = this.jdbc.queryForObject(INSERT_SERVER_FILE_SQL, Long.class, partitionId, salts.getAsLong(),
+				System.currentTimeMillis());
+		if (id == null) {
+			throw new IllegalStateException("no id returned for the server file of partition " + partitionId);
+		}
+		this.jdbc.update(UPDATE_SERVER_FILE_SQL, id, partitionId);
+		return new long[] { id, 0 };
 	}
 
 	private DocumentState load(long partitionId, DocumentKey key) {

@@ -72,7 +72,7 @@ class JdbcHistoryStoreTests {
 			}
 			try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM syncboot_schema_history WHERE success = 1")) {
 				rs.next();
-				assertThat(rs.getInt(1)).isEqualTo(1);
+				assertThat(rs.getInt(1)).isEqualTo(2);
 			}
 		}
 		assertThat(this.store.serverSalt()).isNotZero();

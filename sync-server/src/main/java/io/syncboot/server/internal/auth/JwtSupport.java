@@ -1,0 +1,65 @@
+package io.syncboot.server.internal.auth;
+
+import java.net.URI;
+import java.security.interfaces.RSAPublicKey;
+
+import javax.crypto.SecretKey;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+
+/**
+ * Builds the Spring Security {@link JwtDecoder}s the server's settings describe: an HMAC secret
+ * (HS256), an RSA public key (RS256), or a JWK set URI; each checks the signature, {@code exp} and
+ * {@code nbf} (60 s clock skew) and, when an issuer is set, {@code iss}. Stateless.
+ */
+public final class JwtSupport {
+
+	/** The shortest HMAC secret accepted, in bytes (HS256 needs 256 bits). */
+	public static final int MIN_SECRET_BYTES = 32;
+
+	private JwtSupport() {
+	}
+
+	/** The HS256 key of a secret. */
+	public static SecretKey hmacKey(byte[] secret) {
+		if (secret.length < MIN_SECRET_BYTES) {
+			throw new IllegalArgumentException("hmacSecret must have at least " + MIN_SECRET_BYTES
+					+ " bytes (256 bits), had " + secret.length);
+		}
+		return new SecretKeySpec(secret.clone(), "HmacSHA256");
+	}
+
+	/** A decoder of HS256 tokens signed with the secret. */
+	public static JwtDecoder hmacDecoder(byte[] secret, @Nullable String issuer) {
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(hmacKey(secret)).macAlgorithm(MacAlgorithm.HS256).build();
+		decoder.setJwtValidator(validator(issuer));
+		return decoder;
+	}
+
+	/** A decoder of RS256 tokens signed with the key's private half. */
+	public static JwtDecoder rsaDecoder(RSAPublicKey key, @Nullable String issuer) {
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(key).build();
+		decoder.setJwtValidator(validator(issuer));
+		return decoder;
+	}
+
+	/** A decoder of tokens signed with a key of the JWK set at the URI (fetched and cached on use). */
+	public static JwtDecoder jwkSetDecoder(URI jwkSetUri, @Nullable String issuer) {
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwkSetUri.toString()).build();
+		decoder.setJwtValidator(validator(issuer));
+		return decoder;
+	}
+
+	private static OAuth2TokenValidator<Jwt> validator(@Nullable String issuer) {
+		return (issuer != null) ? JwtValidators.createDefaultWithIssuer(issuer) : JwtValidators.createDefault();
+	}
+
+}

@@ -1,0 +1,221 @@
+package io.syncboot.server;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.SyncMessage;
+import io.syncboot.server.internal.embedded.EmbeddedTomcat;
+import io.syncboot.server.internal.embedded.SyncEndpoint;
+import io.syncboot.server.store.jdbc.JdbcHistoryStore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/**
+ * How authentication is configured: builder rules, RSA keys and application decoders, an engine
+ * mounted without the handshake interceptor, and the standalone main's flags.
+ */
+class AuthConfigurationTests {
+
+	@TempDir
+	Path dataDirectory;
+
+	@Test
+	void builderRequiresAndValidatesAuthentication() {
+		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().hmacSecret("too-short"))
+			.withMessageContaining("32 bytes");
+		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().hmacSecret(new byte[31]));
+		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().tokenTtl(Duration.ofSeconds(1)));
+		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().tokenTtl(Duration.ofDays(2)));
+		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().apiKey(" ", "alice"));
+		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().apiKey("k", "alice").apiKey("k", "bob"))
+			.withMessageContaining("twice");
+		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().issuer(""));
+		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().jwkSetUri(URI.create("file:///keys")));
+		SyncServer.Builder noAuth = SyncServer.builder().dataDirectory(this.dataDirectory);
+		assertThatIllegalStateException().isThrownBy(noAuth::build).withMessageContaining("authentication is not configured");
+		assertThatIllegalStateException()
+			.isThrownBy(() -> SyncServer.builder().dataDirectory(this.dataDirectory).allowAnonymous().apiKey("k", "a").build())
+			.withMessageContaining("hmacSecret");
+		try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(this.dataDirectory)) {
+			assertThatIllegalStateException().isThrownBy(() -> SyncServerEngine.builder().store(store, false).build())
+				.withMessageContaining("authentication is not configured");
+		}
+	}
+
+	@Test
+	void rsaPublicKeyAndApplicationDecodersVerifyTokens() throws Exception {
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+		generator.initialize(2048);
+		KeyPair keys = generator.generateKeyPair();
+		String rs256 = Tokens.sign(Tokens.claims("alice").build(), JWSAlgorithm.RS256,
+				new RSASSASigner((RSAPrivateKey) keys.getPrivate()));
+		try (SyncServer server = SyncServer.builder().port(0).dataDirectory(this.dataDirectory.resolve("rsa"))
+			.rsaPublicKey((RSAPublicKey) keys.getPublic()).build().start()) {
+			try (RawSyncClient client = new RawSyncClient(server.url(), rs256)) {
+				client.bindNew(1, "p");
+				client.expect(SyncMessage.Download.class);
+			}
+			assertThat(RawSyncClient.refusedHandshake(server.url(), Tokens.valid("alice")).statusCode())
+				.as("an HS256 token on an RS256 server").isEqualTo(401);
+		}
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey((RSAPublicKey) keys.getPublic()).build();
+		try (SyncServer server = SyncServer.builder().port(0).dataDirectory(this.dataDirectory.resolve("decoder"))
+			.jwtDecoder(decoder).build().start()) {
+			try (RawSyncClient client = new RawSyncClient(server.url(), rs256)) {
+				client.bindNew(1, "p");
+				client.expect(SyncMessage.Download.class);
+			}
+		}
+	}
+
+	@Test
+	void anonymousConnectionsAreAllowedOnlyWhenAskedAndPresentedTokensAreStillVerified() {
+		try (SyncServer server = SyncServer.builder().port(0).dataDirectory(this.dataDirectory)
+			.hmacSecret(Tokens.SECRET).allowAnonymous()
+			.permissions(SyncPermissions.builder().readWrite("user-${sub}").read("public").build())
+			.build().start()) {
+			try (RawSyncClient anonymous = new RawSyncClient(server.url())) {
+				anonymous.bindNew(1, "public");
+				anonymous.expect(SyncMessage.Download.class);
+				anonymous.send(new SyncMessage.Bind(2, "user-null", false));
+				assertThat(anonymous.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+			}
+			assertThat(RawSyncClient.refusedHandshake(server.url(), Tokens.unsigned("alice")).statusCode())
+				.as("a forged token is not downgraded to anonymous").isEqualTo(401);
+			try (RawSyncClient alice = new RawSyncClient(server.url(), Tokens.valid("alice"))) {
+				alice.bindNew(1, "user-alice");
+				alice.expect(SyncMessage.Download.class);
+			}
+		}
+	}
+
+	@Test
+	void anEngineMountedWithoutTheInterceptorStillRefusesInBand() throws Exception {
+		HandshakeInterceptor none = new HandshakeInterceptor() {
+			@Override
+			public boolean beforeHandshake(org.springframework.http.server.ServerHttpRequest request,
+					org.springframework.http.server.ServerHttpResponse response,
+					org.springframework.web.socket.WebSocketHandler handler, Map<String, Object> attributes) {
+				return true;
+			}
+
+			@Override
+			public void afterHandshake(org.springframework.http.server.ServerHttpRequest request,
+					org.springframework.http.server.ServerHttpResponse response,
+					org.springframework.web.socket.WebSocketHandler handler, Exception exception) {
+			}
+		};
+		try (SyncServerEngine engine = SyncServerEngine.builder()
+			.store(JdbcHistoryStore.sqlite(this.dataDirectory), true)
+			.hmacSecret(Tokens.SECRET)
+			.build();
+				EmbeddedTomcat tomcat = EmbeddedTomcat.start(0, new SyncEndpoint("/sync", engine.webSocketHandler(),
+						none, engine.tokenEndpoint()))) {
+			URI url = URI.create("ws://localhost:" + tomcat.port() + "/sync");
+			StoreRows before = StoreRows.of(this.dataDirectory);
+			try (RawSyncClient client = new RawSyncClient(url, Tokens.unsigned("alice"))) {
+				client.send(new SyncMessage.Bind(1, "p", true));
+				SyncMessage.Error error = client.expect(SyncMessage.Error.class);
+				assertThat(error.session()).isZero();
+				assertThat(error.code()).isEqualTo(ErrorCode.INVALID_TOKEN);
+				assertThat(client.awaitCloseCode()).isEqualTo(CloseStatus.POLICY_VIOLATION.getCode());
+			}
+			assertThat(StoreRows.of(this.dataDirectory)).isEqualTo(before);
+			try (RawSyncClient client = new RawSyncClient(url, Tokens.valid("alice"))) {
+				client.bindNew(1, "p");
+				client.expect(SyncMessage.Download.class);
+			}
+		}
+	}
+
+	@Test
+	void mainRefusesToStartWithoutAuthentication() throws Exception {
+		Process process = main("--port=0", "--data-directory=" + this.dataDirectory).redirectErrorStream(true).start();
+		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).isEqualTo(2);
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(output).contains("authentication is not configured").contains("--hmac-secret").contains("--allow-anonymous");
+	}
+
+	@Test
+	void mainWithASecretAndAnApiKeyServesAuthenticatedClientsOnly() throws Exception {
+		Process process = main("--port=0", "--data-directory=" + this.dataDirectory, "--hmac-secret=" + Tokens.SECRET,
+				"--api-key=key-carol:carol", "--read-write=user-${sub}")
+			.redirectError(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+			Pattern listening = Pattern.compile("^SyncBoot server listening on (ws://localhost:(\\d+)/sync)$");
+			URI url = null;
+			int port = 0;
+			String line;
+			while (url == null && (line = out.readLine()) != null) {
+				Matcher matcher = listening.matcher(line);
+				if (matcher.matches()) {
+					url = URI.create(matcher.group(1));
+					port = Integer.parseInt(matcher.group(2));
+				}
+			}
+			assertThat(url).as("the listening line").isNotNull();
+			assertThat(RawSyncClient.refusedHandshake(url, null).statusCode()).isEqualTo(401);
+			HttpResponse<String> exchanged = HttpClient.newHttpClient().send(HttpRequest
+				.newBuilder(URI.create("http://localhost:" + port + "/sync/auth/token"))
+				.header("X-Api-Key", "key-carol")
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(exchanged.statusCode()).isEqualTo(200);
+			Matcher token = Pattern.compile("\"accessToken\":\"([^\"]+)\"").matcher(exchanged.body());
+			assertThat(token.find()).isTrue();
+			try (RawSyncClient client = new RawSyncClient(url, token.group(1))) {
+				client.bindNew(1, "user-carol");
+				client.expect(SyncMessage.Download.class);
+				client.send(new SyncMessage.Bind(2, "user-dave", false));
+				assertThat(client.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+			}
+		}
+		finally {
+			process.destroy();
+			process.waitFor(30, TimeUnit.SECONDS);
+			process.destroyForcibly();
+		}
+	}
+
+	private static ProcessBuilder main(String... args) {
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		String[] command = new String[args.length + 4];
+		command[0] = java;
+		command[1] = "-cp";
+		command[2] = System.getProperty("java.class.path");
+		command[3] = SyncServerMain.class.getName();
+		System.arraycopy(args, 0, command, 4, args.length);
+		ProcessBuilder builder = new ProcessBuilder(command);
+		builder.environment().remove(SyncServerMain.SECRET_VARIABLE);
+		return builder;
+	}
+
+}

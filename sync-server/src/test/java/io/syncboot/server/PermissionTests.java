@@ -1,0 +1,207 @@
+package io.syncboot.server;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.syncboot.core.merge.DocumentState;
+import io.syncboot.core.model.Changeset;
+import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.HybridLogicalClock;
+import io.syncboot.core.model.Operation;
+import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.ProtocolAction;
+import io.syncboot.core.protocol.SyncMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Permissions on a real server: no read permission refuses the bind (232); a read-only user's
+ * upload is acknowledged but not integrated, reverted by compensating writes, and reported (233);
+ * other clients never see the rejected write.
+ */
+class PermissionTests {
+
+	@TempDir
+	static Path dataDirectory;
+
+	static SyncServer server;
+
+	private long clock = HybridLogicalClock.pack(System.currentTimeMillis(), 0);
+
+	@BeforeAll
+	static void startServer() {
+		SyncPermissions rules = SyncPermissions.builder().readWrite("user-${sub}").read("catalog").build();
+		server = SyncServer.builder()
+			.port(0)
+			.dataDirectory(dataDirectory)
+			.hmacSecret(Tokens.SECRET)
+			.permissions((subject, claims, partition) -> ("editor".equals(subject) && partition.equals("catalog"))
+					? SyncPermissions.Access.READ_WRITE : rules.access(subject, claims, partition))
+			.build()
+			.start();
+	}
+
+	@AfterAll
+	static void stopServer() {
+		server.close();
+	}
+
+	private static RawSyncClient connect(String user) {
+		return new RawSyncClient(server.url(), Tokens.valid(user));
+	}
+
+	@Test
+	void aUserCannotBindAnotherUsersPartition() {
+		try (RawSyncClient alice = connect("alice")) {
+			StoreRows before = StoreRows.of(dataDirectory);
+			alice.send(new SyncMessage.Bind(1, "user-bob", true));
+			SyncMessage.Error denied = alice.expect(SyncMessage.Error.class);
+			assertThat(denied.session()).isEqualTo(1);
+			assertThat(denied.code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+			assertThat(denied.action()).isEqualTo(ProtocolAction.DELETE_DATABASE);
+			assertThat(denied.tryAgain()).isFalse();
+			alice.send(new SyncMessage.Bind(2, "no-rule-for-this", false));
+			assertThat(alice.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+			assertThat(StoreRows.of(dataDirectory)).as("no client file allocated").isEqualTo(before);
+			alice.bindNew(3, "user-alice");
+			assertThat(alice.expect(SyncMessage.Download.class).session()).as("the connection goes on").isEqualTo(3);
+		}
+	}
+
+	@Test
+	void aReadOnlyUsersWriteIsRejectedRevertedAndNeverReachesOthers() throws Exception {
+		try (RawSyncClient editor = connect("editor"); RawSyncClient alice = connect("alice");
+				RawSyncClient bob = connect("bob")) {
+			RawSyncClient.Identity editorFile = editor.bindNew(1, "catalog");
+			editor.expect(SyncMessage.Download.class);
+			editor.upload(1, new Changeset(1, 0, List.of(put("item1", Map.of("name", "Pen", "price", 1)),
+					put("item2", Map.of("name", "Ink")))));
+			assertThat(editor.expect(SyncMessage.Download.class).uploadAck()).isEqualTo(1);
+
+			Replica aliceReplica = new Replica();
+			RawSyncClient.Identity aliceFile = alice.bindNew(1, "catalog");
+			aliceReplica.syncUntilMark(alice, 1, 1);
+			Replica bobReplica = new Replica();
+			bob.bindNew(1, "catalog");
+			bobReplica.syncUntilMark(bob, 1, 1);
+			Map<DocumentKey, Map<String, Object>> original = aliceReplica.visible();
+			assertThat(original).hasSize(2);
+			assertThat(bobReplica.visible()).isEqualTo(original);
+			StoreRows before = StoreRows.of(dataDirectory);
+
+			// alice's clock runs an hour ahead: the compensation must still win
+			this.clock = HybridLogicalClock.pack(System.currentTimeMillis() + 3_600_000, 0);
+			Changeset forged = new Changeset(1, before.versions(), List.of(
+					new Operation.Update("tasks", "item1", ++this.clock, Map.of("price", 0)),
+					new Operation.Delete("tasks", "item2", ++this.clock),
+					put("item3", Map.of("name", "Forged")),
+					new Operation.Unset("tasks", "item1", ++this.clock, Set.of("name"))));
+			aliceReplica.apply(forged.operations(), aliceFile.fileId());
+			assertThat(aliceReplica.visible()).isNotEqualTo(original);
+			alice.upload(1, forged);
+
+			List<SyncMessage.Download> downloads = new ArrayList<>();
+			SyncMessage message;
+			while (!((message = alice.next()) instanceof SyncMessage.Error)) {
+				downloads.add((SyncMessage.Download) message);
+			}
+			SyncMessage.Error rejected = (SyncMessage.Error) message;
+			assertThat(rejected.code()).isEqualTo(ErrorCode.WRITE_REJECTED);
+			assertThat(rejected.session()).isEqualTo(1);
+			assertThat(rejected.tryAgain()).isTrue();
+			assertThat(rejected.documents()).containsExactly("tasks/item1", "tasks/item2", "tasks/item3");
+			assertThat(downloads).isNotEmpty();
+			assertThat(downloads.get(downloads.size() - 1).uploadAck()).as("the outbox is trimmed").isEqualTo(1);
+			List<ServerChangeset> compensation = downloads.stream().flatMap(d -> d.changesets().stream()).toList();
+			assertThat(compensation).hasSize(1);
+			assertThat(compensation.get(0).originFileId()).isNotIn(aliceFile.fileId(), editorFile.fileId());
+			downloads.forEach(aliceReplica::apply);
+			assertThat(aliceReplica.visible()).as("alice's replica is reverted").isEqualTo(original);
+
+			bobReplica.syncUntilMark(bob, 1, 2);
+			assertThat(bobReplica.received).as("bob never sees alice's write")
+				.allSatisfy(changeset -> assertThat(changeset.originFileId()).isNotEqualTo(aliceFile.fileId()));
+			assertThat(bobReplica.visible()).isEqualTo(original);
+			assertThat(bobReplica.states).as("every replica converges to the same registers")
+				.isEqualTo(aliceReplica.states);
+
+			StoreRows after = StoreRows.of(dataDirectory);
+			assertThat(after.history()).as("only the compensation enters the history").isEqualTo(before.history() + 1);
+
+			alice.upload(1, forged);
+			assertThat(alice.expect(SyncMessage.Error.class).code()).as("the ack was sent already")
+				.isEqualTo(ErrorCode.WRITE_REJECTED);
+			assertThat(StoreRows.of(dataDirectory)).as("a re-sent upload is not compensated twice").isEqualTo(after);
+
+			// the editor's clock has observed the compensation it downloaded
+			this.clock = Math.max(this.clock, compensation.get(0).operations().get(compensation.get(0).operations().size() - 1).timestamp());
+			editor.upload(1, new Changeset(2, 0, List.of(new Operation.Update("tasks", "item1", ++this.clock,
+					Map.of("price", 2)))));
+			SyncMessage fromServer;
+			while (!((fromServer = editor.next()) instanceof SyncMessage.Download download && download.uploadAck() == 2)) {
+				assertThat(fromServer).isInstanceOf(SyncMessage.Download.class);
+			}
+			bobReplica.syncUntilMark(bob, 1, 3);
+			assertThat(bobReplica.visible().get(new DocumentKey("tasks", "item1"))).containsEntry("price", 2L);
+		}
+	}
+
+	private Operation put(String id, Map<String, Object> fields) {
+		return new Operation.Put("tasks", id, ++this.clock, fields);
+	}
+
+	/** A replica's document states, merged from what the server sends. */
+	private static final class Replica {
+
+		final Map<DocumentKey, DocumentState> states = new HashMap<>();
+
+		final List<ServerChangeset> received = new ArrayList<>();
+
+		void apply(List<Operation> operations, long fileId) {
+			for (Operation operation : operations) {
+				this.states.computeIfAbsent(new DocumentKey(operation.collection(), operation.id()), DocumentState::new)
+					.apply(operation, fileId);
+			}
+		}
+
+		void apply(SyncMessage.Download download) {
+			for (DocumentState state : download.documents()) {
+				this.states.computeIfAbsent(state.key(), DocumentState::new).merge(state);
+			}
+			for (ServerChangeset changeset : download.changesets()) {
+				this.received.add(changeset);
+				apply(changeset.operations(), changeset.originFileId());
+			}
+		}
+
+		/** Sends a mark and applies every download until it comes back. */
+		void syncUntilMark(RawSyncClient client, long session, long requestId) {
+			client.send(new SyncMessage.Mark(session, requestId));
+			SyncMessage message;
+			while (!((message = client.next()) instanceof SyncMessage.Mark)) {
+				apply((SyncMessage.Download) message);
+			}
+		}
+
+		Map<DocumentKey, Map<String, Object>> visible() {
+			Map<DocumentKey, Map<String, Object>> visible = new HashMap<>();
+			this.states.forEach((key, state) -> {
+				if (state.isPresent()) {
+					visible.put(key, state.visibleFields());
+				}
+			});
+			return visible;
+		}
+
+	}
+
+}
