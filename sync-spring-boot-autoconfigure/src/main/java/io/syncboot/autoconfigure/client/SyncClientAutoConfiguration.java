@@ -1,42 +1,164 @@
 package io.syncboot.autoconfigure.client;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.syncboot.client.SyncClientSettings;
+import io.syncboot.client.SyncConfiguration;
+import io.syncboot.client.SyncCredentials;
+import io.syncboot.client.SyncDatabase;
+import io.syncboot.client.SyncError;
+import io.syncboot.client.SyncErrorHandler;
 import io.syncboot.client.SyncManager;
+import io.syncboot.client.SyncSession;
+import io.syncboot.client.SyncUser;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Import;
 
 /**
- * Auto-configures a {@link SyncManager} from {@code sync.*} when {@code sync.server-url} is set. The
- * manager is closed with the application context.
+ * {@link EnableAutoConfiguration Auto-configuration} for the SyncBoot client: a {@link SyncManager}
+ * from {@code sync.*}, one {@link SyncDatabase} and one {@link SyncSession} per entry of
+ * {@code sync.sessions} (qualified by name), the {@link SyncSessions} registry, the default
+ * {@link SyncErrorHandler} and the lifecycle that starts and stops the sessions with the context.
+ * Active when {@code sync.server-url} or {@code sync.sessions} is set, unless
+ * {@code sync.enabled=false}.
  */
 @AutoConfiguration
 @ConditionalOnClass(SyncManager.class)
 @ConditionalOnBooleanProperty(name = "sync.enabled", matchIfMissing = true)
-@ConditionalOnProperty(prefix = "sync", name = "server-url")
+@Conditional(SyncClientCondition.class)
 @EnableConfigurationProperties(SyncProperties.class)
+@Import(SyncSessionBeansRegistrar.class)
 public final class SyncClientAutoConfiguration {
+
+	SyncClientAutoConfiguration() {
+	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	SyncManager syncManager(SyncProperties properties) {
-		URI serverUrl = properties.getServerUrl();
-		if (serverUrl == null) {
-			throw new IllegalStateException("sync.server-url must be set to the sync server's WebSocket URL");
-		}
-		return SyncManager.create(SyncClientSettings.builder()
-			.serverUrl(serverUrl)
+	SyncManager syncManager(SyncProperties properties, ObjectProvider<SyncClientSettingsCustomizer> customizers) {
+		SyncClientSettings.Builder builder = SyncClientSettings.builder()
 			.baseDirectory(properties.getBaseDirectory())
-			.reconnectInitialDelay(properties.getReconnectInitialDelay())
-			.reconnectMaxDelay(properties.getReconnectMaxDelay())
-			.build());
+			.reconnectInitialDelay(properties.getReconnect().getInitialDelay())
+			.reconnectMultiplier(properties.getReconnect().getMultiplier())
+			.reconnectMaxDelay(properties.getReconnect().getMaxDelay())
+			.reconnectJitter(properties.getReconnect().getJitter())
+			.connectTimeout(properties.getConnectTimeout())
+			.pingInterval(properties.getKeepalive().getPingInterval())
+			.pongTimeout(properties.getKeepalive().getPongTimeout())
+			.connectionLinger(properties.getConnectionLinger())
+			.multiplex(properties.isMultiplex())
+			.maxMessageBytes((int) properties.getMaxMessageSize().toBytes());
+		URI serverUrl = properties.getServerUrl();
+		if (serverUrl != null) {
+			builder.serverUrl(serverUrl);
+		}
+		customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+		return SyncManager.create(builder.build());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SyncErrorHandler syncErrorHandler() {
+		return new LoggingSyncErrorHandler();
+	}
+
+	@Bean
+	SyncSessions syncSessions(SyncManager manager, SyncProperties properties,
+			ObjectProvider<SyncAccessTokenProvider> tokenProvider, ObjectProvider<SyncErrorHandler> errorHandler,
+			ApplicationEventPublisher publisher) {
+		List<ManagedSession> sessions = new ArrayList<>();
+		if (properties.getSessions().isEmpty()) {
+			return new SyncSessions(sessions);
+		}
+		SyncUser user = manager.logIn(credentials(properties, tokenProvider));
+		SyncErrorHandler handler = (session, error) -> errorHandler.getIfUnique(LoggingSyncErrorHandler::new)
+			.handleError(session, error);
+		try {
+			properties.getSessions()
+				.forEach((name, session) -> sessions.add(open(manager, user, name, session, properties, handler,
+						publisher)));
+		}
+		catch (RuntimeException ex) {
+			sessions.forEach(opened -> opened.database().close());
+			throw ex;
+		}
+		return new SyncSessions(sessions);
+	}
+
+	/** Opens a session's database, suspended until the context starts, with its listeners in place. */
+	private static ManagedSession open(SyncManager manager, SyncUser user, String name, SyncProperties.Session session,
+			SyncProperties properties, SyncErrorHandler handler, ApplicationEventPublisher publisher) {
+		ErrorRouter router = new ErrorRouter();
+		SyncConfiguration configuration = SyncConfiguration.builder(user, session.getPartition())
+			.stopPolicy(properties.stopPolicyOf(session))
+			.clientResetMode(properties.clientResetModeOf(session))
+			.errorHandler(router)
+			.build();
+		SyncDatabase database = manager.open(configuration);
+		SyncSession syncSession = manager.sessionFor(database)
+			.orElseThrow(() -> new IllegalStateException("no session for the database of '" + name + "'"));
+		syncSession.suspend();
+		Duration progressInterval = properties.getEvents().isProgress() ? properties.getEvents().getProgressInterval()
+				: null;
+		ManagedSession managed = new ManagedSession(name, database, syncSession, properties.clientResetModeOf(session),
+				session.isAutoStart(), progressInterval, publisher, Clock.systemUTC());
+		managed.errorHandler(handler);
+		router.target = managed;
+		managed.listen();
+		return managed;
+	}
+
+	@Bean
+	SyncSessionsLifecycle syncSessionsLifecycle(SyncSessions syncSessions, SyncProperties properties) {
+		return new SyncSessionsLifecycle(syncSessions, properties.getShutdownTimeout());
+	}
+
+	/** The error handler of a session's configuration; routes to its managed session once that exists. */
+	private static final class ErrorRouter implements SyncErrorHandler {
+
+		private volatile @Nullable ManagedSession target;
+
+		@Override
+		public void handleError(SyncSession session, SyncError error) {
+			ManagedSession managed = this.target;
+			if (managed != null) {
+				managed.handleError(session, error);
+			}
+		}
+
+	}
+
+	private static SyncCredentials credentials(SyncProperties properties,
+			ObjectProvider<SyncAccessTokenProvider> tokenProvider) {
+		SyncAccessTokenProvider provider = tokenProvider.getIfUnique();
+		if (provider != null) {
+			return SyncCredentials.tokenProvider(provider::accessToken);
+		}
+		String token = properties.getAuth().getToken();
+		if (token != null) {
+			return SyncCredentials.token(token);
+		}
+		String apiKey = properties.getAuth().getApiKey();
+		URI serverUrl = properties.getServerUrl();
+		if (apiKey != null && serverUrl != null) {
+			return SyncCredentials.tokenProvider(new ApiKeyTokenProvider(serverUrl, apiKey, Clock.systemUTC())::accessToken);
+		}
+		return SyncCredentials.anonymous();
 	}
 
 }

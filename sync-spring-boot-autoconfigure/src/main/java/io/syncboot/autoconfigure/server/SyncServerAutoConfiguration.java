@@ -1,0 +1,141 @@
+package io.syncboot.autoconfigure.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.Map;
+
+import io.syncboot.server.SyncPermissions;
+import io.syncboot.server.SyncServerEngine;
+import io.syncboot.server.store.jdbc.JdbcHistoryStore;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistration;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} that makes a servlet web application a sync
+ * server when {@code sync.server.enabled=true}: a {@link SyncServerEngine} on the embedded file
+ * store in {@code sync.server.data-directory}, authenticating with {@code sync.server.auth.*},
+ * authorizing with a {@link SyncPermissions} bean or {@code sync.server.permissions.*}; its
+ * WebSocket handler at {@code sync.server.path} and its API-key exchange at
+ * {@code <path>/auth/token}.
+ */
+@AutoConfiguration
+@ConditionalOnClass({ SyncServerEngine.class, WebSocketConfigurer.class, SimpleUrlHandlerMapping.class })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnBooleanProperty("sync.server.enabled")
+@EnableConfigurationProperties(SyncServerProperties.class)
+public final class SyncServerAutoConfiguration {
+
+	SyncServerAutoConfiguration() {
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	SyncServerEngine syncServerEngine(SyncServerProperties properties, ObjectProvider<SyncPermissions> permissions) {
+		try {
+			Files.createDirectories(properties.getDataDirectory());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("sync.server.data-directory '" + properties.getDataDirectory()
+					+ "' cannot be created", ex);
+		}
+		SyncServerEngine.Builder builder = SyncServerEngine.builder()
+			.maxMessageBytes((int) properties.getMaxMessageSize().toBytes())
+			.sendTimeout(properties.getSendTimeout());
+		Integer workers = properties.getWorkerThreads();
+		if (workers != null) {
+			builder.workerThreads(workers);
+		}
+		configureAuthentication(builder, properties);
+		SyncPermissions rules = permissions.getIfAvailable(() -> fromProperties(properties.getPermissions()));
+		if (rules != null) {
+			builder.permissions(rules);
+		}
+		JdbcHistoryStore store = JdbcHistoryStore.sqlite(properties.getDataDirectory());
+		try {
+			return builder.store(store, true).build();
+		}
+		catch (RuntimeException ex) {
+			store.close();
+			throw ex;
+		}
+	}
+
+	private static void configureAuthentication(SyncServerEngine.Builder builder, SyncServerProperties properties) {
+		SyncServerProperties.Auth auth = properties.getAuth();
+		String secret = auth.getHmacSecret();
+		if (secret != null) {
+			builder.hmacSecret(secret);
+		}
+		URI jwkSetUri = auth.getJwkSetUri();
+		if (jwkSetUri != null) {
+			builder.jwkSetUri(jwkSetUri);
+		}
+		String issuer = auth.getIssuer();
+		if (issuer != null) {
+			builder.issuer(issuer);
+		}
+		for (Map.Entry<String, String> apiKey : auth.getApiKeys().entrySet()) {
+			builder.apiKey(apiKey.getValue(), apiKey.getKey());
+		}
+		builder.tokenTtl(auth.getTokenTtl());
+		if (properties.isAllowAnonymous()) {
+			builder.allowAnonymous();
+		}
+	}
+
+	private static @Nullable SyncPermissions fromProperties(SyncServerProperties.Permissions permissions) {
+		if (!permissions.isConfigured()) {
+			return null;
+		}
+		SyncPermissions.Builder builder = SyncPermissions.builder();
+		permissions.getReadWrite().forEach(builder::readWrite);
+		permissions.getRead().forEach(builder::read);
+		return builder.build();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableWebSocket
+	static class SyncServerWebSocketConfiguration {
+
+		@Bean
+		WebSocketConfigurer syncServerWebSocketConfigurer(SyncServerEngine engine, SyncServerProperties properties) {
+			return registry -> {
+				WebSocketHandlerRegistration registration = registry
+					.addHandler(engine.webSocketHandler(), properties.getPath())
+					.addInterceptors(engine.handshakeInterceptor());
+				if (!properties.getAllowedOrigins().isEmpty()) {
+					registration.setAllowedOrigins(properties.getAllowedOrigins().toArray(String[]::new));
+				}
+			};
+		}
+
+		@Bean
+		SimpleUrlHandlerMapping syncServerTokenEndpointMapping(SyncServerEngine engine,
+				SyncServerProperties properties) {
+			String path = properties.getPath().endsWith("/") ? properties.getPath() : properties.getPath() + "/";
+			SimpleUrlHandlerMapping mapping = new SimpleUrlHandlerMapping(
+					Map.of(path + "auth/token", engine.tokenEndpoint()));
+			mapping.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+			return mapping;
+		}
+
+	}
+
+}

@@ -1,0 +1,328 @@
+package io.syncboot.autoconfigure.server;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * Settings of the embedded sync server, bound from {@code sync.server.*}. Validated when bound.
+ */
+@ConfigurationProperties("sync.server")
+public class SyncServerProperties implements Validator {
+
+	/**
+	 * Whether the application serves the sync protocol (requires a servlet web application).
+	 */
+	private boolean enabled = false;
+
+	/**
+	 * Path of the WebSocket endpoint.
+	 */
+	private String path = "/sync";
+
+	/**
+	 * Directory of the embedded history store (one SQLite file, durable before acknowledgement).
+	 */
+	private Path dataDirectory = Path.of("sync-server-data");
+
+	/**
+	 * Largest inbound message accepted; larger ones close the connection.
+	 */
+	private DataSize maxMessageSize = DataSize.ofMegabytes(16);
+
+	/**
+	 * How long an outbound message may stay unsent to a slow client before its connection is
+	 * closed; the client resumes later from its cursor.
+	 */
+	private Duration sendTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Whether clients may connect without a token, as anonymous users. Development and tests only.
+	 */
+	private boolean allowAnonymous = false;
+
+	private final Auth auth = new Auth();
+
+	private final Permissions permissions = new Permissions();
+
+	/**
+	 * Number of threads that process the connections' messages. Default: twice the number of
+	 * processors, at least 4.
+	 */
+	private @Nullable Integer workerThreads;
+
+	/**
+	 * Comma-separated list of origins allowed to open the WebSocket from a browser, for example
+	 * https://app.example.com. Clients that send no Origin header (non-browser clients) are always
+	 * allowed.
+	 */
+	private List<String> allowedOrigins = new ArrayList<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getPath() {
+		return this.path;
+	}
+
+	public void setPath(String path) {
+		this.path = path;
+	}
+
+	public Path getDataDirectory() {
+		return this.dataDirectory;
+	}
+
+	public void setDataDirectory(Path dataDirectory) {
+		this.dataDirectory = dataDirectory;
+	}
+
+	public DataSize getMaxMessageSize() {
+		return this.maxMessageSize;
+	}
+
+	public void setMaxMessageSize(DataSize maxMessageSize) {
+		this.maxMessageSize = maxMessageSize;
+	}
+
+	public Duration getSendTimeout() {
+		return this.sendTimeout;
+	}
+
+	public void setSendTimeout(Duration sendTimeout) {
+		this.sendTimeout = sendTimeout;
+	}
+
+	public boolean isAllowAnonymous() {
+		return this.allowAnonymous;
+	}
+
+	public void setAllowAnonymous(boolean allowAnonymous) {
+		this.allowAnonymous = allowAnonymous;
+	}
+
+	public Auth getAuth() {
+		return this.auth;
+	}
+
+	public Permissions getPermissions() {
+		return this.permissions;
+	}
+
+	public @Nullable Integer getWorkerThreads() {
+		return this.workerThreads;
+	}
+
+	public void setWorkerThreads(@Nullable Integer workerThreads) {
+		this.workerThreads = workerThreads;
+	}
+
+	public List<String> getAllowedOrigins() {
+		return this.allowedOrigins;
+	}
+
+	public void setAllowedOrigins(List<String> allowedOrigins) {
+		this.allowedOrigins = allowedOrigins;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return SyncServerProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		SyncServerProperties properties = (SyncServerProperties) target;
+		if (!properties.enabled) {
+			return;
+		}
+		if (!properties.path.startsWith("/") || properties.path.contains(" ")) {
+			reject(errors, "sync.server.path", properties.path, "must start with '/' and contain no spaces");
+		}
+		long maxBytes = properties.maxMessageSize.toBytes();
+		if (maxBytes < 64 * 1024 || maxBytes > Integer.MAX_VALUE) {
+			reject(errors, "sync.server.max-message-size", properties.maxMessageSize, "must be between 64KB and 2GB");
+		}
+		if (properties.sendTimeout.isNegative() || properties.sendTimeout.isZero()) {
+			reject(errors, "sync.server.send-timeout", properties.sendTimeout, "must be positive");
+		}
+		Integer workers = properties.workerThreads;
+		if (workers != null && (workers < 1 || workers > 1024)) {
+			reject(errors, "sync.server.worker-threads", workers, "must be between 1 and 1024");
+		}
+		properties.auth.validate(errors, properties.allowAnonymous);
+	}
+
+	private static void reject(Errors errors, String key, Object value, String rule) {
+		errors.reject(key + ".invalid", key + " " + rule + ", was '" + value + "'");
+	}
+
+	/**
+	 * How connections authenticate: a JWT bearer token on the WebSocket handshake, verified with the
+	 * HMAC secret or the identity provider's JWK set.
+	 */
+	public static class Auth {
+
+		/**
+		 * HMAC secret (at least 32 bytes) that verifies HS256 tokens and signs the tokens issued
+		 * for API keys.
+		 */
+		private @Nullable String hmacSecret;
+
+		/**
+		 * JWK set URI of the identity provider whose keys verify the tokens (RS256 and others); set
+		 * the issuer too. Cannot be combined with the HMAC secret.
+		 */
+		private @Nullable URI jwkSetUri;
+
+		/**
+		 * Issuer that tokens must carry as their 'iss' claim; tokens issued for API keys carry it.
+		 */
+		private @Nullable String issuer;
+
+		/**
+		 * API keys by user id (sync.server.auth.api-keys.<user-id>=<key>), exchanged at POST
+		 * <path>/auth/token for tokens whose subject is the user id. Requires the HMAC secret.
+		 */
+		private Map<String, String> apiKeys = new LinkedHashMap<>();
+
+		/**
+		 * Lifetime of the tokens issued for API keys, from 10 seconds to 24 hours.
+		 */
+		private Duration tokenTtl = Duration.ofMinutes(15);
+
+		public @Nullable String getHmacSecret() {
+			return this.hmacSecret;
+		}
+
+		public void setHmacSecret(@Nullable String hmacSecret) {
+			this.hmacSecret = hmacSecret;
+		}
+
+		public @Nullable URI getJwkSetUri() {
+			return this.jwkSetUri;
+		}
+
+		public void setJwkSetUri(@Nullable URI jwkSetUri) {
+			this.jwkSetUri = jwkSetUri;
+		}
+
+		public @Nullable String getIssuer() {
+			return this.issuer;
+		}
+
+		public void setIssuer(@Nullable String issuer) {
+			this.issuer = issuer;
+		}
+
+		public Map<String, String> getApiKeys() {
+			return this.apiKeys;
+		}
+
+		public void setApiKeys(Map<String, String> apiKeys) {
+			this.apiKeys = apiKeys;
+		}
+
+		public Duration getTokenTtl() {
+			return this.tokenTtl;
+		}
+
+		public void setTokenTtl(Duration tokenTtl) {
+			this.tokenTtl = tokenTtl;
+		}
+
+		void validate(Errors errors, boolean allowAnonymous) {
+			String secret = this.hmacSecret;
+			if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
+				errors.reject("sync.server.auth.hmac-secret.invalid", "sync.server.auth.hmac-secret must have at "
+						+ "least 32 bytes, was " + secret.getBytes(StandardCharsets.UTF_8).length + " bytes");
+			}
+			URI jwks = this.jwkSetUri;
+			if (jwks != null && !"https".equals(jwks.getScheme()) && !"http".equals(jwks.getScheme())) {
+				reject(errors, "sync.server.auth.jwk-set-uri", jwks, "must be an http(s) URI");
+			}
+			if (secret != null && jwks != null) {
+				errors.reject("sync.server.auth.conflict", "sync.server.auth.hmac-secret and "
+						+ "sync.server.auth.jwk-set-uri are both set; set only one");
+			}
+			if (!this.apiKeys.isEmpty() && secret == null) {
+				errors.reject("sync.server.auth.api-keys.invalid", "sync.server.auth.api-keys needs "
+						+ "sync.server.auth.hmac-secret: the tokens issued for API keys are signed with it");
+			}
+			this.apiKeys.forEach((user, key) -> {
+				if (key == null || key.isBlank() || key.length() > 1024) {
+					errors.reject("sync.server.auth.api-keys.invalid", "sync.server.auth.api-keys." + user
+							+ " must have 1 to 1024 characters");
+				}
+			});
+			if (this.tokenTtl.compareTo(Duration.ofSeconds(10)) < 0 || this.tokenTtl.compareTo(Duration.ofHours(24)) > 0) {
+				reject(errors, "sync.server.auth.token-ttl", this.tokenTtl, "must be between 10s and 24h");
+			}
+			if (secret == null && jwks == null && !allowAnonymous) {
+				errors.reject("sync.server.auth.missing", "sync.server.auth.hmac-secret or sync.server.auth.jwk-set-uri "
+						+ "must be set, or sync.server.allow-anonymous=true to run without authentication "
+						+ "(development only)");
+			}
+		}
+
+	}
+
+	/**
+	 * Who may read and write which partition. Patterns may use ${sub}, the token's subject, and
+	 * ${claim.<name>}, a string claim of the token. Without rules, and without a SyncPermissions bean, every
+	 * authenticated user may read and write every partition.
+	 */
+	public static class Permissions {
+
+		/**
+		 * Comma-separated list of partition patterns users may read and write, for example
+		 * user-${sub}.
+		 */
+		private List<String> readWrite = new ArrayList<>();
+
+		/**
+		 * Comma-separated list of partition patterns users may read, for example catalog.
+		 */
+		private List<String> read = new ArrayList<>();
+
+		public List<String> getReadWrite() {
+			return this.readWrite;
+		}
+
+		public void setReadWrite(List<String> readWrite) {
+			this.readWrite = readWrite;
+		}
+
+		public List<String> getRead() {
+			return this.read;
+		}
+
+		public void setRead(List<String> read) {
+			this.read = read;
+		}
+
+		/** Whether any rule is configured. */
+		public boolean isConfigured() {
+			return !this.readWrite.isEmpty() || !this.read.isEmpty();
+		}
+
+	}
+
+}

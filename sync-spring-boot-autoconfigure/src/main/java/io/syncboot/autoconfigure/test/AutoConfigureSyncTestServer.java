@@ -1,0 +1,42 @@
+package io.syncboot.autoconfigure.test;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+import org.springframework.test.context.ContextCustomizerFactories;
+
+/**
+ * Starts an in-JVM sync server on a free port for a Spring test and points {@code sync.server-url}
+ * at it. The server accepts anonymous clients, keeps its data in a temporary directory, is
+ * available as a {@link io.syncboot.server.SyncServer} bean named {@code syncTestServer}, and
+ * stops (its directory deleted) when the test's application context closes, after the
+ * application's sync sessions stopped.
+ *
+ * <pre class="code">
+ * &#64;SpringBootTest(properties = "sync.sessions.orders.partition=orders")
+ * &#64;AutoConfigureSyncTestServer
+ * class OrderSyncTests {
+ *
+ *     &#64;Autowired
+ *     &#64;Qualifier("orders")
+ *     SyncSession orders;
+ *
+ *     &#64;Test
+ *     void uploads() { ... }
+ * }
+ * </pre>
+ *
+ * Needs {@code io.syncboot:sync-server} on the test class path.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ContextCustomizerFactories(SyncTestServerContextCustomizerFactory.class)
+public @interface AutoConfigureSyncTestServer {
+
+}

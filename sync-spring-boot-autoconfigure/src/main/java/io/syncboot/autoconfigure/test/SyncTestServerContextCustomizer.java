@@ -1,0 +1,75 @@
+package io.syncboot.autoconfigure.test;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.syncboot.server.SyncServer;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.test.context.ContextCustomizer;
+import org.springframework.test.context.MergedContextConfiguration;
+
+/**
+ * Starts the test server before the context refreshes, registers it as the {@code syncTestServer}
+ * bean, puts its URL first as {@code sync.server-url}, and closes it (deleting its data) when the
+ * context closes. All instances are equal, so contexts that differ only by this customizer share
+ * the test context cache entry.
+ */
+class SyncTestServerContextCustomizer implements ContextCustomizer {
+
+	static final String BEAN_NAME = "syncTestServer";
+
+	static final String PROPERTY_SOURCE_NAME = "syncTestServer";
+
+	@Override
+	public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
+		Path directory;
+		try {
+			directory = Files.createTempDirectory("syncboot-test-server-");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot create a data directory for the sync test server", ex);
+		}
+		SyncServer server = SyncServer.builder().port(0).dataDirectory(directory).allowAnonymous().build().start();
+		context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, Map.of("sync.server-url", server.url().toString())));
+		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
+		beanFactory.registerSingleton(BEAN_NAME, server);
+		if (beanFactory instanceof DefaultListableBeanFactory registry) {
+			// Registered before any other bean, so destroyed after all of them (sessions stop first).
+			registry.registerDisposableBean(BEAN_NAME + ".closer", () -> {
+				server.close();
+				delete(directory);
+			});
+		}
+	}
+
+	private static void delete(Path directory) {
+		try (Stream<Path> files = Files.walk(directory)) {
+			files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			// left for the operating system's temporary file cleanup
+		}
+	}
+
+	@Override
+	public boolean equals(Object other) {
+		return other != null && other.getClass() == getClass();
+	}
+
+	@Override
+	public int hashCode() {
+		return getClass().hashCode();
+	}
+
+}

@@ -1,0 +1,166 @@
+package io.syncboot.autoconfigure.client;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.syncboot.autoconfigure.event.SyncClientResetEvent;
+import io.syncboot.autoconfigure.event.SyncConnectionStateChangedEvent;
+import io.syncboot.autoconfigure.event.SyncErrorEvent;
+import io.syncboot.autoconfigure.event.SyncEvent;
+import io.syncboot.autoconfigure.event.SyncProgressEvent;
+import io.syncboot.autoconfigure.event.SyncSessionStateChangedEvent;
+import io.syncboot.autoconfigure.event.SyncUploadCompletedEvent;
+import io.syncboot.client.ConnectionState;
+import io.syncboot.client.ErrorAction;
+import io.syncboot.client.ProgressDirection;
+import io.syncboot.client.SyncError;
+import io.syncboot.client.SyncErrorHandler;
+import io.syncboot.client.SyncSession;
+import io.syncboot.client.SyncSessionState;
+import io.syncboot.server.SyncServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The auto-configured sessions against a real sync server: application events, the error handler
+ * bean and the derived status.
+ */
+class SyncSessionEventsIntegrationTests {
+
+	@TempDir
+	Path temp;
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(SyncClientAutoConfiguration.class));
+
+	@Test
+	void publishesEventsAsTheSessionSyncs() {
+		try (SyncServer server = server(0, "server")) {
+			Events events = new Events();
+			this.runner
+				.withPropertyValues("sync.server-url=" + server.url(), "sync.base-directory=" + this.temp.resolve("c"),
+						"sync.sessions.orders.partition=orders", "sync.events.progress-interval=1h")
+				.withBean("recorder", Events.class, () -> events)
+				.run(context -> {
+					SyncSessions sessions = context.getBean(SyncSessions.class);
+					await().until(() -> events.has(SyncConnectionStateChangedEvent.class,
+							e -> e.newState() == ConnectionState.CONNECTED && e.sessionName().equals("orders")));
+					assertThat(events.of(SyncSessionStateChangedEvent.class)).anySatisfy(e -> {
+						assertThat(e.oldState()).isEqualTo(SyncSessionState.INACTIVE);
+						assertThat(e.newState()).isEqualTo(SyncSessionState.ACTIVE);
+					});
+					sessions.database("orders").collection("tasks").put("t1", Map.of("title", "Count stock"));
+					await().until(() -> events.has(SyncUploadCompletedEvent.class, e -> !e.latency().isNegative()));
+					await().until(() -> events.has(SyncProgressEvent.class,
+							e -> e.direction() == ProgressDirection.UPLOAD && e.progress().isTransferComplete()
+									&& e.progress().transferredBytes() > 0));
+					// rate limited: with an interval of one hour only the first report and completions pass
+					assertThat(events.of(SyncProgressEvent.class)
+						.stream()
+						.filter(e -> e.direction() == ProgressDirection.UPLOAD && !e.progress().isTransferComplete()))
+						.hasSizeLessThanOrEqualTo(1);
+					await().until(() -> sessions.transferredBytes("orders", ProgressDirection.UPLOAD) > 0);
+					SyncSessionStatus status = sessions.status("orders").orElseThrow();
+					assertThat(status.lastSyncedAt()).isNotNull();
+					assertThat(status.pendingChanges()).isZero();
+					assertThat(status.upload()).isNotNull();
+					assertThat(status.upload().transferredBytes()).isPositive();
+					assertThat(status.disconnectedSince()).isNull();
+					sessions.session("orders").suspend();
+					await().until(() -> events.has(SyncSessionStateChangedEvent.class,
+							e -> e.newState() == SyncSessionState.INACTIVE));
+				});
+		}
+	}
+
+	@Test
+	void progressEventsCanBeSwitchedOff() {
+		try (SyncServer server = server(0, "server")) {
+			Events events = new Events();
+			this.runner
+				.withPropertyValues("sync.server-url=" + server.url(), "sync.base-directory=" + this.temp.resolve("c"),
+						"sync.sessions.orders.partition=orders", "sync.events.progress=false")
+				.withBean("recorder", Events.class, () -> events)
+				.run(context -> {
+					SyncSessions sessions = context.getBean(SyncSessions.class);
+					sessions.database("orders").collection("tasks").put("t1", Map.of("title", "Count stock"));
+					await().until(() -> events.has(SyncUploadCompletedEvent.class, e -> true));
+					// the progress is still tracked, only not published
+					await().until(() -> sessions.transferredBytes("orders", ProgressDirection.UPLOAD) > 0);
+					assertThat(events.of(SyncProgressEvent.class)).isEmpty();
+				});
+		}
+	}
+
+	@Test
+	void errorsReachTheErrorHandlerBeanAndTheEvents() {
+		List<SyncError> handled = new CopyOnWriteArrayList<>();
+		SyncErrorHandler handler = (session, error) -> handled.add(error);
+		Events events = new Events();
+		SyncServer first = server(0, "first");
+		int port = first.port();
+		this.runner
+			.withPropertyValues("sync.server-url=" + first.url(), "sync.base-directory=" + this.temp.resolve("c"),
+					"sync.sessions.orders.partition=orders", "sync.reconnect.initial-delay=100ms",
+					"sync.reconnect.max-delay=500ms")
+			.withBean(SyncErrorHandler.class, () -> handler)
+			.withBean("recorder", Events.class, () -> events)
+			.run(context -> {
+				SyncSessions sessions = context.getBean(SyncSessions.class);
+				SyncSession orders = sessions.session("orders");
+				sessions.database("orders").collection("tasks").put("t1", Map.of("title", "Count stock"));
+				assertThat(orders.uploadAllLocalChanges(Duration.ofSeconds(20))).isTrue();
+				first.close();
+				// The server's data is gone: the client's file id is unknown to the new one.
+				try (SyncServer second = server(port, "second")) {
+					await().atMost(Duration.ofSeconds(30)).until(() -> !handled.isEmpty());
+					SyncError error = handled.get(0);
+					assertThat(error.action()).isEqualTo(ErrorAction.CLIENT_RESET);
+					assertThat(events.has(SyncErrorEvent.class, e -> e.error() == error)).isTrue();
+					assertThat(events.has(SyncClientResetEvent.class, e -> e.error() == error)).isTrue();
+					SyncSessionStatus.ReportedError last = sessions.status("orders").orElseThrow().lastError();
+					assertThat(last).isNotNull();
+					assertThat(last.code()).isEqualTo(error.code());
+					assertThat(last.action()).isEqualTo(ErrorAction.CLIENT_RESET);
+					if (error.isFatal()) {
+						await().until(() -> orders.state() == SyncSessionState.INVALID);
+					}
+				}
+			});
+	}
+
+	private SyncServer server(int port, String directory) {
+		return SyncServer.builder().port(port).dataDirectory(this.temp.resolve(directory)).allowAnonymous().build()
+			.start();
+	}
+
+	static final class Events implements ApplicationListener<SyncEvent> {
+
+		private final List<SyncEvent> received = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void onApplicationEvent(SyncEvent event) {
+			this.received.add(event);
+		}
+
+		<E extends SyncEvent> List<E> of(Class<E> type) {
+			return this.received.stream().filter(type::isInstance).map(type::cast).toList();
+		}
+
+		<E extends SyncEvent> boolean has(Class<E> type, java.util.function.Predicate<E> condition) {
+			return of(type).stream().anyMatch(condition);
+		}
+
+	}
+
+}

@@ -1,0 +1,112 @@
+package io.syncboot.autoconfigure.server;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.syncboot.autoconfigure.client.SyncClientAutoConfiguration;
+import io.syncboot.autoconfigure.client.SyncSessions;
+import io.syncboot.autoconfigure.event.SyncConnectionStateChangedEvent;
+import io.syncboot.client.ConnectionState;
+import io.syncboot.client.ErrorAction;
+import io.syncboot.client.SyncError;
+import io.syncboot.client.SyncErrorHandler;
+import io.syncboot.client.SyncSessionState;
+import io.syncboot.server.SyncServerEngine;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A Spring Boot web application made a sync server by {@code sync.server.*} (HMAC tokens, API keys,
+ * permissions from properties), used by an auto-configured client that logs in with
+ * {@code sync.auth.api-key}.
+ */
+class SyncServerAutoConfigurationIntegrationTests {
+
+	@TempDir
+	Path temp;
+
+	@Test
+	void servesAuthenticatedClientsWithinTheirPermissions() {
+		try (ConfigurableApplicationContext server = new SpringApplicationBuilder(ServerApplication.class)
+			.properties("server.port=0", "sync.server.enabled=true",
+					"sync.server.data-directory=" + this.temp.resolve("server"),
+					"sync.server.auth.hmac-secret=" + SyncServerAutoConfigurationTests.SECRET,
+					"sync.server.auth.api-keys.alice=key-alice", "sync.server.permissions.read-write=user-${sub}")
+			.run()) {
+			String port = server.getEnvironment().getProperty("local.server.port");
+			List<SyncError> errors = new CopyOnWriteArrayList<>();
+			SyncErrorHandler handler = (session, error) -> errors.add(error);
+			new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SyncClientAutoConfiguration.class))
+				.withPropertyValues("sync.server-url=ws://localhost:" + port + "/sync",
+						"sync.base-directory=" + this.temp.resolve("client"), "sync.auth.api-key=key-alice",
+						"sync.sessions.mine.partition=user-alice", "sync.sessions.theirs.partition=user-bob")
+				.withBean(SyncErrorHandler.class, () -> handler)
+				.run(context -> {
+					SyncSessions sessions = context.getBean(SyncSessions.class);
+					assertThat(sessions.database("mine").configuration().user().id()).isEqualTo("alice");
+					sessions.database("mine").collection("notes").put("n1", Map.of("text", "hello"));
+					assertThat(sessions.session("mine").uploadAllLocalChanges(Duration.ofSeconds(20))).isTrue();
+					assertThat(server.getBean(SyncServerEngine.class).connectionCount()).isPositive();
+
+					// user-bob is not alice's: the custom handler gets the permission error.
+					await().atMost(Duration.ofSeconds(20)).until(() -> !errors.isEmpty());
+					SyncError denied = errors.get(0);
+					assertThat(denied.code()).isEqualTo(232);
+					assertThat(denied.action()).isEqualTo(ErrorAction.DELETE_DATABASE);
+					await().until(() -> sessions.session("theirs").state() == SyncSessionState.INVALID);
+					assertThat(sessions.session("mine").state()).isEqualTo(SyncSessionState.ACTIVE);
+				});
+		}
+	}
+
+	@Test
+	void anApplicationCanBeItsOwnServerAndClient() throws Exception {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		SyncSessions sessions;
+		List<SyncConnectionStateChangedEvent> connections = new CopyOnWriteArrayList<>();
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ServerApplication.class)
+			.listeners((ApplicationListener<SyncConnectionStateChangedEvent>) connections::add)
+			.properties("server.port=" + port, "sync.server.enabled=true", "sync.server.allow-anonymous=true",
+					"sync.server.data-directory=" + this.temp.resolve("server"),
+					"sync.server-url=ws://localhost:" + port + "/sync",
+					"sync.base-directory=" + this.temp.resolve("client"), "sync.sessions.notes.partition=notes")
+			.run()) {
+			// The sessions start with the context, after the web server, and connect to it.
+			sessions = context.getBean(SyncSessions.class);
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> sessions.session("notes").connectionState() == ConnectionState.CONNECTED);
+			assertThat(connections).isNotEmpty().allSatisfy(event -> assertThat(event.error()).isEmpty());
+			assertThat(sessions.status("notes").orElseThrow().lastError()).isNull();
+			sessions.database("notes").collection("notes").put("n1", Map.of("text", "local"));
+			assertThat(sessions.session("notes").uploadAllLocalChanges(Duration.ofSeconds(20))).isTrue();
+			assertThat(context.getBean(SyncServerEngine.class).sessionCount()).isEqualTo(1);
+		}
+		// The sessions stopped with the context.
+		assertThat(sessions.database("notes").isClosed()).isTrue();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class ServerApplication {
+
+	}
+
+}
