@@ -5,9 +5,13 @@ package io.syncboot.client;
  */
 public enum ClientResetMode {
 
-	/** Report the error with an {@link ErrorActionToken}; the application decides. */
+	/**
+	 * Report the error (fatal, the session becomes {@link SyncSessionState#INVALID}) with an
+	 * {@link ErrorActionToken} that moves the local file to {@link SyncError#backupPath()}; open the
+	 * database again afterwards to start from a fresh download.
+	 */
 	MANUAL,
-	/** Move the local file to a backup and download fresh state. */
+	/** Copy the local file to a backup, forget its unsynced changes and download fresh state. */
 	DISCARD_UNSYNCED_CHANGES,
 	/** Download fresh state and re-apply the unacknowledged local changes on top. */
 	RECOVER_UNSYNCED_CHANGES,

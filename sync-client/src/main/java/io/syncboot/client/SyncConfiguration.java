@@ -19,7 +19,13 @@ public final class SyncConfiguration {
 
 	private final @Nullable SyncErrorHandler errorHandler;
 
+	private final @Nullable ClientResetListener beforeClientReset;
+
+	private final @Nullable ClientResetListener afterClientReset;
+
 	private SyncConfiguration(Builder builder) {
+		this.beforeClientReset = builder.beforeClientReset;
+		this.afterClientReset = builder.afterClientReset;
 		this.user = builder.user;
 		this.partition = builder.partition;
 		this.stopPolicy = builder.stopPolicy;
@@ -61,6 +67,16 @@ public final class SyncConfiguration {
 		return this.errorHandler;
 	}
 
+	/** Called before an automatic client reset changes the local file; {@code null} if none. */
+	public @Nullable ClientResetListener beforeClientReset() {
+		return this.beforeClientReset;
+	}
+
+	/** Called once an automatic client reset is complete; {@code null} if none. */
+	public @Nullable ClientResetListener afterClientReset() {
+		return this.afterClientReset;
+	}
+
 	@Override
 	public String toString() {
 		return "SyncConfiguration{user=" + this.user.id() + ", partition=" + this.partition + ", stopPolicy="
@@ -79,6 +95,10 @@ public final class SyncConfiguration {
 		private ClientResetMode clientResetMode = ClientResetMode.RECOVER_OR_DISCARD;
 
 		private @Nullable SyncErrorHandler errorHandler;
+
+		private @Nullable ClientResetListener beforeClientReset;
+
+		private @Nullable ClientResetListener afterClientReset;
 
 		private Builder(SyncUser user, String partition) {
 			this.user = user;
@@ -100,6 +120,25 @@ public final class SyncConfiguration {
 		/** The handler of reported errors; it runs on the manager's notification thread. */
 		public Builder errorHandler(SyncErrorHandler errorHandler) {
 			this.errorHandler = Arguments.notNull(errorHandler, "errorHandler");
+			return this;
+		}
+
+		/**
+		 * Called before an automatic client reset changes the local file, with a snapshot of the
+		 * local state (unsynced changes included) as both arguments. Runs on the notification thread.
+		 */
+		public Builder beforeClientReset(ClientResetListener listener) {
+			this.beforeClientReset = Arguments.notNull(listener, "listener");
+			return this;
+		}
+
+		/**
+		 * Called once an automatic client reset is complete (the fresh state downloaded and, when
+		 * recovering, the unsynced changes re-applied), with snapshots of the state before and after.
+		 * Runs on the notification thread.
+		 */
+		public Builder afterClientReset(ClientResetListener listener) {
+			this.afterClientReset = Arguments.notNull(listener, "listener");
 			return this;
 		}
 

@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * How a user proves its identity to the server: nothing ({@link #anonymous()}, for servers that
- * allow it), a fixed JWT ({@link #token(String)}) or a supplier of fresh JWTs
- * ({@link #tokenProvider(Supplier)}). A token is sent as {@code Authorization: Bearer <jwt>} on
+ * allow it), a fixed JWT ({@link #token(String)}), a supplier of fresh JWTs
+ * ({@link #tokenProvider(Supplier)}) or an API key the server exchanges for JWTs
+ * ({@link #apiKey(String)}). A token is sent as {@code Authorization: Bearer <jwt>} on
  * every WebSocket handshake. Immutable and thread-safe.
  */
 public final class SyncCredentials {
@@ -17,9 +18,40 @@ public final class SyncCredentials {
 
 	private final @Nullable Supplier<String> provider;
 
+	private final @Nullable String apiKey;
+
 	private SyncCredentials(@Nullable String token, @Nullable Supplier<String> provider) {
+		this(token, provider, null);
+	}
+
+	private SyncCredentials(@Nullable String token, @Nullable Supplier<String> provider, @Nullable String apiKey) {
 		this.token = token;
 		this.provider = provider;
+		this.apiKey = apiKey;
+	}
+
+	/**
+	 * An API key, exchanged for a short-lived JWT at the server's token endpoint
+	 * ({@code POST <sync path>/auth/token}, on the http(s) form of the settings' server URL) when
+	 * the user logs in, and again before each token expires (on the manager's auth thread, or on a
+	 * handshake thread if a connection needs a token first). The user id is the {@code sub} claim
+	 * of the token the server issues. A key the server refuses (HTTP 401) at login makes
+	 * {@link SyncManager#logIn(SyncCredentials)} throw {@link IllegalArgumentException}; refused
+	 * later, it logs the user out ({@link ErrorAction#LOG_OUT}). A server that cannot be reached is
+	 * retried (an {@link java.io.UncheckedIOException} at login).
+	 * @throws IllegalArgumentException if {@code key} is null or blank
+	 */
+	public static SyncCredentials apiKey(String key) {
+		Arguments.notNull(key, "key");
+		if (key.isBlank()) {
+			throw new IllegalArgumentException("key must not be blank");
+		}
+		return new SyncCredentials(null, null, key);
+	}
+
+	/** The API key of {@link #apiKey(String)} credentials, empty for other credentials. */
+	public Optional<String> apiKey() {
+		return Optional.ofNullable(this.apiKey);
 	}
 
 	/** No credentials; the user id is {@code "anonymous"}. */
@@ -53,7 +85,7 @@ public final class SyncCredentials {
 
 	/** Whether these are anonymous credentials. */
 	public boolean isAnonymous() {
-		return this.token == null && this.provider == null;
+		return this.token == null && this.provider == null && this.apiKey == null;
 	}
 
 	/** Whether these credentials can renew their token (they have a token provider). */
@@ -63,7 +95,8 @@ public final class SyncCredentials {
 
 	/**
 	 * The token to present now: the fixed token, or a fresh one from the provider; empty for
-	 * anonymous credentials.
+	 * anonymous credentials and for API-key credentials (their token comes from the server's token
+	 * endpoint, through the {@link SyncManager}).
 	 * @throws IllegalStateException if the provider returns null or a malformed token
 	 */
 	public Optional<String> accessToken() {
@@ -89,6 +122,9 @@ public final class SyncCredentials {
 
 	@Override
 	public String toString() {
+		if (this.apiKey != null) {
+			return "SyncCredentials{apiKey}";
+		}
 		return isAnonymous() ? "SyncCredentials{anonymous}"
 				: (this.provider != null) ? "SyncCredentials{tokenProvider}" : "SyncCredentials{token}";
 	}

@@ -1,6 +1,7 @@
 package io.syncboot.client;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
@@ -22,6 +23,8 @@ public final class SyncError {
 
 	private final @Nullable Path backupPath;
 
+	private final List<String> documents;
+
 	/**
 	 * Creates an error.
 	 * @param code the protocol error code (see {@code io.syncboot.core.protocol.ErrorCode})
@@ -34,6 +37,18 @@ public final class SyncError {
 	 */
 	public SyncError(int code, String message, boolean fatal, ErrorAction action,
 			@Nullable ErrorActionToken actionToken, @Nullable Path backupPath) {
+		this(code, message, fatal, action, actionToken, backupPath, List.of());
+	}
+
+	/**
+	 * Creates an error that concerns documents.
+	 * @param documents the documents concerned, as {@code collection/id}
+	 * @throws IllegalArgumentException if {@code message}, {@code action} or {@code documents} is null
+	 * @see #SyncError(int, String, boolean, ErrorAction, ErrorActionToken, Path)
+	 */
+	public SyncError(int code, String message, boolean fatal, ErrorAction action,
+			@Nullable ErrorActionToken actionToken, @Nullable Path backupPath, List<String> documents) {
+		this.documents = List.copyOf(Arguments.notNull(documents, "documents"));
 		this.code = code;
 		this.message = Arguments.notNull(message, "message");
 		this.fatal = fatal;
@@ -70,6 +85,14 @@ public final class SyncError {
 	/** Where the local file was moved, if the action moved it. */
 	public Optional<Path> backupPath() {
 		return Optional.ofNullable(this.backupPath);
+	}
+
+	/**
+	 * The documents the error concerns, as {@code collection/id}: for {@code WRITE_REJECTED} (233),
+	 * the documents whose local changes the server refused and reverted. Empty for most errors.
+	 */
+	public List<String> documents() {
+		return this.documents;
 	}
 
 	@Override

@@ -32,9 +32,13 @@ public interface SyncManager extends AutoCloseable {
 	SyncClientSettings settings();
 
 	/**
-	 * Logs a user in. No network call: the credentials are presented on each connection. Logging in
-	 * again with credentials of the same user id returns that user, now with these credentials.
-	 * @throws IllegalArgumentException if {@code credentials} is null or its token has no subject
+	 * Logs a user in. No network call (the credentials are presented on each connection), except for
+	 * {@link SyncCredentials#apiKey(String)} credentials, whose key is exchanged for a token at the
+	 * server's token endpoint first (blocking). Logging in again with credentials of the same user id
+	 * returns that user, now with these credentials.
+	 * @throws IllegalArgumentException if {@code credentials} is null, its token has no subject, or the
+	 * server refuses its API key
+	 * @throws java.io.UncheckedIOException if the token endpoint cannot be reached (API key)
 	 * @throws IllegalStateException once closed
 	 */
 	SyncUser logIn(SyncCredentials credentials);
@@ -73,6 +77,20 @@ public interface SyncManager extends AutoCloseable {
 	 * @throws IllegalStateException once closed
 	 */
 	void reconnect();
+
+	/**
+	 * Runs the action of an error now (the error's {@link SyncError#actionToken()}): for a client
+	 * reset ({@link ErrorAction#CLIENT_RESET}, mode {@link ClientResetMode#MANUAL}) the database
+	 * handle and its session are closed and the local file is moved to {@link SyncError#backupPath()};
+	 * opening the configuration again then starts from a fresh download. For
+	 * {@link ErrorAction#DELETE_DATABASE} the handle is closed and the local file deleted. An action
+	 * that is never run this way runs when the next manager on the same base directory starts,
+	 * before any file is opened. Running a token twice does nothing the second time.
+	 * @throws IllegalArgumentException if {@code token} is null or was not issued by this manager
+	 * @throws IllegalStateException once closed
+	 * @throws java.io.UncheckedIOException if the file cannot be moved or deleted
+	 */
+	void immediatelyHandleError(ErrorActionToken token);
 
 	/** Closes everything; idempotent. See the type's description. */
 	@Override

@@ -18,6 +18,7 @@ import io.syncboot.client.SyncClientSettings;
 import io.syncboot.client.SyncConfiguration;
 import io.syncboot.client.SyncCredentials;
 import io.syncboot.client.ErrorAction;
+import io.syncboot.client.ErrorActionToken;
 import io.syncboot.client.SyncDatabase;
 import io.syncboot.client.SyncError;
 import io.syncboot.client.SyncManager;
@@ -31,6 +32,7 @@ import io.syncboot.client.internal.connection.ConnectionPool;
 import io.syncboot.client.internal.connection.WebSocketTransport;
 import io.syncboot.client.internal.session.DefaultSyncDatabase;
 import io.syncboot.client.internal.session.DefaultSyncSession;
+import io.syncboot.client.internal.session.PendingAction;
 import io.syncboot.client.internal.session.EngineContext;
 import io.syncboot.client.internal.store.SqliteStore;
 import io.syncboot.core.codec.MessageCodec;
@@ -57,6 +59,8 @@ public final class DefaultSyncManager implements SyncManager {
 
 	private final EventLoop auth;
 
+	private final TokenExchange exchange;
+
 	private final Object lock = new Object();
 
 	private final Map<String, DefaultSyncUser> users = new LinkedHashMap<>(); // guarded by lock
@@ -73,7 +77,9 @@ public final class DefaultSyncManager implements SyncManager {
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot create the base directory " + settings.baseDirectory(), ex);
 		}
+		PendingAction.runAll(settings.baseDirectory());
 		MessageCodec codec = new MessageCodec(settings.maxMessageBytes());
+		this.exchange = new TokenExchange(settings.serverUrl(), settings.connectTimeout(), codec);
 		this.transport = new WebSocketTransport(settings.connectTimeout(), codec);
 		EventLoop loop = new EventLoop("loop");
 		this.auth = new EventLoop("auth");
@@ -95,14 +101,25 @@ public final class DefaultSyncManager implements SyncManager {
 		synchronized (this.lock) {
 			checkOpen();
 		}
-		String token = credentials.isAnonymous() ? null : tokenOf(credentials);
+		String token;
+		if (credentials.apiKey().isPresent()) {
+			try {
+				token = this.exchange.exchange(credentials.apiKey().get());
+			}
+			catch (TokenExchange.Refused ex) {
+				throw new IllegalArgumentException(ex.getMessage(), ex);
+			}
+		}
+		else {
+			token = credentials.isAnonymous() ? null : tokenOf(credentials);
+		}
 		String id = (token == null) ? "anonymous" : Jwts.subject(token, this.engine.codec());
 		synchronized (this.lock) {
 			checkOpen();
 			DefaultSyncUser user = this.users.get(id);
 			if (user == null) {
 				user = new DefaultSyncUser(id, credentials, token, this, this.auth, this.engine.codec(),
-						System::currentTimeMillis);
+						System::currentTimeMillis, this.exchange);
 				this.users.put(id, user);
 			}
 			else {
@@ -180,6 +197,23 @@ public final class DefaultSyncManager implements SyncManager {
 			checkOpen();
 		}
 		this.engine.loop().post(() -> this.engine.pool().reconnectAll());
+	}
+
+	@Override
+	public void immediatelyHandleError(ErrorActionToken token) {
+		if (!(token instanceof PendingAction action) || action.owner() != this.engine) {
+			throw new IllegalArgumentException("token " + token + " was not issued by this manager");
+		}
+		DefaultSyncSession session;
+		synchronized (this.lock) {
+			checkOpen();
+			// the file must be closed, also if the application opened it again meanwhile
+			session = this.sessions.remove(action.database());
+		}
+		if (session != null) {
+			session.closeForAction();
+		}
+		action.run(this.settings.baseDirectory());
 	}
 
 	/**

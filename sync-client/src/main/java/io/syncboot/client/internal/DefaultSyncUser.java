@@ -1,5 +1,6 @@
 package io.syncboot.client.internal;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -28,6 +29,9 @@ final class DefaultSyncUser implements SyncUser, TokenSource {
 	/** A token that expires within this margin must be refreshed before use. */
 	static final Duration REFRESH_MARGIN = Duration.ofSeconds(5);
 
+	/** How long to wait before asking an unreachable token endpoint again. */
+	static final Duration RETRY_DELAY = Duration.ofSeconds(2);
+
 	private final String id;
 
 	private final DefaultSyncManager manager;
@@ -37,6 +41,8 @@ final class DefaultSyncUser implements SyncUser, TokenSource {
 	private final MessageCodec codec;
 
 	private final LongSupplier wallMillis;
+
+	private final TokenExchange exchange;
 
 	private volatile SyncCredentials credentials;
 
@@ -49,7 +55,8 @@ final class DefaultSyncUser implements SyncUser, TokenSource {
 	private boolean refreshing; // guarded by this
 
 	DefaultSyncUser(String id, SyncCredentials credentials, @Nullable String token, DefaultSyncManager manager,
-			EventLoop auth, MessageCodec codec, LongSupplier wallMillis) {
+			EventLoop auth, MessageCodec codec, LongSupplier wallMillis, TokenExchange exchange) {
+		this.exchange = exchange;
 		this.id = id;
 		this.credentials = credentials;
 		this.manager = manager;
@@ -108,12 +115,42 @@ final class DefaultSyncUser implements SyncUser, TokenSource {
 		if (current.isAnonymous()) {
 			return Optional.empty();
 		}
-		if (cached != null && (!current.hasTokenProvider() || (hasExpiry(cached) && !expiresSoon(cached)))) {
+		if (cached != null && (!refreshable(current) || (hasExpiry(cached) && !expiresSoon(cached)))) {
 			return Optional.of(cached);
 		}
-		String fresh = current.accessToken().orElseThrow();
+		String fresh;
+		try {
+			fresh = obtain(current);
+		}
+		catch (TokenExchange.Refused ex) {
+			tokenInvalid(ex.getMessage());
+			throw new IllegalStateException(ex.getMessage(), ex);
+		}
+		catch (UncheckedIOException ex) {
+			throw new IllegalStateException(ex.getMessage(), ex);
+		}
 		tokenChanged(fresh);
 		return Optional.of(fresh);
+	}
+
+	@Override
+	public void tokenInvalid(String reason) {
+		if (loggedOut()) {
+			this.manager.loggedOut(this, reason);
+		}
+	}
+
+	private static boolean refreshable(SyncCredentials credentials) {
+		return credentials.hasTokenProvider() || credentials.apiKey().isPresent();
+	}
+
+	/** A new token: from the token endpoint for an API key, else from the credentials (blocking). */
+	private String obtain(SyncCredentials credentials) {
+		Optional<String> apiKey = credentials.apiKey();
+		if (apiKey.isPresent()) {
+			return this.exchange.exchange(apiKey.get());
+		}
+		return credentials.accessToken().orElseThrow();
 	}
 
 	@Override
@@ -142,12 +179,21 @@ final class DefaultSyncUser implements SyncUser, TokenSource {
 		String fresh = null;
 		String failure = null;
 		SyncCredentials current = this.credentials;
+		String cached = this.token;
+		if (current.hasTokenProvider() && cached != null && !hasExpiry(cached)) {
+			// a token without exp is asked for anew before every connection attempt anyway
+			synchronized (this) {
+				this.refreshing = false;
+			}
+			this.manager.tokenRefreshed(this);
+			return;
+		}
 		try {
-			if (!current.hasTokenProvider()) {
+			if (!refreshable(current)) {
 				failure = "the token expired and the credentials have no token provider to renew it";
 			}
 			else {
-				fresh = current.accessToken().orElseThrow();
+				fresh = obtain(current);
 				String subject = Jwts.subject(fresh, this.codec);
 				if (!subject.equals(this.id)) {
 					failure = "the token provider returned a token of another user (" + subject + ")";
@@ -156,6 +202,17 @@ final class DefaultSyncUser implements SyncUser, TokenSource {
 					failure = "the token provider returned a token that expires within " + REFRESH_MARGIN;
 				}
 			}
+		}
+		catch (UncheckedIOException ex) {
+			// the token endpoint cannot be reached: the sessions keep waiting, try again shortly
+			synchronized (this) {
+				this.refreshing = false;
+			}
+			this.auth.schedule(RETRY_DELAY, this::requestRefresh);
+			return;
+		}
+		catch (TokenExchange.Refused ex) {
+			failure = ex.getMessage();
 		}
 		catch (RuntimeException ex) {
 			failure = "the token provider failed: " + ex.getMessage();

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.syncboot.client.ClientResetMode;
 import io.syncboot.client.ConnectionState;
 import io.syncboot.client.ErrorAction;
 import io.syncboot.client.StopPolicy;
@@ -260,7 +261,9 @@ class SyncSessionIntegrationTests {
 		SyncManager manager = manager(SyncTestSupport.settings(first.url(), this.dirA));
 		List<SyncError> errors = new CopyOnWriteArrayList<>();
 		List<String> handlerThreads = new CopyOnWriteArrayList<>();
-		SyncDatabase db = manager.open(config(manager, "p").errorHandler((s, e) -> {
+		// MANUAL: the reset is left to the application, so the session ends (the automatic modes are
+		// covered by ClientResetIntegrationTests)
+		SyncDatabase db = manager.open(config(manager, "p").clientResetMode(ClientResetMode.MANUAL).errorHandler((s, e) -> {
 			errors.add(e);
 			handlerThreads.add(Thread.currentThread().getName());
 		}).build());
@@ -282,6 +285,8 @@ class SyncSessionIntegrationTests {
 			assertThat(error.isFatal()).isTrue();
 			assertThat(error.action()).isEqualTo(ErrorAction.CLIENT_RESET);
 			assertThat(error.code()).isIn(208, 211);
+			assertThat(error.actionToken()).isPresent();
+			assertThat(error.backupPath()).isPresent();
 		});
 		assertThat(handlerThreads).allSatisfy(name -> assertThat(name).startsWith("syncboot-notify-"));
 		assertThat(session.connectionState()).isEqualTo(ConnectionState.DISCONNECTED);

@@ -18,6 +18,7 @@ import io.syncboot.client.internal.concurrent.Cancellable;
 import io.syncboot.client.internal.concurrent.EventLoop;
 import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.ProtocolAction;
 import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncMessage;
 import io.syncboot.core.protocol.SyncProtocol;
@@ -75,6 +76,10 @@ public final class Connection {
 	private Cancellable lingerTimer = Cancellable.NONE; // loop thread only
 
 	private boolean disposed; // loop thread only
+
+	private int authFailures; // loop thread only: handshakes refused with 401 since the last open
+
+	private static final int CLOSE_POLICY_VIOLATION = 1008;
 
 	public Connection(String key, EventLoop loop, SyncClientSettings settings, MessageCodec codec,
 			WebSocketTransport transport, Supplier<Optional<String>> tokens, LongSupplier sessionIds, Backoff backoff,
@@ -251,6 +256,7 @@ public final class Connection {
 	private void opened() {
 		this.connectTimer.cancel();
 		this.state = ConnectionState.CONNECTED;
+		this.authFailures = 0;
 		logger.debug("Connected {}", this.key);
 		this.keepalive.start();
 		List.copyOf(this.attached).forEach(ConnectionSession::onConnected);
@@ -285,6 +291,10 @@ public final class Connection {
 	}
 
 	private void connectionError(SyncMessage.Error error) {
+		if (error.action() == ProtocolAction.REFRESH_TOKEN) {
+			tokenExpired(error.code() + ": " + error.message());
+			return;
+		}
 		if (error.code().isFatal()) {
 			logger.warn("Fatal connection error from the server: {} {}", error.code(), error.message());
 			failAll(error);
@@ -311,7 +321,32 @@ public final class Connection {
 		lost(new ConnectionLostException(error.code() + ": " + error.message(), 0, null));
 	}
 
+	private void tokenExpired(String why) {
+		logger.debug("The server refused the token of {}: {}", this.key, why);
+		List.copyOf(this.attached).forEach(ConnectionSession::onTokenExpired);
+		lost(new ConnectionLostException("the access token expired: " + why, 0, null));
+	}
+
+	private void authRejected(AuthRejectedException rejected) {
+		this.authFailures++;
+		if (rejected.code() == ErrorCode.INVALID_TOKEN.number()
+				|| (rejected.code() != ErrorCode.TOKEN_EXPIRED.number() && this.authFailures > 1)) {
+			failAll(new SyncMessage.Error(0, ErrorCode.INVALID_TOKEN, "the server refused the token: " + rejected.getMessage()));
+			return;
+		}
+		tokenExpired(rejected.getMessage());
+	}
+
 	private void closed(int code, String reason) {
+		if (code == SyncProtocol.CLOSE_TOKEN_EXPIRED) {
+			tokenExpired("connection closed with " + code + (reason.isEmpty() ? "" : " " + reason));
+			return;
+		}
+		if (code == CLOSE_POLICY_VIOLATION && !this.attached.isEmpty()) {
+			failAll(new SyncMessage.Error(0, ErrorCode.INVALID_TOKEN, "the server closed the connection for an invalid token"
+					+ (reason.isEmpty() ? "" : ": " + reason)));
+			return;
+		}
 		if (code == SyncProtocol.CLOSE_PROTOCOL_ERROR && !this.attached.isEmpty()) {
 			failAll(new SyncMessage.Error(0, ErrorCode.MALFORMED_MESSAGE,
 					"the server closed the connection for a protocol violation: " + reason));
@@ -390,6 +425,11 @@ public final class Connection {
 
 		@Override
 		public void onFailure(Throwable error) {
+			AuthRejectedException rejected = AuthRejectedException.find(error);
+			if (rejected != null) {
+				post(() -> authRejected(rejected));
+				return;
+			}
 			post(() -> lost(new ConnectionLostException("connection failed: " + error.getMessage(), 0, error)));
 		}
 

@@ -23,6 +23,9 @@ public interface ConnectionSession {
 	 */
 	void onDisconnected(@Nullable Throwable error);
 
+	/** The server refused or closed the connection because its token expired (230, close 4001, HTTP 401): refresh it. */
+	void onTokenExpired();
+
 	/** The connection hit a fatal error (a protocol violation or a fatal connection-level error); the session is detached. */
 	void onFatalError(SyncMessage.Error error);
 

@@ -56,7 +56,10 @@ public final class WebSocketTransport implements AutoCloseable {
 		SocketHandle handle = new SocketHandle(this.codec, listener);
 		CompletableFuture<WebSocketSession> handshake = CompletableFuture
 			.supplyAsync(() -> headers(tokens.get().orElse(null)), this.handshakeExecutor)
-			.thenCompose(headers -> this.client.execute(handle, headers, uri));
+			.thenCompose(headers -> this.client.execute(handle, headers, uri))
+			// the client container does not expose a refused handshake's headers: a 401 is all it tells
+			.exceptionallyCompose(error -> CompletableFuture.failedFuture(AuthRejectedException.isUnauthorized(error)
+					? new AuthRejectedException(0, "the server refused the handshake with HTTP 401") : error));
 		handle.connecting(handshake);
 		return handle;
 	}

@@ -7,6 +7,8 @@ import java.util.concurrent.CompletableFuture;
 
 import io.syncboot.client.ConnectionState;
 import io.syncboot.client.ConnectionStateListener;
+import io.syncboot.client.ErrorAction;
+import io.syncboot.client.SyncError;
 import io.syncboot.client.ListenerToken;
 import io.syncboot.client.ProgressDirection;
 import io.syncboot.client.ProgressListener;
@@ -19,6 +21,7 @@ import io.syncboot.client.SyncSessionState;
 import io.syncboot.client.SyncUser;
 import io.syncboot.client.internal.store.CommitResult;
 import io.syncboot.client.internal.store.SqliteStore;
+import io.syncboot.core.protocol.ProtocolAction;
 import io.syncboot.core.protocol.SyncMessage;
 import org.jspecify.annotations.Nullable;
 /**
@@ -185,6 +188,9 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 	/** A download was applied (store thread). */
 	void downloadApplied(CommitResult result, long downloadedBytes, long remainingBytes) {
 		this.progress.uploadChanged();
+		if (remainingBytes == 0) {
+			ClientResets.downloadComplete(this);
+		}
 		this.progress.downloaded(downloadedBytes, remainingBytes);
 		SqliteStore release = null;
 		synchronized (this.lock) {
@@ -223,15 +229,45 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 		this.tokens.requestRefresh();
 	}
 
-	/** A fatal error from the server or a protocol violation (loop). */
+	/**
+	 * A fatal error from the server or a protocol violation (loop): a client reset runs per the
+	 * mode, permission denied leaves an action token, an invalid token logs the user out, anything
+	 * else ends the session.
+	 */
 	void fatalError(ProtocolSession source, SyncMessage.Error error) {
 		if (!this.driver.isCurrent(source)) {
 			return;
 		}
+		ProtocolAction action = error.action();
+		if (action == ProtocolAction.CLIENT_RESET) {
+			ClientResets.start(this, source, error);
+			return;
+		}
 		logger.warn("Session {} ended: {} {}", this.path, error.code(), error.message());
+		if (action == ProtocolAction.LOG_OUT) {
+			this.tokens.tokenInvalid(error.code().number() + " " + error.message());
+			synchronized (this.lock) {
+				invalidate(SyncErrors.of(error, true));
+			}
+			return;
+		}
+		if (action == ProtocolAction.DELETE_DATABASE) {
+			PendingAction pending = new PendingAction(this.engine, PendingAction.Kind.DELETE, this.path, null);
+			ClientResets.record(this, pending);
+			synchronized (this.lock) {
+				invalidate(new SyncError(error.code().number(), error.message(), true, ErrorAction.DELETE_DATABASE, pending,
+						null, error.documents()));
+			}
+			return;
+		}
 		synchronized (this.lock) {
 			invalidate(SyncErrors.of(error, true));
 		}
+	}
+
+	/** The server said the connection's token expired (loop): wait for a new one. */
+	void connectionTokenExpired(ProtocolSession source) {
+		tokenRejected(source);
 	}
 
 	/** A non-fatal error to report (loop). */

@@ -100,6 +100,19 @@ final class ProtocolSession implements ConnectionSession {
 		this.connection.detach(this);
 	}
 
+	/** The server released the session (a client reset follows): send nothing more on this binding. */
+	void halt() {
+		this.engine.loop().assertInLoop();
+		this.stopped = true;
+		this.binding++;
+		this.phase = Phase.IDLE;
+	}
+
+	@Override
+	public void onTokenExpired() {
+		this.owner.connectionTokenExpired(this);
+	}
+
 	/** A local commit happened: upload it if there is room. */
 	void localCommitted() {
 		requestUploads();
@@ -229,7 +242,8 @@ final class ProtocolSession implements ConnectionSession {
 			this.owner.fatalError(this, error);
 		}
 		else if (action == ProtocolAction.WARNING) {
-			this.owner.reportWarning(error);
+			// after the downloads received before it (a rejected write's compensation) are applied
+			onStore(() -> this.owner.reportWarning(error));
 		}
 		else if (action == ProtocolAction.REFRESH_TOKEN) {
 			logger.debug("Session error {} ({}); refreshing the token", error.code(), error.message());

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import io.syncboot.client.ConnectionState;
+import io.syncboot.client.DatabaseSnapshot;
 import io.syncboot.client.SessionStateListener;
 import io.syncboot.client.StopPolicy;
 import io.syncboot.client.SyncConfiguration;
@@ -52,6 +53,10 @@ abstract class SessionStateMachine {
 	volatile @Nullable DefaultSyncDatabase database; // written under lock
 
 	final SessionDriver driver;
+
+	boolean resetAwaitingDownload; // guarded by lock: an automatic client reset ran, no download applied since
+
+	@Nullable DatabaseSnapshot resetBefore; // guarded by lock: the state before that reset, for the after-callback
 
 	SessionStateMachine(EngineContext engine, SyncConfiguration configuration, Path path,
 			TokenSource tokens) {
@@ -172,6 +177,25 @@ abstract class SessionStateMachine {
 				activate();
 			}
 		}
+	}
+
+	/**
+	 * An error action is about to run on the file: the session is invalid, its database handle is
+	 * marked closed and its store closed (waiting for queued store work unless on an engine thread).
+	 */
+	public void closeForAction() {
+		SqliteStore release;
+		synchronized (this.lock) {
+			invalidate(null);
+			DefaultSyncDatabase handle = this.database;
+			if (handle != null) {
+				handle.markClosed();
+			}
+			this.database = null;
+			release = this.store;
+			this.store = null;
+		}
+		closeStore(release);
 	}
 
 	/** Whether a database handle is open. */

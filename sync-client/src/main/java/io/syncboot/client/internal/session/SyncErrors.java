@@ -30,7 +30,7 @@ final class SyncErrors {
 
 	static SyncError of(SyncMessage.Error error, boolean fatal) {
 		return new SyncError(error.code().number(), error.message(), fatal, ErrorAction.valueOf(error.action().name()),
-				null, null);
+				null, null, error.documents());
 	}
 
 }

@@ -23,4 +23,10 @@ public interface TokenSource {
 	 */
 	void requestRefresh();
 
+	/**
+	 * The server refused the token as invalid (error 231 or close 1008): the user is logged out and
+	 * {@code reason} is reported to each of its sessions with action {@code LOG_OUT}.
+	 */
+	void tokenInvalid(String reason);
+
 }

@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -279,6 +282,128 @@ public final class SqliteStore implements AutoCloseable {
 			MetaTable.write(connection, after);
 			return new CommitResult(0, byCollection(changed), after);
 		});
+	}
+
+	/**
+	 * Every present document as (key, visible fields), and the number of unacknowledged changesets,
+	 * read in one transaction.
+	 */
+	public Snapshot snapshot() {
+		return read(connection -> {
+			List<Map.Entry<DocumentKey, Map<String, Object>>> documents = new ArrayList<>();
+			try (Statement statement = connection.createStatement();
+					ResultSet rows = statement.executeQuery(
+							"SELECT collection, id, body FROM documents WHERE present = 1 ORDER BY collection, id")) {
+				while (rows.next()) {
+					documents.add(Map.entry(new DocumentKey(rows.getString(1), rows.getString(2)),
+							this.codec.decodeFields(rows.getString(3))));
+				}
+			}
+			catch (io.syncboot.core.protocol.ProtocolException ex) {
+				throw new StoreException("a document body of " + this.path + " is corrupt: " + ex.getMessage(), ex);
+			}
+			return new Snapshot(documents, this.outbox.count(connection));
+		});
+	}
+
+	/**
+	 * The visible documents and the outbox size at one moment.
+	 * @param documents (key, visible fields) of every present document
+	 * @param pendingChanges unacknowledged local changesets
+	 */
+	public record Snapshot(List<Map.Entry<DocumentKey, Map<String, Object>>> documents, long pendingChanges) {
+	}
+
+	/**
+	 * Writes a consistent copy of the file to {@code target} (which must not exist), for a backup.
+	 * @throws StoreException if the copy fails
+	 */
+	public void backupTo(Path target) {
+		this.lock.lock();
+		try {
+			checkOpen();
+			Files.createDirectories(target.toAbsolutePath().getParent());
+			rollbackQuietly();
+			this.connection.setAutoCommit(true);
+			try (PreparedStatement statement = this.connection.prepareStatement("VACUUM INTO ?")) {
+				statement.setString(1, target.toAbsolutePath().toString());
+				statement.execute();
+			}
+			finally {
+				this.connection.setAutoCommit(false);
+			}
+		}
+		catch (SQLException | IOException ex) {
+			throw new StoreException("cannot back up " + this.path + " to " + target + ": " + ex.getMessage(), ex);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Resets the file for a client reset, in one transaction: forgets the client file id, salts,
+	 * cursor and acknowledgement, deletes every document and the outbox, and, if {@code recover},
+	 * commits the operations of the unacknowledged local changesets again as new local changesets
+	 * (stamped anew, file id 0 until the server allocates one). Client versions go on increasing.
+	 * @return the documents that were present or changed, and the new metadata
+	 * @throws RuntimeException if recovering fails; nothing changed then
+	 */
+	public CommitResult resetForClientReset(boolean recover) {
+		return inTransaction(result -> {
+		}, connection -> {
+			StoreMeta before = this.meta;
+			List<OutboxEntry> entries = recover
+					? this.outbox.read(connection, 0, Long.MAX_VALUE, Integer.MAX_VALUE) : List.of();
+			Set<DocumentKey> touched = new LinkedHashSet<>();
+			try (Statement statement = connection.createStatement();
+					ResultSet rows = statement.executeQuery("SELECT collection, id FROM documents WHERE present = 1")) {
+				while (rows.next()) {
+					touched.add(new DocumentKey(rows.getString(1), rows.getString(2)));
+				}
+			}
+			try (Statement statement = connection.createStatement()) {
+				statement.executeUpdate("DELETE FROM outbox_documents");
+				statement.executeUpdate("DELETE FROM outbox");
+				statement.executeUpdate("DELETE FROM documents");
+			}
+			long nextClientVersion = before.nextClientVersion();
+			long pending = 0;
+			for (OutboxEntry entry : entries) {
+				List<Operation> operations = entry.operations().stream().map(op -> restamp(op, this.clock.next())).toList();
+				String ops = this.codec.encodeOperations(operations);
+				long size = MessageCodec.utf8Length(ops);
+				Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
+				for (Operation operation : operations) {
+					state(connection, states, operation).apply(operation, 0);
+				}
+				this.documents.write(connection, states.values());
+				this.outbox.insert(connection, nextClientVersion, 0, ops, size, this.wallMillis.getAsLong(), states.keySet());
+				touched.addAll(states.keySet());
+				nextClientVersion++;
+				pending += size;
+			}
+			StoreMeta after = new StoreMeta(0, 0, 0, 0, nextClientVersion - 1 - entries.size(), nextClientVersion,
+					this.clock.last());
+			MetaTable.write(connection, after);
+			UploadCounters counters = this.uploadCounters;
+			this.stagedCounters = new UploadCounters(counters.sequence() + 1, counters.acknowledged(), pending);
+			return new CommitResult(0, byCollection(touched), after);
+		});
+	}
+
+	private static Operation restamp(Operation operation, long timestamp) {
+		if (operation instanceof Operation.Put put) {
+			return new Operation.Put(put.collection(), put.id(), timestamp, put.fields());
+		}
+		if (operation instanceof Operation.Update update) {
+			return new Operation.Update(update.collection(), update.id(), timestamp, update.fields());
+		}
+		if (operation instanceof Operation.Unset unset) {
+			return new Operation.Unset(unset.collection(), unset.id(), timestamp, unset.fields());
+		}
+		Operation.Delete delete = (Operation.Delete) operation;
+		return new Operation.Delete(delete.collection(), delete.id(), timestamp);
 	}
 
 	/** Outbox entries after {@code afterClientVersion}, in order, up to about {@code maxBytes} (at least one if any). */

@@ -1,0 +1,183 @@
+package io.syncboot.client.internal.session;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.syncboot.client.ErrorActionToken;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The action an error requires on a local file, as an {@link ErrorActionToken}: move it to a
+ * backup (a client reset) or delete it (permission denied). Recorded durably in
+ * {@code <base>/syncboot-pending-actions} until it ran, so that a manager started later on the same
+ * base directory runs it before opening any file. Immutable; the file is guarded by a JVM-wide lock.
+ *
+ * @param owner the manager that issued it
+ * @param kind what to do
+ * @param database the local file
+ * @param backup where a reset moves it ({@code null} for a delete)
+ */
+public record PendingAction(Object owner, Kind kind, Path database, @Nullable Path backup) implements ErrorActionToken {
+
+	private static final Logger logger = LoggerFactory.getLogger(PendingAction.class);
+
+	private static final String FILE_NAME = "syncboot-pending-actions";
+
+	private static final Object FILE_LOCK = new Object();
+
+	/** What an action does. */
+	public enum Kind {
+
+		/** Move the file to the backup path. */
+		RESET,
+		/** Delete the file. */
+		DELETE
+
+	}
+
+	/** Records this action in the base directory's list (durably, before the error is reported). */
+	void record(Path baseDirectory) {
+		synchronized (FILE_LOCK) {
+			List<String> lines = read(baseDirectory);
+			String line = line();
+			if (!lines.contains(line)) {
+				lines.add(line);
+				write(baseDirectory, lines);
+			}
+		}
+	}
+
+	/**
+	 * Runs the action (the file must be closed) and removes it from the list.
+	 * @throws UncheckedIOException if the file cannot be moved or deleted
+	 */
+	public void run(Path baseDirectory) {
+		synchronized (FILE_LOCK) {
+			execute();
+			List<String> lines = read(baseDirectory);
+			if (lines.remove(line())) {
+				write(baseDirectory, lines);
+			}
+		}
+	}
+
+	/** Runs every action recorded in a base directory (a manager starts), then forgets them. */
+	public static void runAll(Path baseDirectory) {
+		synchronized (FILE_LOCK) {
+			List<String> lines = read(baseDirectory);
+			if (lines.isEmpty()) {
+				return;
+			}
+			List<String> failed = new ArrayList<>();
+			for (String line : lines) {
+				String[] parts = line.split("\t");
+				try {
+					Kind kind = Kind.valueOf(parts[0]);
+					PendingAction action = new PendingAction(FILE_LOCK, kind, Path.of(parts[1]),
+							(parts.length > 2) ? Path.of(parts[2]) : null);
+					action.execute();
+					logger.info("Ran the pending {} of {}", kind, parts[1]);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Cannot run the pending action '{}'; it stays recorded", line, ex);
+					failed.add(line);
+				}
+			}
+			write(baseDirectory, failed);
+		}
+	}
+
+	private void execute() {
+		try {
+			if (this.kind == Kind.DELETE) {
+				for (Path file : files(this.database)) {
+					Files.deleteIfExists(file);
+				}
+				return;
+			}
+			if (!Files.exists(this.database) || this.backup == null) {
+				return;
+			}
+			Files.createDirectories(this.backup.getParent());
+			// a clean SQLite file has no -wal/-shm once closed; any left over go along with it
+			Files.move(this.database, this.backup, StandardCopyOption.REPLACE_EXISTING);
+			for (String suffix : new String[] { "-wal", "-shm" }) {
+				Path side = Path.of(this.database + suffix);
+				if (Files.exists(side)) {
+					Files.move(side, Path.of(this.backup + suffix), StandardCopyOption.REPLACE_EXISTING);
+				}
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot " + ((this.kind == Kind.DELETE) ? "delete " : "back up ")
+					+ this.database, ex);
+		}
+	}
+
+	private static List<Path> files(Path database) {
+		return List.of(database, Path.of(database + "-wal"), Path.of(database + "-shm"), Path.of(database + "-journal"));
+	}
+
+	private String line() {
+		return this.kind + "\t" + this.database.toAbsolutePath() + ((this.backup != null) ? "\t" + this.backup.toAbsolutePath() : "");
+	}
+
+	private static List<String> read(Path baseDirectory) {
+		Path file = baseDirectory.resolve(FILE_NAME);
+		try {
+			if (!Files.exists(file)) {
+				return new ArrayList<>();
+			}
+			List<String> lines = new ArrayList<>();
+			for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+				if (!line.isBlank()) {
+					lines.add(line);
+				}
+			}
+			return lines;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot read " + file, ex);
+		}
+	}
+
+	private static void write(Path baseDirectory, List<String> lines) {
+		Path file = baseDirectory.resolve(FILE_NAME);
+		try {
+			if (lines.isEmpty()) {
+				Files.deleteIfExists(file);
+				return;
+			}
+			Path temporary = baseDirectory.resolve(FILE_NAME + ".tmp");
+			try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.CREATE,
+					java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+				channel.write(java.nio.ByteBuffer.wrap((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8)));
+				channel.force(true);
+			}
+			try {
+				Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			}
+			catch (AtomicMoveNotSupportedException ex) {
+				Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot write " + file, ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "ErrorActionToken{" + this.kind + " " + this.database + "}";
+	}
+
+}

@@ -1,0 +1,414 @@
+package io.syncboot.client.e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+import io.syncboot.client.ClientResetMode;
+import io.syncboot.client.DatabaseSnapshot;
+import io.syncboot.client.ErrorAction;
+import io.syncboot.client.SyncConfiguration;
+import io.syncboot.client.SyncCredentials;
+import io.syncboot.client.SyncDatabase;
+import io.syncboot.client.SyncError;
+import io.syncboot.client.SyncManager;
+import io.syncboot.client.SyncSession;
+import io.syncboot.client.SyncSessionState;
+import io.syncboot.client.internal.store.SqliteStore;
+import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.SyncMessage;
+import io.syncboot.server.SyncServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Client resets produced for real: the server's data directory wiped (208) or restored from an
+ * older copy (209/211), handled in each {@link ClientResetMode}.
+ */
+class ClientResetIntegrationTests {
+
+	static final java.time.Duration LONG = SyncTestSupport.LONG;
+
+	@TempDir
+	Path serverDir;
+
+	@TempDir
+	Path copyDir;
+
+	@TempDir
+	Path dirA;
+
+	@TempDir
+	Path dirB;
+
+	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	private SyncServer server;
+
+	private int port;
+
+	private final List<SyncError> errors = new CopyOnWriteArrayList<>();
+
+	private final List<DatabaseSnapshot[]> before = new CopyOnWriteArrayList<>();
+
+	private final List<DatabaseSnapshot[]> after = new CopyOnWriteArrayList<>();
+
+	@AfterEach
+	void closeAll() throws Exception {
+		for (int i = this.closeables.size() - 1; i >= 0; i--) {
+			this.closeables.get(i).close();
+		}
+		if (this.server != null) {
+			this.server.close();
+		}
+	}
+
+	private <T extends AutoCloseable> T track(T closeable) {
+		this.closeables.add(closeable);
+		return closeable;
+	}
+
+	private void startServer() {
+		this.server = SyncTestSupport.startServer(this.serverDir, this.port);
+		this.port = this.server.port();
+	}
+
+	private void stopServer() {
+		this.server.close();
+		this.server = null;
+	}
+
+	private SyncManager manager(Path dir) {
+		return track(untrackedManager(dir));
+	}
+
+	private SyncManager untrackedManager(Path dir) {
+		if (this.server == null && this.port == 0) {
+			startServer();
+		}
+		return SyncManager.create(SyncTestSupport.settings(java.net.URI.create("ws://localhost:" + this.port + "/sync"), dir));
+	}
+
+	private SyncConfiguration config(SyncManager manager, ClientResetMode mode) {
+		return SyncConfiguration.builder(manager.logIn(SyncCredentials.anonymous()), "tasks-list")
+			.clientResetMode(mode)
+			.errorHandler((session, error) -> this.errors.add(error))
+			.beforeClientReset((session, b, a) -> this.before.add(new DatabaseSnapshot[] { b, a }))
+			.afterClientReset((session, b, a) -> this.after.add(new DatabaseSnapshot[] { b, a }))
+			.build();
+	}
+
+	/**
+	 * Syncs "synced", stops the server, writes "unsynced" offline, wipes the server's data directory
+	 * and starts a new server on the same port.
+	 */
+	private SyncDatabase syncThenWipe(SyncManager manager, ClientResetMode mode) {
+		return syncThenReplace(manager, mode, null);
+	}
+
+	/** As {@link #syncThenWipe}, but the data directory is replaced by a copy of {@code restore} if given. */
+	private SyncDatabase syncThenReplace(SyncManager manager, ClientResetMode mode, Path restore) {
+		if (this.server == null) {
+			startServer();
+		}
+		SyncDatabase db = manager.open(config(manager, mode));
+		SyncSession session = manager.sessionFor(db).orElseThrow();
+		db.collection("tasks").put("synced", Map.of("title", "on the old server"));
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		stopServer();
+		db.collection("tasks").put("unsynced", Map.of("title", "written offline"));
+		deleteContents(this.serverDir);
+		if (restore != null) {
+			copyContents(restore, this.serverDir);
+		}
+		startServer();
+		manager.reconnect();
+		return db;
+	}
+
+	private Map<String, Map<String, Object>> serverContents() {
+		SyncManager reader = manager(this.dirB);
+		SyncDatabase copy = reader.open(SyncConfiguration.builder(reader.logIn(SyncCredentials.anonymous()), "tasks-list").build());
+		assertThat(reader.sessionFor(copy).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
+		return SyncTestSupport.contents(copy.collection("tasks"));
+	}
+
+	private static Map<String, Object> fieldsInFile(Path file, String id) {
+		try (SqliteStore store = SqliteStore.open(file, new MessageCodec(), System::currentTimeMillis, 1 << 20)) {
+			return store.get(new DocumentKey("tasks", id)).orElse(null);
+		}
+	}
+
+	@Test
+	void aWipedServerResetsWithDiscardBackingUpTheFileAndLosingTheUnsyncedChange() {
+		SyncManager manager = manager(this.dirA);
+		SyncDatabase db = syncThenWipe(manager, ClientResetMode.DISCARD_UNSYNCED_CHANGES);
+		SyncSession session = manager.sessionFor(db).orElseThrow();
+
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		assertThat(this.errors).singleElement().satisfies(error -> {
+			// a wiped directory has a new server salt, which the server checks first: 211 (208 if it checked the file id first)
+			assertThat(error.code()).isIn(208, 211);
+			assertThat(error.action()).isEqualTo(ErrorAction.CLIENT_RESET);
+			assertThat(error.isFatal()).isFalse();
+			assertThat(error.actionToken()).isEmpty();
+			assertThat(error.backupPath()).hasValueSatisfying(path -> assertThat(path).exists());
+		});
+		Path backup = this.errors.get(0).backupPath().orElseThrow();
+		assertThat(backup.getParent().getFileName().toString()).isEqualTo("recovery");
+		assertThat(fieldsInFile(backup, "unsynced")).containsEntry("title", "written offline");
+		assertThat(fieldsInFile(backup, "synced")).containsEntry("title", "on the old server");
+		assertThat(this.before).singleElement().satisfies(pair -> {
+			assertThat(pair[0].all("tasks")).extracting(d -> d.id()).containsExactly("synced", "unsynced");
+			assertThat(pair[0].pendingChanges()).isEqualTo(1);
+		});
+		DatabaseSnapshot[] afterPair = this.after.get(0);
+		assertThat(afterPair[0].all("tasks")).hasSize(2);
+		assertThat(afterPair[1].size()).isZero();
+		assertThat(SyncTestSupport.contents(db.collection("tasks"))).isEmpty();
+		assertThat(db.pendingChanges()).isZero();
+		assertThat(session.state()).isEqualTo(SyncSessionState.ACTIVE);
+
+		db.collection("tasks").put("fresh", Map.of("title", "after the reset"));
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(serverContents()).containsOnlyKeys("fresh");
+	}
+
+	@Test
+	void aWipedServerResetsWithRecoverKeepingTheUnsyncedChange() {
+		SyncManager manager = manager(this.dirA);
+		SyncDatabase db = syncThenWipe(manager, ClientResetMode.RECOVER_UNSYNCED_CHANGES);
+		SyncSession session = manager.sessionFor(db).orElseThrow();
+
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		assertThat(this.errors).singleElement().satisfies(error -> {
+			assertThat(error.code()).isIn(208, 211);
+			assertThat(error.action()).isEqualTo(ErrorAction.CLIENT_RESET);
+			assertThat(error.backupPath()).hasValueSatisfying(path -> assertThat(path).exists());
+		});
+		assertThat(this.before).hasSize(1);
+		assertThat(this.after.get(0)[1].all("tasks")).extracting(d -> d.id()).containsExactly("unsynced");
+		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsOnlyKeys("unsynced");
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(serverContents()).containsOnlyKeys("unsynced");
+		assertThat(serverContents().get("unsynced")).containsEntry("title", "written offline");
+	}
+
+	@Test
+	void theDefaultModeRecoversFromAServerRestoredFromAnOlderCopy() throws Exception {
+		SyncManager manager = manager(this.dirA);
+		SyncConfiguration configuration = config(manager, ClientResetMode.RECOVER_OR_DISCARD);
+		assertThat(SyncConfiguration.builder(configuration.user(), "x").build().clientResetMode())
+			.isEqualTo(ClientResetMode.RECOVER_OR_DISCARD);
+		SyncDatabase db = manager.open(configuration);
+		SyncSession session = manager.sessionFor(db).orElseThrow();
+		db.collection("tasks").put("old", Map.of("title", "in the copy"));
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		stopServer();
+		copyContents(this.serverDir, this.copyDir);
+		startServer();
+		db.collection("tasks").put("lost", Map.of("title", "synced after the copy"));
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		stopServer();
+		db.collection("tasks").put("unsynced", Map.of("title", "written offline"));
+		deleteContents(this.serverDir);
+		copyContents(this.copyDir, this.serverDir);
+		startServer();
+		manager.reconnect();
+
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		assertThat(this.errors).singleElement().satisfies(error -> {
+			assertThat(error.code()).isIn(209, 211);
+			assertThat(error.action()).isEqualTo(ErrorAction.CLIENT_RESET);
+			assertThat(error.backupPath()).hasValueSatisfying(path -> assertThat(path).exists());
+		});
+		assertThat(fieldsInFile(this.errors.get(0).backupPath().get(), "lost")).isNotNull();
+		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsOnlyKeys("old", "unsynced");
+		assertThat(this.after.get(0)[1].all("tasks")).extracting(d -> d.id()).containsExactly("old", "unsynced");
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(serverContents()).containsOnlyKeys("old", "unsynced");
+	}
+
+	@Test
+	void aManualResetHandledNowMovesTheFileToTheBackupAndReopeningDownloadsAfresh() {
+		SyncManager manager = manager(this.dirA);
+		SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
+		SyncSession session = manager.sessionFor(db).orElseThrow();
+		Path file = db.path();
+
+		await().atMost(LONG).until(() -> this.errors.size() == 1);
+		SyncError error = this.errors.get(0);
+		assertThat(error.code()).isIn(208, 211);
+		assertThat(error.action()).isEqualTo(ErrorAction.CLIENT_RESET);
+		assertThat(error.isFatal()).isTrue();
+		assertThat(error.actionToken()).isPresent();
+		Path backup = error.backupPath().orElseThrow();
+		assertThat(backup).doesNotExist();
+		assertThat(session.state()).isEqualTo(SyncSessionState.INVALID);
+		assertThat(this.before).isEmpty();
+
+		manager.immediatelyHandleError(error.actionToken().get());
+
+		assertThat(db.isClosed()).isTrue();
+		assertThat(file).doesNotExist();
+		assertThat(fieldsInFile(backup, "unsynced")).containsEntry("title", "written offline");
+		SyncDatabase reopened = manager.open(config(manager, ClientResetMode.MANUAL));
+		SyncSession fresh = manager.sessionFor(reopened).orElseThrow();
+		assertThat(fresh.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(SyncTestSupport.contents(reopened.collection("tasks"))).isEmpty();
+		reopened.collection("tasks").put("fresh", Map.of("title", "after the reset"));
+		assertThat(fresh.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(serverContents()).containsOnlyKeys("fresh");
+		assertThat(this.errors).hasSize(1);
+	}
+
+	@Test
+	void aManualResetNeverHandledRunsAtTheNextStartBeforeTheFileIsOpened() {
+		SyncManager manager = untrackedManager(this.dirA);
+		Path file;
+		Path backup;
+		try {
+			SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
+			file = db.path();
+			await().atMost(LONG).until(() -> this.errors.size() == 1);
+			backup = this.errors.get(0).backupPath().orElseThrow();
+			assertThat(this.errors.get(0).actionToken()).isPresent();
+		}
+		finally {
+			manager.close();
+		}
+		assertThat(file).exists();
+		assertThat(backup).doesNotExist();
+
+		SyncManager next = manager(this.dirA);
+
+		assertThat(backup).exists();
+		assertThat(file).doesNotExist();
+		assertThat(fieldsInFile(backup, "unsynced")).containsEntry("title", "written offline");
+		SyncDatabase reopened = next.open(config(next, ClientResetMode.MANUAL));
+		SyncSession session = next.sessionFor(reopened).orElseThrow();
+		assertThat(session.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(SyncTestSupport.contents(reopened.collection("tasks"))).isEmpty();
+		reopened.collection("tasks").put("fresh", Map.of("title", "after the reset"));
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(serverContents()).containsOnlyKeys("fresh");
+		assertThat(this.errors).hasSize(1);
+	}
+
+	@Test
+	void aServerRestoredFromACopyOlderThanTheClientFileSays208AndTheDefaultModeRecovers() {
+		startServer();
+		stopServer();
+		copyContents(this.serverDir, this.copyDir);
+		startServer();
+		SyncManager manager = manager(this.dirA);
+		// the copy was taken before the client file existed: same salt, unknown file id
+		SyncDatabase db = syncThenReplace(manager, ClientResetMode.RECOVER_OR_DISCARD, this.copyDir);
+		SyncSession session = manager.sessionFor(db).orElseThrow();
+
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		assertThat(this.errors).singleElement().satisfies(error -> {
+			assertThat(error.code()).isEqualTo(208);
+			assertThat(error.action()).isEqualTo(ErrorAction.CLIENT_RESET);
+			assertThat(error.isFatal()).isFalse();
+			assertThat(error.backupPath()).hasValueSatisfying(path -> assertThat(path).exists());
+		});
+		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsOnlyKeys("unsynced");
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(serverContents()).containsOnlyKeys("unsynced");
+	}
+
+	@Test
+	void aResetDemandedAgainBeforeAnyDownloadFallsBackToManual() throws Exception {
+		MessageCodec codec = new MessageCodec();
+		try (FakeSyncServer fake = new FakeSyncServer()) {
+			SyncManager manager = track(SyncManager.create(SyncTestSupport.settings(fake.url(), this.dirA)));
+			SyncDatabase db = manager.open(config(manager, ClientResetMode.DISCARD_UNSYNCED_CHANGES));
+			SyncSession session = manager.sessionFor(db).orElseThrow();
+			db.collection("tasks").put("t", Map.of("title", "local"));
+			fake.upgrade(fake.acceptHandshake());
+			for (int round = 0; round < 2; round++) {
+				SyncMessage.Bind bind = next(fake, codec, SyncMessage.Bind.class);
+				assertThat(bind.needClientFileId()).isTrue();
+				fake.sendText(codec.encode(new SyncMessage.Ident(bind.session(), 5 + round, 55, 0, 555)));
+				next(fake, codec, SyncMessage.Ident.class);
+				fake.sendText(codec.encode(new SyncMessage.Error(bind.session(), ErrorCode.DIVERGING_HISTORIES,
+						"the history diverged")));
+				if (round == 0) {
+					await().atMost(LONG).until(() -> this.errors.size() == 1);
+					assertThat(this.errors.get(0).isFatal()).isFalse();
+					assertThat(this.errors.get(0).actionToken()).isEmpty();
+				}
+			}
+
+			await().atMost(LONG).until(() -> this.errors.size() == 2);
+			SyncError fallback = this.errors.get(1);
+			assertThat(fallback.code()).isEqualTo(211);
+			assertThat(fallback.action()).isEqualTo(ErrorAction.CLIENT_RESET);
+			assertThat(fallback.isFatal()).isTrue();
+			assertThat(fallback.actionToken()).isPresent();
+			assertThat(fallback.message()).contains("repeated");
+			assertThat(session.state()).isEqualTo(SyncSessionState.INVALID);
+			assertThat(this.after).isEmpty();
+			Path file = db.path();
+			manager.immediatelyHandleError(fallback.actionToken().get());
+			assertThat(file).doesNotExist();
+			assertThat(fallback.backupPath()).hasValueSatisfying(path -> assertThat(path).exists());
+		}
+	}
+
+	private static <T extends SyncMessage> T next(FakeSyncServer fake, MessageCodec codec, Class<T> type) throws IOException {
+		while (true) {
+			SyncMessage message = codec.decode(fake.readText());
+			if (type.isInstance(message)) {
+				return type.cast(message);
+			}
+		}
+	}
+
+	static void deleteContents(Path directory) {
+		try (Stream<Path> files = Files.walk(directory)) {
+			files.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(directory)).forEach(p -> {
+				try {
+					Files.delete(p);
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			});
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	static void copyContents(Path from, Path to) {
+		try (Stream<Path> files = Files.walk(from)) {
+			files.filter(p -> !p.equals(from)).forEach(p -> {
+				try {
+					Files.copy(p, to.resolve(from.relativize(p).toString()));
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException(ex);
+				}
+			});
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
