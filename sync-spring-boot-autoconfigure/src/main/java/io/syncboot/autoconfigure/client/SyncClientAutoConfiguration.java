@@ -73,8 +73,8 @@ public final class SyncClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SyncErrorHandler syncErrorHandler() {
-		return new LoggingSyncErrorHandler();
+	SyncErrorHandler syncErrorHandler(ObjectProvider<SyncManager> manager, SyncProperties properties) {
+		return new LoggingSyncErrorHandler(properties.getErrors().isHandleActions() ? manager::getObject : null);
 	}
 
 	@Bean

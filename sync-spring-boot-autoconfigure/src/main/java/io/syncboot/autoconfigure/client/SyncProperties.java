@@ -91,6 +91,8 @@ public class SyncProperties implements Validator {
 
 	private final Metrics metrics = new Metrics();
 
+	private final ErrorHandling errors = new ErrorHandling();
+
 	/**
 	 * Named sessions to open at startup; each becomes a SyncDatabase and a SyncSession bean
 	 * qualified by its name.
@@ -294,6 +296,10 @@ public class SyncProperties implements Validator {
 		errors.reject(key + ".invalid", key + " " + rule + ", was '" + value + "'");
 	}
 
+	public ErrorHandling getErrors() {
+		return this.errors;
+	}
+
 	/**
 	 * Credentials presented to the server; anonymous when neither is set and no
 	 * SyncAccessTokenProvider bean exists.
@@ -491,6 +497,30 @@ public class SyncProperties implements Validator {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+	}
+
+	/**
+	 * What the default error handler does with the errors sessions report.
+	 */
+	public static class ErrorHandling {
+
+		/**
+		 * Whether the default error handler carries out an error's action at once when the error
+		 * comes with an action token (SyncManager.immediatelyHandleError): the local file is
+		 * deleted on permission denied, or moved to its backup path and downloaded afresh on a
+		 * manual client reset. When off, the error is logged and published and the action runs at
+		 * the next start of the application.
+		 */
+		private boolean handleActions = false;
+
+		public boolean isHandleActions() {
+			return this.handleActions;
+		}
+
+		public void setHandleActions(boolean handleActions) {
+			this.handleActions = handleActions;
 		}
 
 	}

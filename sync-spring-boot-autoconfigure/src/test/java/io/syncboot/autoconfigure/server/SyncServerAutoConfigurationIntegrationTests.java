@@ -14,6 +14,7 @@ import io.syncboot.client.ConnectionState;
 import io.syncboot.client.ErrorAction;
 import io.syncboot.client.SyncError;
 import io.syncboot.client.SyncErrorHandler;
+import io.syncboot.client.SyncManager;
 import io.syncboot.client.SyncSessionState;
 import io.syncboot.server.SyncServerEngine;
 import org.junit.jupiter.api.Test;
@@ -70,6 +71,35 @@ class SyncServerAutoConfigurationIntegrationTests {
 					assertThat(denied.action()).isEqualTo(ErrorAction.DELETE_DATABASE);
 					await().until(() -> sessions.session("theirs").state() == SyncSessionState.INVALID);
 					assertThat(sessions.session("mine").state()).isEqualTo(SyncSessionState.ACTIVE);
+
+					// The action token is usable: handling it deletes the refused partition's file.
+					Path refused = sessions.database("theirs").path();
+					assertThat(refused).exists();
+					context.getBean(SyncManager.class).immediatelyHandleError(denied.actionToken().orElseThrow());
+					assertThat(refused).doesNotExist();
+					assertThat(sessions.database("mine").path()).exists();
+				});
+		}
+	}
+
+	@Test
+	void theDefaultHandlerCarriesOutActionsWhenConfiguredTo() {
+		try (ConfigurableApplicationContext server = new SpringApplicationBuilder(ServerApplication.class)
+			.properties("server.port=0", "sync.server.enabled=true",
+					"sync.server.data-directory=" + this.temp.resolve("server"),
+					"sync.server.auth.hmac-secret=" + SyncServerAutoConfigurationTests.SECRET,
+					"sync.server.auth.api-keys.alice=key-alice", "sync.server.permissions.read-write=user-${sub}")
+			.run()) {
+			String port = server.getEnvironment().getProperty("local.server.port");
+			new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SyncClientAutoConfiguration.class))
+				.withPropertyValues("sync.server-url=ws://localhost:" + port + "/sync",
+						"sync.base-directory=" + this.temp.resolve("client"), "sync.auth.api-key=key-alice",
+						"sync.sessions.theirs.partition=user-bob", "sync.errors.handle-actions=true")
+				.run(context -> {
+					SyncSessions sessions = context.getBean(SyncSessions.class);
+					Path refused = sessions.database("theirs").path();
+					await().atMost(Duration.ofSeconds(20)).until(() -> !java.nio.file.Files.exists(refused));
+					assertThat(sessions.session("theirs").state()).isEqualTo(SyncSessionState.INVALID);
 				});
 		}
 	}
