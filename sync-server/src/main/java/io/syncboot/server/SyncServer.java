@@ -7,6 +7,8 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
+import javax.sql.DataSource;
+
 import io.syncboot.core.protocol.SyncProtocol;
 import io.syncboot.server.internal.embedded.EmbeddedTomcat;
 import io.syncboot.server.internal.embedded.SyncEndpoint;
@@ -19,7 +21,8 @@ import org.springframework.security.oauth2.jwt.JwtDecoder;
 
 /**
  * A SyncBoot sync server: the WebSocket endpoint on an embedded Tomcat, over the embedded durable
- * SQLite history store in a data directory. For tests, tools and standalone use:
+ * SQLite history store in a data directory, or over PostgreSQL ({@link Builder#dataSource},
+ * {@link Builder#jdbcUrl}) shared by several servers. For tests, tools and standalone use:
  *
  * <pre>{@code
  * try (SyncServer server = SyncServer.builder()
@@ -52,7 +55,11 @@ public final class SyncServer implements AutoCloseable {
 
 	private final int requestedPort;
 
-	private final Path dataDirectory;
+	private final @Nullable Path dataDirectory;
+
+	private final @Nullable DataSource dataSource;
+
+	private final String @Nullable [] jdbc;
 
 	private final String path;
 
@@ -68,14 +75,37 @@ public final class SyncServer implements AutoCloseable {
 
 	private @Nullable EmbeddedTomcat tomcat; // guarded by this
 
-	private SyncServer(Builder builder, Path dataDirectory) {
+	private SyncServer(Builder builder, @Nullable Path dataDirectory) {
 		this.requestedPort = builder.port;
 		this.dataDirectory = dataDirectory;
+		this.dataSource = builder.dataSource;
+		this.jdbc = builder.jdbc;
 		this.path = builder.path;
 		this.maxMessageBytes = builder.maxMessageBytes;
 		this.sendTimeout = builder.sendTimeout;
 		this.engineSettings = SyncServerEngine.builder();
 		builder.auth.copyTo(this.engineSettings.auth);
+		Duration retention = builder.historyRetention;
+		if (retention != null) {
+			this.engineSettings.historyRetention(retention);
+		}
+		this.engineSettings.compactionInterval(builder.compactionInterval);
+	}
+
+	private JdbcHistoryStore openStore() {
+		DataSource configured = this.dataSource;
+		String[] url = this.jdbc;
+		if (configured != null) {
+			return JdbcHistoryStore.postgresql(configured);
+		}
+		if (url != null) {
+			return JdbcHistoryStore.postgresql(url[0], url[1], url[2]);
+		}
+		return JdbcHistoryStore.sqlite(java.util.Objects.requireNonNull(this.dataDirectory));
+	}
+
+	private String storeDescription() {
+		return (this.dataDirectory != null) ? "data in " + this.dataDirectory.toAbsolutePath() : "history on PostgreSQL";
 	}
 
 	/**
@@ -97,7 +127,7 @@ public final class SyncServer implements AutoCloseable {
 		if (this.state != State.NEW) {
 			throw new IllegalStateException("the server can be started once; it is " + this.state);
 		}
-		JdbcHistoryStore store = JdbcHistoryStore.sqlite(this.dataDirectory);
+		JdbcHistoryStore store = openStore();
 		SyncServerEngine started = null;
 		try {
 			started = this.engineSettings.store(store, true)
@@ -119,7 +149,7 @@ public final class SyncServer implements AutoCloseable {
 		}
 		this.engine = started;
 		this.state = State.STARTED;
-		logger.info("SyncBoot server listening on {} (data in {})", url(), this.dataDirectory.toAbsolutePath());
+		logger.info("SyncBoot server listening on {} ({})", url(), storeDescription());
 		return this;
 	}
 
@@ -147,8 +177,8 @@ public final class SyncServer implements AutoCloseable {
 		return started().port();
 	}
 
-	/** The data directory of the embedded store. */
-	public Path dataDirectory() {
+	/** The data directory of the embedded store, or {@code null} for a server on PostgreSQL. */
+	public @Nullable Path dataDirectory() {
 		return this.dataDirectory;
 	}
 
@@ -236,7 +266,55 @@ public final class SyncServer implements AutoCloseable {
 
 		private Duration sendTimeout = Duration.ofSeconds(30);
 
+		private @Nullable DataSource dataSource;
+
+		private String @Nullable [] jdbc;
+
+		private @Nullable Duration historyRetention;
+
+		private Duration compactionInterval = Duration.ofMinutes(1);
+
 		private Builder() {
+		}
+
+		/**
+		 * Keeps the history on PostgreSQL through this data source (a connection pool) instead of the
+		 * embedded store: any number of servers sharing the database serve the same partitions, and a
+		 * client may connect to any of them. The schema is created or upgraded on start. Replaces
+		 * {@link #dataDirectory}. The data source is not closed by the server.
+		 */
+		public Builder dataSource(DataSource dataSource) {
+			if (dataSource == null) {
+				throw new IllegalArgumentException("dataSource must not be null");
+			}
+			this.dataSource = dataSource;
+			return this;
+		}
+
+		/**
+		 * Keeps the history on PostgreSQL at a JDBC URL ({@code jdbc:postgresql://host:5432/db}), with a
+		 * small connection pool of the server's own, as {@link #dataSource} does.
+		 */
+		public Builder jdbcUrl(String url, @Nullable String user, @Nullable String password) {
+			if (url == null || !url.startsWith("jdbc:postgresql:")) {
+				throw new IllegalArgumentException("the JDBC URL must start with jdbc:postgresql:, was " + url);
+			}
+			this.jdbc = new String[] { url, user, password };
+			return this;
+		}
+
+		/** See {@link SyncServerEngine.Builder#historyRetention}; default: the history is kept forever. */
+		public Builder historyRetention(Duration retention) {
+			SyncServerEngine.builder().historyRetention(retention);
+			this.historyRetention = retention;
+			return this;
+		}
+
+		/** See {@link SyncServerEngine.Builder#compactionInterval}; default 1 min. */
+		public Builder compactionInterval(Duration interval) {
+			SyncServerEngine.builder().compactionInterval(interval);
+			this.compactionInterval = interval;
+			return this;
 		}
 
 		/** The TCP port, 0 for a free one; default 8080. */
@@ -292,8 +370,16 @@ public final class SyncServer implements AutoCloseable {
 		 */
 		public SyncServer build() {
 			Path directory = this.dataDirectory;
-			if (directory == null) {
-				throw new IllegalStateException("dataDirectory is not set: the server needs a directory for its store");
+			boolean postgres = this.dataSource != null || this.jdbc != null;
+			if (directory == null && !postgres) {
+				throw new IllegalStateException("dataDirectory is not set: the server needs a directory for its store "
+						+ "(or a PostgreSQL dataSource)");
+			}
+			if (directory != null && postgres) {
+				throw new IllegalStateException("set either dataDirectory (embedded store) or a PostgreSQL data source, not both");
+			}
+			if (this.dataSource != null && this.jdbc != null) {
+				throw new IllegalStateException("set either dataSource or jdbcUrl, not both");
 			}
 			this.auth.validateAuthentication();
 			return new SyncServer(this, directory);

@@ -4,10 +4,12 @@ import java.net.URI;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.protocol.SyncProtocol;
 import io.syncboot.server.internal.auth.ServerSecurity;
+import io.syncboot.server.internal.concurrent.NamedThreadFactory;
 import io.syncboot.server.internal.concurrent.ServerExecutors;
 import io.syncboot.server.internal.session.Compensator;
 import io.syncboot.server.internal.session.IntegrationBatcher;
@@ -47,7 +49,9 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  *
  * <p>Threads: a bounded pool of daemon workers ({@code syncboot-server-worker-n}) runs each
  * connection's messages one at a time; one writer ({@code syncboot-server-writer-1}) runs the store
- * writes; one timer ({@code syncboot-server-timer-1}) watches for stuck sends and expiring tokens.
+ * writes; one timer ({@code syncboot-server-timer-1}) watches for stuck sends and expiring tokens
+ * and schedules compaction; on PostgreSQL one listener ({@code syncboot-server-listener-1}) receives
+ * the commits of other nodes.
  * The handler's container callbacks return quickly and never throw. Thread-safe. {@link #close()}
  * closes every connection with 1001, finishes the writes already accepted and closes the store (if
  * the engine owns it).
@@ -67,6 +71,10 @@ public final class SyncServerEngine implements AutoCloseable {
 	private final SyncWebSocketHandler handler;
 
 	private final ServerSecurity security;
+
+	private final AutoCloseable subscription;
+
+	private final @Nullable Duration historyRetention;
 
 	private boolean closed; // guarded by this
 
@@ -95,6 +103,26 @@ public final class SyncServerEngine implements AutoCloseable {
 				new IntegrationBatcher(store, this.executors.writer(), this.partitions), settings, codec, permissions,
 				new Compensator(System::currentTimeMillis));
 		this.handler = new SyncWebSocketHandler(context, this.security.authenticator());
+		this.subscription = store.subscribe(new HistoryStore.CommitListener() {
+
+			@Override
+			public void committed(String partition, long latestVersion) {
+				SyncServerEngine.this.partitions.observed(partition, latestVersion);
+			}
+
+			@Override
+			public void catchUp() {
+				SyncServerEngine.this.partitions.catchUp();
+			}
+
+		}, new NamedThreadFactory("listener"));
+		this.historyRetention = builder.historyRetention;
+		Duration retention = builder.historyRetention;
+		if (retention != null) {
+			long interval = builder.compactionInterval.toMillis();
+			this.executors.timer().scheduleWithFixedDelay(() -> this.executors.workers().execute(this::compactNow),
+					interval, interval, TimeUnit.MILLISECONDS);
+		}
 		logger.info("SyncBoot server authentication: {}; permissions: {}", this.security.description(), permissions);
 	}
 
@@ -146,6 +174,26 @@ public final class SyncServerEngine implements AutoCloseable {
 		return this.store;
 	}
 
+	/**
+	 * Removes the history older than the {@linkplain Builder#historyRetention retention} now (the
+	 * engine also does it every compaction interval). Clients whose cursor falls behind it get
+	 * {@code CLIENT_FILE_EXPIRED} (222) and reset. Does nothing without a retention.
+	 * @return the number of changesets removed
+	 */
+	public long compactNow() {
+		Duration retention = this.historyRetention;
+		if (retention == null) {
+			return 0;
+		}
+		try {
+			return this.store.compact(System.currentTimeMillis() - retention.toMillis());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("History compaction failed: {}", ex.toString());
+			return 0;
+		}
+	}
+
 	/** The number of open WebSocket connections. */
 	public int connectionCount() {
 		return this.handler.connectionCount();
@@ -167,6 +215,12 @@ public final class SyncServerEngine implements AutoCloseable {
 				return;
 			}
 			this.closed = true;
+		}
+		try {
+			this.subscription.close();
+		}
+		catch (Exception ex) {
+			logger.warn("Failed to end the commit subscription", ex);
 		}
 		this.handler.shutdown(Duration.ofSeconds(5));
 		this.executors.shutdown(Duration.ofSeconds(30));
@@ -205,7 +259,34 @@ public final class SyncServerEngine implements AutoCloseable {
 
 		private int workerThreads = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
+		private @Nullable Duration historyRetention;
+
+		private Duration compactionInterval = Duration.ofMinutes(1);
+
 		private Builder() {
+		}
+
+		/**
+		 * How long the history of changesets is kept (default: forever). Every
+		 * {@link #compactionInterval} the changesets committed longer ago are removed; clients whose
+		 * cursor is behind them get {@code CLIENT_FILE_EXPIRED} (222) and reset, fresh clients
+		 * bootstrap from the document states. At least 1 s.
+		 */
+		public Builder historyRetention(Duration retention) {
+			if (retention == null || retention.compareTo(Duration.ofSeconds(1)) < 0) {
+				throw new IllegalArgumentException("historyRetention must be at least 1 s, was " + retention);
+			}
+			this.historyRetention = retention;
+			return this;
+		}
+
+		/** How often the history is compacted when a {@link #historyRetention} is set: 100 ms to 1 day, default 1 min. */
+		public Builder compactionInterval(Duration interval) {
+			if (interval == null || interval.toMillis() < 100 || interval.compareTo(Duration.ofDays(1)) > 0) {
+				throw new IllegalArgumentException("compactionInterval must be between 100 ms and 1 day, was " + interval);
+			}
+			this.compactionInterval = interval;
+			return this;
 		}
 
 		/** The history store (required); {@code owned} says whether {@link #close()} closes it. */

@@ -17,7 +17,12 @@ import io.syncboot.server.internal.concurrent.NamedThreadFactory;
  * {@code --api-key=KEY:USER} (repeatable), {@code --token-ttl=SECONDS} (default 900);</li>
  * <li>{@code --read-write=PATTERN} and {@code --read=PATTERN} (repeatable; partition patterns with
  * {@code ${sub}} and {@code *}; without any, every user may read and write everything);</li>
- * <li>{@code --allow-anonymous}: accept connections without a token (development only).</li>
+ * <li>{@code --allow-anonymous}: accept connections without a token (development only);</li>
+ * <li>{@code --jdbc-url=jdbc:postgresql://HOST:5432/DB}, {@code --jdbc-user=USER},
+ * {@code --jdbc-password=PASSWORD} (or the environment variable {@value #JDBC_PASSWORD_VARIABLE}):
+ * keep the history on PostgreSQL instead of the data directory, so that several servers share it;</li>
+ * <li>{@code --history-retention=SECONDS} (default: forever) and {@code --compaction-interval=SECONDS}
+ * (default 60): remove older history; clients behind it reset.</li>
  * </ul>
  * Without a secret or {@code --allow-anonymous} it refuses to start. Prints
  * {@code SyncBoot server listening on ws://localhost:PORT/sync} on standard output once listening.
@@ -28,17 +33,26 @@ public final class SyncServerMain {
 	/** The environment variable that may hold the HMAC secret. */
 	public static final String SECRET_VARIABLE = "SYNCBOOT_SERVER_HMAC_SECRET";
 
+	/** The environment variable that may hold the PostgreSQL password. */
+	public static final String JDBC_PASSWORD_VARIABLE = "SYNCBOOT_SERVER_JDBC_PASSWORD";
+
 	private static final String USAGE = """
 			usage: SyncServerMain [--port=N] [--data-directory=DIR]
 			                      (--hmac-secret=SECRET | --allow-anonymous) [--issuer=ISS]
 			                      [--api-key=KEY:USER]... [--token-ttl=SECONDS]
-			                      [--read-write=PATTERN]... [--read=PATTERN]...""";
+			                      [--read-write=PATTERN]... [--read=PATTERN]...
+			                      [--jdbc-url=jdbc:postgresql://HOST:PORT/DB [--jdbc-user=USER] [--jdbc-password=PW]]
+			                      [--history-retention=SECONDS] [--compaction-interval=SECONDS]""";
 
 	private SyncServerMain() {
 	}
 
 	public static void main(String[] args) throws InterruptedException {
-		SyncServer.Builder builder = SyncServer.builder().port(8080).dataDirectory(Path.of("server-data"));
+		SyncServer.Builder builder = SyncServer.builder().port(8080);
+		Path dataDirectory = null;
+		String jdbcUrl = null;
+		String jdbcUser = null;
+		String jdbcPassword = null;
 		SyncPermissions.Builder permissions = null;
 		boolean anonymous = false;
 		boolean secret = false;
@@ -48,7 +62,25 @@ public final class SyncServerMain {
 					builder.port(Integer.parseInt(value(arg)));
 				}
 				else if (arg.startsWith("--data-directory=")) {
-					builder.dataDirectory(Path.of(value(arg)));
+					dataDirectory = Path.of(value(arg));
+				}
+				else if (arg.startsWith("--jdbc-url=")) {
+					jdbcUrl = value(arg);
+					if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
+						throw new IllegalArgumentException("only PostgreSQL is supported: jdbc:postgresql://HOST:PORT/DB");
+					}
+				}
+				else if (arg.startsWith("--jdbc-user=")) {
+					jdbcUser = value(arg);
+				}
+				else if (arg.startsWith("--jdbc-password=")) {
+					jdbcPassword = value(arg);
+				}
+				else if (arg.startsWith("--history-retention=")) {
+					builder.historyRetention(Duration.ofSeconds(Long.parseLong(value(arg))));
+				}
+				else if (arg.startsWith("--compaction-interval=")) {
+					builder.compactionInterval(Duration.ofSeconds(Long.parseLong(value(arg))));
 				}
 				else if (arg.startsWith("--hmac-secret=")) {
 					builder.hmacSecret(value(arg));
@@ -104,6 +136,19 @@ public final class SyncServerMain {
 		if (permissions != null) {
 			builder.permissions(permissions.build());
 		}
+		if (jdbcUrl != null) {
+			if (dataDirectory != null) {
+				exit(2, "use either --data-directory or --jdbc-url, not both\n" + USAGE);
+			}
+			String passwordFromEnvironment = System.getenv(JDBC_PASSWORD_VARIABLE);
+			if (jdbcPassword == null && passwordFromEnvironment != null) {
+				jdbcPassword = passwordFromEnvironment;
+			}
+			builder.jdbcUrl(jdbcUrl, jdbcUser, jdbcPassword);
+		}
+		else {
+			builder.dataDirectory((dataDirectory != null) ? dataDirectory : Path.of("server-data"));
+		}
 		SyncServer server;
 		try {
 			server = builder.build();
@@ -138,7 +183,8 @@ public final class SyncServerMain {
 	}
 
 	private static String redact(String arg) {
-		return (arg.startsWith("--hmac-secret=") || arg.startsWith("--api-key=")) ? arg.substring(0, arg.indexOf('=') + 1)
+		return (arg.startsWith("--hmac-secret=") || arg.startsWith("--api-key=")
+				|| arg.startsWith("--jdbc-password=")) ? arg.substring(0, arg.indexOf('=') + 1)
 				+ "***" : arg;
 	}
 

@@ -16,16 +16,22 @@ import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.SyncMessage;
 import io.syncboot.core.protocol.SyncProtocol;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The wire protocol against a real server on a free port, spoken by raw WebSocket clients.
+ * The wire protocol against a real server on a free port, spoken by raw WebSocket clients: the same
+ * suite on the embedded store and on PostgreSQL.
  */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = { "sqlite", "postgresql" })
 class SyncServerProtocolTests {
 
 	private static final AtomicLong clock = new AtomicLong(1_000_000);
@@ -35,14 +41,31 @@ class SyncServerProtocolTests {
 
 	static SyncServer server;
 
-	@BeforeAll
-	static void startServer() {
-		server = SyncServer.builder().port(0).dataDirectory(dataDirectory).allowAnonymous().build().start();
+	static EmbeddedDatabase database;
+
+	@Parameter
+	String backend;
+
+	@BeforeParameterizedClassInvocation
+	static void startServer(String backend) {
+		SyncServer.Builder builder = SyncServer.builder().port(0).allowAnonymous();
+		if (backend.equals("postgresql")) {
+			database = EmbeddedDatabase.start();
+			builder.jdbcUrl(database.createDatabase(), database.user(), database.password());
+		}
+		else {
+			builder.dataDirectory(dataDirectory);
+		}
+		server = builder.build().start();
 	}
 
-	@AfterAll
+	@AfterParameterizedClassInvocation
 	static void stopServer() {
 		server.close();
+		if (database != null) {
+			database.close();
+			database = null;
+		}
 	}
 
 	private static RawSyncClient connect() {

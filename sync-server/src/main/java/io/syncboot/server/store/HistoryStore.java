@@ -123,6 +123,54 @@ public interface HistoryStore extends AutoCloseable {
 	long snapshotBytesAfter(String partition, @Nullable DocumentKey afterKey);
 
 	/**
+	 * The compaction horizon of a partition: its history at or below this version was removed by
+	 * {@link #compact}, so a client whose cursor is below it (and not 0) cannot catch up by history and
+	 * must reset ({@code CLIENT_FILE_EXPIRED}). 0 when nothing was compacted. Read it after reading
+	 * history: a horizon above the cursor the read started from means the read may have missed rows.
+	 */
+	default long compactedVersion(String partition) {
+		return 0;
+	}
+
+	/**
+	 * Removes the history committed before a cutoff, on every partition: each partition's horizon
+	 * moves to the greatest server version committed before {@code cutoffMillis}, and its changesets at
+	 * or below the horizon are deleted. Document states are kept (fresh clients bootstrap from them).
+	 * Safe while other threads and nodes integrate and read; each partition is compacted in its own
+	 * short transaction.
+	 * @param cutoffMillis epoch milliseconds; history committed at or after it is kept
+	 * @return the number of changesets removed
+	 */
+	default long compact(long cutoffMillis) {
+		return 0;
+	}
+
+	/**
+	 * Subscribes to commits made by other writers of the same history (other server nodes sharing a
+	 * database). A notification is a hint only: the listener's {@link CommitListener#catchUp()} is
+	 * called whenever notifications may have been missed (first subscription, after a lost connection,
+	 * and periodically), and must then ask {@link #latestVersion} for what it serves. Stores with a
+	 * single writer deliver nothing. Listener methods are called on one background thread.
+	 * @param threads makes the background thread, if the store needs one
+	 * @return closing it ends the subscription
+	 */
+	default AutoCloseable subscribe(CommitListener listener, java.util.concurrent.ThreadFactory threads) {
+		return () -> {
+		};
+	}
+
+	/** Receives the commits of other nodes; see {@link HistoryStore#subscribe}. */
+	interface CommitListener {
+
+		/** A commit made the partition's latest version (at least) {@code latestVersion}. */
+		void committed(String partition, long latestVersion);
+
+		/** Notifications may have been missed: query the latest versions of every partition served. */
+		void catchUp();
+
+	}
+
+	/**
 	 * Closes the store: waits for a running write to finish and releases every resource. Idempotent.
 	 */
 	@Override

@@ -45,6 +45,29 @@ public final class Partitions {
 		}
 	}
 
+	/**
+	 * Records a commit another node made (a hint from the store's subscription): pumps the sessions
+	 * of the partition if this node serves it. Any thread.
+	 */
+	public void observed(String partition, long latestVersion) {
+		PartitionHub partitionHub = this.hubs.get(partition);
+		if (partitionHub != null && latestVersion > partitionHub.latestVersion()) {
+			partitionHub.committed(latestVersion);
+		}
+	}
+
+	/** Asks the store for the latest version of every partition with bound sessions (missed hints). */
+	public void catchUp() {
+		for (PartitionHub partitionHub : this.hubs.values()) {
+			if (partitionHub.sessionCount() > 0) {
+				long latest = this.store.latestVersion(partitionHub.partition());
+				if (latest > partitionHub.latestVersion()) {
+					partitionHub.committed(latest);
+				}
+			}
+		}
+	}
+
 	/** The number of sessions bound to any partition. */
 	public int sessionCount() {
 		return this.hubs.values().stream().mapToInt(PartitionHub::sessionCount).sum();

@@ -132,6 +132,15 @@ public final class ServerSession {
 			throw new ProtocolException(ErrorCode.BAD_SERVER_VERSION, "download cursor "
 					+ ident.downloadServerVersion() + " is ahead of the partition's latest version " + latest);
 		}
+		if (ident.downloadServerVersion() != 0
+				&& ident.downloadServerVersion() < this.store.compactedVersion(this.partition)) {
+			throw new ProtocolException(ErrorCode.CLIENT_FILE_EXPIRED, "download cursor "
+					+ ident.downloadServerVersion() + " is behind the history kept for partition '" + this.partition
+					+ "' (compacted up to " + this.store.compactedVersion(this.partition) + ")");
+		}
+		if (latest > partitionHub.latestVersion()) {
+			partitionHub.committed(latest);
+		}
 		this.fileId = file.fileId();
 		this.cursor = ident.downloadServerVersion();
 		this.uploadAck = file.lastIntegratedClientVersion();
@@ -181,7 +190,12 @@ public final class ServerSession {
 	/** Queues a mark; it is echoed once everything up to the latest version at receipt was sent. */
 	public void mark(SyncMessage.Mark mark) {
 		requireActive("mark");
-		this.marks.add(new long[] { mark.requestId(), hub().latestVersion() });
+		// the store knows commits of other nodes whose hint may not have arrived yet
+		long latest = this.store.latestVersion(this.partition);
+		if (latest > hub().latestVersion()) {
+			hub().committed(latest);
+		}
+		this.marks.add(new long[] { mark.requestId(), Math.max(latest, hub().latestVersion()) });
 		requestPump();
 	}
 
@@ -289,6 +303,13 @@ public final class ServerSession {
 				this.remainingAsOf = latest;
 			}
 			batch = this.store.changesetsAfter(this.partition, this.cursor, this.fileId, budget);
+			long horizon = this.store.compactedVersion(this.partition);
+			if (this.cursor < horizon) {
+				// read after the batch: the rows after the cursor may have been removed before the read
+				throw new ProtocolException(ErrorCode.CLIENT_FILE_EXPIRED, "download cursor " + this.cursor
+						+ " fell behind the history kept for partition '" + this.partition + "' (compacted up to "
+						+ horizon + ")");
+			}
 			this.remaining = Math.max(0, this.remaining - batch.bytes());
 		}
 		boolean progressed = batch.scannedVersion() > this.cursor;

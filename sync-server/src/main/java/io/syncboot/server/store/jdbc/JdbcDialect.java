@@ -1,5 +1,7 @@
 package io.syncboot.server.store.jdbc;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What {@link JdbcHistoryStore} needs to know about a database: where its migrations live. The SQL
  * of the store is written to run unchanged on every supported database (SQLite 3.35+, PostgreSQL
@@ -21,6 +23,23 @@ public interface JdbcDialect {
 	 */
 	default String integrationLockClause() {
 		return "";
+	}
+
+	/**
+	 * A statement run first in every write transaction (PostgreSQL: {@code SET LOCAL synchronous_commit TO on}),
+	 * or {@code null}.
+	 */
+	default @Nullable String writeTransactionSetup() {
+		return null;
+	}
+
+	/**
+	 * A query with one parameter (the payload {@code <latestVersion>:<partition>}) run in an
+	 * integration transaction to announce its commit to the other nodes when it commits
+	 * (PostgreSQL: {@code pg_notify}), or {@code null} where the database has one node.
+	 */
+	default @Nullable String commitNotificationSql() {
+		return null;
 	}
 
 	/** The {@code ORDER BY} of document keys, which must order as the row-value comparison does. */

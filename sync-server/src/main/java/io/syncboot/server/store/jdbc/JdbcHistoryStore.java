@@ -37,10 +37,17 @@ import org.springframework.transaction.support.TransactionTemplate;
  * embedded default: one SQLite file in a data directory, in WAL mode with {@code synchronous=FULL}
  * (a commit is on disk before it returns), one writer connection and a few read connections.
  *
- * <p>Thread-safe. Writes are serialized on one lock (the database has one writer); reads run
- * concurrently on the read data source. The schema is created and upgraded by Flyway migrations
- * from the dialect's location, with the history table {@code syncboot_schema_history}. Database
- * failures surface as Spring {@code DataAccessException}s; a failed write is rolled back.
+ * {@link #postgresql(DataSource)} opens the store on a PostgreSQL database that any number of
+ * server nodes share: versions are allocated under row locks, every write transaction commits with
+ * {@code synchronous_commit = on}, commits are announced with {@code NOTIFY} and received through
+ * {@link #subscribe}.
+ *
+ * <p>Thread-safe. Writes of one store are serialized on one lock (SQLite has one writer; on
+ * PostgreSQL each node has one write transaction at a time and the nodes' transactions run
+ * concurrently); reads run concurrently on the read data source. The schema is created and upgraded
+ * by Flyway migrations from the dialect's location, with the history table
+ * {@code syncboot_schema_history}. Database failures surface as Spring {@code DataAccessException}s;
+ * a failed write is rolled back. History older than a cutoff is removed by {@link #compact}.
  */
 public final class JdbcHistoryStore implements HistoryStore {
 
@@ -117,7 +124,37 @@ public final class JdbcHistoryStore implements HistoryStore {
 			WHERE partition_id = ? AND (collection, doc_id) > (?, ?)
 			""";
 
+	private static final String SELECT_COMPACTED_VERSION_SQL = """
+			SELECT compacted_version FROM syncboot_partition WHERE id = ?
+			""";
+
+	private static final String SELECT_PARTITIONS_SQL = """
+			SELECT id FROM syncboot_partition ORDER BY id
+			""";
+
+	private static final String SELECT_HORIZON_SQL = """
+			SELECT COALESCE(MAX(server_version), 0) FROM syncboot_history WHERE partition_id = ? AND committed_at < ?
+			""";
+
+	private static final String UPDATE_HORIZON_SQL = """
+			UPDATE syncboot_partition SET compacted_version = ? WHERE id = ? AND compacted_version < ?
+			""";
+
+	private static final String DELETE_HISTORY_SQL = """
+			DELETE FROM syncboot_history WHERE partition_id = ? AND server_version <= ?
+			""";
+
+	private static final int POSTGRES_POOL_SIZE = 8;
+
 	private final JdbcTemplate writer;
+
+	private final JdbcDialect dialect;
+
+	private final @Nullable String writeSetupSql;
+
+	private final @Nullable DataSource listenerDataSource;
+
+	private final List<PostgresCommitListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
 	private final TransactionTemplate transactions;
 
@@ -150,6 +187,11 @@ public final class JdbcHistoryStore implements HistoryStore {
 	 */
 	public JdbcHistoryStore(DataSource writeDataSource, DataSource readDataSource, JdbcDialect dialect,
 			List<? extends AutoCloseable> resources) {
+		this(writeDataSource, readDataSource, null, dialect, resources);
+	}
+
+	private JdbcHistoryStore(DataSource writeDataSource, DataSource readDataSource,
+			@Nullable DataSource listenerDataSource, JdbcDialect dialect, List<? extends AutoCloseable> resources) {
 		if (writeDataSource == null || readDataSource == null || dialect == null || resources == null) {
 			throw new IllegalArgumentException("data sources, dialect and resources must not be null");
 		}
@@ -159,6 +201,9 @@ public final class JdbcHistoryStore implements HistoryStore {
 		this.integration = new JdbcIntegration(this.writer, this.codec, dialect);
 		this.selectSnapshotSql = SELECT_SNAPSHOT_SQL.formatted(dialect.documentKeyOrder());
 		this.resources = List.copyOf(resources);
+		this.dialect = dialect;
+		this.writeSetupSql = dialect.writeTransactionSetup();
+		this.listenerDataSource = listenerDataSource;
 		this.serverSalt = initServerSalt();
 	}
 
@@ -170,6 +215,47 @@ public final class JdbcHistoryStore implements HistoryStore {
 	 */
 	public static JdbcHistoryStore sqlite(Path dataDirectory) {
 		return SqliteDatabase.open(dataDirectory);
+	}
+
+	/**
+	 * Opens (creating or upgrading its schema when needed) the store on a PostgreSQL database shared by
+	 * any number of server nodes. Reads and writes borrow connections from {@code dataSource} (a
+	 * connection pool, e.g. the application's); {@link #subscribe} holds one more connection for
+	 * {@code LISTEN}. Closing the store does not close the data source.
+	 */
+	public static JdbcHistoryStore postgresql(DataSource dataSource) {
+		if (dataSource == null) {
+			throw new IllegalArgumentException("dataSource must not be null");
+		}
+		migrate(dataSource, PostgresDialect.INSTANCE);
+		return new JdbcHistoryStore(dataSource, dataSource, dataSource, PostgresDialect.INSTANCE, List.of());
+	}
+
+	/**
+	 * Opens the store on a PostgreSQL database by URL ({@code jdbc:postgresql://host:5432/db}), with
+	 * a small pool of its own (8 connections, closed by {@link #close()}) and a connection for
+	 * {@code LISTEN}. Requires the PostgreSQL JDBC driver on the class path.
+	 */
+	public static JdbcHistoryStore postgresql(String jdbcUrl, @Nullable String user, @Nullable String password) {
+		if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
+			throw new IllegalArgumentException("jdbcUrl must start with jdbc:postgresql:, was " + jdbcUrl);
+		}
+		DataSource connections = new org.springframework.jdbc.datasource.DriverManagerDataSource(jdbcUrl,
+				(user != null) ? user : "", (password != null) ? password : "");
+		migrate(connections, PostgresDialect.INSTANCE);
+		ReadConnectionPool pool = new ReadConnectionPool(connections, POSTGRES_POOL_SIZE);
+		try {
+			return new JdbcHistoryStore(pool, pool, connections, PostgresDialect.INSTANCE, List.of(pool));
+		}
+		catch (RuntimeException ex) {
+			pool.close();
+			throw ex;
+		}
+	}
+
+	/** The dialect of the database. */
+	public JdbcDialect dialect() {
+		return this.dialect;
 	}
 
 	/** Runs the dialect's Flyway migrations on a data source, with {@value #SCHEMA_HISTORY_TABLE}. */
@@ -240,9 +326,32 @@ public final class JdbcHistoryStore implements HistoryStore {
 		if (integrations == null) {
 			throw new IllegalArgumentException("integrations must not be null");
 		}
-		return write(() -> integrations.stream()
-			.map(i -> this.integration.integrate(i.partition(), i.fileId(), i.changesets()))
-			.toList());
+		return write(() -> {
+			lockPartitionsInOrder(integrations);
+			return integrations.stream()
+				.map(i -> this.integration.integrate(i.partition(), i.fileId(), i.changesets()))
+				.toList();
+		});
+	}
+
+	/**
+	 * Where several nodes write, locks the partitions of a group in name order first, so that two
+	 * groups touching the same partitions never wait on each other in a cycle.
+	 */
+	private void lockPartitionsInOrder(List<Integration> integrations) {
+		String lock = this.dialect.integrationLockClause();
+		if (lock.isEmpty()) {
+			return;
+		}
+		java.util.SortedSet<String> names = new java.util.TreeSet<>();
+		integrations.forEach(i -> names.add(i.partition()));
+		if (names.size() < 2) {
+			return;
+		}
+		for (String name : names) {
+			this.writer.query("SELECT id FROM syncboot_partition WHERE name = ? " + lock, rs -> {
+			}, name);
+		}
 	}
 
 	@Override
@@ -258,7 +367,13 @@ public final class JdbcHistoryStore implements HistoryStore {
 	private <T> T write(java.util.function.Supplier<T> work) {
 		synchronized (this.writeLock) {
 			checkOpen();
-			T result = this.transactions.execute(status -> work.get());
+			String setup = this.writeSetupSql;
+			T result = this.transactions.execute(status -> {
+				if (setup != null) {
+					this.writer.execute(setup);
+				}
+				return work.get();
+			});
 			if (result == null) {
 				throw new IllegalStateException("write returned no result");
 			}
@@ -379,6 +494,53 @@ public final class JdbcHistoryStore implements HistoryStore {
 		return (sum != null) ? sum : 0;
 	}
 
+	@Override
+	public long compactedVersion(String partition) {
+		long partitionId = partitionId(partition);
+		if (partitionId < 0) {
+			return 0;
+		}
+		Long horizon = this.reader.queryForObject(SELECT_COMPACTED_VERSION_SQL, Long.class, partitionId);
+		return (horizon != null) ? horizon : 0;
+	}
+
+	@Override
+	public long compact(long cutoffMillis) {
+		checkOpen();
+		long removed = 0;
+		for (Long partitionId : this.reader.queryForList(SELECT_PARTITIONS_SQL, Long.class)) {
+			removed += write(() -> {
+				Long horizon = this.writer.queryForObject(SELECT_HORIZON_SQL, Long.class, partitionId, cutoffMillis);
+				if (horizon == null || horizon == 0) {
+					return 0L;
+				}
+				this.writer.update(UPDATE_HORIZON_SQL, horizon, partitionId, horizon);
+				return (long) this.writer.update(DELETE_HISTORY_SQL, partitionId, horizon);
+			});
+		}
+		if (removed > 0) {
+			logger.info("Compacted the history: {} changesets committed before {} removed", removed,
+					java.time.Instant.ofEpochMilli(cutoffMillis));
+		}
+		return removed;
+	}
+
+	@Override
+	public AutoCloseable subscribe(CommitListener listener, java.util.concurrent.ThreadFactory threads) {
+		checkOpen();
+		DataSource source = this.listenerDataSource;
+		if (source == null || this.dialect.commitNotificationSql() == null) {
+			return () -> {
+			};
+		}
+		PostgresCommitListener started = PostgresCommitListener.start(source, listener, threads);
+		this.listeners.add(started);
+		return () -> {
+			this.listeners.remove(started);
+			started.close();
+		};
+	}
+
 	private long partitionId(String partition) {
 		Names.partition(partition);
 		checkOpen();
@@ -407,6 +569,10 @@ public final class JdbcHistoryStore implements HistoryStore {
 				return;
 			}
 			this.closed = true;
+			for (PostgresCommitListener listener : this.listeners) {
+				listener.close();
+			}
+			this.listeners.clear();
 			for (AutoCloseable resource : this.resources) {
 				try {
 					resource.close();

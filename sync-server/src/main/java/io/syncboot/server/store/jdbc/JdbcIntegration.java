@@ -34,8 +34,9 @@ final class JdbcIntegration {
 			""";
 
 	private static final String INSERT_HISTORY_SQL = """
-			INSERT INTO syncboot_history (partition_id, server_version, origin_file_id, client_version, size_bytes, ops)
-			VALUES (?, ?, ?, ?, ?, ?)
+			INSERT INTO syncboot_history (partition_id, server_version, origin_file_id, client_version, size_bytes, ops,
+			                              committed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
 			""";
 
 	private static final String SELECT_DOCUMENT_SQL = """
@@ -78,10 +79,22 @@ final class JdbcIntegration {
 
 	private final String selectFileSql;
 
+	private final @Nullable String notifySql;
+
 	JdbcIntegration(JdbcTemplate jdbc, MessageCodec codec, JdbcDialect dialect) {
 		this.jdbc = jdbc;
 		this.codec = codec;
 		this.selectFileSql = SELECT_FILE_FOR_INTEGRATION_SQL.formatted(dialect.integrationLockClause());
+		this.notifySql = dialect.commitNotificationSql();
+	}
+
+	/** Announces a commit of the partition (delivered to listeners when the transaction commits). */
+	private void announce(String partition, long latestVersion) {
+		String sql = this.notifySql;
+		if (sql != null) {
+			this.jdbc.query(sql, rs -> {
+			}, latestVersion + ":" + partition);
+		}
 	}
 
 	private record FileRow(long partitionId, long lastClientVersion, String partition, long latestVersion) {
@@ -111,6 +124,7 @@ final class JdbcIntegration {
 
 	IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets) {
 		FileRow file = lockFile(partition, fileId, changesets);
+		long now = System.currentTimeMillis();
 		long version = file.latestVersion();
 		long ack = file.lastClientVersion();
 		int skipped = 0;
@@ -125,7 +139,7 @@ final class JdbcIntegration {
 			version++;
 			String ops = this.codec.encodeOperations(changeset.operations());
 			this.jdbc.update(INSERT_HISTORY_SQL, file.partitionId(), version, fileId, changeset.clientVersion(),
-					MessageCodec.utf8Length(ops), ops);
+					MessageCodec.utf8Length(ops), ops, now);
 			for (Operation operation : changeset.operations()) {
 				DocumentKey key = new DocumentKey(operation.collection(), operation.id());
 				DocumentState state = states.computeIfAbsent(key, k -> load(file.partitionId(), k));
@@ -140,6 +154,7 @@ final class JdbcIntegration {
 			upsert(file.partitionId(), states, changed);
 			this.jdbc.update(UPDATE_PARTITION_VERSION_SQL, version, file.partitionId());
 			this.jdbc.update(UPDATE_FILE_VERSION_SQL, ack, fileId);
+			announce(partition, version);
 		}
 		return new IntegrationResult(integrated, skipped, version, ack);
 	}
@@ -188,7 +203,7 @@ final class JdbcIntegration {
 			version++;
 			String ops = this.codec.encodeOperations(compensation);
 			this.jdbc.update(INSERT_HISTORY_SQL, file.partitionId(), version, serverFileId, clientVersion,
-					MessageCodec.utf8Length(ops), ops);
+					MessageCodec.utf8Length(ops), ops, System.currentTimeMillis());
 			Map<DocumentKey, Long> changed = new LinkedHashMap<>();
 			for (Operation operation : compensation) {
 				DocumentKey key = new DocumentKey(operation.collection(), operation.id());
@@ -199,6 +214,7 @@ final class JdbcIntegration {
 			upsert(file.partitionId(), states, changed);
 			this.jdbc.update(UPDATE_PARTITION_VERSION_SQL, version, file.partitionId());
 			this.jdbc.update(UPDATE_FILE_VERSION_SQL, clientVersion, serverFileId);
+			announce(partition, version);
 			integrated = List.of(new ServerChangeset(version, serverFileId, clientVersion, compensation));
 		}
 		long ack = pending.get(pending.size() - 1).clientVersion();

@@ -32,20 +32,21 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
- * The embedded SQLite history store on a real file.
+ * The contract of {@link io.syncboot.server.store.HistoryStore} on a real database: one subclass per
+ * backend ({@link SqliteHistoryStoreTests}, {@link PostgresHistoryStoreTests}).
  */
-class JdbcHistoryStoreTests {
+abstract class HistoryStoreContractTests {
 
-	@TempDir
-	Path directory;
+	protected JdbcHistoryStore store;
 
-	private JdbcHistoryStore store;
+	/** Opens the store under test (again, on the same database, when called a second time in a test). */
+	protected abstract JdbcHistoryStore openStore();
 
 	private long clock = 1_000;
 
 	@BeforeEach
 	void open() {
-		this.store = JdbcHistoryStore.sqlite(this.directory);
+		this.store = openStore();
 	}
 
 	@AfterEach
@@ -53,29 +54,12 @@ class JdbcHistoryStoreTests {
 		this.store.close();
 	}
 
-	private Changeset changeset(long clientVersion, Operation... ops) {
+	protected Changeset changeset(long clientVersion, Operation... ops) {
 		return new Changeset(clientVersion, 0, List.of(ops));
 	}
 
-	private Operation put(String id, Object value) {
+	protected Operation put(String id, Object value) {
 		return new Operation.Put("tasks", id, ++this.clock, Map.of("v", value));
-	}
-
-	@Test
-	void opensADurableWalDatabaseWithItsOwnSchemaHistory() throws Exception {
-		try (Connection connection = DriverManager.getConnection(
-				"jdbc:sqlite:" + this.directory.resolve(JdbcHistoryStore.SQLITE_FILE_NAME));
-				Statement statement = connection.createStatement()) {
-			try (ResultSet rs = statement.executeQuery("PRAGMA journal_mode")) {
-				rs.next();
-				assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
-			}
-			try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM syncboot_schema_history WHERE success = 1")) {
-				rs.next();
-				assertThat(rs.getInt(1)).isEqualTo(2);
-			}
-		}
-		assertThat(this.store.serverSalt()).isNotZero();
 	}
 
 	@Test
@@ -166,7 +150,7 @@ class JdbcHistoryStoreTests {
 		long salt = this.store.serverSalt();
 		this.store.integrate("p", a.fileId(), List.of(changeset(1, put("t1", 1)), changeset(2, put("t2", 2))));
 		this.store.close();
-		this.store = JdbcHistoryStore.sqlite(this.directory);
+		this.store = openStore();
 		assertThat(this.store.serverSalt()).isEqualTo(salt);
 		assertThat(this.store.latestVersion("p")).isEqualTo(2);
 		assertThat(this.store.findClientFile(a.fileId()).orElseThrow().lastIntegratedClientVersion()).isEqualTo(2);
@@ -268,14 +252,25 @@ class JdbcHistoryStoreTests {
 	}
 
 	@Test
-	void leavesADeletableDirectoryAfterClose() throws Exception {
+	void compactionRemovesOldHistoryAndMovesTheHorizon() throws Exception {
 		ClientFile a = this.store.allocateClientFile("p");
-		this.store.integrate("p", a.fileId(), List.of(changeset(1, put("t", 1))));
-		this.store.changesetsAfter("p", 0, 0, 100);
-		this.store.close();
-		try (Stream<Path> files = Files.list(this.directory)) {
-			assertThat(files.map(path -> path.getFileName().toString())).containsExactly(JdbcHistoryStore.SQLITE_FILE_NAME);
-		}
+		this.store.integrate("p", a.fileId(), List.of(changeset(1, put("t1", 1)), changeset(2, put("t2", 2))));
+		Thread.sleep(20);
+		long cutoff = System.currentTimeMillis();
+		Thread.sleep(20);
+		this.store.integrate("p", a.fileId(), List.of(changeset(3, put("t3", 3))));
+		assertThat(this.store.compactedVersion("p")).isZero();
+		assertThat(this.store.compact(cutoff)).isEqualTo(2);
+		assertThat(this.store.compactedVersion("p")).isEqualTo(2);
+		assertThat(this.store.changesetsAfter("p", 2, 0, 1_000_000).changesets())
+			.extracting(ServerChangeset::serverVersion).containsExactly(3L);
+		assertThat(this.store.changesetsAfter("p", 0, 0, 1_000_000).changesets())
+			.extracting(ServerChangeset::serverVersion).containsExactly(3L);
+		assertThat(this.store.snapshot("p", null, 1_000_000).documents()).hasSize(3);
+		assertThat(this.store.compact(cutoff)).isZero();
+		assertThat(this.store.compactedVersion("p")).isEqualTo(2);
+		assertThat(this.store.latestVersion("p")).isEqualTo(3);
+		assertThat(this.store.compactedVersion("unknown")).isZero();
 	}
 
 }

@@ -1,0 +1,169 @@
+package io.syncboot.server;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import io.syncboot.core.model.Changeset;
+import io.syncboot.core.model.Operation;
+import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.SyncMessage;
+import io.syncboot.server.store.jdbc.JdbcHistoryStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * History compaction under load, on the embedded store (one node) and on PostgreSQL (two nodes):
+ * a writer keeps committing while the engine compacts every 200 ms with a 2 s retention; a client
+ * that follows live and one that reconnects within the retention miss nothing, a client whose
+ * cursor is older than the retention gets {@code CLIENT_FILE_EXPIRED} (222), and a fresh client
+ * bootstraps everything.
+ */
+class CompactionTests {
+
+	private static final Duration RETENTION = Duration.ofSeconds(2);
+
+	private static EmbeddedDatabase database;
+
+	@TempDir
+	Path dataDirectory;
+
+	private final List<SyncServer> nodes = new ArrayList<>();
+
+	private String url;
+
+	@BeforeAll
+	static void startDatabase() {
+		database = EmbeddedDatabase.start();
+	}
+
+	@AfterAll
+	static void stopDatabase() {
+		database.close();
+	}
+
+	@AfterEach
+	void stopNodes() {
+		this.nodes.forEach(SyncServer::close);
+	}
+
+	private void startNodes(String backend) {
+		int count = backend.equals("sqlite") ? 1 : 2;
+		if (!backend.equals("sqlite")) {
+			this.url = database.createDatabase();
+		}
+		for (int i = 0; i < count; i++) {
+			SyncServer.Builder builder = SyncServer.builder()
+				.port(0)
+				.allowAnonymous()
+				.historyRetention(RETENTION)
+				.compactionInterval(Duration.ofMillis(200));
+			if (backend.equals("sqlite")) {
+				builder.dataDirectory(this.dataDirectory);
+			}
+			else {
+				builder.jdbcUrl(this.url, database.user(), database.password());
+			}
+			this.nodes.add(builder.build().start());
+		}
+	}
+
+	private URI node(int i) {
+		return this.nodes.get(i % this.nodes.size()).url();
+	}
+
+	/** Reads downloads until the cursor reaches {@code target}; returns the server versions received. */
+	private static List<Long> follow(RawSyncClient client, long target) {
+		List<Long> versions = new ArrayList<>();
+		long cursor = -1;
+		while (cursor < target) {
+			SyncMessage.Download download = client.expect(SyncMessage.Download.class);
+			download.changesets().stream().map(ServerChangeset::serverVersion).forEach(versions::add);
+			cursor = download.serverVersion();
+		}
+		return versions;
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "sqlite", "postgresql" })
+	void compactionUnderLoadKeepsClientsWithinRetentionAndResetsTheOnesBehindIt(String backend) throws Exception {
+		startNodes(backend);
+		int total = 100;
+		try (RawSyncClient writer = new RawSyncClient(node(0));
+				RawSyncClient live = new RawSyncClient(node(1));
+				RawSyncClient stale = new RawSyncClient(node(0))) {
+			RawSyncClient.Identity staleIdentity = stale.bindNew(1, "log");
+			live.bindNew(1, "log");
+			RawSyncClient brief = new RawSyncClient(node(1));
+			RawSyncClient.Identity briefIdentity = brief.bindNew(1, "log");
+			writer.bindNew(1, "log");
+			CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
+				try {
+					for (int v = 1; v <= total; v++) {
+						writer.upload(1, new Changeset(v, 0,
+								List.of(new Operation.Put("log", "e" + v, 1_000 + v, Map.of("n", v)))));
+						Thread.sleep(40);
+					}
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			assertThat(follow(stale, 1)).containsExactly(1L);
+			stale.close();
+			// a client that drops out briefly (well within the retention) and comes back on another node
+			List<Long> briefVersions = new ArrayList<>(follow(brief, 30));
+			long briefCursor = briefVersions.get(briefVersions.size() - 1);
+			brief.close();
+			Thread.sleep(300);
+			try (RawSyncClient back = new RawSyncClient(node(0))) {
+				back.send(new SyncMessage.Bind(1, "log", false));
+				back.send(new SyncMessage.Ident(1, briefIdentity.fileId(), briefIdentity.fileSalt(), briefCursor,
+						briefIdentity.serverSalt()));
+				briefVersions.addAll(follow(back, total));
+			}
+			assertThat(briefVersions).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+			assertThat(follow(live, total)).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+			load.get(60, TimeUnit.SECONDS);
+			try (JdbcHistoryStore store = openStore(backend)) {
+				assertThat(store.compactedVersion("log")).as("the history was compacted while written").isGreaterThan(1);
+				assertThat(store.changesetsAfter("log", 0, 0, Long.MAX_VALUE).changesets())
+					.hasSizeLessThan(total);
+			}
+			try (RawSyncClient expired = new RawSyncClient(node(1))) {
+				expired.send(new SyncMessage.Bind(1, "log", false));
+				expired.send(new SyncMessage.Ident(1, staleIdentity.fileId(), staleIdentity.fileSalt(), 1,
+						staleIdentity.serverSalt()));
+				SyncMessage.Error error = expired.expect(SyncMessage.Error.class);
+				assertThat(error.code()).isEqualTo(ErrorCode.CLIENT_FILE_EXPIRED);
+				assertThat(error.session()).isEqualTo(1);
+			}
+			try (RawSyncClient fresh = new RawSyncClient(node(1))) {
+				fresh.bindNew(1, "log");
+				List<SyncMessage.Download> downloads = fresh.downloadsUntil(d -> d.serverVersion() == total);
+				assertThat(downloads.stream().mapToLong(d -> d.documents().size()).sum()).isEqualTo(total);
+			}
+		}
+	}
+
+	private JdbcHistoryStore openStore(String backend) {
+		if (backend.equals("sqlite")) {
+			return JdbcHistoryStore.sqlite(this.dataDirectory);
+		}
+		return JdbcHistoryStore.postgresql(this.url, database.user(), database.password());
+	}
+
+}

@@ -1,0 +1,101 @@
+package io.syncboot.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * A real PostgreSQL server for one test class (started from the embedded binaries, no setup), with
+ * a fresh database per test. Close it in {@code @AfterAll}.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+
+	private static final AtomicInteger databases = new AtomicInteger();
+
+	private final EmbeddedPostgres postgres;
+
+	private EmbeddedDatabase(EmbeddedPostgres postgres) {
+		this.postgres = postgres;
+	}
+
+	public static EmbeddedDatabase start() {
+		try {
+			return new EmbeddedDatabase(EmbeddedPostgres.builder()
+				.setServerConfig("max_connections", "300")
+				.setServerConfig("fsync", "on")
+				.setServerConfig("synchronous_commit", "off")
+				.start());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/** Creates an empty database; returns its JDBC URL. */
+	public String createDatabase() {
+		String name = "syncboot_" + databases.incrementAndGet();
+		try (Connection connection = this.postgres.getPostgresDatabase().getConnection();
+				Statement statement = connection.createStatement()) {
+			statement.execute("CREATE DATABASE " + name);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return this.postgres.getJdbcUrl("postgres", name);
+	}
+
+	public String user() {
+		return "postgres";
+	}
+
+	public String password() {
+		return "postgres";
+	}
+
+	/** The administrative database (for statements about the whole server). */
+	public DataSource admin() {
+		return this.postgres.getPostgresDatabase();
+	}
+
+	/** Runs one statement on a database, on a connection of its own. */
+	public static void execute(String jdbcUrl, String sql) {
+		try (Connection connection = java.sql.DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+				Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** Reads one number from a database, on a connection of its own. */
+	public static long queryLong(String jdbcUrl, String sql) {
+		try (Connection connection = java.sql.DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+				Statement statement = connection.createStatement();
+				java.sql.ResultSet rs = statement.executeQuery(sql)) {
+			rs.next();
+			return rs.getLong(1);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.postgres.close();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

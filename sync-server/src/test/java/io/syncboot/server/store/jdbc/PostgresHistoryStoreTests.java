@@ -1,0 +1,166 @@
+package io.syncboot.server.store.jdbc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.syncboot.core.model.Changeset;
+import io.syncboot.core.model.Operation;
+import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.server.EmbeddedDatabase;
+import io.syncboot.server.store.ClientFile;
+import io.syncboot.server.store.HistoryStore;
+import io.syncboot.server.store.IntegrationResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The history store on a real PostgreSQL server (one per class, a fresh database per test),
+ * including several stores writing to one partition at once, as several server nodes do.
+ */
+class PostgresHistoryStoreTests extends HistoryStoreContractTests {
+
+	private static EmbeddedDatabase database;
+
+	private String url;
+
+	@BeforeAll
+	static void startDatabase() {
+		database = EmbeddedDatabase.start();
+	}
+
+	@AfterAll
+	static void stopDatabase() {
+		database.close();
+	}
+
+	@Override
+	@BeforeEach
+	void open() {
+		this.url = database.createDatabase();
+		super.open();
+	}
+
+	@Override
+	protected JdbcHistoryStore openStore() {
+		return JdbcHistoryStore.postgresql(this.url, database.user(), database.password());
+	}
+
+	@Test
+	void migratesWithItsOwnSchemaHistoryAndCommitsSynchronously() {
+		assertThat(EmbeddedDatabase.queryLong(this.url,
+				"SELECT count(*) FROM syncboot_schema_history WHERE success")).isEqualTo(3);
+		assertThat(this.store.dialect()).isSameAs(PostgresDialect.INSTANCE);
+		// the test server runs with synchronous_commit=off; the store's write transactions turn it on
+		EmbeddedDatabase.execute(this.url, """
+				CREATE TABLE seen_setting (setting TEXT NOT NULL);
+				CREATE FUNCTION record_setting() RETURNS trigger AS $$
+				BEGIN INSERT INTO seen_setting VALUES (current_setting('synchronous_commit')); RETURN NEW; END
+				$$ LANGUAGE plpgsql;
+				CREATE TRIGGER record_setting AFTER INSERT ON syncboot_history FOR EACH ROW EXECUTE FUNCTION record_setting();
+				""");
+		assertThat(EmbeddedDatabase.queryLong(this.url, "SELECT count(*) FROM pg_settings WHERE name = "
+				+ "'synchronous_commit' AND setting = 'off'")).isEqualTo(1);
+		ClientFile file = this.store.allocateClientFile("p");
+		this.store.integrate("p", file.fileId(), List.of(changeset(1, put("a", 1)), changeset(2, put("b", 2))));
+		assertThat(EmbeddedDatabase.queryLong(this.url, "SELECT count(*) FROM seen_setting WHERE setting = 'on'"))
+			.isEqualTo(2);
+		assertThat(EmbeddedDatabase.queryLong(this.url, "SELECT count(*) FROM seen_setting")).isEqualTo(2);
+	}
+
+	@Test
+	void concurrentNodesAllocateGapFreeVersionsWithoutDuplicates() throws Exception {
+		int nodes = 3;
+		int writersPerNode = 4;
+		int uploadsEach = 25;
+		List<JdbcHistoryStore> stores = new ArrayList<>();
+		ExecutorService pool = Executors.newFixedThreadPool(nodes * writersPerNode);
+		try {
+			for (int n = 0; n < nodes; n++) {
+				stores.add(openStore());
+			}
+			List<Future<List<Long>>> results = new ArrayList<>();
+			for (int w = 0; w < nodes * writersPerNode; w++) {
+				HistoryStore node = stores.get(w % nodes);
+				ClientFile file = node.allocateClientFile("shared");
+				results.add(pool.submit(() -> {
+					List<Long> versions = new ArrayList<>();
+					for (int u = 1; u <= uploadsEach; u++) {
+						IntegrationResult result = node.integrate("shared", file.fileId(), List.of(
+								new Changeset(u, 0, List.of(new Operation.Put("tasks", file.fileId() + "-" + u, u,
+										java.util.Map.of("v", u))))));
+						result.integrated().forEach(c -> versions.add(c.serverVersion()));
+					}
+					return versions;
+				}));
+			}
+			Set<Long> all = ConcurrentHashMap.newKeySet();
+			int total = 0;
+			for (Future<List<Long>> result : results) {
+				List<Long> versions = result.get(60, TimeUnit.SECONDS);
+				total += versions.size();
+				all.addAll(versions);
+			}
+			int expected = nodes * writersPerNode * uploadsEach;
+			assertThat(total).isEqualTo(expected);
+			assertThat(all).hasSize(expected);
+			assertThat(all.stream().mapToLong(Long::longValue).max().orElseThrow()).isEqualTo(expected);
+			assertThat(this.store.latestVersion("shared")).isEqualTo(expected);
+			List<ServerChangeset> history = new ArrayList<>();
+			long cursor = 0;
+			while (cursor < expected) {
+				var batch = this.store.changesetsAfter("shared", cursor, 0, 1_000_000);
+				history.addAll(batch.changesets());
+				cursor = batch.scannedVersion();
+			}
+			assertThat(history).extracting(ServerChangeset::serverVersion)
+				.containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, expected).boxed().toList());
+			assertThat(this.store.snapshot("shared", null, Long.MAX_VALUE).documents()).hasSize(expected);
+		}
+		finally {
+			pool.shutdownNow();
+			stores.forEach(JdbcHistoryStore::close);
+		}
+	}
+
+	@Test
+	void announcesCommitsToOtherStoresAndCatchesUpAfterALostListener() throws Exception {
+		try (JdbcHistoryStore other = openStore()) {
+			List<String> notified = new CopyOnWriteArrayList<>();
+			List<Integer> catchUps = new CopyOnWriteArrayList<>();
+			try (AutoCloseable subscription = other.subscribe(new HistoryStore.CommitListener() {
+				@Override
+				public void committed(String partition, long latestVersion) {
+					notified.add(partition + "@" + latestVersion);
+				}
+
+				@Override
+				public void catchUp() {
+					catchUps.add(1);
+				}
+			}, Thread::new)) {
+				await().atMost(java.time.Duration.ofSeconds(10)).until(() -> catchUps.size() == 1);
+				ClientFile file = this.store.allocateClientFile("p");
+				this.store.integrate("p", file.fileId(), List.of(changeset(1, put("a", 1)), changeset(2, put("b", 2))));
+				await().atMost(java.time.Duration.ofSeconds(10)).until(() -> notified.contains("p@2"));
+				EmbeddedDatabase.execute(this.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+						+ "application_name = '" + PostgresCommitListener.APPLICATION_NAME + "'");
+				await().atMost(java.time.Duration.ofSeconds(10)).until(() -> catchUps.size() >= 2);
+				this.store.integrate("p", file.fileId(), List.of(changeset(3, put("c", 3))));
+				await().atMost(java.time.Duration.ofSeconds(10)).until(() -> notified.contains("p@3"));
+			}
+		}
+	}
+
+}
