@@ -58,18 +58,36 @@ class ServerCrashTests {
 				new Writer("b", url, this.temp.resolve("client-b")));
 		try {
 			writers.forEach(Writer::start);
+			for (Writer writer : writers) {
+				writer.awaitFirstWrite();
+			}
 			Set<String> acknowledgedEver = new HashSet<>();
 			for (int cycle = 0; cycle < cycles; cycle++) {
-				try (JavaProcess server = startServer(port, dataDirectory, cycle)) {
-					Thread.sleep(800 + random.nextInt(1500));
-					server.kill();
+				List<String> probes = new ArrayList<>();
+				for (Writer writer : writers) {
+					writer.oldestPending().ifPresent(probes::add);
 				}
+				long cycleStart = System.nanoTime();
+				try (JavaProcess server = startServer(port, dataDirectory, cycle)) {
+					long started = System.nanoTime();
+					// Kill mid-stream, but only once this server made progress: each cycle then
+					// kills a server that acknowledged uploads, however slow the machine is.
+					awaitAcknowledged(writers, probes, Duration.ofSeconds(90));
+					long progressed = System.nanoTime();
+					Thread.sleep(random.nextInt(1500));
+					server.kill();
+					System.out.printf("server crash cycle %d: started in %d ms, first acknowledgement after %d ms%n", cycle,
+							(started - cycleStart) / 1_000_000, (progressed - started) / 1_000_000);
+				}
+				long checkStart = System.nanoTime();
 				Set<String> acknowledged = new HashSet<>();
 				for (Writer writer : writers) {
 					acknowledged.addAll(writer.acknowledged());
 				}
 				acknowledgedEver.addAll(acknowledged);
 				checkStore(dataDirectory, acknowledged, "seed " + seed + ", cycle " + cycle);
+				System.out.printf("server crash cycle %d: %d acknowledged writes checked in %d ms%n", cycle,
+						acknowledged.size(), (System.nanoTime() - checkStart) / 1_000_000);
 			}
 			assertThat(acknowledgedEver).as("seed %d: uploads were acknowledged between kills", seed).isNotEmpty();
 			try (JavaProcess server = startServer(port, dataDirectory, cycles)) {
@@ -78,7 +96,7 @@ class ServerCrashTests {
 				}
 				Set<String> all = new HashSet<>();
 				for (Writer writer : writers) {
-					assertThat(writer.session().uploadAllLocalChanges(Duration.ofSeconds(60)))
+					assertThat(writer.session().uploadAllLocalChanges(Duration.ofMinutes(3)))
 						.as("seed %d: %s uploads everything after the last restart", seed, writer.name).isTrue();
 					all.addAll(writer.written());
 				}
@@ -91,6 +109,22 @@ class ServerCrashTests {
 				writer.close();
 			}
 		}
+	}
+
+	private static void awaitAcknowledged(List<Writer> writers, List<String> probes, Duration timeout)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			boolean all = true;
+			for (String probe : probes) {
+				all &= writers.stream().noneMatch(writer -> writer.isPending(probe));
+			}
+			if (all) {
+				return;
+			}
+			Thread.sleep(50);
+		}
+		throw new AssertionError("the restarted server acknowledged nothing within " + timeout);
 	}
 
 	private static JavaProcess startServer(int port, Path dataDirectory, int cycle) throws Exception {
@@ -186,15 +220,20 @@ class ServerCrashTests {
 				synchronized (this.written) {
 					this.written.add(id);
 				}
-				if (n % 50 == 0) {
-					try {
-						Thread.sleep(5);
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-						return;
-					}
+				try {
+					// a steady stream, not a flood: the point is killing the server mid-stream
+					Thread.sleep(4);
 				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return;
+				}
+			}
+		}
+
+		void awaitFirstWrite() throws InterruptedException {
+			while (written().isEmpty()) {
+				Thread.sleep(10);
 			}
 		}
 
@@ -202,6 +241,20 @@ class ServerCrashTests {
 			synchronized (this.written) {
 				return new ArrayList<>(this.written);
 			}
+		}
+
+		/** The first written id still waiting for the server's acknowledgement, if any. */
+		java.util.Optional<String> oldestPending() {
+			for (String id : written()) {
+				if (isPending(id)) {
+					return java.util.Optional.of(id);
+				}
+			}
+			return java.util.Optional.empty();
+		}
+
+		boolean isPending(String id) {
+			return id.startsWith(this.name + "-") && this.database.isDocumentPending(ClientWriterMain.COLLECTION, id);
 		}
 
 		/** Every written id the server has acknowledged (no longer pending in the outbox). */
