@@ -4,6 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import io.syncboot.client.ClientResetMode;
+import io.syncboot.client.ConnectionState;
 import io.syncboot.client.DatabaseSnapshot;
 import io.syncboot.client.ErrorAction;
 import io.syncboot.client.SyncConfiguration;
@@ -27,6 +34,7 @@ import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.SyncMessage;
 import io.syncboot.server.SyncServer;
+import io.syncboot.server.store.jdbc.JdbcHistoryStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +44,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Client resets produced for real: the server's data directory wiped (208) or restored from an
- * older copy (209/211), handled in each {@link ClientResetMode}.
+ * older copy (209/211), or its history compacted past a client's cursor (222), handled in each
+ * {@link ClientResetMode}.
  */
 class ClientResetIntegrationTests {
 
@@ -329,6 +338,90 @@ class ClientResetIntegrationTests {
 		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsOnlyKeys("unsynced");
 		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
 		assertThat(serverContents()).containsOnlyKeys("unsynced");
+	}
+
+	@Test
+	void historyCompactedPastTheCursorOfASuspendedClientSays222AndTheDefaultModeRecovers() {
+		this.server = SyncServer.builder()
+			.port(0)
+			.dataDirectory(this.serverDir)
+			.allowAnonymous()
+			.historyRetention(Duration.ofSeconds(1))
+			.compactionInterval(Duration.ofMillis(100))
+			.build()
+			.start();
+		this.port = this.server.port();
+		SyncManager manager = manager(this.dirA);
+		SyncDatabase db = manager.open(config(manager, ClientResetMode.RECOVER_OR_DISCARD));
+		SyncSession session = manager.sessionFor(db).orElseThrow();
+		db.collection("tasks").put("synced", Map.of("title", "before the suspension"));
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(session.downloadAllServerChanges(LONG)).isTrue();
+		session.suspend();
+		await().atMost(LONG).until(() -> session.connectionState() == ConnectionState.DISCONNECTED);
+		db.collection("tasks").put("unsynced", Map.of("title", "written while suspended"));
+
+		// others write while the client is away; the server then compacts that history
+		List<SyncError> othersErrors = new CopyOnWriteArrayList<>();
+		SyncManager other = manager(this.dirB);
+		SyncDatabase otherDb = other.open(SyncConfiguration.builder(other.logIn(SyncCredentials.anonymous()), "tasks-list")
+			.errorHandler((s, error) -> othersErrors.add(error))
+			.build());
+		SyncSession otherSession = other.sessionFor(otherDb).orElseThrow();
+		for (int i = 0; i < 3; i++) {
+			otherDb.collection("tasks").put("other-" + i, Map.of("title", "written by another client " + i));
+		}
+		assertThat(otherSession.uploadAllLocalChanges(LONG)).isTrue();
+		long latest = serverVersion("latest_version");
+		assertThat(latest).as("the client's own changeset, then the others' three").isEqualTo(4);
+		await().atMost(LONG).until(() -> serverVersion("compacted_version") == latest);
+
+		session.resume();
+
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		assertThat(this.errors).singleElement().satisfies(error -> {
+			assertThat(error.code()).isEqualTo(ErrorCode.CLIENT_FILE_EXPIRED.number()).isEqualTo(222);
+			assertThat(error.action()).isEqualTo(ErrorAction.CLIENT_RESET);
+			assertThat(error.isFatal()).isFalse();
+			assertThat(error.actionToken()).isEmpty();
+			assertThat(error.backupPath()).hasValueSatisfying(path -> assertThat(path).exists());
+		});
+		Path backup = this.errors.get(0).backupPath().orElseThrow();
+		assertThat(fieldsInFile(backup, "synced")).containsEntry("title", "before the suspension");
+		assertThat(fieldsInFile(backup, "unsynced")).containsEntry("title", "written while suspended");
+		assertThat(fieldsInFile(backup, "other-0")).isNull();
+		assertThat(this.before).singleElement().satisfies(pair -> assertThat(pair[0].pendingChanges()).isEqualTo(1));
+		assertThat(this.after.get(0)[1].all("tasks")).extracting(d -> d.id())
+			.containsExactly("other-0", "other-1", "other-2", "synced", "unsynced");
+		assertThat(SyncTestSupport.contents(db.collection("tasks")))
+			.containsOnlyKeys("other-0", "other-1", "other-2", "synced", "unsynced")
+			.containsEntry("unsynced", Map.of("title", "written while suspended"));
+		assertThat(session.state()).isEqualTo(SyncSessionState.ACTIVE);
+
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(db.pendingChanges()).isZero();
+		assertThat(otherSession.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(SyncTestSupport.contents(otherDb.collection("tasks")))
+			.isEqualTo(SyncTestSupport.contents(db.collection("tasks")));
+		assertThat(othersErrors).as("a client that followed live is not reset").isEmpty();
+		assertThat(this.errors).hasSize(1);
+	}
+
+	/** A column of the server's row for the partition, read from its SQLite file on a connection of the test's own. */
+	private long serverVersion(String column) {
+		String url = "jdbc:sqlite:" + this.serverDir.resolve(JdbcHistoryStore.SQLITE_FILE_NAME).toAbsolutePath();
+		try (Connection connection = DriverManager.getConnection(url);
+				PreparedStatement statement = connection
+					.prepareStatement("SELECT " + column + " FROM syncboot_partition WHERE name = ?")) {
+			statement.setQueryTimeout(30);
+			statement.setString(1, "tasks-list");
+			try (ResultSet rows = statement.executeQuery()) {
+				return rows.next() ? rows.getLong(1) : -1;
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Test

@@ -24,6 +24,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.syncboot.client.e2e.SyncTestSupport.LONG;
 import static io.syncboot.client.e2e.SyncTestSupport.contents;
@@ -31,9 +36,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * End to end: real clients, real SQLite files, real WebSockets, a real server.
+ * End to end: real clients, real SQLite files, real WebSockets, a real server; the same suite with
+ * the server on its embedded store (a data directory) and on PostgreSQL (one embedded PostgreSQL
+ * for the class, a fresh database per test).
  */
+@ParameterizedClass(name = "{0}")
+@ValueSource(strings = { "sqlite", "postgresql" })
 class SyncIntegrationTests {
+
+	private static EmbeddedDatabase database;
+
+	@Parameter
+	String store;
+
+	/** The test's PostgreSQL database, {@code null} on the embedded store. */
+	private String jdbcUrl;
 
 	@TempDir
 	Path serverDir;
@@ -51,9 +68,35 @@ class SyncIntegrationTests {
 
 	private final List<AutoCloseable> closeables = new ArrayList<>();
 
+	@BeforeParameterizedClassInvocation
+	static void startDatabase(String store) {
+		if (store.equals("postgresql")) {
+			database = EmbeddedDatabase.start();
+		}
+	}
+
+	@AfterParameterizedClassInvocation
+	static void stopDatabase() {
+		if (database != null) {
+			database.close();
+			database = null;
+		}
+	}
+
 	@BeforeEach
 	void startServer() {
-		this.server = SyncTestSupport.startServer(this.serverDir, 0);
+		if (this.store.equals("postgresql")) {
+			this.jdbcUrl = database.createDatabase();
+		}
+		this.server = startServer(0);
+	}
+
+	/** A server on this test's data: the same data directory or the same PostgreSQL database each time. */
+	private SyncServer startServer(int port) {
+		if (this.jdbcUrl != null) {
+			return SyncTestSupport.startServer(database, this.jdbcUrl, port);
+		}
+		return SyncTestSupport.startServer(this.serverDir, port);
 	}
 
 	@AfterEach
@@ -173,6 +216,11 @@ class SyncIntegrationTests {
 		});
 		await().atMost(LONG).until(() -> sessionA.connectionState() == ConnectionState.CONNECTED
 				&& sessionB.connectionState() == ConnectionState.CONNECTED);
+		// one change before the outage: the restarted server must still have it (same data, no client reset)
+		dbB.collection("items").put("before", Map.of("n", -1));
+		assertThat(sessionB.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(sessionA.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(dbA.collection("items").get("before")).isPresent();
 
 		int port = this.server.port();
 		this.server.close();
@@ -183,7 +231,8 @@ class SyncIntegrationTests {
 		assertThat(dbA.pendingChanges()).isEqualTo(1000);
 		assertThat(sessionA.state()).isEqualTo(SyncSessionState.ACTIVE);
 
-		this.server = SyncTestSupport.startServer(this.serverDir, port);
+		this.server = startServer(port);
+		assertThat(this.server.dataDirectory()).isEqualTo((this.jdbcUrl != null) ? null : this.serverDir);
 		assertThat(sessionA.uploadAllLocalChanges(LONG)).isTrue();
 		await().atMost(LONG).until(() -> deliveries.remoteIds().size() == 1000);
 		assertThat(sessionB.downloadAllServerChanges(LONG)).isTrue();
@@ -191,7 +240,10 @@ class SyncIntegrationTests {
 		deliveries.assertEachExactlyOnce(1000);
 		assertThat(errors).isNotEmpty();
 		assertThat(sessionA.state()).isEqualTo(SyncSessionState.ACTIVE);
-		assertThat(serverVersions("outage")).isEqualTo(1000);
+		assertThat(dbA.collection("items").count()).isEqualTo(1001);
+		assertThat(dbB.collection("items").count()).isEqualTo(1001);
+		assertThat(contents(dbB.collection("items"))).isEqualTo(contents(dbA.collection("items")));
+		assertThat(serverVersions("outage")).as("the history from before the restart is still there").isEqualTo(1001);
 	}
 
 	@Test
@@ -251,7 +303,10 @@ class SyncIntegrationTests {
 
 	private long serverVersions(String partition) {
 		this.server.close();
-		try (var store = new ClosingStore(JdbcHistoryStore.sqlite(this.serverDir))) {
+		JdbcHistoryStore history = (this.jdbcUrl != null)
+				? JdbcHistoryStore.postgresql(this.jdbcUrl, database.user(), database.password())
+				: JdbcHistoryStore.sqlite(this.serverDir);
+		try (var store = new ClosingStore(history)) {
 			return store.store.latestVersion(partition);
 		}
 	}

@@ -28,6 +28,16 @@ final class SyncTestSupport {
 		return SyncServer.builder().port(port).dataDirectory(dataDirectory).allowAnonymous().build().start();
 	}
 
+	/** A server on a PostgreSQL database of {@code database} instead of a data directory. */
+	static SyncServer startServer(EmbeddedDatabase database, String jdbcUrl, int port) {
+		return SyncServer.builder()
+			.port(port)
+			.jdbcUrl(jdbcUrl, database.user(), database.password())
+			.allowAnonymous()
+			.build()
+			.start();
+	}
+
 	static SyncClientSettings settings(URI url, Path baseDirectory) {
 		return SyncClientSettings.builder()
 			.serverUrl(url)
