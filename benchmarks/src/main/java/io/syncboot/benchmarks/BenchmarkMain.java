@@ -18,14 +18,15 @@ import java.util.Set;
  * every physical limit and every sync metric in interleaved rounds and prints, per metric, the
  * median and spread, and per goal the ratio to its limit with pass or fail. Name metrics instead
  * of {@code all} ({@code s1 s3 ...}) to run only those and the limits they are judged against;
- * {@code jmh ...} runs the JMH micro-benchmarks with JMH's own arguments.
+ * {@code nodes} measures 1 versus 3 server nodes on one PostgreSQL database (also part of
+ * {@code all}); {@code jmh ...} runs the JMH micro-benchmarks with JMH's own arguments.
  *
  * <p>Options: {@code --rounds=N} (default 5), {@code --scale=X} (default 1.0; sizes are multiplied
  * by it), {@code --dir=PATH} (work directory; a temporary one by default).
  */
 public final class BenchmarkMain {
 
-	private static final List<String> ORDER = List.of("p1", "p3", "p4", "p6", "s1", "s2", "s3", "s8");
+	private static final List<String> ORDER = List.of("p1", "p3", "p4", "p6", "s1", "s2", "s3", "s8", "nodes");
 
 	private static final Map<String, List<String>> NEEDS = Map.of("s1", List.of("p1", "p3"), "s2", List.of("p3"),
 			"s3", List.of("p4", "p6"), "s8", List.of("p6"));
@@ -91,11 +92,12 @@ public final class BenchmarkMain {
 				System.getProperty("java.version"), work);
 		Report report = new Report();
 		PhysicalLimits limits = new PhysicalLimits(work, scale);
-		try (SyncBenchmarks sync = new SyncBenchmarks(work, scale)) {
+		try (SyncBenchmarks sync = new SyncBenchmarks(work, scale);
+				NodesBenchmark nodes = plan.contains("nodes") ? new NodesBenchmark(work, scale) : null) {
 			for (int round = 1; round <= rounds; round++) {
 				Map<String, Double> values = new LinkedHashMap<>();
 				for (String name : plan) {
-					List<Result> results = measure(name, limits, sync);
+					List<Result> results = measure(name, limits, sync, nodes);
 					for (Result result : results) {
 						values.put(result.metric(), result.value());
 						report.add(result);
@@ -109,7 +111,8 @@ public final class BenchmarkMain {
 		return report;
 	}
 
-	private static List<Result> measure(String name, PhysicalLimits limits, SyncBenchmarks sync) throws Exception {
+	private static List<Result> measure(String name, PhysicalLimits limits, SyncBenchmarks sync,
+			NodesBenchmark nodes) throws Exception {
 		return switch (name) {
 			case "p1" -> limits.p1WebSocketEcho();
 			case "p3" -> limits.p3DurableCommit();
@@ -119,6 +122,7 @@ public final class BenchmarkMain {
 			case "s2" -> sync.s2DurableLocalWrite();
 			case "s3" -> sync.s3UploadThroughput();
 			case "s8" -> sync.s8Bootstrap();
+			case "nodes" -> nodes.oneVersusThreeNodes();
 			default -> throw new IllegalArgumentException(name);
 		};
 	}

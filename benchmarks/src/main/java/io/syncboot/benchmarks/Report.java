@@ -33,7 +33,9 @@ final class Report {
 			new Goal("S3 floor", "S3.changes/s / 15,000", ">= 1", 1, true, r -> r.get("S3.changes/s") / 15_000,
 					"S3.changes/s"),
 			new Goal("S8 bootstrap", "S8.rows/s / P6.rows/s", ">= 0.4", 0.4, true,
-					r -> r.get("S8.rows/s") / r.get("P6.rows/s"), "S8.rows/s", "P6.rows/s"));
+					r -> r.get("S8.rows/s") / r.get("P6.rows/s"), "S8.rows/s", "P6.rows/s"),
+			new Goal("3 nodes vs 1", "N3.changes/s / N1.changes/s", ">= 1", 1, true,
+					r -> r.get("N3.changes/s") / r.get("N1.changes/s"), "N3.changes/s", "N1.changes/s"));
 
 	void add(Result result) {
 		this.values.computeIfAbsent(result.metric(), key -> new ArrayList<>()).add(result.value());

@@ -27,12 +27,12 @@ class BenchmarkSmokeTests {
 				new PrintStream(buffer, true, StandardCharsets.UTF_8));
 		String output = buffer.toString(StandardCharsets.UTF_8);
 		for (String metric : new String[] { "P1.p50", "P1.p99", "P3.commits/s", "P3.p50", "P4b.rows/s", "P6.rows/s",
-				"S1.p50", "S1.p99", "S2.writes/s", "S3.changes/s", "S8.rows/s" }) {
+				"S1.p50", "S1.p99", "S2.writes/s", "S3.changes/s", "S8.rows/s", "N1.changes/s", "N3.changes/s" }) {
 			assertThat(report.median(metric)).as(metric).isPositive().isFinite();
 			assertThat(output).contains("| " + metric + " |");
 		}
 		assertThat(report.ratios()).containsOnlyKeys("S1 p50 latency", "S1 p99 latency", "S2 durable local write",
-				"S3 durable upload", "S3 floor", "S8 bootstrap");
+				"S3 durable upload", "S3 floor", "S8 bootstrap", "3 nodes vs 1");
 		assertThat(report.ratios().values()).allSatisfy(ratio -> assertThat(ratio).isPositive().isFinite());
 		assertThat(output).containsPattern("\\| S3 durable upload \\|.*\\| (PASS|FAIL) \\|");
 	}
