@@ -252,11 +252,21 @@ class ConvergenceUnderFaultsTests {
 					collection.put(id, fields(random, 1 + random.nextInt(FIELDS.length)));
 				}
 			}
-			else if (kind < 7) {
-				collection.update(id, fields(random, 1 + random.nextInt(2)));
-			}
 			else if (kind < 8) {
-				collection.unset(id, FIELDS[random.nextInt(FIELDS.length)]);
+				Map<String, Object> fields = fields(random, 1 + random.nextInt(2));
+				String field = FIELDS[random.nextInt(FIELDS.length)];
+				try {
+					if (kind < 7) {
+						collection.update(id, fields);
+					}
+					else {
+						collection.unset(id, field);
+					}
+				}
+				catch (IllegalStateException ex) {
+					// a download deleted the document since it was read: as an application would, create it
+					collection.put(id, fields);
+				}
 			}
 			else {
 				collection.delete(id);
