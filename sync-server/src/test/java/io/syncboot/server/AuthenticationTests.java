@@ -50,7 +50,7 @@ class AuthenticationTests {
 			.issuer(Tokens.ISSUER)
 			.apiKey("key-alice", "alice")
 			.tokenTtl(Duration.ofMinutes(2))
-			.permissions(SyncPermissions.builder().readWrite("user-${sub}").build())
+			.permissions(SyncPermissions.builder().readWrite("user-${sub}").readWrite("shared").build())
 			.build()
 			.start();
 	}
@@ -110,6 +110,25 @@ class AuthenticationTests {
 		try (RawSyncClient client = new RawSyncClient(server.url(), Tokens.valid("alice"))) {
 			client.bindNew(1, "user-alice");
 			assertThat(client.expect(SyncMessage.Download.class).session()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void anotherUsersClientFileIsRefusedEvenWithItsSalt() {
+		RawSyncClient.Identity alices;
+		try (RawSyncClient alice = new RawSyncClient(server.url(), Tokens.valid("alice"))) {
+			alices = alice.bindNew(1, "shared");
+			alice.expect(SyncMessage.Download.class);
+		}
+		try (RawSyncClient bob = new RawSyncClient(server.url(), Tokens.valid("bob"))) {
+			bob.send(new SyncMessage.Bind(1, "shared", false));
+			bob.send(new SyncMessage.Ident(1, alices.fileId(), alices.fileSalt(), 0, alices.serverSalt()));
+			assertThat(bob.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.BAD_CLIENT_FILE_ID);
+		}
+		try (RawSyncClient alice = new RawSyncClient(server.url(), Tokens.valid("alice"))) {
+			alice.send(new SyncMessage.Bind(1, "shared", false));
+			alice.send(new SyncMessage.Ident(1, alices.fileId(), alices.fileSalt(), 0, alices.serverSalt()));
+			assertThat(alice.expect(SyncMessage.Download.class).session()).isEqualTo(1);
 		}
 	}
 

@@ -38,6 +38,15 @@ public interface HistoryStore extends AutoCloseable {
 	ClientFile allocateClientFile(String partition);
 
 	/**
+	 * Allocates a new client file on the partition for a user, durably; only that user may ident
+	 * with it. The default ignores the owner (stores that cannot record one).
+	 * @param owner the user's name
+	 */
+	default ClientFile allocateClientFile(String partition, String owner) {
+		return allocateClientFile(partition);
+	}
+
+	/**
 	 * The client file with this id, if this history allocated it.
 	 */
 	Optional<ClientFile> findClientFile(long fileId);

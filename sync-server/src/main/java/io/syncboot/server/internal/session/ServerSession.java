@@ -102,7 +102,7 @@ public final class ServerSession {
 			return CompletableFuture.completedFuture(null);
 		}
 		return this.context.executors()
-			.write(() -> this.store.allocateClientFile(this.partition))
+			.write(() -> this.store.allocateClientFile(this.partition, this.user))
 			.thenAcceptAsync(this::sendAllocated, this.context.executors().workers());
 	}
 
@@ -122,9 +122,10 @@ public final class ServerSession {
 					"the server's history is not the one this client file followed (server salt mismatch)");
 		}
 		ClientFile file = this.store.findClientFile(ident.clientFileId()).orElse(null);
-		if (file == null || !file.partition().equals(this.partition) || file.salt() != ident.fileSalt()) {
+		if (file == null || !file.partition().equals(this.partition) || file.salt() != ident.fileSalt()
+				|| (file.owner() != null && !file.owner().equals(this.user))) {
 			throw new ProtocolException(ErrorCode.BAD_CLIENT_FILE_ID, "client file " + ident.clientFileId()
-					+ " is unknown on partition '" + this.partition + "' or its salt does not match");
+					+ " is unknown on partition '" + this.partition + "' for this user, or its salt does not match");
 		}
 		PartitionHub partitionHub = this.context.partitions().hub(this.partition);
 		long latest = Math.max(partitionHub.latestVersion(), this.store.latestVersion(this.partition));

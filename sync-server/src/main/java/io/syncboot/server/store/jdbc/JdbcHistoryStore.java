@@ -88,12 +88,12 @@ public final class JdbcHistoryStore implements HistoryStore {
 			""";
 
 	private static final String INSERT_CLIENT_FILE_SQL = """
-			INSERT INTO syncboot_client_file (partition_id, salt, last_client_version, created_at)
-			VALUES (?, ?, 0, ?) RETURNING id
+			INSERT INTO syncboot_client_file (partition_id, salt, last_client_version, created_at, owner)
+			VALUES (?, ?, 0, ?, ?) RETURNING id
 			""";
 
 	private static final String SELECT_CLIENT_FILE_SQL = """
-			SELECT f.id, p.name, f.salt, f.last_client_version
+			SELECT f.id, p.name, f.salt, f.last_client_version, f.owner
 			FROM syncboot_client_file f JOIN syncboot_partition p ON p.id = f.partition_id
 			WHERE f.id = ?
 			""";
@@ -293,14 +293,26 @@ public final class JdbcHistoryStore implements HistoryStore {
 
 	@Override
 	public ClientFile allocateClientFile(String partition) {
+		return allocate(partition, null);
+	}
+
+	@Override
+	public ClientFile allocateClientFile(String partition, String owner) {
+		if (owner == null || owner.isBlank()) {
+			throw new IllegalArgumentException("owner must not be blank");
+		}
+		return allocate(partition, owner);
+	}
+
+	private ClientFile allocate(String partition, @Nullable String owner) {
 		Names.partition(partition);
 		long salt = randomNonZero();
 		return write(() -> {
 			this.writer.update(INSERT_PARTITION_SQL, partition);
 			long partitionId = this.writer.queryForObject(SELECT_PARTITION_ID_SQL, Long.class, partition);
 			long id = this.writer.queryForObject(INSERT_CLIENT_FILE_SQL, Long.class, partitionId, salt,
-					System.currentTimeMillis());
-			return new ClientFile(id, partition, salt, 0);
+					System.currentTimeMillis(), owner);
+			return new ClientFile(id, partition, salt, 0, owner);
 		});
 	}
 
@@ -308,7 +320,8 @@ public final class JdbcHistoryStore implements HistoryStore {
 	public Optional<ClientFile> findClientFile(long fileId) {
 		checkOpen();
 		List<ClientFile> found = this.reader.query(SELECT_CLIENT_FILE_SQL,
-				(rs, n) -> new ClientFile(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4)), fileId);
+				(rs, n) -> new ClientFile(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getString(5)),
+				fileId);
 		return found.stream().findFirst();
 	}
 

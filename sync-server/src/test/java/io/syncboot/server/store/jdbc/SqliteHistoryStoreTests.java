@@ -39,7 +39,7 @@ class SqliteHistoryStoreTests extends HistoryStoreContractTests {
 			}
 			try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM syncboot_schema_history WHERE success = 1")) {
 				rs.next();
-				assertThat(rs.getInt(1)).isEqualTo(3);
+				assertThat(rs.getInt(1)).isEqualTo(4);
 			}
 		}
 		assertThat(this.store.serverSalt()).isNotZero();
