@@ -3,7 +3,6 @@ package io.syncboot.server;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.regex.Pattern;
 
@@ -17,7 +16,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import org.springframework.security.oauth2.jwt.JwtDecoder;
 
 /**
  * A SyncBoot sync server: the WebSocket endpoint on an embedded Tomcat, over the embedded durable
@@ -252,9 +250,7 @@ public final class SyncServer implements AutoCloseable {
 	 * {@link IllegalArgumentException} naming the value and the rule. Authentication and permissions
 	 * are described in {@link SyncServerEngine}. Not thread-safe.
 	 */
-	public static final class Builder {
-
-		final AuthSettings auth = new AuthSettings();
+	public static final class Builder extends AuthenticationBuilder<Builder> {
 
 		private int port = 8080;
 
@@ -383,83 +379,6 @@ public final class SyncServer implements AutoCloseable {
 			}
 			this.auth.validateAuthentication();
 			return new SyncServer(this, directory);
-		}
-
-		/**
-		 * The HMAC secret (HS256) that verifies tokens and signs the tokens issued for API keys.
-		 * @throws IllegalArgumentException if it has fewer than 32 bytes
-		 */
-		public Builder hmacSecret(byte[] secret) {
-			this.auth.hmacSecret(secret);
-			return this;
-		}
-
-		/**
-		 * The HMAC secret as text, used as its UTF-8 bytes.
-		 * @throws IllegalArgumentException if it has fewer than 32 bytes
-		 */
-		public Builder hmacSecret(String secret) {
-			this.auth.hmacSecret(secret);
-			return this;
-		}
-
-		/** A decoder of the application's choice that verifies tokens (its own validators apply). */
-		public Builder jwtDecoder(JwtDecoder decoder) {
-			this.auth.jwtDecoder(decoder);
-			return this;
-		}
-
-		/** The RSA public key that verifies RS256 tokens. */
-		public Builder rsaPublicKey(RSAPublicKey key) {
-			this.auth.rsaPublicKey(key);
-			return this;
-		}
-
-		/** The JWK set (an identity provider's keys, http or https) that verifies tokens; set {@link #issuer} too. */
-		public Builder jwkSetUri(URI uri) {
-			this.auth.jwkSetUri(uri);
-			return this;
-		}
-
-		/**
-		 * The issuer: tokens verified by a decoder built from the secret, key or JWK set must carry it
-		 * as {@code iss}; tokens issued for API keys carry it.
-		 */
-		public Builder issuer(String issuer) {
-			this.auth.issuer(issuer);
-			return this;
-		}
-
-		/**
-		 * An API key that {@code POST <path>/auth/token} exchanges for a token whose subject is
-		 * {@code userId}; requires {@link #hmacSecret(byte[])}.
-		 * @throws IllegalArgumentException if either is blank or the key was added before
-		 */
-		public Builder apiKey(String key, String userId) {
-			this.auth.apiKey(key, userId);
-			return this;
-		}
-
-		/** How long a token issued for an API key is valid: 10 s to 24 h, default 15 min. */
-		public Builder tokenTtl(Duration ttl) {
-			this.auth.tokenTtl(ttl);
-			return this;
-		}
-
-		/** Who may read and write which partition (default: everyone everything, with a warning). */
-		public Builder permissions(SyncPermissions permissions) {
-			this.auth.permissions(permissions);
-			return this;
-		}
-
-		/**
-		 * Accepts connections without a token as anonymous, for development and tests only (a warning
-		 * is logged). A token that is presented is still verified when a decoder is configured.
-		 * Without {@link #permissions}, anonymous connections may read and write every partition.
-		 */
-		public Builder allowAnonymous() {
-			this.auth.allowAnonymous();
-			return this;
 		}
 
 	}

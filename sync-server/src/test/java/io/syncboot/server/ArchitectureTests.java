@@ -80,7 +80,8 @@ class ArchitectureTests {
 		@Override
 		public boolean test(JavaClass javaClass) {
 			String name = javaClass.getName();
-			return name.equals(AuthSettings.class.getName()) || name.equals(SyncServer.Builder.class.getName())
+			return name.equals(AuthSettings.class.getName()) || name.equals(AuthenticationBuilder.class.getName())
+					|| name.equals(SyncServer.Builder.class.getName())
 					|| name.equals(SyncServerEngine.Builder.class.getName());
 		}
 	};
