@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Kills a writing client process with SIGKILL at random points, again and again: every write the
  * process was told succeeded must be in its local file after each kill and, after sync, on the
- * server. Cycles: {@code -Dsyncboot.crash.cycles} (5 by default).
+ * server. Cycles: {@code -Dsyncboot.crash.cycles} (20 by default); the seed of the kill points is
+ * printed and replays with {@code -Dsyncboot.crash.seed}.
  */
 class ClientCrashTests {
 
@@ -34,13 +35,18 @@ class ClientCrashTests {
 
 	@Test
 	void everyWriteTheClientWasToldSucceededSurvivesKillNineAndReachesTheServer() throws Exception {
-		int cycles = Integer.getInteger("syncboot.crash.cycles", 5);
+		int cycles = Integer.getInteger("syncboot.crash.cycles", 20);
 		long seed = Long.getLong("syncboot.crash.seed", System.nanoTime());
+		System.out.printf("client crash: seed %d, %d cycles (replay with -Dsyncboot.crash.seed=%d)%n", seed, cycles, seed);
 		Random random = new Random(seed);
 		Path clientBase = this.temp.resolve("client");
 		Set<String> told = new LinkedHashSet<>();
 		try (SyncServer server = SyncServer.builder().port(0).dataDirectory(this.temp.resolve("server"))
 			.allowAnonymous().build().start()) {
+			JavaProcess.warmUp(ClientWriterMain.class.getName(), Path.of("target", "crash-logs", "client-warm-up.log"),
+					line -> line.startsWith("UPLOAD"), server.url().toString(), this.temp.resolve("warm-up").toString(),
+					"warm-up", "w", "50");
+			long start = System.nanoTime();
 			for (int cycle = 0; cycle < cycles; cycle++) {
 				int target = 20 + random.nextInt(400);
 				Set<String> toldThisCycle = new LinkedHashSet<>();
@@ -83,6 +89,9 @@ class ClientCrashTests {
 				assertThat(onServer).as("seed %d: every told write reached the server", seed).containsAll(told);
 				assertThat(onServer).as("seed %d: nothing but the writer's ids", seed)
 					.allMatch(id -> id.matches("c\\d+-\\d+"));
+				System.out.printf("client crash: %d SIGKILL cycles in %d ms, %d writes told succeeded, all in the local file"
+						+ " after every kill and on the server at the end: lost = 0%n", cycles,
+						(System.nanoTime() - start) / 1_000_000, told.size());
 			}
 		}
 	}

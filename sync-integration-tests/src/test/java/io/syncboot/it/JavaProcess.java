@@ -3,20 +3,23 @@ package io.syncboot.it;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A child JVM started with this test's class path, whose standard output is read line by line and
+ * A child JVM started with this test's class path (see {@link ChildJvm} for its flags), whose
+ * standard output is read line by line, whose standard input takes lines with {@link #send}, and
  * whose standard error goes to a log file under {@code target/}. {@link #kill()} sends SIGKILL, as
  * {@code kill -9} does: the process gets no chance to flush or clean up.
+ *
+ * <p>One test thread drives a process; the output is read on a daemon thread of its own.
  */
 final class JavaProcess implements AutoCloseable {
 
@@ -38,21 +41,43 @@ final class JavaProcess implements AutoCloseable {
 	}
 
 	static JavaProcess start(String mainClass, Path log, String... args) throws IOException {
-		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-		command.add("-Xmx256m");
-		command.add("-cp");
-		command.add(classPath());
-		command.add(mainClass);
-		command.addAll(List.of(args));
-		Files.createDirectories(log.getParent());
+		return start(ChildJvm.command(mainClass, List.of(args)), log);
+	}
+
+	private static JavaProcess start(List<String> command, Path log) throws IOException {
+		Files.createDirectories(log.toAbsolutePath().getParent());
 		ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
 		return new JavaProcess(builder.start());
 	}
 
-	private static String classPath() {
-		String surefire = System.getProperty("surefire.test.class.path");
-		return (surefire != null && !surefire.isBlank()) ? surefire : System.getProperty("java.class.path");
+	/**
+	 * A training run that makes later starts of {@code mainClass} faster: runs it until it prints a
+	 * line matching {@code done} (or exits), stops it with SIGTERM and records the classes it loaded
+	 * into a class-data sharing archive. Does nothing if the class already has one; a failed run
+	 * only leaves later starts slower.
+	 * @return whether the class has an archive now
+	 */
+	static boolean warmUp(String mainClass, Path log, Predicate<String> done, String... args) throws Exception {
+		if (ChildJvm.hasArchive(mainClass)) {
+			return true;
+		}
+		long start = System.nanoTime();
+		try (JavaProcess process = start(ChildJvm.archive(mainClass, List.of(args)), log)) {
+			try {
+				process.awaitLine(done, Duration.ofSeconds(90));
+			}
+			catch (IllegalStateException ex) {
+				// exited or stuck: whatever it loaded may still be archived
+			}
+			process.process.destroy();
+			if (!process.process.waitFor(60, TimeUnit.SECONDS)) {
+				process.kill();
+			}
+		}
+		boolean archived = ChildJvm.archived(mainClass);
+		System.out.printf("child JVM warm-up of %s: %s in %d ms%n", mainClass, archived ? "archived" : "no archive",
+				(System.nanoTime() - start) / 1_000_000);
+		return archived;
 	}
 
 	private void readOutput() {
@@ -87,6 +112,13 @@ final class JavaProcess implements AutoCloseable {
 			}
 		}
 		throw new IllegalStateException("no expected line from the child process within " + timeout);
+	}
+
+	/** Writes one line to the process's standard input. */
+	void send(String line) throws IOException {
+		OutputStream in = this.process.getOutputStream();
+		in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+		in.flush();
 	}
 
 	boolean isAlive() {

@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.syncboot.client.SyncClientSettings;
 import io.syncboot.client.SyncCollection;
 import io.syncboot.client.SyncConfiguration;
 import io.syncboot.client.SyncCredentials;
@@ -35,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Kills a server process with SIGKILL while two clients upload, restarts it on the same data
  * directory, again and again. After every kill, the dead server's store holds every changeset a
  * client saw acknowledged, its server versions are contiguous, and no client version was integrated
- * twice; at the end every write reaches the server. Cycles: {@code -Dsyncboot.crash.cycles}.
+ * twice; at the end every write reaches the server. Cycles: {@code -Dsyncboot.crash.cycles} (20 by
+ * default); the seed of the kill points is printed and replays with {@code -Dsyncboot.crash.seed}.
  */
 class ServerCrashTests {
 
@@ -48,9 +50,13 @@ class ServerCrashTests {
 
 	@Test
 	void acknowledgedUploadsSurviveKillNineOfTheServer() throws Exception {
-		int cycles = Integer.getInteger("syncboot.crash.cycles", 5);
+		int cycles = Integer.getInteger("syncboot.crash.cycles", 20);
 		long seed = Long.getLong("syncboot.crash.seed", System.nanoTime());
+		System.out.printf("server crash: seed %d, %d cycles (replay with -Dsyncboot.crash.seed=%d)%n", seed, cycles, seed);
 		Random random = new Random(seed);
+		JavaProcess.warmUp(SERVER_MAIN, Path.of("target", "crash-logs", "server-warm-up.log"),
+				line -> line.contains("listening on"), "--port=0", "--data-directory=" + this.temp.resolve("warm-up"),
+				"--allow-anonymous");
 		int port = freePort();
 		Path dataDirectory = this.temp.resolve("server-data");
 		URI url = URI.create("ws://localhost:" + port + "/sync");
@@ -62,6 +68,7 @@ class ServerCrashTests {
 				writer.awaitFirstWrite();
 			}
 			Set<String> acknowledgedEver = new HashSet<>();
+			long start = System.nanoTime();
 			for (int cycle = 0; cycle < cycles; cycle++) {
 				List<String> probes = new ArrayList<>();
 				for (Writer writer : writers) {
@@ -74,7 +81,7 @@ class ServerCrashTests {
 					// kills a server that acknowledged uploads, however slow the machine is.
 					awaitAcknowledged(writers, probes, Duration.ofSeconds(90));
 					long progressed = System.nanoTime();
-					Thread.sleep(random.nextInt(1500));
+					Thread.sleep(random.nextInt(1000));
 					server.kill();
 					System.out.printf("server crash cycle %d: started in %d ms, first acknowledgement after %d ms%n", cycle,
 							(started - cycleStart) / 1_000_000, (progressed - started) / 1_000_000);
@@ -102,6 +109,9 @@ class ServerCrashTests {
 				}
 				server.kill();
 				checkStore(dataDirectory, all, "seed " + seed + ", final");
+				System.out.printf("server crash: %d SIGKILL cycles in %d ms, %d uploads acknowledged between kills, %d writes"
+						+ " in all: lost = 0, duplicated = 0, versions contiguous after every restart%n", cycles,
+						(System.nanoTime() - start) / 1_000_000, acknowledgedEver.size(), all.size());
 			}
 		}
 		finally {
@@ -199,7 +209,13 @@ class ServerCrashTests {
 
 		Writer(String name, URI url, Path baseDirectory) {
 			this.name = name;
-			this.manager = SyncManager.create(ClientWriterMain.settings(url, baseDirectory));
+			// reconnect within 100 ms of the restarted server listening, whatever the downtime
+			this.manager = SyncManager.create(SyncClientSettings.builder()
+				.serverUrl(url)
+				.baseDirectory(baseDirectory)
+				.reconnectInitialDelay(Duration.ofMillis(20))
+				.reconnectMaxDelay(Duration.ofMillis(100))
+				.build());
 			SyncUser user = this.manager.logIn(SyncCredentials.anonymous());
 			this.database = this.manager.open(SyncConfiguration.builder(user, PARTITION).build());
 			this.ledger = this.database.collection(ClientWriterMain.COLLECTION);
@@ -221,8 +237,9 @@ class ServerCrashTests {
 					this.written.add(id);
 				}
 				try {
-					// a steady stream, not a flood: the point is killing the server mid-stream
-					Thread.sleep(4);
+					// a steady stream, not a flood: the point is killing the server mid-stream, and
+					// the store, read whole after every kill, stays small enough for many cycles
+					Thread.sleep(25);
 				}
 				catch (InterruptedException ex) {
 					Thread.currentThread().interrupt();
