@@ -92,7 +92,8 @@ public final class SyncServerEngine implements AutoCloseable {
 		this.store = store;
 		this.ownsStore = builder.ownsStore;
 		this.executors = new ServerExecutors(builder.workerThreads);
-		MessageCodec codec = new MessageCodec(builder.maxMessageBytes);
+		// clients' messages may carry only the fields the protocol defines: nothing is dropped silently
+		MessageCodec codec = MessageCodec.rejectingUnknownFields(builder.maxMessageBytes);
 		this.partitions = new Partitions(store, codec);
 		ServerSettings settings = ServerSettings.of(builder.maxMessageBytes, builder.sendTimeout,
 				SyncProtocol.DEFAULT_BATCH_BYTES);

@@ -33,6 +33,13 @@ import tools.jackson.databind.json.JsonMapper;
  * Encodes and decodes protocol messages, operations and document states as JSON (Jackson 3). The
  * format is described in {@code docs/protocol.md}.
  *
+ * <p>By default a field the format does not define is ignored, so that a newer peer may add fields
+ * within a protocol version. A codec made with {@link #rejectingUnknownFields(int)} refuses them
+ * instead, in messages, changesets, operations and document states: the server decodes what
+ * clients send with one, so that nothing a client slips into a message (such as a claimed
+ * {@code clientFileId} or {@code originFileId} in an upload) is silently dropped and the rest
+ * integrated.
+ *
  * <p>Thread-safe and stateless after construction; share one instance. Decoding never returns a
  * half-built message and never throws a Jackson exception: every malformed, mistyped, truncated or
  * oversized input ends in a {@link ProtocolException} whose code says why.
@@ -41,7 +48,32 @@ public final class MessageCodec {
 
 	private static final int MAX_NESTING = 100;
 
+	private static final Map<String, Set<String>> MESSAGE_FIELDS = Map.of(
+			"bind", Set.of("type", "session", "partition", "needClientFileId"),
+			"ident", Set.of("type", "session", "clientFileId", "fileSalt", "downloadServerVersion", "serverSalt"),
+			"upload", Set.of("type", "session", "changesets"),
+			"download", Set.of("type", "session", "serverVersion", "uploadAck", "remainingBytes", "changesets", "documents"),
+			"mark", Set.of("type", "session", "requestId"),
+			"unbind", Set.of("type", "session"),
+			"error", Set.of("type", "session", "code", "action", "message", "tryAgain", "backoffMillis", "documents"),
+			"ping", Set.of("type", "timestamp"),
+			"pong", Set.of("type", "timestamp"));
+
+	private static final Set<String> CHANGESET_FIELDS = Set.of("clientVersion", "baseServerVersion", "ops");
+
+	private static final Set<String> SERVER_CHANGESET_FIELDS = Set.of("serverVersion", "originFileId", "clientVersion", "ops");
+
+	private static final Set<String> OPERATION_FIELDS = Set.of("op", "c", "id", "ts", "f");
+
+	private static final Set<String> DELETE_FIELDS = Set.of("op", "c", "id", "ts");
+
+	private static final Set<String> STATE_FIELDS = Set.of("c", "id", "p", "e", "r", "f");
+
+	private static final Set<String> REGISTER_FIELDS = Set.of("s", "v", "u");
+
 	private final int maxMessageBytes;
+
+	private final boolean rejectUnknownFields;
 
 	private final JsonMapper mapper;
 
@@ -50,8 +82,24 @@ public final class MessageCodec {
 		this(SyncProtocol.DEFAULT_MAX_MESSAGE_BYTES);
 	}
 
-	/** A codec that rejects messages larger than {@code maxMessageBytes} UTF-8 bytes. */
+	/**
+	 * A codec that rejects messages larger than {@code maxMessageBytes} UTF-8 bytes and ignores
+	 * fields the format does not define.
+	 */
 	public MessageCodec(int maxMessageBytes) {
+		this(maxMessageBytes, false);
+	}
+
+	/**
+	 * A codec that rejects messages larger than {@code maxMessageBytes} UTF-8 bytes and any field
+	 * the format does not define, with {@link ErrorCode#MALFORMED_MESSAGE}.
+	 */
+	public static MessageCodec rejectingUnknownFields(int maxMessageBytes) {
+		return new MessageCodec(maxMessageBytes, true);
+	}
+
+	private MessageCodec(int maxMessageBytes, boolean rejectUnknownFields) {
+		this.rejectUnknownFields = rejectUnknownFields;
 		if (maxMessageBytes < 1024) {
 			throw new IllegalArgumentException("maxMessageBytes must be >= 1024, was " + maxMessageBytes);
 		}
@@ -71,6 +119,11 @@ public final class MessageCodec {
 	/** The largest message this codec accepts, in bytes. */
 	public int maxMessageBytes() {
 		return this.maxMessageBytes;
+	}
+
+	/** Whether decoding refuses fields the format does not define (else they are ignored). */
+	public boolean rejectsUnknownFields() {
+		return this.rejectUnknownFields;
 	}
 
 	// ---------------------------------------------------------------- encoding
@@ -398,6 +451,10 @@ public final class MessageCodec {
 	private SyncMessage readMessage(JsonNode root) {
 		requireObject(root, "message");
 		String type = string(root, "type");
+		Set<String> fields = MESSAGE_FIELDS.get(type);
+		if (fields != null) {
+			onlyKnownFields(root, type, fields);
+		}
 		switch (type) {
 			case "bind":
 				return new SyncMessage.Bind(number(root, "session"), string(root, "partition"),
@@ -409,6 +466,7 @@ public final class MessageCodec {
 				List<Changeset> changesets = new ArrayList<>();
 				for (JsonNode node : array(root, "changesets")) {
 					requireObject(node, "changeset");
+					onlyKnownFields(node, "changeset", CHANGESET_FIELDS);
 					changesets.add(new Changeset(number(node, "clientVersion"), number(node, "baseServerVersion"),
 							readOperations(field(node, "ops"), "ops")));
 				}
@@ -418,6 +476,7 @@ public final class MessageCodec {
 				List<ServerChangeset> changesets = new ArrayList<>();
 				for (JsonNode node : array(root, "changesets")) {
 					requireObject(node, "changeset");
+					onlyKnownFields(node, "changeset", SERVER_CHANGESET_FIELDS);
 					changesets.add(new ServerChangeset(number(node, "serverVersion"), number(node, "originFileId"),
 							number(node, "clientVersion"), readOperations(field(node, "ops"), "ops")));
 				}
@@ -472,6 +531,7 @@ public final class MessageCodec {
 		for (JsonNode op : node) {
 			requireObject(op, "operation");
 			String kind = string(op, "op");
+			onlyKnownFields(op, "operation", "delete".equals(kind) ? DELETE_FIELDS : OPERATION_FIELDS);
 			String collection = string(op, "c");
 			String id = string(op, "id");
 			long ts = number(op, "ts");
@@ -510,6 +570,7 @@ public final class MessageCodec {
 
 	private DocumentState readState(JsonNode node) {
 		requireObject(node, "document");
+		onlyKnownFields(node, "document", STATE_FIELDS);
 		DocumentKey key = new DocumentKey(string(node, "c"), string(node, "id"));
 		JsonNode fieldsNode = field(node, "f");
 		requireObject(fieldsNode, "f");
@@ -517,6 +578,7 @@ public final class MessageCodec {
 		for (Map.Entry<String, JsonNode> entry : fieldsNode.properties()) {
 			JsonNode register = entry.getValue();
 			requireObject(register, "field register");
+			onlyKnownFields(register, "field register", REGISTER_FIELDS);
 			Stamp stamp = stamp(field(register, "s"));
 			JsonNode unset = register.get("u");
 			if (unset != null && !unset.isBoolean()) {
@@ -581,6 +643,18 @@ public final class MessageCodec {
 			return java.util.Collections.unmodifiableMap(map);
 		}
 		throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "unsupported JSON value at '" + path + "'");
+	}
+
+	private void onlyKnownFields(JsonNode node, String what, Set<String> known) {
+		if (!this.rejectUnknownFields) {
+			return;
+		}
+		for (Map.Entry<String, JsonNode> field : node.properties()) {
+			if (!known.contains(field.getKey())) {
+				throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE,
+						what + " has a field the protocol does not define: '" + abbreviate(field.getKey()) + "'");
+			}
+		}
 	}
 
 	private static void requireObject(JsonNode node, String what) {

@@ -183,6 +183,55 @@ class MessageCodecTests {
 	}
 
 	@Test
+	void aCodecRejectingUnknownFieldsStillReadsEveryMessageItWrites() {
+		MessageCodec strict = MessageCodec.rejectingUnknownFields(SyncProtocol.DEFAULT_MAX_MESSAGE_BYTES);
+		assertThat(strict.rejectsUnknownFields()).isTrue();
+		assertThat(this.codec.rejectsUnknownFields()).isFalse();
+		for (SyncMessage message : everyKind()) {
+			assertThat(strict.decode(strict.encode(message))).isEqualTo(message);
+		}
+		Random random = new Random(SEED + 7);
+		for (int i = 0; i < 900; i++) {
+			SyncMessage message = RandomMessages.message(random, i % 9);
+			assertThat(strict.decode(strict.encode(message))).as("seed=%d round %d", SEED + 7, i).isEqualTo(message);
+		}
+		assertThat(strict.decode("{\"type\":\"error\",\"session\":0,\"code\":105,\"message\":\"bye\",\"tryAgain\":true}"))
+			.as("optional error fields stay optional")
+			.isEqualTo(new SyncMessage.Error(0, ErrorCode.SERVER_SHUTTING_DOWN, "bye", true, 0, List.of()));
+	}
+
+	static Stream<Arguments> unknownFields() {
+		String op = "{\"op\":\"put\",\"c\":\"t\",\"id\":\"a\",\"ts\":1,\"f\":{\"x\":1}}";
+		return Stream.of(
+				Arguments.of("upload claiming a client file", "{\"type\":\"upload\",\"session\":1,\"clientFileId\":7,"
+						+ "\"changesets\":[{\"clientVersion\":1,\"baseServerVersion\":0,\"ops\":[" + op + "]}]}"),
+				Arguments.of("changeset claiming an origin", "{\"type\":\"upload\",\"session\":1,\"changesets\":["
+						+ "{\"clientVersion\":1,\"baseServerVersion\":0,\"originFileId\":7,\"ops\":[" + op + "]}]}"),
+				Arguments.of("operation claiming a file", "{\"type\":\"upload\",\"session\":1,\"changesets\":["
+						+ "{\"clientVersion\":1,\"baseServerVersion\":0,\"ops\":[{\"op\":\"delete\",\"c\":\"t\","
+						+ "\"id\":\"a\",\"ts\":1,\"fileId\":7}]}]}"),
+				Arguments.of("delete with fields", "{\"type\":\"upload\",\"session\":1,\"changesets\":["
+						+ "{\"clientVersion\":1,\"baseServerVersion\":0,\"ops\":[{\"op\":\"delete\",\"c\":\"t\","
+						+ "\"id\":\"a\",\"ts\":1,\"f\":{}}]}]}"),
+				Arguments.of("bind with an owner", "{\"type\":\"bind\",\"session\":1,\"partition\":\"p\","
+						+ "\"needClientFileId\":true,\"user\":\"alice\"}"),
+				Arguments.of("ident with a user", "{\"type\":\"ident\",\"session\":1,\"clientFileId\":7,\"fileSalt\":1,"
+						+ "\"downloadServerVersion\":0,\"serverSalt\":0,\"owner\":\"alice\"}"),
+				Arguments.of("future field in a ping", "{\"type\":\"ping\",\"timestamp\":1,\"future\":{\"x\":[1,2]}}"),
+				Arguments.of("document state with a writer", "{\"type\":\"download\",\"session\":1,\"serverVersion\":0,"
+						+ "\"uploadAck\":0,\"remainingBytes\":0,\"changesets\":[],\"documents\":[{\"c\":\"t\",\"id\":\"a\","
+						+ "\"p\":true,\"e\":[1,1],\"r\":[1,1],\"f\":{\"x\":{\"s\":[1,1],\"v\":1,\"w\":7}}}]}"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("unknownFields")
+	void aCodecRejectingUnknownFieldsRefusesEveryFieldTheProtocolDoesNotDefine(String name, String text) {
+		MessageCodec strict = MessageCodec.rejectingUnknownFields(SyncProtocol.DEFAULT_MAX_MESSAGE_BYTES);
+		assertRejected(ErrorCode.MALFORMED_MESSAGE, () -> strict.decode(text));
+		assertThat(this.codec.decode(text)).as("the default codec ignores them").isNotNull();
+	}
+
+	@Test
 	void roundTripsDocumentStates() {
 		assertThat(this.codec.decodeDocumentState(this.codec.encodeDocumentState(stateWithEveryKindOfRegister())))
 			.isEqualTo(stateWithEveryKindOfRegister());
