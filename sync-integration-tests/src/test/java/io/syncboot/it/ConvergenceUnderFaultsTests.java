@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -12,19 +11,13 @@ import java.util.TreeMap;
 
 import io.syncboot.client.Document;
 import io.syncboot.client.SyncClientSettings;
-import io.syncboot.client.SyncCollection;
 import io.syncboot.client.SyncConfiguration;
 import io.syncboot.client.SyncCredentials;
 import io.syncboot.client.SyncDatabase;
 import io.syncboot.client.SyncManager;
 import io.syncboot.client.SyncSession;
-import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.merge.ReplicaState;
-import io.syncboot.core.model.DocumentKey;
-import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.server.SyncServer;
-import io.syncboot.server.store.ChangesetBatch;
-import io.syncboot.server.store.SnapshotBatch;
 import io.syncboot.server.store.jdbc.JdbcHistoryStore;
 import io.syncboot.test.proxy.FaultProxy;
 import org.junit.jupiter.api.AfterAll;
@@ -48,10 +41,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code -Dsyncboot.convergence.seeds=1 -Dsyncboot.convergence.seed=<seed>}.
  */
 class ConvergenceUnderFaultsTests {
-
-	private static final String[] IDS = { "a", "b", "c", "d", "e" };
-
-	private static final String[] FIELDS = { "title", "done", "count" };
 
 	@TempDir
 	static Path temp;
@@ -152,14 +141,14 @@ class ConvergenceUnderFaultsTests {
 				assertThat(client.session().downloadAllServerChanges(Duration.ofSeconds(60)))
 					.as("client %s downloads everything", client.name()).isTrue();
 			}
-			ReplicaState model = referenceModel(partition);
-			Map<String, Map<String, Object>> expected = new TreeMap<>();
-			model.visibleDocuments().forEach((key, fields) -> expected.put(key.id(), fields));
+			ServerPartition history = new ServerPartition(store, partition);
+			ReplicaState model = history.referenceModel();
+			Map<String, Map<String, Object>> expected = ServerPartition.visibleById(model);
 			for (Client client : clients) {
 				assertThat(client.documents()).as("client %s equals the reference model", client.name())
 					.isEqualTo(expected);
 			}
-			assertThat(serverStates(partition)).as("the server's document states equal the model's")
+			assertThat(history.storedStates()).as("the server's document states equal the model's")
 				.isEqualTo(new TreeMap<>(model.documents()));
 			return new int[] { operations, faults };
 		}
@@ -168,33 +157,6 @@ class ConvergenceUnderFaultsTests {
 				client.close();
 			}
 		}
-	}
-
-	/** Applies every changeset the server integrated for the partition, in server version order. */
-	private static ReplicaState referenceModel(String partition) {
-		ReplicaState model = new ReplicaState();
-		long latest = store.latestVersion(partition);
-		long after = 0;
-		while (after < latest) {
-			ChangesetBatch batch = store.changesetsAfter(partition, after, 0, 1 << 20);
-			for (ServerChangeset changeset : batch.changesets()) {
-				model.apply(changeset);
-			}
-			after = batch.scannedVersion();
-		}
-		return model;
-	}
-
-	private static Map<DocumentKey, DocumentState> serverStates(String partition) {
-		Map<DocumentKey, DocumentState> states = new TreeMap<>();
-		DocumentKey next = null;
-		do {
-			SnapshotBatch batch = store.snapshot(partition, next, 1 << 20);
-			batch.documents().forEach(state -> states.put(state.key(), state));
-			next = batch.nextKey();
-		}
-		while (next != null);
-		return states;
 	}
 
 	/** One client: its own manager and files, connected through its own fault proxy. */
@@ -240,48 +202,7 @@ class ConvergenceUnderFaultsTests {
 		}
 
 		void write(Random random) {
-			SyncCollection collection = this.database.collection("docs");
-			String id = IDS[random.nextInt(IDS.length)];
-			int kind = random.nextInt(10);
-			boolean present = collection.get(id).isPresent();
-			if (kind < 4 || !present) {
-				if (kind == 9 && !present) {
-					collection.delete(id);
-				}
-				else {
-					collection.put(id, fields(random, 1 + random.nextInt(FIELDS.length)));
-				}
-			}
-			else if (kind < 8) {
-				Map<String, Object> fields = fields(random, 1 + random.nextInt(2));
-				String field = FIELDS[random.nextInt(FIELDS.length)];
-				try {
-					if (kind < 7) {
-						collection.update(id, fields);
-					}
-					else {
-						collection.unset(id, field);
-					}
-				}
-				catch (IllegalStateException ex) {
-					// a download deleted the document since it was read: as an application would, create it
-					collection.put(id, fields);
-				}
-			}
-			else {
-				collection.delete(id);
-			}
-		}
-
-		private static Map<String, Object> fields(Random random, int count) {
-			Map<String, Object> fields = new LinkedHashMap<>();
-			for (int i = 0; i < count; i++) {
-				String field = FIELDS[random.nextInt(FIELDS.length)];
-				int shape = random.nextInt(4);
-				fields.put(field, (shape == 0) ? (Object) (long) random.nextInt(5)
-						: (shape == 1) ? "v" + random.nextInt(5) : (shape == 2) ? random.nextBoolean() : null);
-			}
-			return fields;
+			RandomWriterMain.write(this.database.collection(RandomWriterMain.COLLECTION), random);
 		}
 
 		/** Closes the manager and opens the same files again, as a restarted client process would. */
@@ -300,7 +221,7 @@ class ConvergenceUnderFaultsTests {
 
 		Map<String, Map<String, Object>> documents() {
 			Map<String, Map<String, Object>> documents = new TreeMap<>();
-			for (Document document : this.database.collection("docs").all()) {
+			for (Document document : this.database.collection(RandomWriterMain.COLLECTION).all()) {
 				documents.put(document.id(), new HashMap<>(document.fields()));
 			}
 			return documents;
