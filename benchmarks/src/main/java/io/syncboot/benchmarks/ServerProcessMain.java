@@ -52,6 +52,7 @@ public final class ServerProcessMain {
 		else {
 			EmbeddedTomcat tomcat = EmbeddedTomcat.start(0, new SyncEndpoint("/echo", new Echo(), new AcceptAll(),
 					(request, response) -> response.setStatus(404)));
+			Runtime.getRuntime().addShutdownHook(new Thread(tomcat::close, "echo-shutdown"));
 			System.out.println("listening on ws://localhost:" + tomcat.port() + "/echo");
 			System.out.flush();
 		}
