@@ -19,17 +19,23 @@ import java.util.Set;
  * median and spread, and per goal the ratio to its limit with pass or fail. Name metrics instead
  * of {@code all} ({@code s1 s3 ...}) to run only those and the limits they are judged against;
  * {@code nodes} measures 1 versus 3 server nodes on one PostgreSQL database (also part of
- * {@code all}); {@code jmh ...} runs the JMH micro-benchmarks with JMH's own arguments.
+ * {@code all}); {@code s8m} bootstraps 1,000,000 documents (not part of {@code all}: it takes
+ * minutes); {@code jmh ...} runs the JMH micro-benchmarks with JMH's own arguments. P7, S5 and S6
+ * run the server in a child JVM (see {@link ChildServer}).
  *
  * <p>Options: {@code --rounds=N} (default 5), {@code --scale=X} (default 1.0; sizes are multiplied
  * by it), {@code --dir=PATH} (work directory; a temporary one by default).
  */
 public final class BenchmarkMain {
 
-	private static final List<String> ORDER = List.of("p1", "p3", "p4", "p6", "s1", "s2", "s3", "s8", "nodes");
+	private static final List<String> ORDER = List.of("p1", "p3", "p4", "p6", "p7", "s1", "s2", "s3", "s5", "s6", "s8",
+			"s8m", "nodes");
+
+	/** What {@code all} runs: everything but the 1,000,000-document bootstrap, which takes minutes. */
+	private static final List<String> ALL = ORDER.stream().filter(name -> !name.equals("s8m")).toList();
 
 	private static final Map<String, List<String>> NEEDS = Map.of("s1", List.of("p1", "p3"), "s2", List.of("p3"),
-			"s3", List.of("p4", "p6"), "s8", List.of("p6"));
+			"s3", List.of("p4", "p6"), "s6", List.of("p7"), "s8", List.of("p6"), "s8m", List.of("p6"));
 
 	private BenchmarkMain() {
 	}
@@ -66,7 +72,7 @@ public final class BenchmarkMain {
 				dir = Path.of(arg.substring("--dir=".length()));
 			}
 			else if (arg.equals("all")) {
-				selected.addAll(ORDER);
+				selected.addAll(ALL);
 			}
 			else if (ORDER.contains(arg.toLowerCase(Locale.ROOT))) {
 				String name = arg.toLowerCase(Locale.ROOT);
@@ -91,13 +97,15 @@ public final class BenchmarkMain {
 				String.join(" ", plan), rounds, scale, Runtime.getRuntime().availableProcessors(),
 				System.getProperty("java.version"), work);
 		Report report = new Report();
-		PhysicalLimits limits = new PhysicalLimits(work, scale);
+		long started = System.nanoTime();
+		Benchmarks benchmarks = new Benchmarks(new PhysicalLimits(work, scale), new IdleBenchmarks(work, scale),
+				new FanOutBenchmark(work, scale));
 		try (SyncBenchmarks sync = new SyncBenchmarks(work, scale);
 				NodesBenchmark nodes = plan.contains("nodes") ? new NodesBenchmark(work, scale) : null) {
 			for (int round = 1; round <= rounds; round++) {
 				Map<String, Double> values = new LinkedHashMap<>();
 				for (String name : plan) {
-					List<Result> results = measure(name, limits, sync, nodes);
+					List<Result> results = measure(name, benchmarks, sync, nodes);
 					for (Result result : results) {
 						values.put(result.metric(), result.value());
 						report.add(result);
@@ -108,23 +116,32 @@ public final class BenchmarkMain {
 			}
 		}
 		report.print(out);
+		out.printf(Locale.ROOT, "%ntotal time: %.0f s%n", (System.nanoTime() - started) / 1e9);
 		return report;
 	}
 
-	private static List<Result> measure(String name, PhysicalLimits limits, SyncBenchmarks sync,
+	private static List<Result> measure(String name, Benchmarks benchmarks, SyncBenchmarks sync,
 			NodesBenchmark nodes) throws Exception {
 		return switch (name) {
-			case "p1" -> limits.p1WebSocketEcho();
-			case "p3" -> limits.p3DurableCommit();
-			case "p4" -> limits.p4BatchedDurableInsert();
-			case "p6" -> limits.p6BulkInsert();
+			case "p1" -> benchmarks.limits().p1WebSocketEcho();
+			case "p3" -> benchmarks.limits().p3DurableCommit();
+			case "p4" -> benchmarks.limits().p4BatchedDurableInsert();
+			case "p6" -> benchmarks.limits().p6BulkInsert();
+			case "p7" -> benchmarks.idle().p7IdleWebSocketHeap();
 			case "s1" -> sync.s1EndToEndLatency();
 			case "s2" -> sync.s2DurableLocalWrite();
 			case "s3" -> sync.s3UploadThroughput();
+			case "s5" -> benchmarks.fanOut().s5FanOut();
+			case "s6" -> benchmarks.idle().s6IdleSessionHeap();
 			case "s8" -> sync.s8Bootstrap();
+			case "s8m" -> sync.s8MillionBootstrap();
 			case "nodes" -> nodes.oneVersusThreeNodes();
 			default -> throw new IllegalArgumentException(name);
 		};
+	}
+
+	/** The benchmarks that hold no resources between rounds. */
+	private record Benchmarks(PhysicalLimits limits, IdleBenchmarks idle, FanOutBenchmark fanOut) {
 	}
 
 	private static String format(Map<String, Double> values) {

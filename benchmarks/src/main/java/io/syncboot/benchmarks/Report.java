@@ -34,8 +34,32 @@ final class Report {
 					"S3.changes/s"),
 			new Goal("S8 bootstrap", "S8.rows/s / P6.rows/s", ">= 0.4", 0.4, true,
 					r -> r.get("S8.rows/s") / r.get("P6.rows/s"), "S8.rows/s", "P6.rows/s"),
+			fanOutRate(10), fanOutRate(100), fanOutRate(1000), fanOutLatency(10), fanOutLatency(100),
+			fanOutLatency(1000),
+			new Goal("S5 K=1000 vs K=10", "S5.K1000.deliveries/s / S5.K10.deliveries/s", ">= 0.5", 0.5, true,
+					r -> r.get("S5.K1000.deliveries/s") / r.get("S5.K10.deliveries/s"), "S5.K1000.deliveries/s",
+					"S5.K10.deliveries/s"),
+			new Goal("S6 idle session heap", "S6.serverKB/session / 24 KB", "<= 1", 1, false,
+					r -> r.get("S6.serverKB/session") / 24, "S6.serverKB/session"),
+			new Goal("S6 vs raw idle connection", "S6.serverKB/session / (1.5 x P7.heapKB/conn + 4 KB)", "<= 1", 1,
+					false, r -> r.get("S6.serverKB/session") / (1.5 * r.get("P7.heapKB/conn") + 4),
+					"S6.serverKB/session", "P7.heapKB/conn"),
+			new Goal("S8m bootstrap 1M", "S8m.rows/s / P6.rows/s", ">= 0.4", 0.4, true,
+					r -> r.get("S8m.rows/s") / r.get("P6.rows/s"), "S8m.rows/s", "P6.rows/s"),
 			new Goal("3 nodes vs 1", "N3.changes/s / N1.changes/s", ">= 1", 1, true,
 					r -> r.get("N3.changes/s") / r.get("N1.changes/s"), "N3.changes/s", "N1.changes/s"));
+
+	private static Goal fanOutRate(int k) {
+		String metric = "S5.K" + k + ".deliveries/s";
+		return new Goal("S5 K=" + k + " deliveries", metric + " / 25,000", ">= 1", 1, true,
+				r -> r.get(metric) / 25_000, metric);
+	}
+
+	private static Goal fanOutLatency(int k) {
+		String metric = "S5.K" + k + ".p99";
+		return new Goal("S5 K=" + k + " p99 delivery", metric + " / 100 ms", "<= 1", 1, false,
+				r -> r.get(metric) / 100, metric);
+	}
 
 	void add(Result result) {
 		this.values.computeIfAbsent(result.metric(), key -> new ArrayList<>()).add(result.value());

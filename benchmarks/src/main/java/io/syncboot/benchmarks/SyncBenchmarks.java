@@ -29,7 +29,10 @@ import io.syncboot.server.SyncServer;
  * <li>S2: durable local writes per second (document and outbox in one transaction);</li>
  * <li>S3: durable upload throughput: changes per second from resume until the server acknowledged
  * every one (written as changesets of 100 changes);</li>
- * <li>S8: bootstrap: documents per second for an empty client to download a partition.</li>
+ * <li>S8: bootstrap: documents per second for an empty client to download a partition of 100,000
+ * documents; S8m the same with 1,000,000 documents (not part of {@code all}: seeding alone takes
+ * minutes). Each also reports the client JVM's used heap at the end and its peak during the
+ * bootstrap (sampled, so it includes garbage not yet collected).</li>
  * </ul>
  */
 final class SyncBenchmarks implements AutoCloseable {
@@ -47,6 +50,10 @@ final class SyncBenchmarks implements AutoCloseable {
 	private String bootstrapPartition;
 
 	private int bootstrapDocuments;
+
+	private String millionPartition;
+
+	private int millionDocuments;
 
 	SyncBenchmarks(Path workDirectory, double scale) {
 		this.workDirectory = workDirectory;
@@ -138,29 +145,49 @@ final class SyncBenchmarks implements AutoCloseable {
 	List<Result> s8Bootstrap() throws Exception {
 		if (this.bootstrapPartition == null) {
 			this.bootstrapDocuments = Math.max(1000, (int) (100_000 * this.scale));
-			this.bootstrapPartition = "s8-" + this.counter.incrementAndGet();
-			try (SyncManager seeder = manager("s8-seed")) {
-				SyncDatabase database = open(seeder, this.bootstrapPartition);
-				write(database, "s8", this.bootstrapDocuments, 1000);
-				if (!session(seeder, database).uploadAllLocalChanges(Duration.ofMinutes(10))) {
-					throw new IllegalStateException("S8: seeding did not complete");
-				}
+			this.bootstrapPartition = seed("s8", this.bootstrapDocuments);
+		}
+		return bootstrap("S8", this.bootstrapPartition, this.bootstrapDocuments);
+	}
+
+	/** S8 at 1,000,000 documents (scaled); the partition is seeded once, in the first round. */
+	List<Result> s8MillionBootstrap() throws Exception {
+		if (this.millionPartition == null) {
+			this.millionDocuments = Math.max(2000, (int) (1_000_000 * this.scale));
+			this.millionPartition = seed("s8m", this.millionDocuments);
+		}
+		return bootstrap("S8m", this.millionPartition, this.millionDocuments);
+	}
+
+	private String seed(String name, int documents) {
+		String partition = name + "-" + this.counter.incrementAndGet();
+		try (SyncManager seeder = manager(name + "-seed")) {
+			SyncDatabase database = open(seeder, partition);
+			write(database, "s8", documents, 1000);
+			if (!session(seeder, database).uploadAllLocalChanges(Duration.ofMinutes(30))) {
+				throw new IllegalStateException(name + ": seeding did not complete");
 			}
 		}
-		Runtime runtime = Runtime.getRuntime();
-		try (SyncManager fresh = manager("s8-" + this.counter.incrementAndGet())) {
+		return partition;
+	}
+
+	private List<Result> bootstrap(String metric, String partition, int documents) {
+		HeapPeak peak = new HeapPeak();
+		try (SyncManager fresh = manager(metric.toLowerCase(java.util.Locale.ROOT) + "-" + this.counter.incrementAndGet());
+				HeapPeak sampling = peak.start()) {
 			long begin = System.nanoTime();
-			SyncDatabase database = open(fresh, this.bootstrapPartition);
-			if (!session(fresh, database).downloadAllServerChanges(Duration.ofMinutes(10))) {
-				throw new IllegalStateException("S8: bootstrap did not complete");
+			SyncDatabase database = open(fresh, partition);
+			if (!session(fresh, database).downloadAllServerChanges(Duration.ofMinutes(30))) {
+				throw new IllegalStateException(metric + ": bootstrap did not complete");
 			}
 			double seconds = (System.nanoTime() - begin) / 1e9;
 			long count = database.collection("s8").count();
-			if (count != this.bootstrapDocuments) {
-				throw new IllegalStateException("S8: bootstrapped " + count + " of " + this.bootstrapDocuments);
+			if (count != documents) {
+				throw new IllegalStateException(metric + ": bootstrapped " + count + " of " + documents);
 			}
-			return List.of(new Result("S8.rows/s", count / seconds, "1/s"),
-					new Result("S8.heapUsedMB", (runtime.totalMemory() - runtime.freeMemory()) / 1e6, "MB"));
+			return List.of(new Result(metric + ".rows/s", count / seconds, "1/s"),
+					new Result(metric + ".heapUsedMB", peak.usedBytes() / 1e6, "MB"),
+					new Result(metric + ".heapPeakMB", peak.peakBytes() / 1e6, "MB"));
 		}
 	}
 
