@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.protocol.ErrorCode;
@@ -45,6 +46,12 @@ final class ServerConnection implements SessionOwner {
 
 	private static final int MAX_RETAINED_BUFFER = 64 * 1024;
 
+	/**
+	 * Uploads of writable sessions queued for integration and not durable yet, at most: the next
+	 * message is decoded while they wait, so they can share one commit; other messages wait for them.
+	 */
+	static final int MAX_PENDING_UPLOADS = 8;
+
 	private final WebSocketSession webSocket;
 
 	private final ServerContext context;
@@ -74,6 +81,10 @@ final class ServerConnection implements SessionOwner {
 	private boolean oversized; // container thread only: the rest of the input is ignored
 
 	private volatile boolean closed;
+
+	private CompletableFuture<?> pendingUploads = CompletableFuture.completedFuture(null); // serial queue only
+
+	private final AtomicInteger pendingUploadCount = new AtomicInteger();
 
 	ServerConnection(WebSocketSession webSocket, ServerContext context, SyncPrincipal principal, Runnable onClosed) {
 		this.webSocket = webSocket;
@@ -152,11 +163,34 @@ final class ServerConnection implements SessionOwner {
 		try {
 			SyncMessage message = this.context.codec().decode(text);
 			sessionId = message.sessionId();
-			CompletionStage<?> stage = dispatch(message);
-			long id = sessionId;
-			return stage.handleAsync((result, ex) -> {
+			if (message instanceof SyncMessage.Upload upload) {
+				ServerSession session = session(upload.session());
+				if (session != null && session.pipelinesUploads()) {
+					return pipelineUpload(session, upload);
+				}
+			}
+			if (!this.pendingUploads.isDone() && !(message instanceof SyncMessage.Ping)) {
+				// every other message keeps its order after the uploads received before it
+				long id = sessionId;
+				return this.pendingUploads.handle((result, ex) -> null)
+					.thenComposeAsync(ignored -> dispatchAndHandle(id, message), this.context.executors().workers());
+			}
+			return dispatchAndHandle(sessionId, message);
+		}
+		catch (RuntimeException ex) {
+			fail(sessionId, ex);
+			return CompletableFuture.completedFuture(null);
+		}
+	}
+
+	private CompletionStage<?> dispatchAndHandle(long sessionId, SyncMessage message) {
+		if (this.closed || this.closing.get()) {
+			return CompletableFuture.completedFuture(null);
+		}
+		try {
+			return dispatch(message).handleAsync((result, ex) -> {
 				if (ex != null) {
-					fail(id, unwrap(ex));
+					fail(sessionId, unwrap(ex));
 				}
 				return null;
 			}, this.context.executors().workers());
@@ -165,6 +199,34 @@ final class ServerConnection implements SessionOwner {
 			fail(sessionId, ex);
 			return CompletableFuture.completedFuture(null);
 		}
+	}
+
+	/**
+	 * Queues an upload of a writable session and goes on with the next message without waiting for
+	 * it to be durable (the session's uploads integrate in order; its acknowledgement follows in a
+	 * download). A failure is answered on the serial queue. Waits once {@value #MAX_PENDING_UPLOADS}
+	 * are pending.
+	 */
+	private CompletionStage<?> pipelineUpload(ServerSession session, SyncMessage.Upload upload) {
+		CompletionStage<?> integrated = session.upload(upload);
+		this.pendingUploadCount.incrementAndGet();
+		CompletableFuture<?> done = integrated.toCompletableFuture().handle((result, ex) -> {
+			this.pendingUploadCount.decrementAndGet();
+			if (ex != null) {
+				this.serial.execute(() -> {
+					// the later uploads of a session that failed fail too: answer the first one only
+					if (this.sessions.get(upload.session()) == session) {
+						fail(upload.session(), unwrap(ex));
+					}
+				});
+			}
+			return null;
+		});
+		this.pendingUploads = this.pendingUploads.isDone() ? done : CompletableFuture.allOf(this.pendingUploads, done);
+		if (this.pendingUploadCount.get() >= MAX_PENDING_UPLOADS) {
+			return this.pendingUploads;
+		}
+		return CompletableFuture.completedFuture(null);
 	}
 
 	private CompletionStage<?> dispatch(SyncMessage message) {
