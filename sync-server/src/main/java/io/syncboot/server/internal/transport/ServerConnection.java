@@ -13,7 +13,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.protocol.ErrorCode;
@@ -46,12 +45,6 @@ final class ServerConnection implements SessionOwner {
 
 	private static final int MAX_RETAINED_BUFFER = 64 * 1024;
 
-	/**
-	 * Uploads of writable sessions queued for integration and not durable yet, at most: the next
-	 * message is decoded while they wait, so they can share one commit; other messages wait for them.
-	 */
-	static final int MAX_PENDING_UPLOADS = 8;
-
 	private final WebSocketSession webSocket;
 
 	private final ServerContext context;
@@ -82,9 +75,7 @@ final class ServerConnection implements SessionOwner {
 
 	private volatile boolean closed;
 
-	private CompletableFuture<?> pendingUploads = CompletableFuture.completedFuture(null); // serial queue only
-
-	private final AtomicInteger pendingUploadCount = new AtomicInteger();
+	private final PendingUploads pendingUploads = new PendingUploads();
 
 	ServerConnection(WebSocketSession webSocket, ServerContext context, SyncPrincipal principal, Runnable onClosed) {
 		this.webSocket = webSocket;
@@ -169,10 +160,10 @@ final class ServerConnection implements SessionOwner {
 					return pipelineUpload(session, upload);
 				}
 			}
-			if (!this.pendingUploads.isDone() && !(message instanceof SyncMessage.Ping)) {
+			if (!this.pendingUploads.done().isDone() && !(message instanceof SyncMessage.Ping)) {
 				// every other message keeps its order after the uploads received before it
 				long id = sessionId;
-				return this.pendingUploads.handle((result, ex) -> null)
+				return this.pendingUploads.done()
 					.thenComposeAsync(ignored -> dispatchAndHandle(id, message), this.context.executors().workers());
 			}
 			return dispatchAndHandle(sessionId, message);
@@ -204,29 +195,15 @@ final class ServerConnection implements SessionOwner {
 	/**
 	 * Queues an upload of a writable session and goes on with the next message without waiting for
 	 * it to be durable (the session's uploads integrate in order; its acknowledgement follows in a
-	 * download). A failure is answered on the serial queue. Waits once {@value #MAX_PENDING_UPLOADS}
-	 * are pending.
+	 * download). A failure is answered on the serial queue.
 	 */
 	private CompletionStage<?> pipelineUpload(ServerSession session, SyncMessage.Upload upload) {
-		CompletionStage<?> integrated = session.upload(upload);
-		this.pendingUploadCount.incrementAndGet();
-		CompletableFuture<?> done = integrated.toCompletableFuture().handle((result, ex) -> {
-			this.pendingUploadCount.decrementAndGet();
-			if (ex != null) {
-				this.serial.execute(() -> {
-					// the later uploads of a session that failed fail too: answer the first one only
-					if (this.sessions.get(upload.session()) == session) {
-						fail(upload.session(), unwrap(ex));
-					}
-				});
+		return this.pendingUploads.add(session.upload(upload), ex -> this.serial.execute(() -> {
+			// the later uploads of a session that failed fail too: answer the first one only
+			if (this.sessions.get(upload.session()) == session) {
+				fail(upload.session(), unwrap(ex));
 			}
-			return null;
-		});
-		this.pendingUploads = this.pendingUploads.isDone() ? done : CompletableFuture.allOf(this.pendingUploads, done);
-		if (this.pendingUploadCount.get() >= MAX_PENDING_UPLOADS) {
-			return this.pendingUploads;
-		}
-		return CompletableFuture.completedFuture(null);
+		}));
 	}
 
 	private CompletionStage<?> dispatch(SyncMessage message) {
