@@ -148,9 +148,31 @@ public final class MessageCodec {
 		return write(gen -> writeValue(gen, fields));
 	}
 
-	/** The UTF-8 size of a message as it goes on the wire. */
+	/**
+	 * The UTF-8 size of a message as it goes on the wire: the length of
+	 * {@code text.getBytes(UTF_8)} (an unpaired surrogate counts as the one byte it is replaced
+	 * with), counted without encoding.
+	 */
 	public static int utf8Length(String text) {
-		return text.getBytes(StandardCharsets.UTF_8).length;
+		int length = text.length();
+		int bytes = length;
+		for (int i = 0; i < length; i++) {
+			char c = text.charAt(i);
+			if (c < 0x80) {
+				continue;
+			}
+			if (c < 0x800) {
+				bytes += 1;
+			}
+			else if (!Character.isSurrogate(c)) {
+				bytes += 2;
+			}
+			else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+				bytes += 2; // a pair: two chars, four bytes
+				i++;
+			}
+		}
+		return bytes;
 	}
 
 	private interface Writer {

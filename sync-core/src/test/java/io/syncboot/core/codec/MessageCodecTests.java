@@ -104,6 +104,28 @@ class MessageCodecTests {
 		return messages;
 	}
 
+	// ------------------------------------------------------------------ sizes
+
+	@Test
+	void utf8LengthIsTheLengthOfTheEncodedBytes() {
+		Random random = new Random(SEED);
+		char[] samples = { 'a', '~', '\u00e9', '\u07ff', '\u0800', '\u20ac', '\uffff', '\ud83d', '\ude00', '\u0000' };
+		List<String> texts = new ArrayList<>(List.of("", "plain", "caf\u00e9", "\ud83d\ude00", "\ud83d", "\ude00x",
+				"x\ud83d", "\ude00\ud83d"));
+		for (int n = 0; n < 2000; n++) {
+			StringBuilder text = new StringBuilder();
+			int length = random.nextInt(12);
+			for (int i = 0; i < length; i++) {
+				text.append(samples[random.nextInt(samples.length)]);
+			}
+			texts.add(text.toString());
+		}
+		for (String text : texts) {
+			assertThat(MessageCodec.utf8Length(text)).as("utf8Length of %s", text.chars().boxed().toList())
+				.isEqualTo(text.getBytes(StandardCharsets.UTF_8).length);
+		}
+	}
+
 	// ------------------------------------------------------------------ round trips
 
 	@Test

@@ -12,14 +12,26 @@ import io.syncboot.core.model.ServerChangeset;
  * @param skipped how many changesets were skipped because they had been integrated before
  * @param latestVersion the partition's latest server version after the integration
  * @param uploadAck the greatest client version of the file integrated so far (the acknowledgement)
+ * @param integratedBytes the UTF-8 size of each integrated changeset's operations as the store
+ * encoded them, in the order of {@code integrated}; empty if the store did not count them
  */
-public record IntegrationResult(List<ServerChangeset> integrated, int skipped, long latestVersion, long uploadAck) {
+public record IntegrationResult(List<ServerChangeset> integrated, int skipped, long latestVersion, long uploadAck,
+		List<Long> integratedBytes) {
 
 	public IntegrationResult {
 		integrated = List.copyOf(integrated);
+		integratedBytes = List.copyOf(integratedBytes);
 		if (skipped < 0 || latestVersion < 0 || uploadAck < 0) {
 			throw new IllegalArgumentException("counts and versions must be >= 0");
 		}
+		if (!integratedBytes.isEmpty() && integratedBytes.size() != integrated.size()) {
+			throw new IllegalArgumentException("integratedBytes must be empty or have one size per integrated changeset");
+		}
+	}
+
+	/** An outcome without the sizes of the integrated changesets. */
+	public IntegrationResult(List<ServerChangeset> integrated, int skipped, long latestVersion, long uploadAck) {
+		this(integrated, skipped, latestVersion, uploadAck, List.of());
 	}
 
 }

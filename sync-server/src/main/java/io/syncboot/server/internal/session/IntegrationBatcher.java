@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 
 import io.syncboot.core.model.Changeset;
 import io.syncboot.server.store.CompensationPlanner;
@@ -21,8 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Group commit: uploads queued while the writer is busy are integrated together in one durable
  * transaction ({@link HistoryStore#integrateAll}), so many clients share one fsync. If a group fails,
- * each upload is retried alone, so one bad upload fails only itself. Thread-safe; the store work
- * runs on the writer thread.
+ * each upload is retried alone, so one bad upload fails only itself. Uploads of one
+ * {@link UploadSequence} (a session's) are integrated in the order they were queued; once one of
+ * them fails, the later ones fail too without being integrated, so an acknowledgement never covers a
+ * changeset that is not in the history. Thread-safe; the store work runs on the writer thread.
  */
 public final class IntegrationBatcher {
 
@@ -32,8 +35,30 @@ public final class IntegrationBatcher {
 
 	private static final long MAX_GROUP_OPERATIONS = 20_000;
 
-	private record Pending(Integration integration, @Nullable CompensationPlanner rejection,
+	private record Pending(Integration integration, @Nullable CompensationPlanner rejection, UploadSequence sequence,
 			CompletableFuture<IntegrationResult> result) {
+	}
+
+	/**
+	 * The uploads of one session, queued in order: a session may queue its next upload before the
+	 * previous one is durable. Once one fails, every later one fails without being integrated.
+	 * Thread-safe: its state is touched on the writer thread only.
+	 */
+	public static final class UploadSequence {
+
+		private final LongConsumer onDurable;
+
+		private boolean failed; // writer thread only
+
+		/**
+		 * @param onDurable called on the writer thread with the new acknowledgement once an upload is
+		 * durable, before its commit is fanned out (so the pumps the fan-out requests carry it); must
+		 * be quick and must not throw
+		 */
+		public UploadSequence(LongConsumer onDurable) {
+			this.onDurable = onDurable;
+		}
+
 	}
 
 	private final HistoryStore store;
@@ -54,7 +79,17 @@ public final class IntegrationBatcher {
 
 	/** Queues an upload; the future completes once it is durable (on the writer thread). */
 	public CompletableFuture<IntegrationResult> integrate(String partition, long fileId, List<Changeset> changesets) {
-		return enqueue(new Integration(partition, fileId, changesets), null);
+		return integrate(partition, fileId, changesets, new UploadSequence(ack -> {
+		}));
+	}
+
+	/**
+	 * Queues the next upload of a sequence; the future completes once it is durable and fanned out
+	 * (on the writer thread), or exceptionally if it or an earlier upload of the sequence failed.
+	 */
+	public CompletableFuture<IntegrationResult> integrate(String partition, long fileId, List<Changeset> changesets,
+			UploadSequence sequence) {
+		return enqueue(new Integration(partition, fileId, changesets), null, sequence);
 	}
 
 	/**
@@ -64,12 +99,14 @@ public final class IntegrationBatcher {
 	 */
 	public CompletableFuture<IntegrationResult> reject(String partition, long fileId, List<Changeset> changesets,
 			CompensationPlanner planner) {
-		return enqueue(new Integration(partition, fileId, changesets), planner);
+		return enqueue(new Integration(partition, fileId, changesets), planner, new UploadSequence(ack -> {
+		}));
 	}
 
-	private CompletableFuture<IntegrationResult> enqueue(Integration integration, @Nullable CompensationPlanner planner) {
+	private CompletableFuture<IntegrationResult> enqueue(Integration integration, @Nullable CompensationPlanner planner,
+			UploadSequence sequence) {
 		CompletableFuture<IntegrationResult> result = new CompletableFuture<>();
-		this.queue.add(new Pending(integration, planner, result));
+		this.queue.add(new Pending(integration, planner, sequence, result));
 		schedule();
 		return result;
 	}
@@ -109,11 +146,25 @@ public final class IntegrationBatcher {
 	}
 
 	private void integrate(List<Pending> all) {
-		List<Pending> group = all.stream().filter(pending -> pending.rejection() == null).toList();
-		all.stream().filter(pending -> pending.rejection() != null).forEach(this::reject);
+		List<Pending> group = new ArrayList<>(all.size());
+		for (Pending pending : all) {
+			if (pending.sequence().failed) {
+				pending.result().completeExceptionally(new IllegalStateException(
+						"an earlier upload of this session failed; this one was not integrated"));
+			}
+			else if (pending.rejection() != null) {
+				reject(pending);
+			}
+			else {
+				group.add(pending);
+			}
+		}
 		if (group.size() > 1) {
 			try {
 				List<IntegrationResult> results = this.store.integrateAll(group.stream().map(Pending::integration).toList());
+				for (int i = 0; i < group.size(); i++) {
+					durable(group.get(i), results.get(i));
+				}
 				for (int i = 0; i < group.size(); i++) {
 					committed(group.get(i).integration(), results.get(i));
 				}
@@ -127,15 +178,22 @@ public final class IntegrationBatcher {
 			}
 		}
 		for (Pending pending : group) {
+			if (pending.sequence().failed) {
+				pending.result().completeExceptionally(new IllegalStateException(
+						"an earlier upload of this session failed; this one was not integrated"));
+				continue;
+			}
 			IntegrationResult result;
 			try {
 				Integration integration = pending.integration();
 				result = this.store.integrate(integration.partition(), integration.fileId(), integration.changesets());
 			}
 			catch (RuntimeException ex) {
+				pending.sequence().failed = true;
 				pending.result().completeExceptionally(ex);
 				continue;
 			}
+			durable(pending, result);
 			committed(pending.integration(), result);
 			pending.result().complete(result);
 		}
@@ -150,11 +208,23 @@ public final class IntegrationBatcher {
 					Objects.requireNonNull(planner));
 		}
 		catch (RuntimeException ex) {
+			pending.sequence().failed = true;
 			pending.result().completeExceptionally(ex);
 			return;
 		}
+		durable(pending, result);
 		committed(integration, result);
 		pending.result().complete(result);
+	}
+
+	/** Tells the sequence its upload is durable (writer thread, before the fan-out). */
+	private void durable(Pending pending, IntegrationResult result) {
+		try {
+			pending.sequence().onDurable.accept(result.uploadAck());
+		}
+		catch (RuntimeException ex) {
+			logger.error("Acknowledging an upload on partition '{}' failed", pending.integration().partition(), ex);
+		}
 	}
 
 	/** Fans a commit out (writer thread, commit order); never lets a fan-out fault fail the upload. */

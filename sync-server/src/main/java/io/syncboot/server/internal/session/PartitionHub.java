@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.ToLongFunction;
 
 import io.syncboot.core.model.ServerChangeset;
 
@@ -58,13 +57,13 @@ public final class PartitionHub {
 	 * Records a commit of this node (in commit order, with the changesets and their content bytes)
 	 * and asks every bound session to send what is new.
 	 */
-	void committed(long version, List<ServerChangeset> changesets, ToLongFunction<ServerChangeset> sizer) {
+	void committed(long version, List<ServerChangeset> changesets, List<Long> sizes) {
 		if (this.sessions.isEmpty()) {
 			this.recent.clear();
 		}
 		else {
-			for (ServerChangeset changeset : changesets) {
-				this.recent.add(changeset, sizer.applyAsLong(changeset));
+			for (int i = 0; i < changesets.size(); i++) {
+				this.recent.add(changesets.get(i), sizes.get(i));
 			}
 		}
 		committed(version);

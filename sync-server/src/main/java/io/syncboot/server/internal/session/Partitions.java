@@ -39,9 +39,14 @@ public final class Partitions {
 		if (result.integrated().isEmpty()) {
 			partitionHub.committed(result.latestVersion());
 		}
+		else if (result.integratedBytes().size() == result.integrated().size()) {
+			partitionHub.committed(result.latestVersion(), result.integrated(), result.integratedBytes());
+		}
 		else {
-			partitionHub.committed(result.latestVersion(), result.integrated(),
-					changeset -> MessageCodec.utf8Length(this.codec.encodeOperations(changeset.operations())));
+			partitionHub.committed(result.latestVersion(), result.integrated(), result.integrated()
+				.stream()
+				.map(changeset -> (long) MessageCodec.utf8Length(this.codec.encodeOperations(changeset.operations())))
+				.toList());
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.model.DocumentKey;
@@ -21,7 +22,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * One bound session: a client file on a partition, its download cursor, bootstrap progress,
  * acknowledgement and pending marks. Serial-queue only: every method except {@link #requestPump()}
- * runs on the owning connection's serial queue, so the fields need no lock. Session-level protocol
+ * runs on the owning connection's serial queue, so the fields need no lock; the acknowledgement is
+ * also moved by the writer thread as soon as an upload is durable. Writable sessions may have several
+ * uploads queued for integration at once ({@link #pipelinesUploads()}). Session-level protocol
  * faults are thrown as {@link ProtocolException}; the connection answers them.
  */
 public final class ServerSession {
@@ -54,7 +57,10 @@ public final class ServerSession {
 
 	private long cursor; // serial queue only
 
-	private long uploadAck; // serial queue only
+	private final AtomicLong uploadAck = new AtomicLong(); // serial queue, and the writer once an upload is durable
+
+	private final IntegrationBatcher.UploadSequence uploads = new IntegrationBatcher.UploadSequence(
+			ack -> this.uploadAck.accumulateAndGet(ack, Math::max));
 
 	private long sentAck = -1; // serial queue only; -1 forces the first download
 
@@ -144,7 +150,7 @@ public final class ServerSession {
 		}
 		this.fileId = file.fileId();
 		this.cursor = ident.downloadServerVersion();
-		this.uploadAck = file.lastIntegratedClientVersion();
+		this.uploadAck.set(file.lastIntegratedClientVersion());
 		this.bootstrapping = this.cursor == 0 && latest > 0;
 		this.state = State.ACTIVE;
 		this.hub = partitionHub;
@@ -152,7 +158,20 @@ public final class ServerSession {
 		requestPump();
 	}
 
-	/** Integrates an upload on the writer thread; the acknowledgement follows in a download. */
+	/**
+	 * Whether the connection may go on with the next message before this session's uploads are
+	 * durable: true for a writable session (its uploads queue in order, see
+	 * {@link IntegrationBatcher.UploadSequence}); a read-only session's rejections run one at a time.
+	 */
+	public boolean pipelinesUploads() {
+		return this.writable;
+	}
+
+	/**
+	 * Queues an upload for integration on the writer thread; the acknowledgement follows in a
+	 * download. The stage completes once the upload is durable (on the writer thread), or
+	 * exceptionally if it, or an earlier upload of this session, failed.
+	 */
 	public CompletionStage<?> upload(SyncMessage.Upload upload) {
 		requireActive("upload");
 		if (upload.changesets().isEmpty()) {
@@ -162,13 +181,11 @@ public final class ServerSession {
 		if (!this.writable) {
 			return reject(upload);
 		}
+		// the writer moves the acknowledgement before it fans the commit out, so that pump carries it;
+		// this one covers a session the fan-out did not reach
 		return this.context.integrations()
-			.integrate(this.partition, this.fileId, upload.changesets())
-			.thenAcceptAsync(result -> {
-				// the writer already fanned the commit out; this pump carries the acknowledgement
-				this.uploadAck = Math.max(this.uploadAck, result.uploadAck());
-				requestPump();
-			}, this.context.executors().workers());
+			.integrate(this.partition, this.fileId, upload.changesets(), this.uploads)
+			.thenRun(this::requestPump);
 	}
 
 	/**
@@ -181,7 +198,7 @@ public final class ServerSession {
 		return this.context.integrations()
 			.reject(this.partition, this.fileId, upload.changesets(), this.context.compensator())
 			.thenAcceptAsync(result -> {
-				this.uploadAck = Math.max(this.uploadAck, result.uploadAck());
+				this.uploadAck.accumulateAndGet(result.uploadAck(), Math::max);
 				long version = result.integrated().isEmpty() ? 0 : result.integrated().get(0).serverVersion();
 				this.rejections.add(new Rejection(version, result.uploadAck(), documents));
 				requestPump();
@@ -252,7 +269,7 @@ public final class ServerSession {
 		else if (this.cursor < latest) {
 			progressed = sendHistoryBatch(latest);
 		}
-		else if (this.uploadAck != this.sentAck) {
+		else if (this.uploadAck.get() != this.sentAck) {
 			sendDownload(0, List.of(), List.of());
 		}
 		while (!this.bootstrapping && !this.marks.isEmpty() && this.marks.peek()[1] <= this.cursor) {
@@ -318,16 +335,16 @@ public final class ServerSession {
 		if (this.cursor >= latest) {
 			this.remaining = 0;
 		}
-		if (!batch.changesets().isEmpty() || this.cursor >= latest || this.uploadAck != this.sentAck) {
+		if (!batch.changesets().isEmpty() || this.cursor >= latest || this.uploadAck.get() != this.sentAck) {
 			sendDownload(this.remaining, batch.changesets(), List.of());
 		}
 		return progressed;
 	}
 
 	private void sendDownload(long remainingBytes, List<ServerChangeset> changesets, List<DocumentState> documents) {
-		this.owner.send(new SyncMessage.Download(this.id, this.cursor, this.uploadAck, remainingBytes, changesets,
-				documents));
-		this.sentAck = this.uploadAck;
+		long ack = this.uploadAck.get();
+		this.owner.send(new SyncMessage.Download(this.id, this.cursor, ack, remainingBytes, changesets, documents));
+		this.sentAck = ack;
 	}
 
 }

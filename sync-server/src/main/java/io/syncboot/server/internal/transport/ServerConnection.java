@@ -75,6 +75,8 @@ final class ServerConnection implements SessionOwner {
 
 	private volatile boolean closed;
 
+	private final PendingUploads pendingUploads = new PendingUploads();
+
 	ServerConnection(WebSocketSession webSocket, ServerContext context, SyncPrincipal principal, Runnable onClosed) {
 		this.webSocket = webSocket;
 		this.context = context;
@@ -152,11 +154,34 @@ final class ServerConnection implements SessionOwner {
 		try {
 			SyncMessage message = this.context.codec().decode(text);
 			sessionId = message.sessionId();
-			CompletionStage<?> stage = dispatch(message);
-			long id = sessionId;
-			return stage.handleAsync((result, ex) -> {
+			if (message instanceof SyncMessage.Upload upload) {
+				ServerSession session = session(upload.session());
+				if (session != null && session.pipelinesUploads()) {
+					return pipelineUpload(session, upload);
+				}
+			}
+			if (!this.pendingUploads.done().isDone() && !(message instanceof SyncMessage.Ping)) {
+				// every other message keeps its order after the uploads received before it
+				long id = sessionId;
+				return this.pendingUploads.done()
+					.thenComposeAsync(ignored -> dispatchAndHandle(id, message), this.context.executors().workers());
+			}
+			return dispatchAndHandle(sessionId, message);
+		}
+		catch (RuntimeException ex) {
+			fail(sessionId, ex);
+			return CompletableFuture.completedFuture(null);
+		}
+	}
+
+	private CompletionStage<?> dispatchAndHandle(long sessionId, SyncMessage message) {
+		if (this.closed || this.closing.get()) {
+			return CompletableFuture.completedFuture(null);
+		}
+		try {
+			return dispatch(message).handleAsync((result, ex) -> {
 				if (ex != null) {
-					fail(id, unwrap(ex));
+					fail(sessionId, unwrap(ex));
 				}
 				return null;
 			}, this.context.executors().workers());
@@ -165,6 +190,20 @@ final class ServerConnection implements SessionOwner {
 			fail(sessionId, ex);
 			return CompletableFuture.completedFuture(null);
 		}
+	}
+
+	/**
+	 * Queues an upload of a writable session and goes on with the next message without waiting for
+	 * it to be durable (the session's uploads integrate in order; its acknowledgement follows in a
+	 * download). A failure is answered on the serial queue.
+	 */
+	private CompletionStage<?> pipelineUpload(ServerSession session, SyncMessage.Upload upload) {
+		return this.pendingUploads.add(session.upload(upload), ex -> this.serial.execute(() -> {
+			// the later uploads of a session that failed fail too: answer the first one only
+			if (this.sessions.get(upload.session()) == session) {
+				fail(upload.session(), unwrap(ex));
+			}
+		}));
 	}
 
 	private CompletionStage<?> dispatch(SyncMessage message) {

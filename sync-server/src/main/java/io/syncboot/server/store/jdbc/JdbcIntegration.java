@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 import io.syncboot.core.codec.MessageCodec;
@@ -42,6 +44,11 @@ final class JdbcIntegration {
 	private static final String SELECT_DOCUMENT_SQL = """
 			SELECT state FROM syncboot_document WHERE partition_id = ? AND collection = ? AND doc_id = ?
 			""";
+
+	private static final String SELECT_DOCUMENTS_SQL = "SELECT doc_id, state FROM syncboot_document WHERE partition_id = ? AND collection = ? AND doc_id IN (";
+
+	/** Keys read per query when an integration loads the documents it touches. */
+	static final int LOAD_CHUNK = 500;
 
 	private static final String UPSERT_DOCUMENT_SQL = """
 			INSERT INTO syncboot_document (partition_id, collection, doc_id, state, size_bytes, last_version)
@@ -122,41 +129,90 @@ final class JdbcIntegration {
 		return file;
 	}
 
+	/**
+	 * Integrates an upload: one batched insert of its history rows, one read of every document it
+	 * touches (in chunks of {@value #LOAD_CHUNK} keys), one batched upsert of the changed states.
+	 */
 	IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets) {
 		FileRow file = lockFile(partition, fileId, changesets);
+		long ack = file.lastClientVersion();
+		List<Changeset> pending = new ArrayList<>(changesets.size());
+		for (Changeset changeset : changesets) {
+			if (changeset.clientVersion() > ack) {
+				pending.add(changeset);
+			}
+		}
+		int skipped = changesets.size() - pending.size();
+		if (pending.isEmpty()) {
+			return new IntegrationResult(List.of(), skipped, file.latestVersion(), ack);
+		}
 		long now = System.currentTimeMillis();
 		long version = file.latestVersion();
-		long ack = file.lastClientVersion();
-		int skipped = 0;
-		List<ServerChangeset> integrated = new ArrayList<>();
-		Map<DocumentKey, DocumentState> states = new HashMap<>();
+		Map<DocumentKey, DocumentState> states = loadAll(file.partitionId(), pending);
 		Map<DocumentKey, Long> changed = new LinkedHashMap<>();
-		for (Changeset changeset : changesets) {
-			if (changeset.clientVersion() <= ack) {
-				skipped++;
-				continue;
-			}
+		List<ServerChangeset> integrated = new ArrayList<>(pending.size());
+		List<Long> sizes = new ArrayList<>(pending.size());
+		List<Object[]> history = new ArrayList<>(pending.size());
+		for (Changeset changeset : pending) {
 			version++;
 			String ops = this.codec.encodeOperations(changeset.operations());
-			this.jdbc.update(INSERT_HISTORY_SQL, file.partitionId(), version, fileId, changeset.clientVersion(),
-					MessageCodec.utf8Length(ops), ops, now);
+			long size = MessageCodec.utf8Length(ops);
+			history.add(new Object[] { file.partitionId(), version, fileId, changeset.clientVersion(), size, ops, now });
 			for (Operation operation : changeset.operations()) {
 				DocumentKey key = new DocumentKey(operation.collection(), operation.id());
-				DocumentState state = states.computeIfAbsent(key, k -> load(file.partitionId(), k));
-				if (state.apply(operation, fileId)) {
+				if (states.get(key).apply(operation, fileId)) {
 					changed.put(key, version);
 				}
 			}
 			ack = changeset.clientVersion();
 			integrated.add(new ServerChangeset(version, fileId, changeset.clientVersion(), changeset.operations()));
+			sizes.add(size);
 		}
-		if (!integrated.isEmpty()) {
-			upsert(file.partitionId(), states, changed);
-			this.jdbc.update(UPDATE_PARTITION_VERSION_SQL, version, file.partitionId());
-			this.jdbc.update(UPDATE_FILE_VERSION_SQL, ack, fileId);
-			announce(partition, version);
+		this.jdbc.batchUpdate(INSERT_HISTORY_SQL, history);
+		upsert(file.partitionId(), states, changed);
+		this.jdbc.update(UPDATE_PARTITION_VERSION_SQL, version, file.partitionId());
+		this.jdbc.update(UPDATE_FILE_VERSION_SQL, ack, fileId);
+		announce(partition, version);
+		return new IntegrationResult(integrated, skipped, version, ack, sizes);
+	}
+
+	/**
+	 * The current state of every document the changesets touch (a new, absent state for those the
+	 * partition does not have), read with one query per collection and chunk of keys.
+	 */
+	private Map<DocumentKey, DocumentState> loadAll(long partitionId, List<Changeset> changesets) {
+		Map<String, Set<String>> idsByCollection = new LinkedHashMap<>();
+		for (Changeset changeset : changesets) {
+			for (Operation operation : changeset.operations()) {
+				idsByCollection.computeIfAbsent(operation.collection(), c -> new LinkedHashSet<>()).add(operation.id());
+			}
 		}
-		return new IntegrationResult(integrated, skipped, version, ack);
+		Map<DocumentKey, DocumentState> states = new HashMap<>();
+		for (Map.Entry<String, Set<String>> entry : idsByCollection.entrySet()) {
+			String collection = entry.getKey();
+			List<String> ids = new ArrayList<>(entry.getValue());
+			for (int from = 0; from < ids.size(); from += LOAD_CHUNK) {
+				List<String> chunk = ids.subList(from, Math.min(ids.size(), from + LOAD_CHUNK));
+				Object[] args = new Object[chunk.size() + 2];
+				args[0] = partitionId;
+				args[1] = collection;
+				for (int i = 0; i < chunk.size(); i++) {
+					args[i + 2] = chunk.get(i);
+				}
+				String sql = SELECT_DOCUMENTS_SQL + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
+				this.jdbc.query(sql, rs -> {
+					DocumentState state = this.codec.decodeDocumentState(rs.getString(2));
+					states.put(new DocumentKey(collection, rs.getString(1)), state);
+				}, args);
+			}
+			for (String id : ids) {
+				DocumentKey key = new DocumentKey(collection, id);
+				if (!states.containsKey(key)) {
+					states.put(key, new DocumentState(key));
+				}
+			}
+		}
+		return states;
 	}
 
 	private void upsert(long partitionId, Map<DocumentKey, DocumentState> states, Map<DocumentKey, Long> changed) {
