@@ -203,6 +203,41 @@ class SqliteStoreTests {
 	}
 
 	@Test
+	void snapshotStatesOfNewDocumentsAreInsertedAndThoseOfKnownDocumentsMerged() {
+		this.store.assignClientFileId(1, 10, 100);
+		this.store.commitLocal(List.of(put(T1, Map.of("title", "mine"))));
+		long older = HybridLogicalClock.pack(this.wallClock.get() - 60_000, 0);
+		long newer = HybridLogicalClock.pack(this.wallClock.get() + 60_000, 0);
+		DocumentKey o1 = new DocumentKey("other", "o1");
+		DocumentKey o2 = new DocumentKey("other", "o2");
+		DocumentState o1First = DocumentState.of(new Operation.Put("other", "o1", older, Map.of("k", "first")), 2);
+		DocumentState o1Again = DocumentState.of(new Operation.Update("other", "o1", newer, Map.of("n", 1)), 2);
+		DocumentState o2Deleted = DocumentState.of(new Operation.Delete("other", "o2", older), 2);
+		DocumentState t1Older = DocumentState.of(new Operation.Put("tasks", "t1", older, Map.of("title", "theirs")), 2);
+
+		CommitResult first = this.store.applyDownload(download(4, 0, List.of(), List.of(o1First, o2Deleted, o1Again,
+				t1Older)));
+
+		assertThat(first.changes()).containsOnlyKeys("other");
+		assertThat(first.changes().get("other")).containsExactlyInAnyOrder("o1", "o2");
+		assertThat(this.store.get(o1)).contains(Map.of("k", "first", "n", 1L));
+		assertThat(this.store.get(o2)).isEmpty();
+		assertThat(this.store.state(o2)).hasValueSatisfying(state -> assertThat(state.isPresent()).isFalse());
+		assertThat(this.store.get(T1)).contains(Map.of("title", "mine"));
+		assertThat(this.store.isPending(T1)).isTrue();
+		assertThat(this.store.isPending(o1)).isFalse();
+
+		DocumentState o2Back = DocumentState.of(new Operation.Put("other", "o2", newer, Map.of("back", true)), 3);
+		CommitResult second = this.store.applyDownload(download(5, 0, List.of(), List.of(o1First, o2Back)));
+
+		assertThat(second.changes()).containsOnly(Map.entry("other", java.util.Set.of("o2")));
+		assertThat(this.store.get(o2)).contains(Map.of("back", true));
+		assertThat(this.store.get(o1)).contains(Map.of("k", "first", "n", 1L));
+		assertThat(this.store.isPending(T1)).isTrue();
+		assertThat(this.store.count("other")).isEqualTo(2);
+	}
+
+	@Test
 	void aRejectedDownloadAppliesNothing() {
 		this.store.assignClientFileId(1, 10, 100);
 		this.store.commitLocal(List.of(put(T1, Map.of("v", 1))));
