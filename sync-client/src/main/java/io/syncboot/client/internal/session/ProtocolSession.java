@@ -13,10 +13,7 @@ import io.syncboot.client.internal.store.OutboxEntry;
 import io.syncboot.client.internal.store.SqliteStore;
 import io.syncboot.client.internal.store.StoreException;
 import io.syncboot.client.internal.store.StoreMeta;
-import io.syncboot.core.codec.MessageCodec;
-import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.model.Changeset;
-import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.ProtocolAction;
 import io.syncboot.core.protocol.ProtocolException;
@@ -231,7 +228,7 @@ final class ProtocolSession implements ConnectionSession {
 				this.engine.loop().post(() -> violation(ex.code(), ex.getMessage()));
 				return;
 			}
-			this.owner.downloadApplied(result, contentBytes(download), download.remainingBytes());
+			this.owner.downloadApplied(result, result.downloadedBytes(), download.remainingBytes());
 			this.engine.loop().post(() -> acknowledged(result.meta().uploadAck()));
 		});
 	}
@@ -254,18 +251,6 @@ final class ProtocolSession implements ConnectionSession {
 			logger.debug("Session error {} ({}); reconnecting", error.code(), error.message());
 			this.connection.restart(error.code() + ": " + error.message());
 		}
-	}
-
-	/** The bytes of a download's content, counted as the server counts what remains. */
-	private long contentBytes(SyncMessage.Download download) {
-		long bytes = 0;
-		for (ServerChangeset changeset : download.changesets()) {
-			bytes += MessageCodec.utf8Length(this.engine.codec().encodeOperations(changeset.operations()));
-		}
-		for (DocumentState state : download.documents()) {
-			bytes += MessageCodec.utf8Length(this.engine.codec().encodeDocumentState(state));
-		}
-		return bytes;
 	}
 
 	private void acknowledged(long ack) {

@@ -10,8 +10,15 @@ import java.util.Set;
  * @param changes the ids of changed documents by collection (local: every written document;
  * download: the documents whose state changed)
  * @param meta the metadata after the commit
+ * @param downloadedBytes for a download, the bytes of its content as the server counts them (each
+ * changeset's encoded operations and each encoded document state); 0 otherwise
  */
-public record CommitResult(long clientVersion, Map<String, Set<String>> changes, StoreMeta meta) {
+public record CommitResult(long clientVersion, Map<String, Set<String>> changes, StoreMeta meta, long downloadedBytes) {
+
+	/** The result of a commit that downloaded nothing. */
+	public CommitResult(long clientVersion, Map<String, Set<String>> changes, StoreMeta meta) {
+		this(clientVersion, changes, meta, 0);
+	}
 
 	/** Whether any document changed. */
 	public boolean hasChanges() {

@@ -121,16 +121,18 @@ final class DocumentTable {
 
 	/**
 	 * Inserts the states of documents the file has no row for, in one batch, without reading.
+	 * @param encodedStates the encoded form of each state, in the same order
 	 * @return per state, whether it was inserted ({@code false}: a row exists, nothing was written)
 	 */
-	boolean[] insertNew(List<DocumentState> states) throws SQLException {
+	boolean[] insertNew(List<DocumentState> states, List<String> encodedStates) throws SQLException {
 		boolean[] inserted = new boolean[states.size()];
 		if (states.isEmpty()) {
 			return inserted;
 		}
 		PreparedStatement statement = this.statements.prepare(INSERT_NEW_SQL);
-		for (DocumentState state : states) {
-			bindState(statement, state);
+		for (int i = 0; i < inserted.length; i++) {
+			DocumentState state = states.get(i);
+			bindState(statement, state, encodedStates.get(i));
 			statement.addBatch();
 		}
 		int[] counts = statement.executeBatch();
@@ -141,11 +143,16 @@ final class DocumentTable {
 	}
 
 	private void bindState(PreparedStatement statement, DocumentState state) throws SQLException {
+		bindState(statement, state, this.codec.encodeDocumentState(state));
+	}
+
+	private void bindState(PreparedStatement statement, DocumentState state, String encodedState)
+			throws SQLException {
 		statement.setString(1, state.key().collection());
 		statement.setString(2, state.key().id());
 		statement.setInt(3, state.isPresent() ? 1 : 0);
 		statement.setInt(4, hasUnassignedStamps(state) ? 1 : 0);
-		statement.setString(5, this.codec.encodeDocumentState(state));
+		statement.setString(5, encodedState);
 		statement.setString(6, state.isPresent() ? this.codec.encodeFields(state.visibleFields()) : null);
 	}
 

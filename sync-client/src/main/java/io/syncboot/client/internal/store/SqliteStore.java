@@ -28,6 +28,7 @@ import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.HybridLogicalClock;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.model.Stamp;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncMessage;
@@ -252,7 +253,9 @@ public final class SqliteStore implements AutoCloseable {
 			}
 			Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
 			Set<DocumentKey> changed = new LinkedHashSet<>();
+			long bytes = 0;
 			for (ServerChangeset changeset : download.changesets()) {
+				bytes += MessageCodec.utf8Length(this.codec.encodeOperations(changeset.operations()));
 				for (Operation operation : changeset.operations()) {
 					this.clock.observe(operation.timestamp());
 					if (state(states, operation).apply(operation, changeset.originFileId())) {
@@ -260,7 +263,7 @@ public final class SqliteStore implements AutoCloseable {
 					}
 				}
 			}
-			mergeDocuments(download.documents(), states, changed);
+			bytes += mergeDocuments(download.documents(), states, changed);
 			this.documents.writeRemote(states.values().stream().filter(s -> changed.contains(s.key())).toList());
 			long ack = Math.max(before.uploadAck(), download.uploadAck());
 			if (ack > before.uploadAck()) {
@@ -274,31 +277,35 @@ public final class SqliteStore implements AutoCloseable {
 					download.serverVersion(), ack, before.nextClientVersion(), this.clock.last());
 			MetaTable.write(this.statements, after);
 			this.stagedMeta = after;
-			return new CommitResult(0, byCollection(changed), after);
+			return new CommitResult(0, byCollection(changed), after, bytes);
 		});
 	}
 
 	/**
 	 * Merges downloaded document states. The states of documents the file has no row for (a
-	 * bootstrap) are inserted in one batch without reading or merging; the others are read, merged
-	 * into {@code states} and written by the caller.
+	 * bootstrap) are inserted as they came, in one batch, without reading or merging; the others
+	 * are read, merged into {@code states} and written by the caller.
+	 * @return the bytes of the encoded states
 	 */
-	private void mergeDocuments(List<DocumentState> incoming, Map<DocumentKey, DocumentState> states,
+	private long mergeDocuments(List<DocumentState> incoming, Map<DocumentKey, DocumentState> states,
 			Set<DocumentKey> changed) throws SQLException {
+		long bytes = 0;
 		List<DocumentState> fresh = new ArrayList<>(incoming.size());
+		List<String> encoded = new ArrayList<>(incoming.size());
 		List<DocumentState> merged = new ArrayList<>();
 		for (DocumentState state : incoming) {
 			this.clock.observe(state.latestStamp().timestamp());
+			String encodedState = this.codec.encodeDocumentState(state);
+			bytes += MessageCodec.utf8Length(encodedState);
 			if (states.containsKey(state.key())) {
 				merged.add(state);
-				continue;
 			}
-			DocumentState copy = new DocumentState(state.key());
-			if (copy.merge(state)) {
-				fresh.add(copy);
+			else if (!isEmpty(state)) {
+				fresh.add(state);
+				encoded.add(encodedState);
 			}
 		}
-		boolean[] inserted = this.documents.insertNew(fresh);
+		boolean[] inserted = this.documents.insertNew(fresh, encoded);
 		for (int i = 0; i < inserted.length; i++) {
 			if (inserted[i]) {
 				changed.add(fresh.get(i).key());
@@ -317,6 +324,13 @@ public final class SqliteStore implements AutoCloseable {
 				changed.add(state.key());
 			}
 		}
+		return bytes;
+	}
+
+	/** Whether a state holds nothing (merging it into any state changes nothing). */
+	private static boolean isEmpty(DocumentState state) {
+		return state.existence().equals(Stamp.ZERO) && state.replaced().equals(Stamp.ZERO)
+				&& state.registers().isEmpty();
 	}
 
 	/**
