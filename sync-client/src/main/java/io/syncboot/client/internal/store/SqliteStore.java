@@ -192,7 +192,8 @@ public final class SqliteStore implements AutoCloseable {
 			UploadCounters counters = this.uploadCounters;
 			this.stagedCounters = new UploadCounters(counters.sequence() + 1, counters.acknowledged(),
 					counters.pending() + size);
-			return new CommitResult(clientVersion, byCollection(states.keySet()), after);
+			return new CommitResult(clientVersion, byCollection(states.keySet()), after, 0,
+					new OutboxEntry(clientVersion, before.downloadCursor(), operations, size));
 		});
 	}
 
@@ -240,32 +241,36 @@ public final class SqliteStore implements AutoCloseable {
 	 * commit, still holding the store's lock (see {@link #commitLocal(List, Consumer)}).
 	 */
 	public CommitResult applyDownload(SyncMessage.Download download, Consumer<CommitResult> committed) {
+		return applyDownloads(List.of(download), committed);
+	}
+
+	/**
+	 * Applies consecutive downloads in one transaction, as {@link #applyDownload} applies one, and
+	 * calls {@code committed} after the commit, still holding the store's lock.
+	 * @return the documents any of them changed, the bytes of all their content and the metadata
+	 * after the last
+	 * @throws ProtocolException if one of them would move the cursor backwards or acknowledges a
+	 * client version never committed; nothing is applied then
+	 */
+	public CommitResult applyDownloads(List<SyncMessage.Download> downloads, Consumer<CommitResult> committed) {
+		if (downloads.isEmpty()) {
+			throw new IllegalArgumentException("no download to apply");
+		}
 		return inTransaction(committed, () -> {
 			StoreMeta before = this.meta;
-			if (download.serverVersion() < before.downloadCursor()) {
-				throw new ProtocolException(ErrorCode.BAD_SERVER_VERSION, "download cursor " + download.serverVersion()
-						+ " is behind the stored cursor " + before.downloadCursor());
-			}
-			if (download.uploadAck() > before.lastCommittedClientVersion()) {
-				throw new ProtocolException(ErrorCode.BAD_CLIENT_VERSION, "upload acknowledgement "
-						+ download.uploadAck() + " is beyond the last committed client version "
-						+ before.lastCommittedClientVersion());
-			}
 			Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
 			Set<DocumentKey> changed = new LinkedHashSet<>();
 			long bytes = 0;
-			for (ServerChangeset changeset : download.changesets()) {
-				bytes += MessageCodec.utf8Length(this.codec.encodeOperations(changeset.operations()));
-				for (Operation operation : changeset.operations()) {
-					this.clock.observe(operation.timestamp());
-					if (state(states, operation).apply(operation, changeset.originFileId())) {
-						changed.add(new DocumentKey(operation.collection(), operation.id()));
-					}
-				}
+			long cursor = before.downloadCursor();
+			long ack = before.uploadAck();
+			for (SyncMessage.Download download : downloads) {
+				check(download, cursor, before);
+				bytes += mergeChangesets(download.changesets(), states, changed);
+				bytes += mergeDocuments(download.documents(), states, changed);
+				cursor = download.serverVersion();
+				ack = Math.max(ack, download.uploadAck());
 			}
-			bytes += mergeDocuments(download.documents(), states, changed);
 			this.documents.writeRemote(states.values().stream().filter(s -> changed.contains(s.key())).toList());
-			long ack = Math.max(before.uploadAck(), download.uploadAck());
 			if (ack > before.uploadAck()) {
 				long acknowledgedBytes = this.outbox.bytesUpTo(ack);
 				this.outbox.deleteUpTo(ack);
@@ -273,12 +278,43 @@ public final class SqliteStore implements AutoCloseable {
 				this.stagedCounters = new UploadCounters(counters.sequence() + 1,
 						counters.acknowledged() + acknowledgedBytes, Math.max(0, counters.pending() - acknowledgedBytes));
 			}
-			StoreMeta after = new StoreMeta(before.clientFileId(), before.fileSalt(), before.serverSalt(),
-					download.serverVersion(), ack, before.nextClientVersion(), this.clock.last());
+			StoreMeta after = new StoreMeta(before.clientFileId(), before.fileSalt(), before.serverSalt(), cursor, ack,
+					before.nextClientVersion(), this.clock.last());
 			MetaTable.write(this.statements, after);
 			this.stagedMeta = after;
-			return new CommitResult(0, byCollection(changed), after, bytes);
+			return new CommitResult(0, byCollection(changed), after, bytes, null);
 		});
+	}
+
+	private static void check(SyncMessage.Download download, long cursor, StoreMeta before) {
+		if (download.serverVersion() < cursor) {
+			throw new ProtocolException(ErrorCode.BAD_SERVER_VERSION, "download cursor " + download.serverVersion()
+					+ " is behind the stored cursor " + cursor);
+		}
+		if (download.uploadAck() > before.lastCommittedClientVersion()) {
+			throw new ProtocolException(ErrorCode.BAD_CLIENT_VERSION, "upload acknowledgement "
+					+ download.uploadAck() + " is beyond the last committed client version "
+					+ before.lastCommittedClientVersion());
+		}
+	}
+
+	/**
+	 * Applies downloaded changesets to {@code states}.
+	 * @return the bytes of their encoded operations
+	 */
+	private long mergeChangesets(List<ServerChangeset> changesets, Map<DocumentKey, DocumentState> states,
+			Set<DocumentKey> changed) throws SQLException {
+		long bytes = 0;
+		for (ServerChangeset changeset : changesets) {
+			bytes += MessageCodec.utf8Length(this.codec.encodeOperations(changeset.operations()));
+			for (Operation operation : changeset.operations()) {
+				this.clock.observe(operation.timestamp());
+				if (state(states, operation).apply(operation, changeset.originFileId())) {
+					changed.add(new DocumentKey(operation.collection(), operation.id()));
+				}
+			}
+		}
+		return bytes;
 	}
 
 	/**

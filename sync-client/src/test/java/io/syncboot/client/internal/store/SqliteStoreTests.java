@@ -238,6 +238,40 @@ class SqliteStoreTests {
 	}
 
 	@Test
+	void consecutiveDownloadsApplyInOneTransactionOrNotAtAll() {
+		this.store.assignClientFileId(1, 10, 100);
+		this.store.commitLocal(List.of(put(T1, Map.of("title", "mine"))));
+		this.store.commitLocal(List.of(put(L1, Map.of("line", 1))));
+		long ts = HybridLogicalClock.pack(this.wallClock.get() + 60_000, 0);
+		DocumentKey o1 = new DocumentKey("other", "o1");
+		SyncMessage.Download first = download(4, 1, List.of(), List.of(
+				DocumentState.of(new Operation.Put("other", "o1", ts, Map.of("k", "v")), 2)));
+		SyncMessage.Download second = download(6, 2, List.of(new ServerChangeset(6, 2, 3,
+				List.of(new Operation.Update("other", "o1", ts + 1, Map.of("n", 2))))), List.of());
+		SyncMessage.Download stale = download(5, 2, List.of(), List.of());
+		List<CommitResult> seen = new ArrayList<>();
+
+		assertThatThrownBy(() -> this.store.applyDownloads(List.of(first, second, stale), seen::add))
+			.isInstanceOfSatisfying(ProtocolException.class,
+					ex -> assertThat(ex.code()).isEqualTo(ErrorCode.BAD_SERVER_VERSION));
+		assertThat(this.store.get(o1)).isEmpty();
+		assertThat(this.store.meta().downloadCursor()).isZero();
+		assertThat(this.store.pendingChanges()).isEqualTo(2);
+
+		CommitResult result = this.store.applyDownloads(List.of(first, second), seen::add);
+
+		assertThat(seen).containsExactly(result);
+		assertThat(result.changes()).containsOnly(Map.entry("other", java.util.Set.of("o1")));
+		assertThat(this.store.get(o1)).contains(Map.of("k", "v", "n", 2L));
+		assertThat(this.store.meta().downloadCursor()).isEqualTo(6);
+		assertThat(this.store.meta().uploadAck()).isEqualTo(2);
+		assertThat(this.store.pendingChanges()).isZero();
+		assertThat(this.store.isPending(T1)).isFalse();
+		assertThat(this.store.isPending(L1)).isFalse();
+		assertThat(this.store.uploadCounters().pending()).isZero();
+	}
+
+	@Test
 	void aRejectedDownloadAppliesNothing() {
 		this.store.assignClientFileId(1, 10, 100);
 		this.store.commitLocal(List.of(put(T1, Map.of("v", 1))));
