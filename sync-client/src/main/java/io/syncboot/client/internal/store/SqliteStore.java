@@ -409,6 +409,8 @@ public final class SqliteStore implements AutoCloseable {
 			checkOpen();
 			Files.createDirectories(target.toAbsolutePath().getParent());
 			rollbackQuietly();
+			// VACUUM refuses to run while a prepared statement is not reset: compile them again later
+			this.statements.close();
 			this.connection.setAutoCommit(true);
 			try (PreparedStatement statement = this.connection.prepareStatement("VACUUM INTO ?")) {
 				statement.setString(1, target.toAbsolutePath().toString());

@@ -272,6 +272,27 @@ class SqliteStoreTests {
 	}
 
 	@Test
+	void aBackupAfterReadsAndWritesCopiesTheFileAndTheStoreGoesOn() {
+		this.store.commitLocal(List.of(put(T1, Map.of("title", "kept"))));
+		this.store.commitLocal(List.of(put(L1, Map.of("line", 1))));
+		assertThat(this.store.get(T1)).isPresent();
+		assertThat(this.store.isPending(T1)).isTrue();
+		assertThat(this.store.readOutbox(0, 1, 1)).hasSize(1); // stops reading before the last row
+		assertThat(this.store.count("tasks")).isEqualTo(1);
+		Path copy = this.dir.resolve("backup").resolve("copy.db");
+
+		this.store.backupTo(copy);
+
+		this.store.commitLocal(List.of(put(T1, Map.of("title", "after"))));
+		assertThat(this.store.get(T1)).contains(Map.of("title", "after"));
+		try (SqliteStore backup = SqliteStore.open(copy, this.codec, this.wallClock::get, 1024 * 1024)) {
+			assertThat(backup.get(T1)).contains(Map.of("title", "kept"));
+			assertThat(backup.meta().nextClientVersion()).isEqualTo(3);
+			assertThat(backup.pendingChanges()).isEqualTo(2);
+		}
+	}
+
+	@Test
 	void aRejectedDownloadAppliesNothing() {
 		this.store.assignClientFileId(1, 10, 100);
 		this.store.commitLocal(List.of(put(T1, Map.of("v", 1))));
