@@ -82,15 +82,16 @@ public final class DefaultSyncDatabase implements SyncDatabase {
 	/** Commits writes as one changeset. */
 	void commit(List<LocalWrite> writes) {
 		checkOpen();
+		CommitResult result;
 		this.writeLock.lock();
 		try {
 			checkOpen();
-			this.store.commitLocal(writes, result -> changed(result, false));
+			result = this.store.commitLocal(writes, committed -> changed(committed, false));
 		}
 		finally {
 			this.writeLock.unlock();
 		}
-		this.session.localCommitted();
+		this.session.localCommitted(this.store, result.outboxEntry());
 	}
 
 	/** Notifies listeners of a committed change. */

@@ -20,6 +20,7 @@ import io.syncboot.client.SyncSession;
 import io.syncboot.client.SyncSessionState;
 import io.syncboot.client.SyncUser;
 import io.syncboot.client.internal.store.CommitResult;
+import io.syncboot.client.internal.store.OutboxEntry;
 import io.syncboot.client.internal.store.SqliteStore;
 import io.syncboot.core.protocol.ProtocolAction;
 import io.syncboot.core.protocol.SyncMessage;
@@ -211,9 +212,9 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 	}
 
 	/** A local write committed (application thread): upload it. */
-	void localCommitted() {
+	void localCommitted(SqliteStore store, @Nullable OutboxEntry entry) {
 		this.progress.uploadChanged();
-		this.driver.post(ProtocolSession::localCommitted);
+		this.driver.post(protocol -> protocol.localCommitted(store, entry));
 	}
 
 	/** The server said the token expired (loop): wait for a new one; the connection restarts with it. */

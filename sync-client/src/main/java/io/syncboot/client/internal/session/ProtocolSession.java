@@ -1,9 +1,12 @@
 package io.syncboot.client.internal.session;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 
 import io.syncboot.client.ConnectionState;
 import io.syncboot.client.internal.connection.Connection;
@@ -13,8 +16,6 @@ import io.syncboot.client.internal.store.OutboxEntry;
 import io.syncboot.client.internal.store.SqliteStore;
 import io.syncboot.client.internal.store.StoreException;
 import io.syncboot.client.internal.store.StoreMeta;
-import io.syncboot.core.codec.MessageCodec;
-import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.core.protocol.ErrorCode;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The protocol side of one active session on one {@link Connection}: bind, ident (storing a newly
  * allocated client file id first), uploads of the outbox with a bounded number in flight, downloads
- * applied on the store thread, and MARK round trips. Loop thread only; store work is posted to the
+ * applied on the store thread, and MARK round trips. A local changeset committed while its
+ * predecessors are sent is uploaded from the committed entry the application thread hands over,
+ * without reading the outbox back; any other upload reads the outbox on the store thread. Loop thread only; store work is posted to the
  * store thread and its results posted back, tagged with the binding they belong to so results of
  * an older binding are dropped.
  */
@@ -40,6 +43,12 @@ final class ProtocolSession implements ConnectionSession {
 	static final int MAX_UPLOADS_IN_FLIGHT = 4;
 
 	private static final int MAX_CHANGESETS_PER_UPLOAD = 10_000;
+
+	/** Rows (operations and document states) applied in one local transaction, at most, unless one download has more. */
+	static final int MAX_ROWS_PER_APPLY = 10_000;
+
+	/** Bytes of committed entries kept for uploading without a read, at most; beyond, the outbox is read. */
+	private static final long MAX_COMMITTED_BYTES = 1024 * 1024;
 
 	private enum Phase {
 
@@ -72,6 +81,14 @@ final class ProtocolSession implements ConnectionSession {
 	private final ArrayDeque<Long> inFlight = new ArrayDeque<>(); // loop thread only
 
 	private final Set<Long> marksSent = new HashSet<>(); // loop thread only
+
+	private final NavigableMap<Long, OutboxEntry> committed = new TreeMap<>(); // loop thread only
+
+	private long committedBytes; // loop thread only
+
+	private final ArrayDeque<SyncMessage.Download> received = new ArrayDeque<>(); // guarded by itself
+
+	private boolean applyPosted; // guarded by received: an applyReceived task is queued or running
 
 	ProtocolSession(DefaultSyncSession owner, EngineContext engine, SqliteStore store, Connection connection,
 			String partition) {
@@ -113,8 +130,16 @@ final class ProtocolSession implements ConnectionSession {
 		this.owner.connectionTokenExpired(this);
 	}
 
-	/** A local commit happened: upload it if there is room. */
-	void localCommitted() {
+	/**
+	 * A local commit happened: upload it if there is room, from {@code entry} (the outbox entry
+	 * it appended to {@code store}) when it follows what was sent.
+	 */
+	void localCommitted(SqliteStore store, @Nullable OutboxEntry entry) {
+		if (entry != null && store == this.store && entry.clientVersion() > this.lastSent
+				&& this.committedBytes + entry.byteSize() <= MAX_COMMITTED_BYTES) {
+			this.committed.put(entry.clientVersion(), entry);
+			this.committedBytes += entry.byteSize();
+		}
 		requestUploads();
 	}
 
@@ -222,18 +247,80 @@ final class ProtocolSession implements ConnectionSession {
 			violation("download before ident (phase " + this.phase + ")");
 			return;
 		}
-		onStore(() -> {
-			CommitResult result;
-			try {
-				result = this.store.applyDownload(download, this.owner::notifyRemoteChange);
-			}
-			catch (ProtocolException ex) {
-				this.engine.loop().post(() -> violation(ex.code(), ex.getMessage()));
+		synchronized (this.received) {
+			this.received.addLast(download);
+			if (this.applyPosted) {
 				return;
 			}
-			this.owner.downloadApplied(result, contentBytes(download), download.remainingBytes());
-			this.engine.loop().post(() -> acknowledged(result.meta().uploadAck()));
-		});
+			this.applyPosted = true;
+		}
+		boolean posted = onStore(this::applyReceived);
+		if (!posted) {
+			synchronized (this.received) {
+				this.received.clear();
+				this.applyPosted = false;
+			}
+		}
+	}
+
+	/**
+	 * Applies every received download (store thread), those queued meanwhile together, in
+	 * transactions of at most {@link #MAX_ROWS_PER_APPLY} rows; returns once none is left, so work
+	 * queued on the store thread after a download (a MARK) runs after it is applied.
+	 */
+	private void applyReceived() {
+		boolean done = false;
+		try {
+			while (true) {
+				List<SyncMessage.Download> batch = takeReceived();
+				if (batch.isEmpty()) {
+					done = true;
+					return;
+				}
+				CommitResult result;
+				try {
+					result = this.store.applyDownloads(batch, this.owner::notifyRemoteChange);
+				}
+				catch (ProtocolException ex) {
+					this.engine.loop().post(() -> violation(ex.code(), ex.getMessage()));
+					return;
+				}
+				this.owner.downloadApplied(result, result.downloadedBytes(), batch.get(batch.size() - 1).remainingBytes());
+				this.engine.loop().post(() -> acknowledged(result.meta().uploadAck()));
+			}
+		}
+		finally {
+			if (!done) {
+				// a failure: what is left came on the connection that restarts; it is downloaded again
+				synchronized (this.received) {
+					this.received.clear();
+					this.applyPosted = false;
+				}
+			}
+		}
+	}
+
+	private List<SyncMessage.Download> takeReceived() {
+		synchronized (this.received) {
+			List<SyncMessage.Download> batch = new ArrayList<>();
+			int rows = 0;
+			while (!this.received.isEmpty()) {
+				SyncMessage.Download next = this.received.peekFirst();
+				int nextRows = next.documents().size();
+				for (ServerChangeset changeset : next.changesets()) {
+					nextRows += changeset.operations().size();
+				}
+				if (!batch.isEmpty() && rows + nextRows > MAX_ROWS_PER_APPLY) {
+					break;
+				}
+				batch.add(this.received.pollFirst());
+				rows += nextRows;
+			}
+			if (batch.isEmpty()) {
+				this.applyPosted = false;
+			}
+			return batch;
+		}
 	}
 
 	private void received(SyncMessage.Error error) {
@@ -256,18 +343,6 @@ final class ProtocolSession implements ConnectionSession {
 		}
 	}
 
-	/** The bytes of a download's content, counted as the server counts what remains. */
-	private long contentBytes(SyncMessage.Download download) {
-		long bytes = 0;
-		for (ServerChangeset changeset : download.changesets()) {
-			bytes += MessageCodec.utf8Length(this.engine.codec().encodeOperations(changeset.operations()));
-		}
-		for (DocumentState state : download.documents()) {
-			bytes += MessageCodec.utf8Length(this.engine.codec().encodeDocumentState(state));
-		}
-		return bytes;
-	}
-
 	private void acknowledged(long ack) {
 		while (!this.inFlight.isEmpty() && this.inFlight.peekFirst() <= ack) {
 			this.inFlight.pollFirst();
@@ -281,6 +356,11 @@ final class ProtocolSession implements ConnectionSession {
 			return;
 		}
 		if (this.lastSent >= this.store.meta().lastCommittedClientVersion()) {
+			return;
+		}
+		forgetCommittedUpTo(this.lastSent);
+		if (!this.committed.isEmpty() && this.committed.firstKey() == this.lastSent + 1) {
+			upload(this.binding, takeCommitted());
 			return;
 		}
 		this.reading = true;
@@ -298,6 +378,29 @@ final class ProtocolSession implements ConnectionSession {
 		});
 		if (!posted) {
 			this.reading = false;
+		}
+	}
+
+	/** The committed entries that follow the last one sent, without a gap, up to one upload's size. */
+	private List<OutboxEntry> takeCommitted() {
+		List<OutboxEntry> entries = new ArrayList<>();
+		long bytes = 0;
+		long next = this.lastSent + 1;
+		for (OutboxEntry entry : this.committed.values()) {
+			if (entry.clientVersion() != next || entries.size() >= MAX_CHANGESETS_PER_UPLOAD
+					|| (!entries.isEmpty() && bytes + entry.byteSize() > this.engine.uploadBatchBytes())) {
+				break;
+			}
+			entries.add(entry);
+			bytes += entry.byteSize();
+			next++;
+		}
+		return entries;
+	}
+
+	private void forgetCommittedUpTo(long clientVersion) {
+		while (!this.committed.isEmpty() && this.committed.firstKey() <= clientVersion) {
+			this.committedBytes -= this.committed.pollFirstEntry().getValue().byteSize();
 		}
 	}
 

@@ -3,6 +3,8 @@ package io.syncboot.client.internal.store;
 import java.util.Map;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a committed local transaction or applied download did. Immutable.
  *
@@ -10,8 +12,18 @@ import java.util.Set;
  * @param changes the ids of changed documents by collection (local: every written document;
  * download: the documents whose state changed)
  * @param meta the metadata after the commit
+ * @param downloadedBytes for a download, the bytes of its content as the server counts them (each
+ * changeset's encoded operations and each encoded document state); 0 otherwise
+ * @param outboxEntry for a local commit, the outbox entry it appended (what an upload reads back),
+ * so that it can be uploaded without reading the outbox; {@code null} otherwise
  */
-public record CommitResult(long clientVersion, Map<String, Set<String>> changes, StoreMeta meta) {
+public record CommitResult(long clientVersion, Map<String, Set<String>> changes, StoreMeta meta, long downloadedBytes,
+		@Nullable OutboxEntry outboxEntry) {
+
+	/** The result of a commit that appended no outbox entry and downloaded nothing. */
+	public CommitResult(long clientVersion, Map<String, Set<String>> changes, StoreMeta meta) {
+		this(clientVersion, changes, meta, 0, null);
+	}
 
 	/** Whether any document changed. */
 	public boolean hasChanges() {

@@ -1,6 +1,5 @@
 package io.syncboot.client.internal.store;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,28 +16,42 @@ import io.syncboot.core.model.Stamp;
 
 /**
  * The SQL of the {@code documents} table: the merge state and the visible body of every document
- * ever written. Used by {@link SqliteStore} under its lock; holds no state of its own.
+ * ever written, and the client version of its last local change ({@code pending_version}; the
+ * document has unacknowledged local changes while it is above the upload acknowledgement). Used by
+ * {@link SqliteStore} under its lock through its {@link StatementCache}; holds no state of its own.
  */
 final class DocumentTable {
 
 	static final String CREATE_SQL = """
 			CREATE TABLE IF NOT EXISTS documents (
-			    collection   TEXT    NOT NULL,
-			    id           TEXT    NOT NULL,
-			    present      INTEGER NOT NULL,
-			    local_stamps INTEGER NOT NULL,
-			    state        TEXT    NOT NULL,
-			    body         TEXT,
+			    collection      TEXT    NOT NULL,
+			    id              TEXT    NOT NULL,
+			    present         INTEGER NOT NULL,
+			    local_stamps    INTEGER NOT NULL,
+			    state           TEXT    NOT NULL,
+			    body            TEXT,
+			    pending_version INTEGER NOT NULL DEFAULT 0,
 			    PRIMARY KEY (collection, id)
 			) WITHOUT ROWID""";
 
 	private static final String SELECT_STATE_SQL = """
 			SELECT state FROM documents WHERE collection = ? AND id = ?""";
 
-	private static final String UPSERT_DOCUMENT_SQL = """
+	private static final String UPSERT_REMOTE_SQL = """
 			INSERT INTO documents (collection, id, present, local_stamps, state, body) VALUES (?, ?, ?, ?, ?, ?)
 			ON CONFLICT (collection, id) DO UPDATE SET present = excluded.present,
 			    local_stamps = excluded.local_stamps, state = excluded.state, body = excluded.body""";
+
+	private static final String UPSERT_LOCAL_SQL = """
+			INSERT INTO documents (collection, id, present, local_stamps, state, body, pending_version)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (collection, id) DO UPDATE SET present = excluded.present,
+			    local_stamps = excluded.local_stamps, state = excluded.state, body = excluded.body,
+			    pending_version = excluded.pending_version""";
+
+	private static final String INSERT_NEW_SQL = """
+			INSERT INTO documents (collection, id, present, local_stamps, state, body) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (collection, id) DO NOTHING""";
 
 	private static final String SELECT_BODY_SQL = """
 			SELECT body FROM documents WHERE collection = ? AND id = ? AND present = 1""";
@@ -52,76 +65,142 @@ final class DocumentTable {
 	private static final String SELECT_LOCAL_STAMPS_SQL = """
 			SELECT state FROM documents WHERE local_stamps = 1""";
 
+	private static final String SELECT_PENDING_VERSION_SQL = """
+			SELECT pending_version FROM documents WHERE collection = ? AND id = ?""";
+
 	private final MessageCodec codec;
 
-	DocumentTable(MessageCodec codec) {
+	private final StatementCache statements;
+
+	DocumentTable(MessageCodec codec, StatementCache statements) {
 		this.codec = codec;
+		this.statements = statements;
 	}
 
-	Optional<DocumentState> state(Connection connection, DocumentKey key) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(SELECT_STATE_SQL)) {
-			statement.setString(1, key.collection());
-			statement.setString(2, key.id());
-			try (ResultSet rows = statement.executeQuery()) {
-				return rows.next() ? Optional.of(this.codec.decodeDocumentState(rows.getString(1))) : Optional.empty();
-			}
+	Optional<DocumentState> state(DocumentKey key) throws SQLException {
+		PreparedStatement statement = this.statements.prepare(SELECT_STATE_SQL);
+		statement.setString(1, key.collection());
+		statement.setString(2, key.id());
+		try (ResultSet rows = statement.executeQuery()) {
+			return rows.next() ? Optional.of(this.codec.decodeDocumentState(rows.getString(1))) : Optional.empty();
 		}
 	}
 
-	void write(Connection connection, Iterable<DocumentState> states) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(UPSERT_DOCUMENT_SQL)) {
-			for (DocumentState state : states) {
-				statement.setString(1, state.key().collection());
-				statement.setString(2, state.key().id());
-				statement.setInt(3, state.isPresent() ? 1 : 0);
-				statement.setInt(4, hasUnassignedStamps(state) ? 1 : 0);
-				statement.setString(5, this.codec.encodeDocumentState(state));
-				statement.setString(6, state.isPresent() ? this.codec.encodeFields(state.visibleFields()) : null);
-				statement.addBatch();
-			}
+	/** Writes states merged from downloads, keeping each document's pending version. */
+	void writeRemote(Iterable<DocumentState> states) throws SQLException {
+		PreparedStatement statement = this.statements.prepare(UPSERT_REMOTE_SQL);
+		int rows = 0;
+		for (DocumentState state : states) {
+			bindState(statement, state);
+			statement.addBatch();
+			rows++;
+		}
+		if (rows > 0) {
 			statement.executeBatch();
 		}
 	}
 
-	Optional<Map<String, Object>> body(Connection connection, DocumentKey key) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(SELECT_BODY_SQL)) {
-			statement.setString(1, key.collection());
-			statement.setString(2, key.id());
-			try (ResultSet rows = statement.executeQuery()) {
-				return rows.next() ? Optional.of(this.codec.decodeFields(rows.getString(1))) : Optional.empty();
-			}
+	/** Writes states changed by the local changeset {@code clientVersion}, which they are now pending on. */
+	void writeLocal(List<DocumentState> states, long clientVersion) throws SQLException {
+		PreparedStatement statement = this.statements.prepare(UPSERT_LOCAL_SQL);
+		if (states.size() == 1) {
+			bindState(statement, states.get(0));
+			statement.setLong(7, clientVersion);
+			statement.executeUpdate();
+			return;
+		}
+		for (DocumentState state : states) {
+			bindState(statement, state);
+			statement.setLong(7, clientVersion);
+			statement.addBatch();
+		}
+		if (!states.isEmpty()) {
+			statement.executeBatch();
+		}
+	}
+
+	/**
+	 * Inserts the states of documents the file has no row for, in one batch, without reading.
+	 * @param encodedStates the encoded form of each state, in the same order
+	 * @return per state, whether it was inserted ({@code false}: a row exists, nothing was written)
+	 */
+	boolean[] insertNew(List<DocumentState> states, List<String> encodedStates) throws SQLException {
+		boolean[] inserted = new boolean[states.size()];
+		if (states.isEmpty()) {
+			return inserted;
+		}
+		PreparedStatement statement = this.statements.prepare(INSERT_NEW_SQL);
+		for (int i = 0; i < inserted.length; i++) {
+			DocumentState state = states.get(i);
+			bindState(statement, state, encodedStates.get(i));
+			statement.addBatch();
+		}
+		int[] counts = statement.executeBatch();
+		for (int i = 0; i < inserted.length; i++) {
+			inserted[i] = counts[i] > 0;
+		}
+		return inserted;
+	}
+
+	private void bindState(PreparedStatement statement, DocumentState state) throws SQLException {
+		bindState(statement, state, this.codec.encodeDocumentState(state));
+	}
+
+	private void bindState(PreparedStatement statement, DocumentState state, String encodedState)
+			throws SQLException {
+		statement.setString(1, state.key().collection());
+		statement.setString(2, state.key().id());
+		statement.setInt(3, state.isPresent() ? 1 : 0);
+		statement.setInt(4, hasUnassignedStamps(state) ? 1 : 0);
+		statement.setString(5, encodedState);
+		statement.setString(6, state.isPresent() ? this.codec.encodeFields(state.visibleFields()) : null);
+	}
+
+	/** The client version of the last local change of a document, 0 if none or unknown. */
+	long pendingVersion(DocumentKey key) throws SQLException {
+		PreparedStatement statement = this.statements.prepare(SELECT_PENDING_VERSION_SQL);
+		statement.setString(1, key.collection());
+		statement.setString(2, key.id());
+		try (ResultSet rows = statement.executeQuery()) {
+			return rows.next() ? rows.getLong(1) : 0;
+		}
+	}
+
+	Optional<Map<String, Object>> body(DocumentKey key) throws SQLException {
+		PreparedStatement statement = this.statements.prepare(SELECT_BODY_SQL);
+		statement.setString(1, key.collection());
+		statement.setString(2, key.id());
+		try (ResultSet rows = statement.executeQuery()) {
+			return rows.next() ? Optional.of(this.codec.decodeFields(rows.getString(1))) : Optional.empty();
 		}
 	}
 
 	/** Every present document of a collection as (id, fields), ordered by id. */
-	List<Map.Entry<String, Map<String, Object>>> bodies(Connection connection, String collection) throws SQLException {
+	List<Map.Entry<String, Map<String, Object>>> bodies(String collection) throws SQLException {
 		List<Map.Entry<String, Map<String, Object>>> result = new ArrayList<>();
-		try (PreparedStatement statement = connection.prepareStatement(SELECT_BODIES_SQL)) {
-			statement.setString(1, collection);
-			try (ResultSet rows = statement.executeQuery()) {
-				while (rows.next()) {
-					result.add(Map.entry(rows.getString(1), this.codec.decodeFields(rows.getString(2))));
-				}
+		PreparedStatement statement = this.statements.prepare(SELECT_BODIES_SQL);
+		statement.setString(1, collection);
+		try (ResultSet rows = statement.executeQuery()) {
+			while (rows.next()) {
+				result.add(Map.entry(rows.getString(1), this.codec.decodeFields(rows.getString(2))));
 			}
 		}
 		return result;
 	}
 
-	long count(Connection connection, String collection) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(COUNT_SQL)) {
-			statement.setString(1, collection);
-			try (ResultSet rows = statement.executeQuery()) {
-				rows.next();
-				return rows.getLong(1);
-			}
+	long count(String collection) throws SQLException {
+		PreparedStatement statement = this.statements.prepare(COUNT_SQL);
+		statement.setString(1, collection);
+		try (ResultSet rows = statement.executeQuery()) {
+			rows.next();
+			return rows.getLong(1);
 		}
 	}
 
 	/** Every state that still holds a stamp with file id 0. */
-	List<DocumentState> statesWithUnassignedStamps(Connection connection) throws SQLException {
+	List<DocumentState> statesWithUnassignedStamps() throws SQLException {
 		List<DocumentState> result = new ArrayList<>();
-		try (PreparedStatement statement = connection.prepareStatement(SELECT_LOCAL_STAMPS_SQL);
-				ResultSet rows = statement.executeQuery()) {
+		try (ResultSet rows = this.statements.prepare(SELECT_LOCAL_STAMPS_SQL).executeQuery()) {
 			while (rows.next()) {
 				result.add(this.codec.decodeDocumentState(rows.getString(1)));
 			}

@@ -7,8 +7,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * The SQL of the one-row {@code meta} table: the file's sync metadata. Used by
- * {@link SqliteStore} under its lock.
+ * The SQL of the one-row {@code meta} table: the file's sync metadata. A local commit does not
+ * rewrite it: its next client version and clock may be behind the outbox, and
+ * {@link #recover(StoreMeta, StatementCache)} brings them forward at open. Every other commit
+ * (download, client file id, client reset) writes it whole. Used by {@link SqliteStore} under its
+ * lock; holds no state of its own.
  */
 final class MetaTable {
 
@@ -35,6 +38,9 @@ final class MetaTable {
 			UPDATE meta SET client_file_id = ?, file_salt = ?, server_salt = ?, download_cursor = ?, upload_ack = ?,
 			    next_client_version = ?, last_hlc = ? WHERE singleton = 1""";
 
+	private static final String SELECT_LAST_OUTBOX_SQL = """
+			SELECT client_version, last_hlc FROM outbox ORDER BY client_version DESC LIMIT 1""";
+
 	private MetaTable() {
 	}
 
@@ -44,9 +50,9 @@ final class MetaTable {
 		}
 	}
 
-	static StoreMeta read(Connection connection) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(SELECT_META_SQL);
-				ResultSet rows = statement.executeQuery()) {
+	/** The stored row, as the last commit that wrote it left it. */
+	static StoreMeta read(StatementCache statements) throws SQLException {
+		try (ResultSet rows = statements.prepare(SELECT_META_SQL).executeQuery()) {
 			if (!rows.next()) {
 				throw new SQLException("the meta row is missing");
 			}
@@ -55,18 +61,33 @@ final class MetaTable {
 		}
 	}
 
-	static void write(Connection connection, StoreMeta meta) throws SQLException {
-		try (PreparedStatement statement = connection.prepareStatement(UPDATE_META_SQL)) {
-			statement.setLong(1, meta.clientFileId());
-			statement.setLong(2, meta.fileSalt());
-			statement.setLong(3, meta.serverSalt());
-			statement.setLong(4, meta.downloadCursor());
-			statement.setLong(5, meta.uploadAck());
-			statement.setLong(6, meta.nextClientVersion());
-			statement.setLong(7, meta.lastHlc());
-			if (statement.executeUpdate() != 1) {
-				throw new SQLException("the meta row is missing");
+	/**
+	 * The metadata with the next client version after the last outbox entry and the clock at least
+	 * at that entry's clock value: what the local commits since the row was written left.
+	 */
+	static StoreMeta recover(StoreMeta stored, StatementCache statements) throws SQLException {
+		try (ResultSet rows = statements.prepare(SELECT_LAST_OUTBOX_SQL).executeQuery()) {
+			if (!rows.next()) {
+				return stored;
 			}
+			long nextClientVersion = Math.max(stored.nextClientVersion(), rows.getLong(1) + 1);
+			long lastHlc = Math.max(stored.lastHlc(), rows.getLong(2));
+			return new StoreMeta(stored.clientFileId(), stored.fileSalt(), stored.serverSalt(), stored.downloadCursor(),
+					stored.uploadAck(), nextClientVersion, lastHlc);
+		}
+	}
+
+	static void write(StatementCache statements, StoreMeta meta) throws SQLException {
+		PreparedStatement statement = statements.prepare(UPDATE_META_SQL);
+		statement.setLong(1, meta.clientFileId());
+		statement.setLong(2, meta.fileSalt());
+		statement.setLong(3, meta.serverSalt());
+		statement.setLong(4, meta.downloadCursor());
+		statement.setLong(5, meta.uploadAck());
+		statement.setLong(6, meta.nextClientVersion());
+		statement.setLong(7, meta.lastHlc());
+		if (statement.executeUpdate() != 1) {
+			throw new SQLException("the meta row is missing");
 		}
 	}
 

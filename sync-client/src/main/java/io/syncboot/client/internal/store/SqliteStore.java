@@ -28,6 +28,7 @@ import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.HybridLogicalClock;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.model.Stamp;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncMessage;
@@ -47,8 +48,6 @@ public final class SqliteStore implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(SqliteStore.class);
 
-	private static final int SCHEMA_VERSION = 1;
-
 	private final Path path;
 
 	private final MessageCodec codec;
@@ -65,6 +64,8 @@ public final class SqliteStore implements AutoCloseable {
 
 	private final Connection connection; // guarded by lock
 
+	private final StatementCache statements; // guarded by lock
+
 	private final HybridLogicalClock clock;
 
 	private volatile StoreMeta meta;
@@ -73,21 +74,26 @@ public final class SqliteStore implements AutoCloseable {
 
 	private UploadCounters stagedCounters; // guarded by lock: the counters of the running transaction
 
+	private StoreMeta stagedMeta; // guarded by lock: the metadata of the running transaction
+
 	private volatile boolean closed;
 
 	private SqliteStore(Path path, MessageCodec codec, LongSupplier wallMillis, int maxChangesetBytes,
-			Connection connection, StoreMeta meta, long pendingBytes) {
+			Connection connection, StatementCache statements) throws SQLException {
 		this.path = path;
 		this.codec = codec;
 		this.wallMillis = wallMillis;
 		this.maxChangesetBytes = maxChangesetBytes;
-		this.documents = new DocumentTable(codec);
-		this.outbox = new OutboxTable(codec);
+		this.statements = statements;
+		this.documents = new DocumentTable(codec, statements);
+		this.outbox = new OutboxTable(codec, statements);
 		this.connection = connection;
-		this.meta = meta;
-		this.uploadCounters = new UploadCounters(0, 0, pendingBytes);
+		this.meta = MetaTable.recover(MetaTable.read(statements), statements);
+		this.stagedMeta = this.meta;
+		this.uploadCounters = new UploadCounters(0, 0, this.outbox.bytesUpTo(Long.MAX_VALUE));
 		this.stagedCounters = this.uploadCounters;
-		this.clock = new HybridLogicalClock(wallMillis, meta.lastHlc());
+		this.clock = new HybridLogicalClock(wallMillis, this.meta.lastHlc());
+		connection.rollback();
 	}
 
 	/**
@@ -108,23 +114,19 @@ public final class SqliteStore implements AutoCloseable {
 		config.setBusyTimeout(10_000);
 		config.enforceForeignKeys(true);
 		Connection connection = null;
+		StatementCache statements = null;
 		try {
 			connection = DriverManager.getConnection("jdbc:sqlite:" + path.toAbsolutePath(), config.toProperties());
-			try (Statement statement = connection.createStatement()) {
-				statement.execute(MetaTable.CREATE_SQL);
-				statement.execute(DocumentTable.CREATE_SQL);
-				statement.execute(OutboxTable.CREATE_SQL);
-				statement.execute(OutboxTable.CREATE_DOCUMENTS_SQL);
-				statement.execute(OutboxTable.CREATE_DOCUMENTS_INDEX_SQL);
-				statement.execute("PRAGMA user_version = " + SCHEMA_VERSION);
-			}
+			LocalSchema.prepare(connection);
 			MetaTable.initialize(connection);
-			StoreMeta meta = MetaTable.read(connection);
-			long pendingBytes = new OutboxTable(codec).bytesUpTo(connection, Long.MAX_VALUE);
 			connection.setAutoCommit(false);
-			return new SqliteStore(path, codec, wallMillis, maxChangesetBytes, connection, meta, pendingBytes);
+			statements = new StatementCache(connection);
+			return new SqliteStore(path, codec, wallMillis, maxChangesetBytes, connection, statements);
 		}
 		catch (SQLException ex) {
+			if (statements != null) {
+				statements.close();
+			}
 			closeQuietly(connection);
 			throw new StoreException("cannot open the local database " + path + ": " + ex.getMessage(), ex);
 		}
@@ -166,7 +168,7 @@ public final class SqliteStore implements AutoCloseable {
 		if (writes.isEmpty()) {
 			throw new IllegalArgumentException("a local commit needs at least one write");
 		}
-		return inTransaction(committed, connection -> {
+		return inTransaction(committed, () -> {
 			StoreMeta before = this.meta;
 			List<Operation> operations = writes.stream().map(write -> write.stamp(this.clock.next())).toList();
 			String ops = this.codec.encodeOperations(operations);
@@ -177,19 +179,21 @@ public final class SqliteStore implements AutoCloseable {
 			}
 			Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
 			for (Operation operation : operations) {
-				state(connection, states, operation).apply(operation, before.clientFileId());
+				state(states, operation).apply(operation, before.clientFileId());
 			}
-			this.documents.write(connection, states.values());
 			long clientVersion = before.nextClientVersion();
-			this.outbox.insert(connection, clientVersion, before.downloadCursor(), ops, size, this.wallMillis.getAsLong(),
-					states.keySet());
+			this.documents.writeLocal(List.copyOf(states.values()), clientVersion);
+			// no meta row: MetaTable.recover finds the next client version and the clock in the outbox
+			this.outbox.insert(clientVersion, before.downloadCursor(), ops, size, this.wallMillis.getAsLong(),
+					this.clock.last());
 			StoreMeta after = new StoreMeta(before.clientFileId(), before.fileSalt(), before.serverSalt(),
 					before.downloadCursor(), before.uploadAck(), clientVersion + 1, this.clock.last());
-			MetaTable.write(connection, after);
+			this.stagedMeta = after;
 			UploadCounters counters = this.uploadCounters;
 			this.stagedCounters = new UploadCounters(counters.sequence() + 1, counters.acknowledged(),
 					counters.pending() + size);
-			return new CommitResult(clientVersion, byCollection(states.keySet()), after);
+			return new CommitResult(clientVersion, byCollection(states.keySet()), after, 0,
+					new OutboxEntry(clientVersion, before.downloadCursor(), operations, size));
 		});
 	}
 
@@ -203,18 +207,19 @@ public final class SqliteStore implements AutoCloseable {
 			throw new IllegalArgumentException("clientFileId must be >= 1, was " + clientFileId);
 		}
 		return inTransaction(meta -> {
-		}, connection -> {
+		}, () -> {
 			StoreMeta before = this.meta;
 			if (before.clientFileId() != 0 && before.clientFileId() != clientFileId) {
 				throw new IllegalStateException("client file id " + before.clientFileId()
 						+ " is already stored; refusing " + clientFileId);
 			}
-			List<DocumentState> states = this.documents.statesWithUnassignedStamps(connection);
+			List<DocumentState> states = this.documents.statesWithUnassignedStamps();
 			states.forEach(state -> state.reassignFileId(0, clientFileId));
-			this.documents.write(connection, states);
+			this.documents.writeRemote(states);
 			StoreMeta after = new StoreMeta(clientFileId, fileSalt, serverSalt, before.downloadCursor(),
 					before.uploadAck(), before.nextClientVersion(), before.lastHlc());
-			MetaTable.write(connection, after);
+			MetaTable.write(this.statements, after);
+			this.stagedMeta = after;
 			return after;
 		});
 	}
@@ -236,52 +241,132 @@ public final class SqliteStore implements AutoCloseable {
 	 * commit, still holding the store's lock (see {@link #commitLocal(List, Consumer)}).
 	 */
 	public CommitResult applyDownload(SyncMessage.Download download, Consumer<CommitResult> committed) {
-		return inTransaction(committed, connection -> {
+		return applyDownloads(List.of(download), committed);
+	}
+
+	/**
+	 * Applies consecutive downloads in one transaction, as {@link #applyDownload} applies one, and
+	 * calls {@code committed} after the commit, still holding the store's lock.
+	 * @return the documents any of them changed, the bytes of all their content and the metadata
+	 * after the last
+	 * @throws ProtocolException if one of them would move the cursor backwards or acknowledges a
+	 * client version never committed; nothing is applied then
+	 */
+	public CommitResult applyDownloads(List<SyncMessage.Download> downloads, Consumer<CommitResult> committed) {
+		if (downloads.isEmpty()) {
+			throw new IllegalArgumentException("no download to apply");
+		}
+		return inTransaction(committed, () -> {
 			StoreMeta before = this.meta;
-			if (download.serverVersion() < before.downloadCursor()) {
-				throw new ProtocolException(ErrorCode.BAD_SERVER_VERSION, "download cursor " + download.serverVersion()
-						+ " is behind the stored cursor " + before.downloadCursor());
-			}
-			if (download.uploadAck() > before.lastCommittedClientVersion()) {
-				throw new ProtocolException(ErrorCode.BAD_CLIENT_VERSION, "upload acknowledgement "
-						+ download.uploadAck() + " is beyond the last committed client version "
-						+ before.lastCommittedClientVersion());
-			}
 			Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
 			Set<DocumentKey> changed = new LinkedHashSet<>();
-			for (ServerChangeset changeset : download.changesets()) {
-				for (Operation operation : changeset.operations()) {
-					this.clock.observe(operation.timestamp());
-					if (state(connection, states, operation).apply(operation, changeset.originFileId())) {
-						changed.add(new DocumentKey(operation.collection(), operation.id()));
-					}
-				}
+			long bytes = 0;
+			long cursor = before.downloadCursor();
+			long ack = before.uploadAck();
+			for (SyncMessage.Download download : downloads) {
+				check(download, cursor, before);
+				bytes += mergeChangesets(download.changesets(), states, changed);
+				bytes += mergeDocuments(download.documents(), states, changed);
+				cursor = download.serverVersion();
+				ack = Math.max(ack, download.uploadAck());
 			}
-			for (DocumentState incoming : download.documents()) {
-				this.clock.observe(incoming.latestStamp().timestamp());
-				DocumentState state = states.get(incoming.key());
-				if (state == null) {
-					state = this.documents.state(connection, incoming.key()).orElseGet(() -> new DocumentState(incoming.key()));
-					states.put(incoming.key(), state);
-				}
-				if (state.merge(incoming)) {
-					changed.add(incoming.key());
-				}
-			}
-			this.documents.write(connection, states.values().stream().filter(s -> changed.contains(s.key())).toList());
-			long ack = Math.max(before.uploadAck(), download.uploadAck());
+			this.documents.writeRemote(states.values().stream().filter(s -> changed.contains(s.key())).toList());
 			if (ack > before.uploadAck()) {
-				long acknowledgedBytes = this.outbox.bytesUpTo(connection, ack);
-				this.outbox.deleteUpTo(connection, ack);
+				long acknowledgedBytes = this.outbox.bytesUpTo(ack);
+				this.outbox.deleteUpTo(ack);
 				UploadCounters counters = this.uploadCounters;
 				this.stagedCounters = new UploadCounters(counters.sequence() + 1,
 						counters.acknowledged() + acknowledgedBytes, Math.max(0, counters.pending() - acknowledgedBytes));
 			}
-			StoreMeta after = new StoreMeta(before.clientFileId(), before.fileSalt(), before.serverSalt(),
-					download.serverVersion(), ack, before.nextClientVersion(), this.clock.last());
-			MetaTable.write(connection, after);
-			return new CommitResult(0, byCollection(changed), after);
+			StoreMeta after = new StoreMeta(before.clientFileId(), before.fileSalt(), before.serverSalt(), cursor, ack,
+					before.nextClientVersion(), this.clock.last());
+			MetaTable.write(this.statements, after);
+			this.stagedMeta = after;
+			return new CommitResult(0, byCollection(changed), after, bytes, null);
 		});
+	}
+
+	private static void check(SyncMessage.Download download, long cursor, StoreMeta before) {
+		if (download.serverVersion() < cursor) {
+			throw new ProtocolException(ErrorCode.BAD_SERVER_VERSION, "download cursor " + download.serverVersion()
+					+ " is behind the stored cursor " + cursor);
+		}
+		if (download.uploadAck() > before.lastCommittedClientVersion()) {
+			throw new ProtocolException(ErrorCode.BAD_CLIENT_VERSION, "upload acknowledgement "
+					+ download.uploadAck() + " is beyond the last committed client version "
+					+ before.lastCommittedClientVersion());
+		}
+	}
+
+	/**
+	 * Applies downloaded changesets to {@code states}.
+	 * @return the bytes of their encoded operations
+	 */
+	private long mergeChangesets(List<ServerChangeset> changesets, Map<DocumentKey, DocumentState> states,
+			Set<DocumentKey> changed) throws SQLException {
+		long bytes = 0;
+		for (ServerChangeset changeset : changesets) {
+			bytes += MessageCodec.utf8Length(this.codec.encodeOperations(changeset.operations()));
+			for (Operation operation : changeset.operations()) {
+				this.clock.observe(operation.timestamp());
+				if (state(states, operation).apply(operation, changeset.originFileId())) {
+					changed.add(new DocumentKey(operation.collection(), operation.id()));
+				}
+			}
+		}
+		return bytes;
+	}
+
+	/**
+	 * Merges downloaded document states. The states of documents the file has no row for (a
+	 * bootstrap) are inserted as they came, in one batch, without reading or merging; the others
+	 * are read, merged into {@code states} and written by the caller.
+	 * @return the bytes of the encoded states
+	 */
+	private long mergeDocuments(List<DocumentState> incoming, Map<DocumentKey, DocumentState> states,
+			Set<DocumentKey> changed) throws SQLException {
+		long bytes = 0;
+		List<DocumentState> fresh = new ArrayList<>(incoming.size());
+		List<String> encoded = new ArrayList<>(incoming.size());
+		List<DocumentState> merged = new ArrayList<>();
+		for (DocumentState state : incoming) {
+			this.clock.observe(state.latestStamp().timestamp());
+			String encodedState = this.codec.encodeDocumentState(state);
+			bytes += MessageCodec.utf8Length(encodedState);
+			if (states.containsKey(state.key())) {
+				merged.add(state);
+			}
+			else if (!isEmpty(state)) {
+				fresh.add(state);
+				encoded.add(encodedState);
+			}
+		}
+		boolean[] inserted = this.documents.insertNew(fresh, encoded);
+		for (int i = 0; i < inserted.length; i++) {
+			if (inserted[i]) {
+				changed.add(fresh.get(i).key());
+			}
+			else {
+				merged.add(fresh.get(i));
+			}
+		}
+		for (DocumentState state : merged) {
+			DocumentState current = states.get(state.key());
+			if (current == null) {
+				current = this.documents.state(state.key()).orElseGet(() -> new DocumentState(state.key()));
+				states.put(state.key(), current);
+			}
+			if (current.merge(state)) {
+				changed.add(state.key());
+			}
+		}
+		return bytes;
+	}
+
+	/** Whether a state holds nothing (merging it into any state changes nothing). */
+	private static boolean isEmpty(DocumentState state) {
+		return state.existence().equals(Stamp.ZERO) && state.replaced().equals(Stamp.ZERO)
+				&& state.registers().isEmpty();
 	}
 
 	/**
@@ -289,9 +374,9 @@ public final class SqliteStore implements AutoCloseable {
 	 * read in one transaction.
 	 */
 	public Snapshot snapshot() {
-		return read(connection -> {
+		return read(() -> {
 			List<Map.Entry<DocumentKey, Map<String, Object>>> documents = new ArrayList<>();
-			try (Statement statement = connection.createStatement();
+			try (Statement statement = this.connection.createStatement();
 					ResultSet rows = statement.executeQuery(
 							"SELECT collection, id, body FROM documents WHERE present = 1 ORDER BY collection, id")) {
 				while (rows.next()) {
@@ -302,7 +387,7 @@ public final class SqliteStore implements AutoCloseable {
 			catch (io.syncboot.core.protocol.ProtocolException ex) {
 				throw new StoreException("a document body of " + this.path + " is corrupt: " + ex.getMessage(), ex);
 			}
-			return new Snapshot(documents, this.outbox.count(connection));
+			return new Snapshot(documents, this.outbox.count());
 		});
 	}
 
@@ -324,6 +409,8 @@ public final class SqliteStore implements AutoCloseable {
 			checkOpen();
 			Files.createDirectories(target.toAbsolutePath().getParent());
 			rollbackQuietly();
+			// VACUUM refuses to run while a prepared statement is not reset: compile them again later
+			this.statements.close();
 			this.connection.setAutoCommit(true);
 			try (PreparedStatement statement = this.connection.prepareStatement("VACUUM INTO ?")) {
 				statement.setString(1, target.toAbsolutePath().toString());
@@ -351,19 +438,17 @@ public final class SqliteStore implements AutoCloseable {
 	 */
 	public CommitResult resetForClientReset(boolean recover) {
 		return inTransaction(result -> {
-		}, connection -> {
+		}, () -> {
 			StoreMeta before = this.meta;
-			List<OutboxEntry> entries = recover
-					? this.outbox.read(connection, 0, Long.MAX_VALUE, Integer.MAX_VALUE) : List.of();
+			List<OutboxEntry> entries = recover ? this.outbox.read(0, Long.MAX_VALUE, Integer.MAX_VALUE) : List.of();
 			Set<DocumentKey> touched = new LinkedHashSet<>();
-			try (Statement statement = connection.createStatement();
+			try (Statement statement = this.connection.createStatement();
 					ResultSet rows = statement.executeQuery("SELECT collection, id FROM documents WHERE present = 1")) {
 				while (rows.next()) {
 					touched.add(new DocumentKey(rows.getString(1), rows.getString(2)));
 				}
 			}
-			try (Statement statement = connection.createStatement()) {
-				statement.executeUpdate("DELETE FROM outbox_documents");
+			try (Statement statement = this.connection.createStatement()) {
 				statement.executeUpdate("DELETE FROM outbox");
 				statement.executeUpdate("DELETE FROM documents");
 			}
@@ -375,17 +460,18 @@ public final class SqliteStore implements AutoCloseable {
 				long size = MessageCodec.utf8Length(ops);
 				Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
 				for (Operation operation : operations) {
-					state(connection, states, operation).apply(operation, 0);
+					state(states, operation).apply(operation, 0);
 				}
-				this.documents.write(connection, states.values());
-				this.outbox.insert(connection, nextClientVersion, 0, ops, size, this.wallMillis.getAsLong(), states.keySet());
+				this.documents.writeLocal(List.copyOf(states.values()), nextClientVersion);
+				this.outbox.insert(nextClientVersion, 0, ops, size, this.wallMillis.getAsLong(), this.clock.last());
 				touched.addAll(states.keySet());
 				nextClientVersion++;
 				pending += size;
 			}
 			StoreMeta after = new StoreMeta(0, 0, 0, 0, nextClientVersion - 1 - entries.size(), nextClientVersion,
 					this.clock.last());
-			MetaTable.write(connection, after);
+			MetaTable.write(this.statements, after);
+			this.stagedMeta = after;
 			UploadCounters counters = this.uploadCounters;
 			this.stagedCounters = new UploadCounters(counters.sequence() + 1, counters.acknowledged(), pending);
 			return new CommitResult(0, byCollection(touched), after);
@@ -408,7 +494,7 @@ public final class SqliteStore implements AutoCloseable {
 
 	/** Outbox entries after {@code afterClientVersion}, in order, up to about {@code maxBytes} (at least one if any). */
 	public List<OutboxEntry> readOutbox(long afterClientVersion, long maxBytes, int maxEntries) {
-		return read(connection -> this.outbox.read(connection, afterClientVersion, maxBytes, maxEntries));
+		return read(() -> this.outbox.read(afterClientVersion, maxBytes, maxEntries));
 	}
 
 	/** The number of unacknowledged local changesets. */
@@ -418,12 +504,12 @@ public final class SqliteStore implements AutoCloseable {
 
 	/** Whether a document has unacknowledged local changes. */
 	public boolean isPending(DocumentKey key) {
-		return read(connection -> this.outbox.isPending(connection, key));
+		return read(() -> this.documents.pendingVersion(key) > this.meta.uploadAck());
 	}
 
 	/** The visible fields of a present document. */
 	public Optional<Map<String, Object>> get(DocumentKey key) {
-		return read(connection -> this.documents.body(connection, key));
+		return read(() -> this.documents.body(key));
 	}
 
 	/** Whether a document is present. */
@@ -433,17 +519,17 @@ public final class SqliteStore implements AutoCloseable {
 
 	/** The merge state of a document, present or not, if it was ever written. */
 	public Optional<DocumentState> state(DocumentKey key) {
-		return read(connection -> this.documents.state(connection, key));
+		return read(() -> this.documents.state(key));
 	}
 
 	/** Every present document of a collection as (id, fields), ordered by id. */
 	public List<Map.Entry<String, Map<String, Object>>> all(String collection) {
-		return read(connection -> this.documents.bodies(connection, collection));
+		return read(() -> this.documents.bodies(collection));
 	}
 
 	/** The number of present documents of a collection. */
 	public long count(String collection) {
-		return read(connection -> this.documents.count(connection, collection));
+		return read(() -> this.documents.count(collection));
 	}
 
 	/** Whether {@link #close()} was called. */
@@ -458,6 +544,7 @@ public final class SqliteStore implements AutoCloseable {
 		try {
 			if (!this.closed) {
 				this.closed = true;
+				this.statements.close();
 				closeQuietly(this.connection);
 			}
 		}
@@ -466,12 +553,11 @@ public final class SqliteStore implements AutoCloseable {
 		}
 	}
 
-	private DocumentState state(Connection connection, Map<DocumentKey, DocumentState> states, Operation operation)
-			throws SQLException {
+	private DocumentState state(Map<DocumentKey, DocumentState> states, Operation operation) throws SQLException {
 		DocumentKey key = new DocumentKey(operation.collection(), operation.id());
 		DocumentState state = states.get(key);
 		if (state == null) {
-			state = this.documents.state(connection, key).orElseGet(() -> new DocumentState(key));
+			state = this.documents.state(key).orElseGet(() -> new DocumentState(key));
 			states.put(key, state);
 		}
 		return state;
@@ -487,7 +573,7 @@ public final class SqliteStore implements AutoCloseable {
 
 	private interface Work<T> {
 
-		T run(Connection connection) throws SQLException;
+		T run() throws SQLException;
 
 	}
 
@@ -495,7 +581,7 @@ public final class SqliteStore implements AutoCloseable {
 		this.lock.lock();
 		try {
 			checkOpen();
-			return work.run(this.connection);
+			return work.run();
 		}
 		catch (SQLException ex) {
 			throw new StoreException("reading " + this.path + " failed: " + ex.getMessage(), ex);
@@ -512,9 +598,10 @@ public final class SqliteStore implements AutoCloseable {
 			checkOpen();
 			T result;
 			this.stagedCounters = this.uploadCounters;
+			this.stagedMeta = this.meta;
 			try {
-				result = work.run(this.connection);
-				StoreMeta after = MetaTable.read(this.connection);
+				result = work.run();
+				StoreMeta after = this.stagedMeta;
 				this.connection.commit();
 				this.meta = after;
 				this.uploadCounters = this.stagedCounters;

@@ -203,6 +203,96 @@ class SqliteStoreTests {
 	}
 
 	@Test
+	void snapshotStatesOfNewDocumentsAreInsertedAndThoseOfKnownDocumentsMerged() {
+		this.store.assignClientFileId(1, 10, 100);
+		this.store.commitLocal(List.of(put(T1, Map.of("title", "mine"))));
+		long older = HybridLogicalClock.pack(this.wallClock.get() - 60_000, 0);
+		long newer = HybridLogicalClock.pack(this.wallClock.get() + 60_000, 0);
+		DocumentKey o1 = new DocumentKey("other", "o1");
+		DocumentKey o2 = new DocumentKey("other", "o2");
+		DocumentState o1First = DocumentState.of(new Operation.Put("other", "o1", older, Map.of("k", "first")), 2);
+		DocumentState o1Again = DocumentState.of(new Operation.Update("other", "o1", newer, Map.of("n", 1)), 2);
+		DocumentState o2Deleted = DocumentState.of(new Operation.Delete("other", "o2", older), 2);
+		DocumentState t1Older = DocumentState.of(new Operation.Put("tasks", "t1", older, Map.of("title", "theirs")), 2);
+
+		CommitResult first = this.store.applyDownload(download(4, 0, List.of(), List.of(o1First, o2Deleted, o1Again,
+				t1Older)));
+
+		assertThat(first.changes()).containsOnlyKeys("other");
+		assertThat(first.changes().get("other")).containsExactlyInAnyOrder("o1", "o2");
+		assertThat(this.store.get(o1)).contains(Map.of("k", "first", "n", 1L));
+		assertThat(this.store.get(o2)).isEmpty();
+		assertThat(this.store.state(o2)).hasValueSatisfying(state -> assertThat(state.isPresent()).isFalse());
+		assertThat(this.store.get(T1)).contains(Map.of("title", "mine"));
+		assertThat(this.store.isPending(T1)).isTrue();
+		assertThat(this.store.isPending(o1)).isFalse();
+
+		DocumentState o2Back = DocumentState.of(new Operation.Put("other", "o2", newer, Map.of("back", true)), 3);
+		CommitResult second = this.store.applyDownload(download(5, 0, List.of(), List.of(o1First, o2Back)));
+
+		assertThat(second.changes()).containsOnly(Map.entry("other", java.util.Set.of("o2")));
+		assertThat(this.store.get(o2)).contains(Map.of("back", true));
+		assertThat(this.store.get(o1)).contains(Map.of("k", "first", "n", 1L));
+		assertThat(this.store.isPending(T1)).isTrue();
+		assertThat(this.store.count("other")).isEqualTo(2);
+	}
+
+	@Test
+	void consecutiveDownloadsApplyInOneTransactionOrNotAtAll() {
+		this.store.assignClientFileId(1, 10, 100);
+		this.store.commitLocal(List.of(put(T1, Map.of("title", "mine"))));
+		this.store.commitLocal(List.of(put(L1, Map.of("line", 1))));
+		long ts = HybridLogicalClock.pack(this.wallClock.get() + 60_000, 0);
+		DocumentKey o1 = new DocumentKey("other", "o1");
+		SyncMessage.Download first = download(4, 1, List.of(), List.of(
+				DocumentState.of(new Operation.Put("other", "o1", ts, Map.of("k", "v")), 2)));
+		SyncMessage.Download second = download(6, 2, List.of(new ServerChangeset(6, 2, 3,
+				List.of(new Operation.Update("other", "o1", ts + 1, Map.of("n", 2))))), List.of());
+		SyncMessage.Download stale = download(5, 2, List.of(), List.of());
+		List<CommitResult> seen = new ArrayList<>();
+
+		assertThatThrownBy(() -> this.store.applyDownloads(List.of(first, second, stale), seen::add))
+			.isInstanceOfSatisfying(ProtocolException.class,
+					ex -> assertThat(ex.code()).isEqualTo(ErrorCode.BAD_SERVER_VERSION));
+		assertThat(this.store.get(o1)).isEmpty();
+		assertThat(this.store.meta().downloadCursor()).isZero();
+		assertThat(this.store.pendingChanges()).isEqualTo(2);
+
+		CommitResult result = this.store.applyDownloads(List.of(first, second), seen::add);
+
+		assertThat(seen).containsExactly(result);
+		assertThat(result.changes()).containsOnly(Map.entry("other", java.util.Set.of("o1")));
+		assertThat(this.store.get(o1)).contains(Map.of("k", "v", "n", 2L));
+		assertThat(this.store.meta().downloadCursor()).isEqualTo(6);
+		assertThat(this.store.meta().uploadAck()).isEqualTo(2);
+		assertThat(this.store.pendingChanges()).isZero();
+		assertThat(this.store.isPending(T1)).isFalse();
+		assertThat(this.store.isPending(L1)).isFalse();
+		assertThat(this.store.uploadCounters().pending()).isZero();
+	}
+
+	@Test
+	void aBackupAfterReadsAndWritesCopiesTheFileAndTheStoreGoesOn() {
+		this.store.commitLocal(List.of(put(T1, Map.of("title", "kept"))));
+		this.store.commitLocal(List.of(put(L1, Map.of("line", 1))));
+		assertThat(this.store.get(T1)).isPresent();
+		assertThat(this.store.isPending(T1)).isTrue();
+		assertThat(this.store.readOutbox(0, 1, 1)).hasSize(1); // stops reading before the last row
+		assertThat(this.store.count("tasks")).isEqualTo(1);
+		Path copy = this.dir.resolve("backup").resolve("copy.db");
+
+		this.store.backupTo(copy);
+
+		this.store.commitLocal(List.of(put(T1, Map.of("title", "after"))));
+		assertThat(this.store.get(T1)).contains(Map.of("title", "after"));
+		try (SqliteStore backup = SqliteStore.open(copy, this.codec, this.wallClock::get, 1024 * 1024)) {
+			assertThat(backup.get(T1)).contains(Map.of("title", "kept"));
+			assertThat(backup.meta().nextClientVersion()).isEqualTo(3);
+			assertThat(backup.pendingChanges()).isEqualTo(2);
+		}
+	}
+
+	@Test
 	void aRejectedDownloadAppliesNothing() {
 		this.store.assignClientFileId(1, 10, 100);
 		this.store.commitLocal(List.of(put(T1, Map.of("v", 1))));
