@@ -28,7 +28,9 @@ import io.syncboot.server.SyncServer;
  * changes at a fixed rate (open loop);</li>
  * <li>S2: durable local writes per second (document and outbox in one transaction);</li>
  * <li>S3: durable upload throughput: changes per second from resume until the server acknowledged
- * every one (written as changesets of 100 changes);</li>
+ * every one (written offline as changesets of 100 changes by a client that already has its file
+ * id); also the one-time cost of a file's first connection with as many documents written
+ * offline (S3.firstConnection.ms);</li>
  * <li>S8: bootstrap: documents per second for an empty client to download a partition of 100,000
  * documents; S8m the same with 1,000,000 documents (not part of {@code all}: seeding alone takes
  * minutes). Each also reports the client JVM's used heap at the end and its peak during the
@@ -130,6 +132,9 @@ final class SyncBenchmarks implements AutoCloseable {
 		try (SyncManager a = manager("s3")) {
 			SyncDatabase database = open(a, "s3-" + this.counter.incrementAndGet());
 			SyncSession session = session(a, database);
+			if (!session.downloadAllServerChanges(Duration.ofSeconds(30))) {
+				throw new IllegalStateException("S3: the client file id was not assigned");
+			}
 			session.suspend();
 			write(database, "s3", changes, 100);
 			long begin = System.nanoTime();
@@ -138,8 +143,32 @@ final class SyncBenchmarks implements AutoCloseable {
 				throw new IllegalStateException("S3: upload did not complete");
 			}
 			double seconds = (System.nanoTime() - begin) / 1e9;
-			return List.of(new Result("S3.changes/s", changes / seconds, "1/s"));
+			return List.of(new Result("S3.changes/s", changes / seconds, "1/s"),
+					new Result("S3.firstConnection.ms", firstConnection(a, changes), "ms"));
 		}
+	}
+
+	/**
+	 * The one-time cost of a file's very first connection when it already holds {@code changes}
+	 * documents written offline: from resume until the first download is applied, which includes
+	 * storing the allocated file id in every local stamp. Waits for the upload that follows, so it
+	 * does not overlap the next measurement.
+	 */
+	private double firstConnection(SyncManager manager, int changes) {
+		SyncDatabase database = open(manager, "s3-first-" + this.counter.incrementAndGet());
+		SyncSession session = session(manager, database);
+		session.suspend();
+		write(database, "s3", changes, 100);
+		long begin = System.nanoTime();
+		session.resume();
+		if (!session.downloadAllServerChanges(Duration.ofMinutes(5))) {
+			throw new IllegalStateException("S3: the first connection did not complete");
+		}
+		double millis = (System.nanoTime() - begin) / 1e6;
+		if (!session.uploadAllLocalChanges(Duration.ofMinutes(5))) {
+			throw new IllegalStateException("S3: the first connection's upload did not complete");
+		}
+		return millis;
 	}
 
 	List<Result> s8Bootstrap() throws Exception {
