@@ -65,6 +65,9 @@ final class DocumentTable {
 	private static final String SELECT_LOCAL_STAMPS_SQL = """
 			SELECT state FROM documents WHERE local_stamps = 1""";
 
+	private static final String UPDATE_STATE_SQL = """
+			UPDATE documents SET local_stamps = ?, state = ? WHERE collection = ? AND id = ?""";
+
 	private static final String SELECT_PENDING_VERSION_SQL = """
 			SELECT pending_version FROM documents WHERE collection = ? AND id = ?""";
 
@@ -206,6 +209,25 @@ final class DocumentTable {
 			}
 		}
 		return result;
+	}
+
+	/**
+	 * Rewrites the merge state of existing documents whose stamps changed but whose visible body did
+	 * not (the file id was assigned), in one batch; the body and pending version stay as they are.
+	 */
+	void rewriteStates(List<DocumentState> states) throws SQLException {
+		if (states.isEmpty()) {
+			return;
+		}
+		PreparedStatement statement = this.statements.prepare(UPDATE_STATE_SQL);
+		for (DocumentState state : states) {
+			statement.setInt(1, hasUnassignedStamps(state) ? 1 : 0);
+			statement.setString(2, this.codec.encodeDocumentState(state));
+			statement.setString(3, state.key().collection());
+			statement.setString(4, state.key().id());
+			statement.addBatch();
+		}
+		statement.executeBatch();
 	}
 
 	static boolean hasUnassignedStamps(DocumentState state) {

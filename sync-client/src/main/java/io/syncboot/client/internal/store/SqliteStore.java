@@ -214,8 +214,16 @@ public final class SqliteStore implements AutoCloseable {
 						+ " is already stored; refusing " + clientFileId);
 			}
 			List<DocumentState> states = this.documents.statesWithUnassignedStamps();
-			states.forEach(state -> state.reassignFileId(0, clientFileId));
-			this.documents.writeRemote(states);
+			// the visible body changes only where a register drops below the put's stamp
+			List<DocumentState> sameBody = new ArrayList<>(states.size());
+			List<DocumentState> changedBody = new ArrayList<>();
+			for (DocumentState state : states) {
+				int registers = state.registers().size();
+				state.reassignFileId(0, clientFileId);
+				(state.registers().size() == registers ? sameBody : changedBody).add(state);
+			}
+			this.documents.rewriteStates(sameBody);
+			this.documents.writeRemote(changedBody);
 			StoreMeta after = new StoreMeta(clientFileId, fileSalt, serverSalt, before.downloadCursor(),
 					before.uploadAck(), before.nextClientVersion(), before.lastHlc());
 			MetaTable.write(this.statements, after);
