@@ -1,5 +1,7 @@
 package io.syncboot.server.store.jdbc;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,6 +22,7 @@ import io.syncboot.server.store.CompensationPlanner;
 import io.syncboot.server.store.IntegrationResult;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -152,12 +155,12 @@ final class JdbcIntegration {
 		Map<DocumentKey, Long> changed = new LinkedHashMap<>();
 		List<ServerChangeset> integrated = new ArrayList<>(pending.size());
 		List<Long> sizes = new ArrayList<>(pending.size());
-		List<Object[]> history = new ArrayList<>(pending.size());
+		List<HistoryRow> history = new ArrayList<>(pending.size());
 		for (Changeset changeset : pending) {
 			version++;
 			String ops = this.codec.encodeOperations(changeset.operations());
 			long size = MessageCodec.utf8Length(ops);
-			history.add(new Object[] { file.partitionId(), version, fileId, changeset.clientVersion(), size, ops, now });
+			history.add(new HistoryRow(file.partitionId(), version, fileId, changeset.clientVersion(), size, ops, now));
 			for (Operation operation : changeset.operations()) {
 				DocumentKey key = new DocumentKey(operation.collection(), operation.id());
 				if (states.get(key).apply(operation, fileId)) {
@@ -168,7 +171,15 @@ final class JdbcIntegration {
 			integrated.add(new ServerChangeset(version, fileId, changeset.clientVersion(), changeset.operations()));
 			sizes.add(size);
 		}
-		this.jdbc.batchUpdate(INSERT_HISTORY_SQL, history);
+		batch(INSERT_HISTORY_SQL, history, (statement, row) -> {
+			statement.setLong(1, row.partitionId());
+			statement.setLong(2, row.serverVersion());
+			statement.setLong(3, row.originFileId());
+			statement.setLong(4, row.clientVersion());
+			statement.setLong(5, row.sizeBytes());
+			statement.setString(6, row.ops());
+			statement.setLong(7, row.committedAt());
+		});
 		upsert(file.partitionId(), states, changed);
 		this.jdbc.update(UPDATE_PARTITION_VERSION_SQL, version, file.partitionId());
 		this.jdbc.update(UPDATE_FILE_VERSION_SQL, ack, fileId);
@@ -193,17 +204,17 @@ final class JdbcIntegration {
 			List<String> ids = new ArrayList<>(entry.getValue());
 			for (int from = 0; from < ids.size(); from += LOAD_CHUNK) {
 				List<String> chunk = ids.subList(from, Math.min(ids.size(), from + LOAD_CHUNK));
-				Object[] args = new Object[chunk.size() + 2];
-				args[0] = partitionId;
-				args[1] = collection;
-				for (int i = 0; i < chunk.size(); i++) {
-					args[i + 2] = chunk.get(i);
-				}
 				String sql = SELECT_DOCUMENTS_SQL + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
-				this.jdbc.query(sql, rs -> {
+				this.jdbc.query(sql, statement -> {
+					statement.setLong(1, partitionId);
+					statement.setString(2, collection);
+					for (int i = 0; i < chunk.size(); i++) {
+						statement.setString(i + 3, chunk.get(i));
+					}
+				}, rs -> {
 					DocumentState state = this.codec.decodeDocumentState(rs.getString(2));
 					states.put(new DocumentKey(collection, rs.getString(1)), state);
-				}, args);
+				});
 			}
 			for (String id : ids) {
 				DocumentKey key = new DocumentKey(collection, id);
@@ -216,15 +227,49 @@ final class JdbcIntegration {
 	}
 
 	private void upsert(long partitionId, Map<DocumentKey, DocumentState> states, Map<DocumentKey, Long> changed) {
-		List<Object[]> upserts = new ArrayList<>(changed.size());
-		for (Map.Entry<DocumentKey, Long> entry : changed.entrySet()) {
-			String state = this.codec.encodeDocumentState(states.get(entry.getKey()));
-			upserts.add(new Object[] { partitionId, entry.getKey().collection(), entry.getKey().id(), state,
-					MessageCodec.utf8Length(state), entry.getValue() });
+		List<Map.Entry<DocumentKey, Long>> rows = new ArrayList<>(changed.entrySet());
+		batch(UPSERT_DOCUMENT_SQL, rows, (statement, row) -> {
+			String state = this.codec.encodeDocumentState(states.get(row.getKey()));
+			statement.setLong(1, partitionId);
+			statement.setString(2, row.getKey().collection());
+			statement.setString(3, row.getKey().id());
+			statement.setString(4, state);
+			statement.setLong(5, MessageCodec.utf8Length(state));
+			statement.setLong(6, row.getValue());
+		});
+	}
+
+	/** A history row of an integrated changeset. */
+	private record HistoryRow(long partitionId, long serverVersion, long originFileId, long clientVersion,
+			long sizeBytes, String ops, long committedAt) {
+	}
+
+	/** Binds one row of a batch to its statement's parameters. */
+	@FunctionalInterface
+	private interface RowBinder<T> {
+
+		void bind(PreparedStatement statement, T row) throws SQLException;
+
+	}
+
+	/**
+	 * Runs {@code sql} once per row as one JDBC batch on the transaction's connection, binding each
+	 * value with its typed setter (no per-value type inspection). Nothing is run for no rows.
+	 */
+	private <T> void batch(String sql, List<T> rows, RowBinder<T> binder) {
+		if (rows.isEmpty()) {
+			return;
 		}
-		if (!upserts.isEmpty()) {
-			this.jdbc.batchUpdate(UPSERT_DOCUMENT_SQL, upserts);
-		}
+		this.jdbc.execute((ConnectionCallback<@Nullable Void>) connection -> {
+			try (PreparedStatement statement = connection.prepareStatement(sql)) {
+				for (T row : rows) {
+					binder.bind(statement, row);
+					statement.addBatch();
+				}
+				statement.executeBatch();
+			}
+			return null;
+		});
 	}
 
 	/**
