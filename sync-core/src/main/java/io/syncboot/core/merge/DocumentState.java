@@ -10,6 +10,7 @@ import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.Names;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.Stamp;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The merge state of one document: the contract's rules as a join of last-writer-wins registers.
@@ -22,6 +23,10 @@ import io.syncboot.core.model.Stamp;
  * <li>fields: per field, the greatest write at or above the replace stamp.</li>
  * </ul>
  * Applying the same set of operations in any order, any number of times, yields equal states.
+ *
+ * <p>A state decoded from JSON may remember that text (and the JSON of its visible fields) until
+ * it next changes, so that a codec can write it again without encoding it; see
+ * {@link #rememberEncoding(String, String)}.
  *
  * <p>Mutable and not thread-safe: confine an instance to one thread or guard it.
  */
@@ -36,6 +41,10 @@ public final class DocumentState {
 	private Stamp replaced = Stamp.ZERO;
 
 	private final TreeMap<String, FieldRegister> fields = new TreeMap<>();
+
+	private @Nullable String encoded; // the JSON this state was decoded from, while unchanged
+
+	private @Nullable String encodedVisibleFields; // the JSON of visibleFields(), while unchanged
 
 	/** An empty state: never written, absent. */
 	public DocumentState(DocumentKey key) {
@@ -131,6 +140,9 @@ public final class DocumentState {
 				changed = true;
 			}
 		}
+		if (changed) {
+			forgetEncoding();
+		}
 		return changed;
 	}
 
@@ -140,6 +152,7 @@ public final class DocumentState {
 	 * them had it carried {@code to} from the start.
 	 */
 	public void reassignFileId(long from, long to) {
+		forgetEncoding();
 		this.existence = reassign(this.existence, from, to);
 		this.replaced = reassign(this.replaced, from, to);
 		this.fields.replaceAll((name, register) -> new FieldRegister(reassign(register.stamp(), from, to),
@@ -150,6 +163,36 @@ public final class DocumentState {
 
 	private static Stamp reassign(Stamp stamp, long from, long to) {
 		return (stamp.fileId() == from && !stamp.equals(Stamp.ZERO)) ? new Stamp(stamp.timestamp(), to) : stamp;
+	}
+
+	/**
+	 * Remembers the JSON text this state was just decoded from, and optionally the JSON object of
+	 * its {@link #visibleFields()}, until the state next changes. For codecs: the caller vouches that
+	 * the texts encode exactly this state.
+	 * @param state the state's JSON text
+	 * @param visibleFields the JSON object of the visible fields, or null if not known (or absent)
+	 */
+	public void rememberEncoding(String state, @Nullable String visibleFields) {
+		this.encoded = Objects.requireNonNull(state, "state");
+		this.encodedVisibleFields = visibleFields;
+	}
+
+	/** The JSON text remembered by {@link #rememberEncoding}, or null if none or changed since. */
+	public @Nullable String encoding() {
+		return this.encoded;
+	}
+
+	/**
+	 * The JSON object of the visible fields remembered by {@link #rememberEncoding}, or null if none
+	 * or changed since.
+	 */
+	public @Nullable String visibleFieldsEncoding() {
+		return this.encodedVisibleFields;
+	}
+
+	private void forgetEncoding() {
+		this.encoded = null;
+		this.encodedVisibleFields = null;
 	}
 
 	public DocumentKey key() {
@@ -204,6 +247,8 @@ public final class DocumentState {
 		copy.present = this.present;
 		copy.replaced = this.replaced;
 		copy.fields.putAll(this.fields);
+		copy.encoded = this.encoded;
+		copy.encodedVisibleFields = this.encodedVisibleFields;
 		return copy;
 	}
 
