@@ -473,6 +473,16 @@ public final class MessageCodec {
 		}
 	}
 
+	/**
+	 * A state of {@code key} known by its text (written by {@link #encodeDocumentState}), decoded
+	 * only when its content is first asked for ({@link DocumentState#encoded}); encoding it writes
+	 * {@code text} as it is. For stores that pass stored states on, such as a snapshot for a client.
+	 * A text that is not a valid state of {@code key} fails the call that needs its content.
+	 */
+	public DocumentState decodeDocumentStateLazily(DocumentKey key, String text) {
+		return DocumentState.encoded(key, text, this::decodeDocumentState);
+	}
+
 	/** Parses a field map written by {@link #encodeFields}. */
 	@SuppressWarnings("unchecked")
 	public Map<String, Object> decodeFields(String text) {

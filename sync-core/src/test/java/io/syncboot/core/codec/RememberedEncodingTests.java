@@ -11,11 +11,14 @@ import io.syncboot.core.merge.FieldRegister;
 import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.Stamp;
+import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncMessage;
 import io.syncboot.core.testing.Generators;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
  * Document states decoded from a download or a store remember their JSON text, and the JSON of
@@ -101,6 +104,24 @@ class RememberedEncodingTests {
 		assertThat(copy.encoding()).isNotNull();
 		copy.reassignFileId(3, 8);
 		assertThat(copy.encoding()).isNull();
+	}
+
+	@Test
+	void aLazilyDecodedStateIsWrittenAsStoredAndDecodedWhenRead() {
+		DocumentState stored = tricky().get(0);
+		String text = this.codec.encodeDocumentState(stored);
+		DocumentState lazy = this.codec.decodeDocumentStateLazily(stored.key(), text);
+		assertThat(this.codec.encode(new SyncMessage.Download(1, 2, 0, 0, List.of(), List.of(lazy))))
+			.isEqualTo(this.codec.encode(new SyncMessage.Download(1, 2, 0, 0, List.of(), List.of(stored))));
+		assertThat(lazy).isEqualTo(stored);
+		assertThat(lazy.visibleFields()).isEqualTo(stored.visibleFields());
+		assertThat(lazy.latestStamp()).isEqualTo(stored.latestStamp());
+
+		DocumentState other = this.codec.decodeDocumentStateLazily(new DocumentKey("c", "other"), text);
+		assertThat(other.key()).isEqualTo(new DocumentKey("c", "other"));
+		assertThatIllegalArgumentException().isThrownBy(other::isPresent);
+		DocumentState corrupt = this.codec.decodeDocumentStateLazily(stored.key(), "{\"c\":");
+		assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> corrupt.merge(stored));
 	}
 
 }
