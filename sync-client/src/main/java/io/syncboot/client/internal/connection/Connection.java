@@ -152,6 +152,12 @@ public final class Connection {
 		}
 	}
 
+	/** Whether the current socket is not read now because a session's backlog is full (loop thread). */
+	public boolean isReadingPaused() {
+		this.loop.assertInLoop();
+		return this.readingPaused;
+	}
+
 	private void updateReading() {
 		SocketHandle current = this.handle;
 		boolean pause = !this.pausing.isEmpty();
