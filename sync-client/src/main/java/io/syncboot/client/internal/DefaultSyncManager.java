@@ -88,6 +88,11 @@ public final class DefaultSyncManager implements SyncManager {
 				EngineContext.uploadBatchBytes(settings));
 	}
 
+	/** The engine's threads and connections (for tests of the engine). */
+	EngineContext engine() {
+		return this.engine;
+	}
+
 	@Override
 	public SyncClientSettings settings() {
 		return this.settings;

@@ -20,6 +20,7 @@ import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncMessage;
 import io.syncboot.core.protocol.SyncProtocol;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.StreamReadConstraints;
@@ -138,9 +139,26 @@ public final class MessageCodec {
 		return write(gen -> writeOperations(gen, operations));
 	}
 
-	/** The JSON text of one document state (used by the stores). */
+	/**
+	 * The JSON text of one document state (used by the stores): the text it was decoded from if it
+	 * remembers one ({@link DocumentState#encoding()}), else freshly encoded.
+	 */
 	public String encodeDocumentState(DocumentState state) {
-		return write(gen -> writeState(gen, state));
+		String encoded = state.encoding();
+		return (encoded != null) ? encoded : write(gen -> writeState(gen, state));
+	}
+
+	/**
+	 * The JSON object of a state's visible fields, as {@link #encodeFields} writes them (used by the
+	 * stores for the visible body of a document): what the state remembers from its decoding if
+	 * anything, else freshly encoded; null if the document is absent.
+	 */
+	public @Nullable String encodeVisibleFields(DocumentState state) {
+		if (!state.isPresent()) {
+			return null;
+		}
+		String encoded = state.visibleFieldsEncoding();
+		return (encoded != null) ? encoded : encodeFields(state.visibleFields());
 	}
 
 	/** The JSON text of a field map (used by the stores for the visible body of a document). */
@@ -326,6 +344,11 @@ public final class MessageCodec {
 	}
 
 	private void writeState(JsonGenerator gen, DocumentState state) {
+		String encoded = state.encoding();
+		if (encoded != null) {
+			gen.writeRawValue(encoded);
+			return;
+		}
 		gen.writeStartObject();
 		gen.writeStringProperty("c", state.key().collection());
 		gen.writeStringProperty("id", state.key().id());
@@ -411,12 +434,18 @@ public final class MessageCodec {
 		}
 		checkSize(text);
 		JsonNode root = parse(text);
+		SyncMessage message;
 		try {
-			return readMessage(root);
+			message = readMessage(root);
 		}
 		catch (IllegalArgumentException | NullPointerException ex) {
 			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "invalid message: " + ex.getMessage(), ex);
 		}
+		if (message instanceof SyncMessage.Download download && !download.documents().isEmpty()) {
+			// a store writes the states (and their visible bodies) as they came, without encoding them again
+			DocumentStateTexts.remember(this.mapper, text, download.documents());
+		}
+		return message;
 	}
 
 	/** Parses a list of operations written by {@link #encodeOperations}. */
@@ -429,14 +458,29 @@ public final class MessageCodec {
 		}
 	}
 
-	/** Parses a document state written by {@link #encodeDocumentState}. */
+	/**
+	 * Parses a document state written by {@link #encodeDocumentState}; the state remembers
+	 * {@code text} until it changes.
+	 */
 	public DocumentState decodeDocumentState(String text) {
 		try {
-			return readState(parse(text));
+			DocumentState state = readState(parse(text));
+			state.rememberEncoding(text, null);
+			return state;
 		}
 		catch (IllegalArgumentException ex) {
 			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "invalid document state: " + ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * A state of {@code key} known by its text (written by {@link #encodeDocumentState}), decoded
+	 * only when its content is first asked for ({@link DocumentState#encoded}); encoding it writes
+	 * {@code text} as it is. For stores that pass stored states on, such as a snapshot for a client.
+	 * A text that is not a valid state of {@code key} fails the call that needs its content.
+	 */
+	public DocumentState decodeDocumentStateLazily(DocumentKey key, String text) {
+		return DocumentState.encoded(key, text, this::decodeDocumentState);
 	}
 
 	/** Parses a field map written by {@link #encodeFields}. */

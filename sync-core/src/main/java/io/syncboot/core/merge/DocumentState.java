@@ -5,11 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.Names;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.Stamp;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The merge state of one document: the contract's rules as a join of last-writer-wins registers.
@@ -23,7 +25,12 @@ import io.syncboot.core.model.Stamp;
  * </ul>
  * Applying the same set of operations in any order, any number of times, yields equal states.
  *
- * <p>Mutable and not thread-safe: confine an instance to one thread or guard it.
+ * <p>A state decoded from JSON may remember that text (and the JSON of its visible fields) until
+ * it next changes, so that a codec can write it again without encoding it; see
+ * {@link #rememberEncoding(String, String)}.
+ *
+ * <p>Mutable and not thread-safe: confine an instance to one thread or guard it (a state made by
+ * {@link #encoded} decodes itself on its first read).
  */
 public final class DocumentState {
 
@@ -36,6 +43,12 @@ public final class DocumentState {
 	private Stamp replaced = Stamp.ZERO;
 
 	private final TreeMap<String, FieldRegister> fields = new TreeMap<>();
+
+	private @Nullable String encoded; // the JSON this state was decoded from, while unchanged
+
+	private @Nullable String encodedVisibleFields; // the JSON of visibleFields(), while unchanged
+
+	private @Nullable Function<String, DocumentState> decoder; // set while only the encoding is read
 
 	/** An empty state: never written, absent. */
 	public DocumentState(DocumentKey key) {
@@ -90,6 +103,37 @@ public final class DocumentState {
 	}
 
 	/**
+	 * A state known by its JSON text only, decoded by {@code decoder} the first time anything but its
+	 * key or its text is asked for; a store that only passes states on (a snapshot sent to a client)
+	 * so never decodes them. {@code decoder} must return the state {@code encoded} holds, of
+	 * {@code key}; what it throws is thrown by the call that needed the content.
+	 */
+	public static DocumentState encoded(DocumentKey key, String encoded, Function<String, DocumentState> decoder) {
+		DocumentState state = new DocumentState(key);
+		state.encoded = Objects.requireNonNull(encoded, "encoded");
+		state.decoder = Objects.requireNonNull(decoder, "decoder");
+		return state;
+	}
+
+	/** Decodes the content of a state made by {@link #encoded}, once. */
+	private void decoded() {
+		Function<String, DocumentState> pending = this.decoder;
+		if (pending == null) {
+			return;
+		}
+		DocumentState content = pending.apply(Objects.requireNonNull(this.encoded));
+		if (!content.key.equals(this.key)) {
+			throw new IllegalArgumentException("the encoding of " + this.key + " holds " + content.key);
+		}
+		content.decoded();
+		this.existence = content.existence;
+		this.present = content.present;
+		this.replaced = content.replaced;
+		this.fields.putAll(content.fields);
+		this.decoder = null;
+	}
+
+	/**
 	 * Applies one operation written by {@code originFileId}.
 	 * @return whether the state changed
 	 */
@@ -106,6 +150,8 @@ public final class DocumentState {
 	 * @return whether this state changed
 	 */
 	public boolean merge(DocumentState other) {
+		decoded();
+		other.decoded();
 		if (!other.key.equals(this.key)) {
 			throw new IllegalArgumentException("cannot merge " + other.key + " into " + this.key);
 		}
@@ -131,6 +177,9 @@ public final class DocumentState {
 				changed = true;
 			}
 		}
+		if (changed) {
+			forgetEncoding();
+		}
 		return changed;
 	}
 
@@ -140,6 +189,8 @@ public final class DocumentState {
 	 * them had it carried {@code to} from the start.
 	 */
 	public void reassignFileId(long from, long to) {
+		decoded();
+		forgetEncoding();
 		this.existence = reassign(this.existence, from, to);
 		this.replaced = reassign(this.replaced, from, to);
 		this.fields.replaceAll((name, register) -> new FieldRegister(reassign(register.stamp(), from, to),
@@ -152,30 +203,66 @@ public final class DocumentState {
 		return (stamp.fileId() == from && !stamp.equals(Stamp.ZERO)) ? new Stamp(stamp.timestamp(), to) : stamp;
 	}
 
+	/**
+	 * Remembers the JSON text this state was just decoded from, and optionally the JSON object of
+	 * its {@link #visibleFields()}, until the state next changes. For codecs: the caller vouches that
+	 * the texts encode exactly this state.
+	 * @param state the state's JSON text
+	 * @param visibleFields the JSON object of the visible fields, or null if not known (or absent)
+	 */
+	public void rememberEncoding(String state, @Nullable String visibleFields) {
+		decoded();
+		this.encoded = Objects.requireNonNull(state, "state");
+		this.encodedVisibleFields = visibleFields;
+	}
+
+	/** The JSON text remembered by {@link #rememberEncoding}, or null if none or changed since. */
+	public @Nullable String encoding() {
+		return this.encoded;
+	}
+
+	/**
+	 * The JSON object of the visible fields remembered by {@link #rememberEncoding}, or null if none
+	 * or changed since.
+	 */
+	public @Nullable String visibleFieldsEncoding() {
+		return this.encodedVisibleFields;
+	}
+
+	private void forgetEncoding() {
+		this.encoded = null;
+		this.encodedVisibleFields = null;
+	}
+
 	public DocumentKey key() {
 		return this.key;
 	}
 
 	/** Whether the document exists (its last existence write was a put). */
 	public boolean isPresent() {
+		decoded();
 		return this.present;
 	}
 
 	public Stamp existence() {
+		decoded();
 		return this.existence;
 	}
 
 	public Stamp replaced() {
+		decoded();
 		return this.replaced;
 	}
 
 	/** The field registers, including removed ones, by name; unmodifiable. */
 	public Map<String, FieldRegister> registers() {
+		decoded();
 		return Collections.unmodifiableMap(this.fields);
 	}
 
 	/** The fields a reader sees: set fields only, by name; empty when the document is absent. */
 	public Map<String, Object> visibleFields() {
+		decoded();
 		if (!this.present) {
 			return Map.of();
 		}
@@ -190,6 +277,7 @@ public final class DocumentState {
 
 	/** The greatest stamp in this state. */
 	public Stamp latestStamp() {
+		decoded();
 		Stamp latest = Stamp.max(this.existence, this.replaced);
 		for (FieldRegister register : this.fields.values()) {
 			latest = Stamp.max(latest, register.stamp());
@@ -199,11 +287,14 @@ public final class DocumentState {
 
 	/** A deep copy (registers are immutable). */
 	public DocumentState copy() {
+		decoded();
 		DocumentState copy = new DocumentState(this.key);
 		copy.existence = this.existence;
 		copy.present = this.present;
 		copy.replaced = this.replaced;
 		copy.fields.putAll(this.fields);
+		copy.encoded = this.encoded;
+		copy.encodedVisibleFields = this.encodedVisibleFields;
 		return copy;
 	}
 
@@ -212,18 +303,25 @@ public final class DocumentState {
 		if (this == other) {
 			return true;
 		}
-		return (other instanceof DocumentState that) && this.key.equals(that.key)
+		if (!(other instanceof DocumentState that)) {
+			return false;
+		}
+		decoded();
+		that.decoded();
+		return this.key.equals(that.key)
 				&& this.existence.equals(that.existence) && this.present == that.present
 				&& this.replaced.equals(that.replaced) && this.fields.equals(that.fields);
 	}
 
 	@Override
 	public int hashCode() {
+		decoded();
 		return Objects.hash(this.key, this.existence, this.present, this.replaced, this.fields);
 	}
 
 	@Override
 	public String toString() {
+		decoded();
 		return "DocumentState{" + this.key + (this.present ? " present" : " absent") + " existence=" + this.existence
 				+ " replaced=" + this.replaced + " fields=" + this.fields + "}";
 	}

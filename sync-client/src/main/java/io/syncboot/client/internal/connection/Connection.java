@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,10 @@ public final class Connection {
 	private ConnectionState state = ConnectionState.DISCONNECTED; // loop thread only
 
 	private @Nullable SocketHandle handle; // loop thread only
+
+	private final Set<ConnectionSession> pausing = new HashSet<>(); // loop thread only: sessions with a full backlog
+
+	private boolean readingPaused; // loop thread only: the current socket is not read
 
 	private int generation; // loop thread only
 
@@ -127,12 +132,54 @@ public final class Connection {
 		}
 	}
 
+	/**
+	 * Stops reading from the socket while {@code session} has more received downloads than it wants
+	 * to hold (its backlog), until it calls {@link #resumeReading}; every session on the socket
+	 * waits meanwhile. A session that detaches resumes.
+	 */
+	public void pauseReading(ConnectionSession session) {
+		this.loop.assertInLoop();
+		if (this.attached.contains(session) && this.pausing.add(session)) {
+			updateReading();
+		}
+	}
+
+	/** Ends {@link #pauseReading} for {@code session}. */
+	public void resumeReading(ConnectionSession session) {
+		this.loop.assertInLoop();
+		if (this.pausing.remove(session)) {
+			updateReading();
+		}
+	}
+
+	/** Whether the current socket is not read now because a session's backlog is full (loop thread). */
+	public boolean isReadingPaused() {
+		this.loop.assertInLoop();
+		return this.readingPaused;
+	}
+
+	private void updateReading() {
+		SocketHandle current = this.handle;
+		boolean pause = !this.pausing.isEmpty();
+		if (current == null || this.state != ConnectionState.CONNECTED || pause == this.readingPaused) {
+			return;
+		}
+		this.readingPaused = pause;
+		if (pause) {
+			current.pauseReading();
+		}
+		else {
+			current.resumeReading();
+		}
+	}
+
 	/** Removes a session, unbinding it if bound; the socket lingers, then closes, once no session is left. */
 	public void detach(ConnectionSession session) {
 		this.loop.assertInLoop();
 		if (!this.attached.remove(session)) {
 			return;
 		}
+		resumeReading(session);
 		this.bound.entrySet().removeIf(entry -> {
 			if (entry.getValue() == session) {
 				if (this.state == ConnectionState.CONNECTED) {
@@ -235,6 +282,7 @@ public final class Connection {
 		}
 		this.state = ConnectionState.CONNECTING;
 		this.healthy = false;
+		this.readingPaused = false;
 		int current = ++this.generation;
 		List.copyOf(this.attached).forEach(ConnectionSession::onConnecting);
 		URI uri = this.settings.serverUrl();
@@ -259,6 +307,7 @@ public final class Connection {
 		this.authFailures = 0;
 		logger.debug("Connected {}", this.key);
 		this.keepalive.start();
+		updateReading();
 		List.copyOf(this.attached).forEach(ConnectionSession::onConnected);
 	}
 

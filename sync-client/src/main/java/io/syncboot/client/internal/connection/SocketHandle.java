@@ -14,9 +14,11 @@ import io.syncboot.core.protocol.SyncMessage;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.tomcat.websocket.WsSession;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 
 /**
@@ -112,6 +114,37 @@ final class SocketHandle extends AbstractWebSocketHandler {
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
 		this.writer.shutdown();
 		this.listener.onClosed(status.getCode(), (status.getReason() != null) ? status.getReason() : "");
+	}
+
+	/**
+	 * Stops reading from the socket until {@link #resumeReading()} (back pressure: the server's
+	 * sends then wait in the network buffers); the message being delivered still is. Call once.
+	 */
+	void pauseReading() {
+		WsSession tomcat = tomcatSession();
+		if (tomcat != null) {
+			tomcat.suspend();
+		}
+	}
+
+	/**
+	 * Reads again after {@link #pauseReading()}; messages already buffered may be delivered on the
+	 * calling thread before it returns.
+	 */
+	void resumeReading() {
+		WsSession tomcat = tomcatSession();
+		if (tomcat != null && tomcat.isOpen()) {
+			tomcat.resume();
+		}
+	}
+
+	private @Nullable WsSession tomcatSession() {
+		WebSocketSession current = this.session;
+		if (current instanceof NativeWebSocketSession nativeSession
+				&& nativeSession.getNativeSession() instanceof WsSession tomcat) {
+			return tomcat;
+		}
+		return null;
 	}
 
 	/** Queues a message; sends happen in order on the writer thread. */

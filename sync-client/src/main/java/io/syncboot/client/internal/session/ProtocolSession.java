@@ -16,6 +16,7 @@ import io.syncboot.client.internal.store.OutboxEntry;
 import io.syncboot.client.internal.store.SqliteStore;
 import io.syncboot.client.internal.store.StoreException;
 import io.syncboot.client.internal.store.StoreMeta;
+import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.core.protocol.ErrorCode;
@@ -46,6 +47,16 @@ final class ProtocolSession implements ConnectionSession {
 
 	/** Rows (operations and document states) applied in one local transaction, at most, unless one download has more. */
 	static final int MAX_ROWS_PER_APPLY = 10_000;
+
+	/**
+	 * Rows (operations and document states) of received downloads waiting to be applied beyond which
+	 * the socket is not read (back pressure), so a bootstrap holds a bounded number of decoded
+	 * downloads; reading resumes once fewer than {@link #MAX_ROWS_PER_APPLY} wait.
+	 */
+	static final int MAX_QUEUED_ROWS = 2 * MAX_ROWS_PER_APPLY;
+
+	/** Bytes (estimated) of received downloads waiting to be applied beyond which the socket is not read. */
+	static final long MAX_QUEUED_BYTES = 32L * 1024 * 1024;
 
 	/** Bytes of committed entries kept for uploading without a read, at most; beyond, the outbox is read. */
 	private static final long MAX_COMMITTED_BYTES = 1024 * 1024;
@@ -90,6 +101,12 @@ final class ProtocolSession implements ConnectionSession {
 
 	private boolean applyPosted; // guarded by received: an applyReceived task is queued or running
 
+	private long queuedRows; // guarded by received: rows of the downloads in it
+
+	private long queuedBytes; // guarded by received: estimated bytes of the downloads in it
+
+	private boolean readingPaused; // loop thread only: this session asked the connection not to read
+
 	ProtocolSession(DefaultSyncSession owner, EngineContext engine, SqliteStore store, Connection connection,
 			String partition) {
 		this.owner = owner;
@@ -114,6 +131,7 @@ final class ProtocolSession implements ConnectionSession {
 		this.stopped = true;
 		this.binding++;
 		this.phase = Phase.IDLE;
+		this.readingPaused = false;
 		this.connection.detach(this);
 	}
 
@@ -247,20 +265,69 @@ final class ProtocolSession implements ConnectionSession {
 			violation("download before ident (phase " + this.phase + ")");
 			return;
 		}
+		boolean post;
+		boolean full;
 		synchronized (this.received) {
 			this.received.addLast(download);
-			if (this.applyPosted) {
-				return;
-			}
+			this.queuedRows += rows(download);
+			this.queuedBytes += estimatedBytes(download);
+			full = this.queuedRows >= MAX_QUEUED_ROWS || this.queuedBytes >= MAX_QUEUED_BYTES;
+			post = !this.applyPosted;
 			this.applyPosted = true;
 		}
-		boolean posted = onStore(this::applyReceived);
-		if (!posted) {
-			synchronized (this.received) {
-				this.received.clear();
-				this.applyPosted = false;
+		if (full && !this.readingPaused) {
+			this.readingPaused = true;
+			this.connection.pauseReading(this);
+		}
+		if (post && !onStore(this::applyReceived)) {
+			clearReceived();
+		}
+	}
+
+	/** Drops the downloads not applied yet (they are downloaded again) and lets the socket be read. */
+	private void clearReceived() {
+		synchronized (this.received) {
+			this.received.clear();
+			this.queuedRows = 0;
+			this.queuedBytes = 0;
+			this.applyPosted = false;
+		}
+		this.engine.loop().post(this::resumeReadingIfDrained);
+	}
+
+	/** Loop thread: lets the connection read again once the backlog is below half its bound. */
+	private void resumeReadingIfDrained() {
+		if (!this.readingPaused) {
+			return;
+		}
+		synchronized (this.received) {
+			if (this.queuedRows >= MAX_QUEUED_ROWS / 2 || this.queuedBytes >= MAX_QUEUED_BYTES / 2) {
+				return;
 			}
 		}
+		this.readingPaused = false;
+		this.connection.resumeReading(this);
+	}
+
+	private static int rows(SyncMessage.Download download) {
+		int rows = download.documents().size();
+		for (ServerChangeset changeset : download.changesets()) {
+			rows += changeset.operations().size();
+		}
+		return rows;
+	}
+
+	/** The download's content size: the states' remembered texts, and a guess for what has none. */
+	private static long estimatedBytes(SyncMessage.Download download) {
+		long bytes = 0;
+		for (DocumentState state : download.documents()) {
+			String encoded = state.encoding();
+			bytes += (encoded != null) ? encoded.length() : 256;
+		}
+		for (ServerChangeset changeset : download.changesets()) {
+			bytes += 256L * changeset.operations().size();
+		}
+		return bytes;
 	}
 
 	/**
@@ -273,6 +340,7 @@ final class ProtocolSession implements ConnectionSession {
 		try {
 			while (true) {
 				List<SyncMessage.Download> batch = takeReceived();
+				this.engine.loop().post(this::resumeReadingIfDrained);
 				if (batch.isEmpty()) {
 					done = true;
 					return;
@@ -292,10 +360,7 @@ final class ProtocolSession implements ConnectionSession {
 		finally {
 			if (!done) {
 				// a failure: what is left came on the connection that restarts; it is downloaded again
-				synchronized (this.received) {
-					this.received.clear();
-					this.applyPosted = false;
-				}
+				clearReceived();
 			}
 		}
 	}
@@ -306,15 +371,14 @@ final class ProtocolSession implements ConnectionSession {
 			int rows = 0;
 			while (!this.received.isEmpty()) {
 				SyncMessage.Download next = this.received.peekFirst();
-				int nextRows = next.documents().size();
-				for (ServerChangeset changeset : next.changesets()) {
-					nextRows += changeset.operations().size();
-				}
+				int nextRows = rows(next);
 				if (!batch.isEmpty() && rows + nextRows > MAX_ROWS_PER_APPLY) {
 					break;
 				}
 				batch.add(this.received.pollFirst());
 				rows += nextRows;
+				this.queuedRows -= nextRows;
+				this.queuedBytes -= estimatedBytes(next);
 			}
 			if (batch.isEmpty()) {
 				this.applyPosted = false;

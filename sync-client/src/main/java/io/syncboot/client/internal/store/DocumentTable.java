@@ -156,7 +156,7 @@ final class DocumentTable {
 		statement.setInt(3, state.isPresent() ? 1 : 0);
 		statement.setInt(4, hasUnassignedStamps(state) ? 1 : 0);
 		statement.setString(5, encodedState);
-		statement.setString(6, state.isPresent() ? this.codec.encodeFields(state.visibleFields()) : null);
+		statement.setString(6, this.codec.encodeVisibleFields(state));
 	}
 
 	/** The client version of the last local change of a document, 0 if none or unknown. */

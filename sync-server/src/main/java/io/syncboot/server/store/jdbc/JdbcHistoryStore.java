@@ -485,7 +485,9 @@ public final class JdbcHistoryStore implements HistoryStore {
 				if (!documents.isEmpty() && bytes + row.size() > maxBytes) {
 					return new SnapshotBatch(documents, new DocumentKey(collection, id), bytes);
 				}
-				documents.add(this.codec.decodeDocumentState(row.state()));
+				// sent on as stored: decoded only if someone reads its content
+				documents.add(this.codec.decodeDocumentStateLazily(new DocumentKey(row.collection(), row.id()),
+						row.state()));
 				bytes += row.size();
 				collection = row.collection();
 				id = row.id();

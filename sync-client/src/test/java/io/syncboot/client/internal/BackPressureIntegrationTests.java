@@ -1,0 +1,104 @@
+package io.syncboot.client.internal;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.syncboot.client.SyncClientSettings;
+import io.syncboot.client.SyncConfiguration;
+import io.syncboot.client.SyncCredentials;
+import io.syncboot.client.SyncDatabase;
+import io.syncboot.client.SyncManager;
+import io.syncboot.client.SyncSession;
+import io.syncboot.server.SyncServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Back pressure on received downloads, against a real server: while the client's store thread
+ * cannot apply, the connection stops reading once a session's backlog is full, and reads again,
+ * losing nothing, once the store catches up.
+ */
+class BackPressureIntegrationTests {
+
+	private static final Duration LONG = Duration.ofSeconds(120);
+
+	private static final int DOCUMENTS = 50_000;
+
+	@TempDir
+	Path serverDir;
+
+	@TempDir
+	Path dirA;
+
+	@TempDir
+	Path dirC;
+
+	@Test
+	void aClientWhoseStoreIsBehindStopsReadingAndCatchesUpLosingNothing() throws Exception {
+		try (SyncServer server = SyncServer.builder().port(0).dataDirectory(this.serverDir).allowAnonymous().build().start();
+				SyncManager reader = manager(server, this.dirC);
+				SyncManager writer = manager(server, this.dirA)) {
+			DefaultSyncManager engineOwner = (DefaultSyncManager) reader;
+			SyncDatabase readerDb = open(reader, "bp");
+			SyncSession readerSession = reader.sessionFor(readerDb).orElseThrow();
+			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
+			assertThat(readingPaused(engineOwner)).isFalse();
+
+			CountDownLatch release = new CountDownLatch(1);
+			engineOwner.engine().storeThread().post(() -> {
+				try {
+					release.await(LONG.toSeconds(), TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			try {
+				SyncDatabase writerDb = open(writer, "bp");
+				for (int start = 0; start < DOCUMENTS; start += 1000) {
+					int from = start;
+					writerDb.write(tx -> {
+						for (int i = from; i < from + 1000; i++) {
+							tx.collection("docs").put("d-" + i, Map.of("n", i, "body", "x".repeat(150)));
+						}
+					});
+				}
+				assertThat(writer.sessionFor(writerDb).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+				await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> readingPaused(engineOwner));
+			}
+			finally {
+				release.countDown();
+			}
+			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
+			assertThat(readerDb.collection("docs").count()).isEqualTo(DOCUMENTS);
+			assertThat(readerDb.collection("docs").get("d-" + (DOCUMENTS - 1)).map(d -> d.get("n")))
+				.contains((long) (DOCUMENTS - 1));
+			await().atMost(LONG).until(() -> !readingPaused(engineOwner));
+		}
+	}
+
+	private static boolean readingPaused(DefaultSyncManager manager) throws Exception {
+		AtomicBoolean paused = new AtomicBoolean();
+		manager.engine().loop().submit(() -> paused.set(manager.engine().pool()
+			.connectionFor("anonymous", Optional::empty).isReadingPaused())).get();
+		return paused.get();
+	}
+
+	private static SyncManager manager(SyncServer server, Path dir) {
+		return SyncManager.create(SyncClientSettings.builder().serverUrl(server.url()).baseDirectory(dir)
+			.reconnectInitialDelay(Duration.ofMillis(50)).build());
+	}
+
+	private static SyncDatabase open(SyncManager manager, String partition) {
+		return manager.open(SyncConfiguration.builder(manager.logIn(SyncCredentials.anonymous()), partition).build());
+	}
+
+}
