@@ -22,7 +22,8 @@ import io.syncboot.server.internal.concurrent.NamedThreadFactory;
  * {@code --jdbc-password=PASSWORD} (or the environment variable {@value #JDBC_PASSWORD_VARIABLE}):
  * keep the history on PostgreSQL instead of the data directory, so that several servers share it;</li>
  * <li>{@code --history-retention=SECONDS} (default: forever) and {@code --compaction-interval=SECONDS}
- * (default 60): remove older history; clients behind it reset.</li>
+ * (default 60): remove older history; clients behind it reset;</li>
+ * <li>{@code --max-connections=N} (default 20,000): the most connections open at once.</li>
  * </ul>
  * Without a secret or {@code --allow-anonymous} it refuses to start. Prints
  * {@code SyncBoot server listening on ws://localhost:PORT/sync} on standard output once listening.
@@ -42,7 +43,8 @@ public final class SyncServerMain {
 			                      [--api-key=KEY:USER]... [--token-ttl=SECONDS]
 			                      [--read-write=PATTERN]... [--read=PATTERN]...
 			                      [--jdbc-url=jdbc:postgresql://HOST:PORT/DB [--jdbc-user=USER] [--jdbc-password=PW]]
-			                      [--history-retention=SECONDS] [--compaction-interval=SECONDS]""";
+			                      [--history-retention=SECONDS] [--compaction-interval=SECONDS]
+			                      [--max-connections=N]""";
 
 	private SyncServerMain() {
 	}
@@ -81,6 +83,9 @@ public final class SyncServerMain {
 				}
 				else if (arg.startsWith("--compaction-interval=")) {
 					builder.compactionInterval(Duration.ofSeconds(Long.parseLong(value(arg))));
+				}
+				else if (arg.startsWith("--max-connections=")) {
+					builder.maxConnections(Integer.parseInt(value(arg)));
 				}
 				else if (arg.startsWith("--hmac-secret=")) {
 					builder.hmacSecret(value(arg));
