@@ -138,8 +138,8 @@ public final class SyncServer implements AutoCloseable {
 				.maxMessageBytes(this.maxMessageBytes)
 				.sendTimeout(this.sendTimeout)
 				.build();
-			this.tomcat = EmbeddedTomcat.start(this.requestedPort, this.maxConnections, new SyncEndpoint(this.path, started.webSocketHandler(),
-					started.handshakeInterceptor(), started.tokenEndpoint()));
+			this.tomcat = EmbeddedTomcat.start(this.requestedPort, this.maxConnections, new SyncEndpoint(this.path,
+					started.webSocketHandler(), started.handshakeInterceptor(), started.tokenEndpoint()));
 		}
 		catch (RuntimeException ex) {
 			if (started != null) {

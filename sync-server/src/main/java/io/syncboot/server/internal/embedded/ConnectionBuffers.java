@@ -95,7 +95,8 @@ public final class ConnectionBuffers {
 
 	/**
 	 * The size of the WebSocket frame buffers in effect in this JVM (Tomcat's
-	 * {@code Constants.DEFAULT_BUFFER_SIZE}), or -1 if it cannot be read.
+	 * {@code Constants.DEFAULT_BUFFER_SIZE}), or -1 if it cannot be read. Reading it fixes the size
+	 * for this JVM (Tomcat's WebSocket constants are loaded), so call it once the server started.
 	 */
 	public static int frameBufferBytes() {
 		try {
