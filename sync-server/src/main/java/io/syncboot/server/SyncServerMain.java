@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 import io.syncboot.server.internal.concurrent.NamedThreadFactory;
+import io.syncboot.server.internal.embedded.ConnectionBuffers;
 
 /**
  * Runs a {@link SyncServer} standalone until the process is terminated (SIGTERM or Ctrl-C close it
@@ -25,7 +26,9 @@ import io.syncboot.server.internal.concurrent.NamedThreadFactory;
  * (default 60): remove older history; clients behind it reset;</li>
  * <li>{@code --max-connections=N} (default 20,000): the most connections open at once.</li>
  * </ul>
- * Without a secret or {@code --allow-anonymous} it refuses to start. Prints
+ * The process holds the server alone, so it also sizes Tomcat's WebSocket frame buffers to 1 KiB
+ * ({@link ConnectionBuffers#defaultFrameBufferSize()}; a {@code -D} flag on the command line takes
+ * precedence). Without a secret or {@code --allow-anonymous} it refuses to start. Prints
  * {@code SyncBoot server listening on ws://localhost:PORT/sync} on standard output once listening.
  * Exits with status 2 on bad arguments and 1 if the server cannot start.
  */
@@ -50,6 +53,7 @@ public final class SyncServerMain {
 	}
 
 	public static void main(String[] args) throws InterruptedException {
+		ConnectionBuffers.defaultFrameBufferSize();
 		SyncServer.Builder builder = SyncServer.builder().port(8080);
 		Path dataDirectory = null;
 		String jdbcUrl = null;

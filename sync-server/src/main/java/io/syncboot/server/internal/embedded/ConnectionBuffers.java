@@ -16,11 +16,12 @@ import org.apache.catalina.connector.Connector;
  * {@code binaryBufferSize}) of {@value #MESSAGE_BUFFER_SIZE} instead of 8 Ki (the text one is a
  * {@code char} buffer, 16 KiB by default): the sync handler takes partial messages and assembles
  * them itself, so a message up to the server's {@code maxMessageBytes} still arrives whole;</li>
- * <li>WebSocket frame buffers (input, output and encoder buffers of every session, sized by the JVM
- * system property {@value #FRAME_BUFFER_PROPERTY}) of {@value #FRAME_BUFFER_BYTES} bytes instead of
- * 8 KiB, unless that property is set already; Tomcat reads it once per JVM, when its WebSocket
- * classes are first used, so it takes effect only if no Tomcat WebSocket code ran before the
- * server started ({@link #frameBufferBytes()} tells the size in effect);</li>
+ * <li>WebSocket frame buffers (input, output and encoder buffers of every session) of
+ * {@value #FRAME_BUFFER_BYTES} bytes instead of 8 KiB, but only in a process of the server's own:
+ * Tomcat sizes them from the JVM system property {@value #FRAME_BUFFER_PROPERTY}, which also sets
+ * the default message buffers of every other Tomcat WebSocket endpoint and client in the JVM, so a
+ * server embedded in another application leaves it alone and only a main method calls
+ * {@link #defaultFrameBufferSize()} ({@link #frameBufferBytes()} tells the size in effect);</li>
  * <li>small caches of recycled request processors ({@value #PROCESSOR_CACHE}) and socket channels
  * ({@value #CHANNEL_CACHE}), which otherwise keep the buffers of up to thousands of closed
  * connections;</li>
@@ -61,10 +62,13 @@ public final class ConnectionBuffers {
 	}
 
 	/**
-	 * Sets the frame buffer property to {@value #FRAME_BUFFER_BYTES} unless it is set already; to be
-	 * called before Tomcat starts.
+	 * Sets the frame buffer property to {@value #FRAME_BUFFER_BYTES} unless it is set already. For the
+	 * main method of a process that runs the sync server alone, before any Tomcat WebSocket class is
+	 * used: Tomcat reads the property once per JVM, and it lowers the default message buffers of
+	 * every Tomcat WebSocket endpoint and client in the JVM too (one that takes whole messages and
+	 * sets no buffer sizes of its own then closes messages over 1 KiB with 1009).
 	 */
-	static void defaultFrameBufferSize() {
+	public static void defaultFrameBufferSize() {
 		synchronized (System.getProperties()) {
 			if (System.getProperty(FRAME_BUFFER_PROPERTY) == null) {
 				System.setProperty(FRAME_BUFFER_PROPERTY, Integer.toString(FRAME_BUFFER_BYTES));

@@ -67,7 +67,6 @@ public final class EmbeddedTomcat implements AutoCloseable {
 		if (maxConnections < 1) {
 			throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
 		}
-		ConnectionBuffers.defaultFrameBufferSize();
 		Path baseDirectory;
 		try {
 			baseDirectory = Files.createTempDirectory("syncboot-server-tomcat-");
@@ -123,10 +122,8 @@ public final class EmbeddedTomcat implements AutoCloseable {
 				throw new IllegalStateException("the web application did not start");
 			}
 			int frameBuffer = ConnectionBuffers.frameBufferBytes();
-			if (frameBuffer != ConnectionBuffers.FRAME_BUFFER_BYTES) {
-				logger.debug("WebSocket frame buffers are {} bytes per session: {} was set, or Tomcat's WebSocket "
-						+ "classes were in use, before the server started", frameBuffer, ConnectionBuffers.FRAME_BUFFER_PROPERTY);
-			}
+			logger.debug("WebSocket frame buffers: {} bytes per session ({})", frameBuffer,
+					ConnectionBuffers.FRAME_BUFFER_PROPERTY);
 		}
 		catch (LifecycleException | RuntimeException ex) {
 			embedded.close();
