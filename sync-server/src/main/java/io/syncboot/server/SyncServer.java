@@ -384,7 +384,8 @@ public final class SyncServer implements AutoCloseable {
 		 * The most connections open at once, 1 to 1,000,000; default 20,000. Beyond it the server
 		 * accepts no more until one closes (a client's handshake then waits, and times out after its
 		 * connect timeout). Each connection also takes a file descriptor ({@code ulimit -n}), and an
-		 * idle one about 20 KB of heap.
+		 * idle session about 20 KB of heap in the standalone server, about 41 KB in a JVM that keeps
+		 * Tomcat's 8 KiB WebSocket frame buffers ({@link SyncServerMain} explains).
 		 */
 		public Builder maxConnections(int maxConnections) {
 			this.maxConnections = checkMaxConnections(maxConnections);
