@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import io.syncboot.server.SyncServerMain;
+import io.syncboot.server.internal.embedded.ConnectionBuffers;
 import io.syncboot.server.internal.embedded.EmbeddedTomcat;
 import io.syncboot.server.internal.embedded.SyncEndpoint;
 import org.springframework.web.socket.TextMessage;
@@ -20,7 +21,8 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * The main class of a server child process whose heap the benchmarks measure apart from the load
  * generator's: {@code sync ARGS...} runs {@link SyncServerMain} with {@code ARGS};
  * {@code echo} runs a raw WebSocket echo endpoint at {@code /echo} on the sync server's own
- * embedded Tomcat (same connector and buffer settings, no SyncBoot handler).
+ * embedded Tomcat (same connector and buffer settings, including the frame buffers the standalone
+ * server sets for its process, no SyncBoot handler).
  *
  * <p>Prints {@code listening on ws://localhost:PORT/...} once started. Then reads commands from
  * standard input, one a line, on the main thread: {@code heap} collects garbage and prints
@@ -36,6 +38,8 @@ public final class ServerProcessMain {
 			System.err.println("usage: ServerProcessMain (sync SYNC-SERVER-ARGS... | echo)");
 			System.exit(2);
 		}
+		// as SyncServerMain does, so that the echo endpoint runs with the standalone server's buffers
+		ConnectionBuffers.defaultFrameBufferSize();
 		if (args[0].equals("sync")) {
 			String[] serverArgs = Arrays.copyOfRange(args, 1, args.length);
 			Thread server = new Thread(() -> {

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 import io.syncboot.core.protocol.SyncProtocol;
+import io.syncboot.server.internal.embedded.ConnectionBuffers;
 import io.syncboot.server.internal.embedded.EmbeddedTomcat;
 import io.syncboot.server.internal.embedded.SyncEndpoint;
 import io.syncboot.server.store.jdbc.JdbcHistoryStore;
@@ -45,6 +46,8 @@ public final class SyncServer implements AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncServer.class);
 
+	private static final int MAX_CONNECTIONS_LIMIT = 1_000_000;
+
 	private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
 
 	private enum State {
@@ -65,6 +68,8 @@ public final class SyncServer implements AutoCloseable {
 
 	private final Duration sendTimeout;
 
+	private final int maxConnections;
+
 	private final SyncServerEngine.Builder engineSettings;
 
 	private State state = State.NEW; // guarded by this
@@ -81,6 +86,7 @@ public final class SyncServer implements AutoCloseable {
 		this.path = builder.path;
 		this.maxMessageBytes = builder.maxMessageBytes;
 		this.sendTimeout = builder.sendTimeout;
+		this.maxConnections = builder.maxConnections;
 		this.engineSettings = SyncServerEngine.builder();
 		builder.auth.copyTo(this.engineSettings.auth);
 		Duration retention = builder.historyRetention;
@@ -132,8 +138,8 @@ public final class SyncServer implements AutoCloseable {
 				.maxMessageBytes(this.maxMessageBytes)
 				.sendTimeout(this.sendTimeout)
 				.build();
-			this.tomcat = EmbeddedTomcat.start(this.requestedPort, new SyncEndpoint(this.path, started.webSocketHandler(),
-					started.handshakeInterceptor(), started.tokenEndpoint()));
+			this.tomcat = EmbeddedTomcat.start(this.requestedPort, this.maxConnections, new SyncEndpoint(this.path,
+					started.webSocketHandler(), started.handshakeInterceptor(), started.tokenEndpoint()));
 		}
 		catch (RuntimeException ex) {
 			if (started != null) {
@@ -190,6 +196,11 @@ public final class SyncServer implements AutoCloseable {
 		return (current != null) ? current.connectionCount() : 0;
 	}
 
+	/** The embedded Tomcat, for tests of its settings. */
+	synchronized EmbeddedTomcat embeddedTomcat() {
+		return started();
+	}
+
 	private EmbeddedTomcat started() {
 		EmbeddedTomcat current = this.tomcat;
 		if (this.state != State.STARTED || current == null) {
@@ -235,6 +246,14 @@ public final class SyncServer implements AutoCloseable {
 		return maxMessageBytes;
 	}
 
+	static int checkMaxConnections(int maxConnections) {
+		if (maxConnections < 1 || maxConnections > MAX_CONNECTIONS_LIMIT) {
+			throw new IllegalArgumentException("maxConnections must be between 1 and " + MAX_CONNECTIONS_LIMIT + ", was "
+					+ maxConnections);
+		}
+		return maxConnections;
+	}
+
 	static Duration checkSendTimeout(Duration sendTimeout) {
 		if (sendTimeout == null || sendTimeout.isNegative() || sendTimeout.isZero()) {
 			throw new IllegalArgumentException("sendTimeout must be positive, was " + sendTimeout);
@@ -261,6 +280,8 @@ public final class SyncServer implements AutoCloseable {
 		private int maxMessageBytes = SyncProtocol.DEFAULT_MAX_MESSAGE_BYTES;
 
 		private Duration sendTimeout = Duration.ofSeconds(30);
+
+		private int maxConnections = ConnectionBuffers.DEFAULT_MAX_CONNECTIONS;
 
 		private @Nullable DataSource dataSource;
 
@@ -356,6 +377,18 @@ public final class SyncServer implements AutoCloseable {
 		 */
 		public Builder sendTimeout(Duration sendTimeout) {
 			this.sendTimeout = checkSendTimeout(sendTimeout);
+			return this;
+		}
+
+		/**
+		 * The most connections open at once, 1 to 1,000,000; default 20,000. Beyond it the server
+		 * accepts no more until one closes (a client's handshake then waits, and times out after its
+		 * connect timeout). Each connection also takes a file descriptor ({@code ulimit -n}), and an
+		 * idle session about 20 KB of heap in the standalone server, about 41 KB in a JVM that keeps
+		 * Tomcat's 8 KiB WebSocket frame buffers ({@link SyncServerMain} explains).
+		 */
+		public Builder maxConnections(int maxConnections) {
+			this.maxConnections = checkMaxConnections(maxConnections);
 			return this;
 		}
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 import io.syncboot.server.internal.concurrent.NamedThreadFactory;
+import io.syncboot.server.internal.embedded.ConnectionBuffers;
 
 /**
  * Runs a {@link SyncServer} standalone until the process is terminated (SIGTERM or Ctrl-C close it
@@ -22,9 +23,12 @@ import io.syncboot.server.internal.concurrent.NamedThreadFactory;
  * {@code --jdbc-password=PASSWORD} (or the environment variable {@value #JDBC_PASSWORD_VARIABLE}):
  * keep the history on PostgreSQL instead of the data directory, so that several servers share it;</li>
  * <li>{@code --history-retention=SECONDS} (default: forever) and {@code --compaction-interval=SECONDS}
- * (default 60): remove older history; clients behind it reset.</li>
+ * (default 60): remove older history; clients behind it reset;</li>
+ * <li>{@code --max-connections=N} (default 20,000): the most connections open at once.</li>
  * </ul>
- * Without a secret or {@code --allow-anonymous} it refuses to start. Prints
+ * The process holds the server alone, so it also sizes Tomcat's WebSocket frame buffers to 1 KiB
+ * ({@link ConnectionBuffers#defaultFrameBufferSize()}; a {@code -D} flag on the command line takes
+ * precedence). Without a secret or {@code --allow-anonymous} it refuses to start. Prints
  * {@code SyncBoot server listening on ws://localhost:PORT/sync} on standard output once listening.
  * Exits with status 2 on bad arguments and 1 if the server cannot start.
  */
@@ -42,12 +46,14 @@ public final class SyncServerMain {
 			                      [--api-key=KEY:USER]... [--token-ttl=SECONDS]
 			                      [--read-write=PATTERN]... [--read=PATTERN]...
 			                      [--jdbc-url=jdbc:postgresql://HOST:PORT/DB [--jdbc-user=USER] [--jdbc-password=PW]]
-			                      [--history-retention=SECONDS] [--compaction-interval=SECONDS]""";
+			                      [--history-retention=SECONDS] [--compaction-interval=SECONDS]
+			                      [--max-connections=N]""";
 
 	private SyncServerMain() {
 	}
 
 	public static void main(String[] args) throws InterruptedException {
+		ConnectionBuffers.defaultFrameBufferSize();
 		SyncServer.Builder builder = SyncServer.builder().port(8080);
 		Path dataDirectory = null;
 		String jdbcUrl = null;
@@ -81,6 +87,9 @@ public final class SyncServerMain {
 				}
 				else if (arg.startsWith("--compaction-interval=")) {
 					builder.compactionInterval(Duration.ofSeconds(Long.parseLong(value(arg))));
+				}
+				else if (arg.startsWith("--max-connections=")) {
+					builder.maxConnections(Integer.parseInt(value(arg)));
 				}
 				else if (arg.startsWith("--hmac-secret=")) {
 					builder.hmacSecret(value(arg));

@@ -46,6 +46,9 @@ class SyncServerTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().maxMessageBytes(100));
 		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().sendTimeout(Duration.ZERO));
 		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().sendTimeout(null));
+		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().maxConnections(0))
+			.withMessageContaining("maxConnections").withMessageContaining("0");
+		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().maxConnections(1_000_001));
 		assertThatIllegalStateException().isThrownBy(() -> SyncServer.builder().allowAnonymous().build())
 			.withMessageContaining("dataDirectory");
 		assertThatIllegalStateException().isThrownBy(() -> SyncServer.builder().dataDirectory(this.dataDirectory).build())

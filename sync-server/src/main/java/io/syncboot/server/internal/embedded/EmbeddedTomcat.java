@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
+import jakarta.websocket.server.ServerContainer;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
@@ -16,6 +17,7 @@ import org.apache.catalina.core.StandardServer;
 import org.apache.catalina.core.StandardThreadExecutor;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.websocket.server.WsSci;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,8 @@ import org.springframework.web.servlet.DispatcherServlet;
 
 /**
  * An embedded Tomcat serving one Spring MVC {@link DispatcherServlet} whose context holds the
- * {@link SyncWebSocketConfiguration}. Request threads are daemon threads named
+ * {@link SyncWebSocketConfiguration}, with the small per-connection buffers and the connection
+ * limit of {@link ConnectionBuffers}. Request threads are daemon threads named
  * {@code syncboot-server-http-<n>}. Not thread-safe: the owning server starts and closes it.
  */
 public final class EmbeddedTomcat implements AutoCloseable {
@@ -35,19 +38,35 @@ public final class EmbeddedTomcat implements AutoCloseable {
 
 	private final Connector connector;
 
+	private final Context context;
+
 	private final Path baseDirectory;
 
-	private EmbeddedTomcat(Tomcat tomcat, Connector connector, Path baseDirectory) {
+	private EmbeddedTomcat(Tomcat tomcat, Connector connector, Context context, Path baseDirectory) {
 		this.tomcat = tomcat;
 		this.connector = connector;
+		this.context = context;
 		this.baseDirectory = baseDirectory;
 	}
 
 	/**
-	 * Starts Tomcat on a port (0 for a free one) with the endpoint registered.
+	 * Starts Tomcat on a port (0 for a free one) with the endpoint registered, accepting up to
+	 * {@link ConnectionBuffers#DEFAULT_MAX_CONNECTIONS} connections.
 	 * @throws IllegalStateException if it cannot start (for example the port is in use)
 	 */
 	public static EmbeddedTomcat start(int port, SyncEndpoint endpoint) {
+		return start(port, ConnectionBuffers.DEFAULT_MAX_CONNECTIONS, endpoint);
+	}
+
+	/**
+	 * Starts Tomcat on a port (0 for a free one) with the endpoint registered, accepting up to
+	 * {@code maxConnections} open connections (more wait in the TCP backlog until one closes).
+	 * @throws IllegalStateException if it cannot start (for example the port is in use)
+	 */
+	public static EmbeddedTomcat start(int port, int maxConnections, SyncEndpoint endpoint) {
+		if (maxConnections < 1) {
+			throw new IllegalArgumentException("maxConnections must be at least 1, was " + maxConnections);
+		}
 		Path baseDirectory;
 		try {
 			baseDirectory = Files.createTempDirectory("syncboot-server-tomcat-");
@@ -71,6 +90,7 @@ public final class EmbeddedTomcat implements AutoCloseable {
 		connector.setPort(port);
 		// room for bearer tokens up to the authenticator's limit, which then answers 401 itself
 		connector.setProperty("maxHttpHeaderSize", "32768");
+		ConnectionBuffers.applyTo(connector, maxConnections);
 		connector.getProtocolHandler().setExecutor(executor);
 		tomcat.getService().addConnector(connector);
 		tomcat.setConnector(connector);
@@ -81,6 +101,7 @@ public final class EmbeddedTomcat implements AutoCloseable {
 			standard.setClearReferencesThreadLocals(false);
 			standard.setClearReferencesRmiTargets(false);
 		}
+		ConnectionBuffers.applyTo(context);
 		context.addServletContainerInitializer(new WsSci(), null);
 		AnnotationConfigWebApplicationContext application = new AnnotationConfigWebApplicationContext();
 		application.setDisplayName("syncboot-server");
@@ -90,7 +111,7 @@ public final class EmbeddedTomcat implements AutoCloseable {
 		servlet.setLoadOnStartup(1);
 		context.addServletMappingDecoded("/", "syncboot");
 
-		EmbeddedTomcat embedded = new EmbeddedTomcat(tomcat, connector, baseDirectory);
+		EmbeddedTomcat embedded = new EmbeddedTomcat(tomcat, connector, context, baseDirectory);
 		try {
 			tomcat.start();
 			if (connector.getState() != LifecycleState.STARTED || connector.getLocalPort() <= 0) {
@@ -100,6 +121,9 @@ public final class EmbeddedTomcat implements AutoCloseable {
 			if (context.getState() != LifecycleState.STARTED) {
 				throw new IllegalStateException("the web application did not start");
 			}
+			int frameBuffer = ConnectionBuffers.frameBufferBytes();
+			logger.debug("WebSocket frame buffers: {} bytes per session ({})", frameBuffer,
+					ConnectionBuffers.FRAME_BUFFER_PROPERTY);
 		}
 		catch (LifecycleException | RuntimeException ex) {
 			embedded.close();
@@ -114,6 +138,19 @@ public final class EmbeddedTomcat implements AutoCloseable {
 	/** The port Tomcat listens on. */
 	public int port() {
 		return this.connector.getLocalPort();
+	}
+
+	/**
+	 * A property of the running connector, as Tomcat reports it (for example {@code maxConnections}
+	 * or {@code socket.appReadBufSize}), or {@code null} if it has none of that name.
+	 */
+	public @Nullable Object connectorProperty(String name) {
+		return this.connector.getProperty(name);
+	}
+
+	/** The WebSocket container of the web application, or {@code null} if it did not start one. */
+	public @Nullable ServerContainer webSocketContainer() {
+		return (ServerContainer) this.context.getServletContext().getAttribute(ServerContainer.class.getName());
 	}
 
 	/** Stops accepting new connections; open ones go on until {@link #close()}. */
