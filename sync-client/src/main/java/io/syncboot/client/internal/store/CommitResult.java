@@ -1,8 +1,11 @@
 package io.syncboot.client.internal.store;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
+import io.syncboot.core.model.DocumentKey;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,6 +26,15 @@ public record CommitResult(long clientVersion, Map<String, Set<String>> changes,
 	/** The result of a commit that appended no outbox entry and downloaded nothing. */
 	public CommitResult(long clientVersion, Map<String, Set<String>> changes, StoreMeta meta) {
 		this(clientVersion, changes, meta, 0, null);
+	}
+
+	/** The ids of {@code keys} by collection, ids sorted, collections in first-seen order. */
+	static Map<String, Set<String>> byCollection(Set<DocumentKey> keys) {
+		Map<String, Set<String>> result = new LinkedHashMap<>();
+		for (DocumentKey key : keys) {
+			result.computeIfAbsent(key.collection(), c -> new TreeSet<>()).add(key.id());
+		}
+		return result;
 	}
 
 	/** Whether any document changed. */

@@ -89,6 +89,19 @@ final class DocumentTable {
 		}
 	}
 
+	/**
+	 * The state of a document in {@code states}, read from the table (or a new empty state) and put
+	 * there on first use, so that one transaction merges into one instance per document.
+	 */
+	DocumentState stateIn(Map<DocumentKey, DocumentState> states, DocumentKey key) throws SQLException {
+		DocumentState state = states.get(key);
+		if (state == null) {
+			state = state(key).orElseGet(() -> new DocumentState(key));
+			states.put(key, state);
+		}
+		return state;
+	}
+
 	/** Writes states merged from downloads, keeping each document's pending version. */
 	void writeRemote(Iterable<DocumentState> states) throws SQLException {
 		PreparedStatement statement = this.statements.prepare(UPSERT_REMOTE_SQL);

@@ -12,12 +12,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -27,9 +24,6 @@ import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.HybridLogicalClock;
 import io.syncboot.core.model.Operation;
-import io.syncboot.core.model.ServerChangeset;
-import io.syncboot.core.model.Stamp;
-import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncMessage;
 import org.slf4j.Logger;
@@ -68,6 +62,10 @@ public final class SqliteStore implements AutoCloseable {
 
 	private final HybridLogicalClock clock;
 
+	private final DownloadApplier downloads;
+
+	private final FileIdentityWriter identity;
+
 	private volatile StoreMeta meta;
 
 	private volatile UploadCounters uploadCounters;
@@ -93,6 +91,9 @@ public final class SqliteStore implements AutoCloseable {
 		this.uploadCounters = new UploadCounters(0, 0, this.outbox.bytesUpTo(Long.MAX_VALUE));
 		this.stagedCounters = this.uploadCounters;
 		this.clock = new HybridLogicalClock(wallMillis, this.meta.lastHlc());
+		this.downloads = new DownloadApplier(codec, this.documents, this.outbox, statements, this.clock);
+		this.identity = new FileIdentityWriter(codec, wallMillis, connection, statements, this.documents, this.outbox,
+				this.clock);
 		connection.rollback();
 	}
 
@@ -179,7 +180,8 @@ public final class SqliteStore implements AutoCloseable {
 			}
 			Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
 			for (Operation operation : operations) {
-				state(states, operation).apply(operation, before.clientFileId());
+				this.documents.stateIn(states, new DocumentKey(operation.collection(), operation.id()))
+					.apply(operation, before.clientFileId());
 			}
 			long clientVersion = before.nextClientVersion();
 			this.documents.writeLocal(List.copyOf(states.values()), clientVersion);
@@ -192,7 +194,7 @@ public final class SqliteStore implements AutoCloseable {
 			UploadCounters counters = this.uploadCounters;
 			this.stagedCounters = new UploadCounters(counters.sequence() + 1, counters.acknowledged(),
 					counters.pending() + size);
-			return new CommitResult(clientVersion, byCollection(states.keySet()), after, 0,
+			return new CommitResult(clientVersion, CommitResult.byCollection(states.keySet()), after, 0,
 					new OutboxEntry(clientVersion, before.downloadCursor(), operations, size));
 		});
 	}
@@ -208,25 +210,7 @@ public final class SqliteStore implements AutoCloseable {
 		}
 		return inTransaction(meta -> {
 		}, () -> {
-			StoreMeta before = this.meta;
-			if (before.clientFileId() != 0 && before.clientFileId() != clientFileId) {
-				throw new IllegalStateException("client file id " + before.clientFileId()
-						+ " is already stored; refusing " + clientFileId);
-			}
-			List<DocumentState> states = this.documents.statesWithUnassignedStamps();
-			// the visible body changes only where a register drops below the put's stamp
-			List<DocumentState> sameBody = new ArrayList<>(states.size());
-			List<DocumentState> changedBody = new ArrayList<>();
-			for (DocumentState state : states) {
-				int registers = state.registers().size();
-				state.reassignFileId(0, clientFileId);
-				(state.registers().size() == registers ? sameBody : changedBody).add(state);
-			}
-			this.documents.rewriteStates(sameBody);
-			this.documents.writeRemote(changedBody);
-			StoreMeta after = new StoreMeta(clientFileId, fileSalt, serverSalt, before.downloadCursor(),
-					before.uploadAck(), before.nextClientVersion(), before.lastHlc());
-			MetaTable.write(this.statements, after);
+			StoreMeta after = this.identity.assignClientFileId(this.meta, clientFileId, fileSalt, serverSalt);
 			this.stagedMeta = after;
 			return after;
 		});
@@ -264,117 +248,7 @@ public final class SqliteStore implements AutoCloseable {
 		if (downloads.isEmpty()) {
 			throw new IllegalArgumentException("no download to apply");
 		}
-		return inTransaction(committed, () -> {
-			StoreMeta before = this.meta;
-			Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
-			Set<DocumentKey> changed = new LinkedHashSet<>();
-			long bytes = 0;
-			long cursor = before.downloadCursor();
-			long ack = before.uploadAck();
-			for (SyncMessage.Download download : downloads) {
-				check(download, cursor, before);
-				bytes += mergeChangesets(download.changesets(), states, changed);
-				bytes += mergeDocuments(download.documents(), states, changed);
-				cursor = download.serverVersion();
-				ack = Math.max(ack, download.uploadAck());
-			}
-			this.documents.writeRemote(states.values().stream().filter(s -> changed.contains(s.key())).toList());
-			if (ack > before.uploadAck()) {
-				long acknowledgedBytes = this.outbox.bytesUpTo(ack);
-				this.outbox.deleteUpTo(ack);
-				UploadCounters counters = this.uploadCounters;
-				this.stagedCounters = new UploadCounters(counters.sequence() + 1,
-						counters.acknowledged() + acknowledgedBytes, Math.max(0, counters.pending() - acknowledgedBytes));
-			}
-			StoreMeta after = new StoreMeta(before.clientFileId(), before.fileSalt(), before.serverSalt(), cursor, ack,
-					before.nextClientVersion(), this.clock.last());
-			MetaTable.write(this.statements, after);
-			this.stagedMeta = after;
-			return new CommitResult(0, byCollection(changed), after, bytes, null);
-		});
-	}
-
-	private static void check(SyncMessage.Download download, long cursor, StoreMeta before) {
-		if (download.serverVersion() < cursor) {
-			throw new ProtocolException(ErrorCode.BAD_SERVER_VERSION, "download cursor " + download.serverVersion()
-					+ " is behind the stored cursor " + cursor);
-		}
-		if (download.uploadAck() > before.lastCommittedClientVersion()) {
-			throw new ProtocolException(ErrorCode.BAD_CLIENT_VERSION, "upload acknowledgement "
-					+ download.uploadAck() + " is beyond the last committed client version "
-					+ before.lastCommittedClientVersion());
-		}
-	}
-
-	/**
-	 * Applies downloaded changesets to {@code states}.
-	 * @return the bytes of their encoded operations
-	 */
-	private long mergeChangesets(List<ServerChangeset> changesets, Map<DocumentKey, DocumentState> states,
-			Set<DocumentKey> changed) throws SQLException {
-		long bytes = 0;
-		for (ServerChangeset changeset : changesets) {
-			bytes += MessageCodec.utf8Length(this.codec.encodeOperations(changeset.operations()));
-			for (Operation operation : changeset.operations()) {
-				this.clock.observe(operation.timestamp());
-				if (state(states, operation).apply(operation, changeset.originFileId())) {
-					changed.add(new DocumentKey(operation.collection(), operation.id()));
-				}
-			}
-		}
-		return bytes;
-	}
-
-	/**
-	 * Merges downloaded document states. The states of documents the file has no row for (a
-	 * bootstrap) are inserted as they came, in one batch, without reading or merging; the others
-	 * are read, merged into {@code states} and written by the caller.
-	 * @return the bytes of the encoded states
-	 */
-	private long mergeDocuments(List<DocumentState> incoming, Map<DocumentKey, DocumentState> states,
-			Set<DocumentKey> changed) throws SQLException {
-		long bytes = 0;
-		List<DocumentState> fresh = new ArrayList<>(incoming.size());
-		List<String> encoded = new ArrayList<>(incoming.size());
-		List<DocumentState> merged = new ArrayList<>();
-		for (DocumentState state : incoming) {
-			this.clock.observe(state.latestStamp().timestamp());
-			String encodedState = this.codec.encodeDocumentState(state);
-			bytes += MessageCodec.utf8Length(encodedState);
-			if (states.containsKey(state.key())) {
-				merged.add(state);
-			}
-			else if (!isEmpty(state)) {
-				fresh.add(state);
-				encoded.add(encodedState);
-			}
-		}
-		boolean[] inserted = this.documents.insertNew(fresh, encoded);
-		for (int i = 0; i < inserted.length; i++) {
-			if (inserted[i]) {
-				changed.add(fresh.get(i).key());
-			}
-			else {
-				merged.add(fresh.get(i));
-			}
-		}
-		for (DocumentState state : merged) {
-			DocumentState current = states.get(state.key());
-			if (current == null) {
-				current = this.documents.state(state.key()).orElseGet(() -> new DocumentState(state.key()));
-				states.put(state.key(), current);
-			}
-			if (current.merge(state)) {
-				changed.add(state.key());
-			}
-		}
-		return bytes;
-	}
-
-	/** Whether a state holds nothing (merging it into any state changes nothing). */
-	private static boolean isEmpty(DocumentState state) {
-		return state.existence().equals(Stamp.ZERO) && state.replaced().equals(Stamp.ZERO)
-				&& state.registers().isEmpty();
+		return inTransaction(committed, () -> stage(this.downloads.apply(downloads, this.meta, this.uploadCounters)));
 	}
 
 	/**
@@ -446,58 +320,7 @@ public final class SqliteStore implements AutoCloseable {
 	 */
 	public CommitResult resetForClientReset(boolean recover) {
 		return inTransaction(result -> {
-		}, () -> {
-			StoreMeta before = this.meta;
-			List<OutboxEntry> entries = recover ? this.outbox.read(0, Long.MAX_VALUE, Integer.MAX_VALUE) : List.of();
-			Set<DocumentKey> touched = new LinkedHashSet<>();
-			try (Statement statement = this.connection.createStatement();
-					ResultSet rows = statement.executeQuery("SELECT collection, id FROM documents WHERE present = 1")) {
-				while (rows.next()) {
-					touched.add(new DocumentKey(rows.getString(1), rows.getString(2)));
-				}
-			}
-			try (Statement statement = this.connection.createStatement()) {
-				statement.executeUpdate("DELETE FROM outbox");
-				statement.executeUpdate("DELETE FROM documents");
-			}
-			long nextClientVersion = before.nextClientVersion();
-			long pending = 0;
-			for (OutboxEntry entry : entries) {
-				List<Operation> operations = entry.operations().stream().map(op -> restamp(op, this.clock.next())).toList();
-				String ops = this.codec.encodeOperations(operations);
-				long size = MessageCodec.utf8Length(ops);
-				Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
-				for (Operation operation : operations) {
-					state(states, operation).apply(operation, 0);
-				}
-				this.documents.writeLocal(List.copyOf(states.values()), nextClientVersion);
-				this.outbox.insert(nextClientVersion, 0, ops, size, this.wallMillis.getAsLong(), this.clock.last());
-				touched.addAll(states.keySet());
-				nextClientVersion++;
-				pending += size;
-			}
-			StoreMeta after = new StoreMeta(0, 0, 0, 0, nextClientVersion - 1 - entries.size(), nextClientVersion,
-					this.clock.last());
-			MetaTable.write(this.statements, after);
-			this.stagedMeta = after;
-			UploadCounters counters = this.uploadCounters;
-			this.stagedCounters = new UploadCounters(counters.sequence() + 1, counters.acknowledged(), pending);
-			return new CommitResult(0, byCollection(touched), after);
-		});
-	}
-
-	private static Operation restamp(Operation operation, long timestamp) {
-		if (operation instanceof Operation.Put put) {
-			return new Operation.Put(put.collection(), put.id(), timestamp, put.fields());
-		}
-		if (operation instanceof Operation.Update update) {
-			return new Operation.Update(update.collection(), update.id(), timestamp, update.fields());
-		}
-		if (operation instanceof Operation.Unset unset) {
-			return new Operation.Unset(unset.collection(), unset.id(), timestamp, unset.fields());
-		}
-		Operation.Delete delete = (Operation.Delete) operation;
-		return new Operation.Delete(delete.collection(), delete.id(), timestamp);
+		}, () -> stage(this.identity.resetForClientReset(this.meta, this.uploadCounters, recover)));
 	}
 
 	/** Outbox entries after {@code afterClientVersion}, in order, up to about {@code maxBytes} (at least one if any). */
@@ -561,22 +384,11 @@ public final class SqliteStore implements AutoCloseable {
 		}
 	}
 
-	private DocumentState state(Map<DocumentKey, DocumentState> states, Operation operation) throws SQLException {
-		DocumentKey key = new DocumentKey(operation.collection(), operation.id());
-		DocumentState state = states.get(key);
-		if (state == null) {
-			state = this.documents.state(key).orElseGet(() -> new DocumentState(key));
-			states.put(key, state);
-		}
-		return state;
-	}
-
-	private static Map<String, Set<String>> byCollection(Set<DocumentKey> keys) {
-		Map<String, Set<String>> result = new LinkedHashMap<>();
-		for (DocumentKey key : keys) {
-			result.computeIfAbsent(key.collection(), c -> new TreeSet<>()).add(key.id());
-		}
-		return result;
+	/** Keeps the metadata and counters a write staged, to publish them when its transaction commits. */
+	private CommitResult stage(StagedCommit staged) {
+		this.stagedMeta = staged.result().meta();
+		this.stagedCounters = staged.counters();
+		return staged.result();
 	}
 
 	private interface Work<T> {
