@@ -1,12 +1,8 @@
 package io.syncboot.client.internal.session;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.NavigableMap;
 import java.util.Set;
-import java.util.TreeMap;
 
 import io.syncboot.client.ConnectionState;
 import io.syncboot.client.internal.connection.Connection;
@@ -16,9 +12,7 @@ import io.syncboot.client.internal.store.OutboxEntry;
 import io.syncboot.client.internal.store.SqliteStore;
 import io.syncboot.client.internal.store.StoreException;
 import io.syncboot.client.internal.store.StoreMeta;
-import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.model.Changeset;
-import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.ProtocolAction;
 import io.syncboot.core.protocol.ProtocolException;
@@ -32,34 +26,14 @@ import org.slf4j.LoggerFactory;
  * allocated client file id first), uploads of the outbox with a bounded number in flight, downloads
  * applied on the store thread, and MARK round trips. A local changeset committed while its
  * predecessors are sent is uploaded from the committed entry the application thread hands over,
- * without reading the outbox back; any other upload reads the outbox on the store thread. Loop thread only; store work is posted to the
- * store thread and its results posted back, tagged with the binding they belong to so results of
- * an older binding are dropped.
+ * without reading the outbox back; any other upload reads the outbox on the store thread. The
+ * upload bookkeeping is kept by an {@link UploadWindow}, the received downloads by a
+ * {@link DownloadQueue}. Loop thread only; store work is posted to the store thread and its results
+ * posted back, tagged with the binding they belong to so results of an older binding are dropped.
  */
 final class ProtocolSession implements ConnectionSession {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProtocolSession.class);
-
-	/** Upload messages sent and not yet acknowledged, at most. */
-	static final int MAX_UPLOADS_IN_FLIGHT = 4;
-
-	private static final int MAX_CHANGESETS_PER_UPLOAD = 10_000;
-
-	/** Rows (operations and document states) applied in one local transaction, at most, unless one download has more. */
-	static final int MAX_ROWS_PER_APPLY = 10_000;
-
-	/**
-	 * Rows (operations and document states) of received downloads waiting to be applied beyond which
-	 * the socket is not read (back pressure), so a bootstrap holds a bounded number of decoded
-	 * downloads; reading resumes once fewer than {@link #MAX_ROWS_PER_APPLY} wait.
-	 */
-	static final int MAX_QUEUED_ROWS = 2 * MAX_ROWS_PER_APPLY;
-
-	/** Bytes (estimated) of received downloads waiting to be applied beyond which the socket is not read. */
-	static final long MAX_QUEUED_BYTES = 32L * 1024 * 1024;
-
-	/** Bytes of committed entries kept for uploading without a read, at most; beyond, the outbox is read. */
-	private static final long MAX_COMMITTED_BYTES = 1024 * 1024;
 
 	private enum Phase {
 
@@ -85,25 +59,13 @@ final class ProtocolSession implements ConnectionSession {
 
 	private boolean stopped; // loop thread only
 
-	private long lastSent; // loop thread only
-
 	private boolean reading; // loop thread only
-
-	private final ArrayDeque<Long> inFlight = new ArrayDeque<>(); // loop thread only
 
 	private final Set<Long> marksSent = new HashSet<>(); // loop thread only
 
-	private final NavigableMap<Long, OutboxEntry> committed = new TreeMap<>(); // loop thread only
+	private final UploadWindow uploads = new UploadWindow(); // loop thread only
 
-	private long committedBytes; // loop thread only
-
-	private final ArrayDeque<SyncMessage.Download> received = new ArrayDeque<>(); // guarded by itself
-
-	private boolean applyPosted; // guarded by received: an applyReceived task is queued or running
-
-	private long queuedRows; // guarded by received: rows of the downloads in it
-
-	private long queuedBytes; // guarded by received: estimated bytes of the downloads in it
+	private final DownloadQueue received = new DownloadQueue(); // thread-safe
 
 	private boolean readingPaused; // loop thread only: this session asked the connection not to read
 
@@ -153,10 +115,8 @@ final class ProtocolSession implements ConnectionSession {
 	 * it appended to {@code store}) when it follows what was sent.
 	 */
 	void localCommitted(SqliteStore store, @Nullable OutboxEntry entry) {
-		if (entry != null && store == this.store && entry.clientVersion() > this.lastSent
-				&& this.committedBytes + entry.byteSize() <= MAX_COMMITTED_BYTES) {
-			this.committed.put(entry.clientVersion(), entry);
-			this.committedBytes += entry.byteSize();
+		if (entry != null && store == this.store) {
+			this.uploads.committed(entry);
 		}
 		requestUploads();
 	}
@@ -211,8 +171,7 @@ final class ProtocolSession implements ConnectionSession {
 		this.connection.send(new SyncMessage.Ident(this.sessionId, meta.clientFileId(), meta.fileSalt(),
 				meta.downloadCursor(), meta.serverSalt()));
 		this.phase = Phase.READY;
-		this.lastSent = meta.uploadAck();
-		this.inFlight.clear();
+		this.uploads.restartAfter(meta.uploadAck());
 		this.marksSent.clear();
 		requestUploads();
 		sendMarks();
@@ -265,33 +224,19 @@ final class ProtocolSession implements ConnectionSession {
 			violation("download before ident (phase " + this.phase + ")");
 			return;
 		}
-		boolean post;
-		boolean full;
-		synchronized (this.received) {
-			this.received.addLast(download);
-			this.queuedRows += rows(download);
-			this.queuedBytes += estimatedBytes(download);
-			full = this.queuedRows >= MAX_QUEUED_ROWS || this.queuedBytes >= MAX_QUEUED_BYTES;
-			post = !this.applyPosted;
-			this.applyPosted = true;
-		}
-		if (full && !this.readingPaused) {
+		DownloadQueue.Added added = this.received.add(download);
+		if (added.full() && !this.readingPaused) {
 			this.readingPaused = true;
 			this.connection.pauseReading(this);
 		}
-		if (post && !onStore(this::applyReceived)) {
+		if (added.post() && !onStore(this::applyReceived)) {
 			clearReceived();
 		}
 	}
 
 	/** Drops the downloads not applied yet (they are downloaded again) and lets the socket be read. */
 	private void clearReceived() {
-		synchronized (this.received) {
-			this.received.clear();
-			this.queuedRows = 0;
-			this.queuedBytes = 0;
-			this.applyPosted = false;
-		}
+		this.received.clear();
 		this.engine.loop().post(this::resumeReadingIfDrained);
 	}
 
@@ -300,46 +245,23 @@ final class ProtocolSession implements ConnectionSession {
 		if (!this.readingPaused) {
 			return;
 		}
-		synchronized (this.received) {
-			if (this.queuedRows >= MAX_QUEUED_ROWS / 2 || this.queuedBytes >= MAX_QUEUED_BYTES / 2) {
-				return;
-			}
+		if (!this.received.isDrained()) {
+			return;
 		}
 		this.readingPaused = false;
 		this.connection.resumeReading(this);
 	}
 
-	private static int rows(SyncMessage.Download download) {
-		int rows = download.documents().size();
-		for (ServerChangeset changeset : download.changesets()) {
-			rows += changeset.operations().size();
-		}
-		return rows;
-	}
-
-	/** The download's content size: the states' remembered texts, and a guess for what has none. */
-	private static long estimatedBytes(SyncMessage.Download download) {
-		long bytes = 0;
-		for (DocumentState state : download.documents()) {
-			String encoded = state.encoding();
-			bytes += (encoded != null) ? encoded.length() : 256;
-		}
-		for (ServerChangeset changeset : download.changesets()) {
-			bytes += 256L * changeset.operations().size();
-		}
-		return bytes;
-	}
-
 	/**
 	 * Applies every received download (store thread), those queued meanwhile together, in
-	 * transactions of at most {@link #MAX_ROWS_PER_APPLY} rows; returns once none is left, so work
+	 * transactions of at most {@link DownloadQueue#MAX_ROWS_PER_APPLY} rows; returns once none is left, so work
 	 * queued on the store thread after a download (a MARK) runs after it is applied.
 	 */
 	private void applyReceived() {
 		boolean done = false;
 		try {
 			while (true) {
-				List<SyncMessage.Download> batch = takeReceived();
+				List<SyncMessage.Download> batch = this.received.take();
 				this.engine.loop().post(this::resumeReadingIfDrained);
 				if (batch.isEmpty()) {
 					done = true;
@@ -365,28 +287,6 @@ final class ProtocolSession implements ConnectionSession {
 		}
 	}
 
-	private List<SyncMessage.Download> takeReceived() {
-		synchronized (this.received) {
-			List<SyncMessage.Download> batch = new ArrayList<>();
-			int rows = 0;
-			while (!this.received.isEmpty()) {
-				SyncMessage.Download next = this.received.peekFirst();
-				int nextRows = rows(next);
-				if (!batch.isEmpty() && rows + nextRows > MAX_ROWS_PER_APPLY) {
-					break;
-				}
-				batch.add(this.received.pollFirst());
-				rows += nextRows;
-				this.queuedRows -= nextRows;
-				this.queuedBytes -= estimatedBytes(next);
-			}
-			if (batch.isEmpty()) {
-				this.applyPosted = false;
-			}
-			return batch;
-		}
-	}
-
 	private void received(SyncMessage.Error error) {
 		ProtocolAction action = error.action();
 		if (error.code().isFatal()) {
@@ -408,32 +308,31 @@ final class ProtocolSession implements ConnectionSession {
 	}
 
 	private void acknowledged(long ack) {
-		while (!this.inFlight.isEmpty() && this.inFlight.peekFirst() <= ack) {
-			this.inFlight.pollFirst();
-		}
+		this.uploads.acknowledged(ack);
 		requestUploads();
 	}
 
 	private void requestUploads() {
 		if (this.phase != Phase.READY || this.stopped || this.reading
-				|| this.inFlight.size() >= MAX_UPLOADS_IN_FLIGHT) {
+				|| this.uploads.isFull()) {
 			return;
 		}
-		if (this.lastSent >= this.store.meta().lastCommittedClientVersion()) {
+		if (this.uploads.lastSent() >= this.store.meta().lastCommittedClientVersion()) {
 			return;
 		}
-		forgetCommittedUpTo(this.lastSent);
-		if (!this.committed.isEmpty() && this.committed.firstKey() == this.lastSent + 1) {
-			upload(this.binding, takeCommitted());
+		List<OutboxEntry> committed = this.uploads.takeCommitted(this.engine.uploadBatchBytes());
+		if (!committed.isEmpty()) {
+			upload(this.binding, committed);
 			return;
 		}
 		this.reading = true;
 		int current = this.binding;
-		long after = this.lastSent;
+		long after = this.uploads.lastSent();
 		boolean posted = onStore(() -> {
 			List<OutboxEntry> entries;
 			try {
-				entries = this.store.readOutbox(after, this.engine.uploadBatchBytes(), MAX_CHANGESETS_PER_UPLOAD);
+				entries = this.store.readOutbox(after, this.engine.uploadBatchBytes(),
+						UploadWindow.MAX_CHANGESETS_PER_UPLOAD);
 			}
 			finally {
 				this.engine.loop().post(() -> this.reading = false);
@@ -445,29 +344,6 @@ final class ProtocolSession implements ConnectionSession {
 		}
 	}
 
-	/** The committed entries that follow the last one sent, without a gap, up to one upload's size. */
-	private List<OutboxEntry> takeCommitted() {
-		List<OutboxEntry> entries = new ArrayList<>();
-		long bytes = 0;
-		long next = this.lastSent + 1;
-		for (OutboxEntry entry : this.committed.values()) {
-			if (entry.clientVersion() != next || entries.size() >= MAX_CHANGESETS_PER_UPLOAD
-					|| (!entries.isEmpty() && bytes + entry.byteSize() > this.engine.uploadBatchBytes())) {
-				break;
-			}
-			entries.add(entry);
-			bytes += entry.byteSize();
-			next++;
-		}
-		return entries;
-	}
-
-	private void forgetCommittedUpTo(long clientVersion) {
-		while (!this.committed.isEmpty() && this.committed.firstKey() <= clientVersion) {
-			this.committedBytes -= this.committed.pollFirstEntry().getValue().byteSize();
-		}
-	}
-
 	private void upload(int current, List<OutboxEntry> entries) {
 		if (current != this.binding || this.stopped || this.phase != Phase.READY) {
 			return;
@@ -475,8 +351,7 @@ final class ProtocolSession implements ConnectionSession {
 		if (!entries.isEmpty()) {
 			List<Changeset> changesets = entries.stream().map(OutboxEntry::toChangeset).toList();
 			this.connection.send(new SyncMessage.Upload(this.sessionId, changesets));
-			this.lastSent = entries.get(entries.size() - 1).clientVersion();
-			this.inFlight.addLast(this.lastSent);
+			this.uploads.sent(entries);
 		}
 		requestUploads();
 	}
@@ -486,7 +361,7 @@ final class ProtocolSession implements ConnectionSession {
 		this.binding++;
 		this.phase = Phase.IDLE;
 		this.sessionId = 0;
-		this.inFlight.clear();
+		this.uploads.disconnected();
 		this.owner.connectionChanged(this, ConnectionState.DISCONNECTED, error);
 	}
 

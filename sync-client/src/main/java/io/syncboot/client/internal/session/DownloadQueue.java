@@ -1,0 +1,123 @@
+package io.syncboot.client.internal.session;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.syncboot.core.merge.DocumentState;
+import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.protocol.SyncMessage;
+
+/**
+ * The downloads a {@link ProtocolSession} received and has not applied yet, with the bookkeeping
+ * of their batched apply and of the back pressure on the socket: the rows and estimated bytes
+ * waiting, and whether an apply task is queued on the store thread.
+ *
+ * <p>Thread-safe: the loop thread adds, the store thread takes batches, either may clear; every
+ * method holds the queue's monitor briefly and never blocks otherwise. It throws nothing of its own.
+ */
+final class DownloadQueue {
+
+	/** Rows (operations and document states) applied in one local transaction, at most, unless one download has more. */
+	static final int MAX_ROWS_PER_APPLY = 10_000;
+
+	/**
+	 * Rows (operations and document states) of received downloads waiting to be applied beyond which
+	 * the socket is not read (back pressure), so a bootstrap holds a bounded number of decoded
+	 * downloads; reading resumes once fewer than {@link #MAX_ROWS_PER_APPLY} wait.
+	 */
+	static final int MAX_QUEUED_ROWS = 2 * MAX_ROWS_PER_APPLY;
+
+	/** Bytes (estimated) of received downloads waiting to be applied beyond which the socket is not read. */
+	static final long MAX_QUEUED_BYTES = 32L * 1024 * 1024;
+
+	private final ArrayDeque<SyncMessage.Download> received = new ArrayDeque<>(); // guarded by this
+
+	private boolean applyPosted; // guarded by this: an apply task is queued or running
+
+	private long queuedRows; // guarded by this: rows of the downloads in it
+
+	private long queuedBytes; // guarded by this: estimated bytes of the downloads in it
+
+	/**
+	 * What adding a download found.
+	 * @param post whether no apply task was queued or running, so the caller must post one
+	 * @param full whether the backlog reached its bound, so the socket should not be read
+	 */
+	record Added(boolean post, boolean full) {
+	}
+
+	/** Appends a received download; the caller posts an apply task if {@link Added#post()}. */
+	synchronized Added add(SyncMessage.Download download) {
+		this.received.addLast(download);
+		this.queuedRows += rows(download);
+		this.queuedBytes += estimatedBytes(download);
+		boolean full = this.queuedRows >= MAX_QUEUED_ROWS || this.queuedBytes >= MAX_QUEUED_BYTES;
+		boolean post = !this.applyPosted;
+		this.applyPosted = true;
+		return new Added(post, full);
+	}
+
+	/**
+	 * Drops the downloads not applied yet (they are downloaded again) and forgets the apply task,
+	 * so that the next download added posts a new one.
+	 */
+	synchronized void clear() {
+		this.received.clear();
+		this.queuedRows = 0;
+		this.queuedBytes = 0;
+		this.applyPosted = false;
+	}
+
+	/** Whether the backlog is below half its bound, so the socket may be read again. */
+	synchronized boolean isDrained() {
+		return this.queuedRows < MAX_QUEUED_ROWS / 2 && this.queuedBytes < MAX_QUEUED_BYTES / 2;
+	}
+
+	/**
+	 * Takes the next downloads to apply together: at least one if any, at most
+	 * {@link #MAX_ROWS_PER_APPLY} rows unless the first has more. An empty batch ends the apply task
+	 * (the next download added posts a new one).
+	 */
+	synchronized List<SyncMessage.Download> take() {
+		List<SyncMessage.Download> batch = new ArrayList<>();
+		int rows = 0;
+		while (!this.received.isEmpty()) {
+			SyncMessage.Download next = this.received.peekFirst();
+			int nextRows = rows(next);
+			if (!batch.isEmpty() && rows + nextRows > MAX_ROWS_PER_APPLY) {
+				break;
+			}
+			batch.add(this.received.pollFirst());
+			rows += nextRows;
+			this.queuedRows -= nextRows;
+			this.queuedBytes -= estimatedBytes(next);
+		}
+		if (batch.isEmpty()) {
+			this.applyPosted = false;
+		}
+		return batch;
+	}
+
+	private static int rows(SyncMessage.Download download) {
+		int rows = download.documents().size();
+		for (ServerChangeset changeset : download.changesets()) {
+			rows += changeset.operations().size();
+		}
+		return rows;
+	}
+
+	/** The download's content size: the states' remembered texts, and a guess for what has none. */
+	private static long estimatedBytes(SyncMessage.Download download) {
+		long bytes = 0;
+		for (DocumentState state : download.documents()) {
+			String encoded = state.encoding();
+			bytes += (encoded != null) ? encoded.length() : 256;
+		}
+		for (ServerChangeset changeset : download.changesets()) {
+			bytes += 256L * changeset.operations().size();
+		}
+		return bytes;
+	}
+
+}
