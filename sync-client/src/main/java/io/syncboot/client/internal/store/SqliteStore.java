@@ -11,7 +11,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +22,6 @@ import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.HybridLogicalClock;
-import io.syncboot.core.model.Operation;
 import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncMessage;
 import org.slf4j.Logger;
@@ -33,7 +31,9 @@ import org.sqlite.SQLiteConfig;
 /**
  * One local database file: documents with their merge state, the outbox of unacknowledged local
  * changesets and the sync metadata, in SQLite ({@code journal_mode=WAL}, {@code synchronous=FULL}).
- * Every method that writes runs one transaction, durable when it returns.
+ * Every method that writes runs one transaction, durable when it returns. The writes themselves are
+ * made by {@link LocalCommitWriter}, {@link DownloadApplier} and {@link FileIdentityWriter}; this
+ * class owns the connection, the lock, the transactions and the metadata they publish.
  *
  * <p>Thread-safe: one JDBC connection guarded by a lock. {@link #meta()} is lock-free (a volatile
  * snapshot of the last commit), so the event loop may read it.
@@ -46,10 +46,6 @@ public final class SqliteStore implements AutoCloseable {
 
 	private final MessageCodec codec;
 
-	private final LongSupplier wallMillis;
-
-	private final int maxChangesetBytes;
-
 	private final DocumentTable documents;
 
 	private final OutboxTable outbox;
@@ -61,6 +57,8 @@ public final class SqliteStore implements AutoCloseable {
 	private final StatementCache statements; // guarded by lock
 
 	private final HybridLogicalClock clock;
+
+	private final LocalCommitWriter locals;
 
 	private final DownloadApplier downloads;
 
@@ -80,8 +78,6 @@ public final class SqliteStore implements AutoCloseable {
 			Connection connection, StatementCache statements) throws SQLException {
 		this.path = path;
 		this.codec = codec;
-		this.wallMillis = wallMillis;
-		this.maxChangesetBytes = maxChangesetBytes;
 		this.statements = statements;
 		this.documents = new DocumentTable(codec, statements);
 		this.outbox = new OutboxTable(codec, statements);
@@ -91,6 +87,8 @@ public final class SqliteStore implements AutoCloseable {
 		this.uploadCounters = new UploadCounters(0, 0, this.outbox.bytesUpTo(Long.MAX_VALUE));
 		this.stagedCounters = this.uploadCounters;
 		this.clock = new HybridLogicalClock(wallMillis, this.meta.lastHlc());
+		this.locals = new LocalCommitWriter(codec, wallMillis, maxChangesetBytes, this.documents, this.outbox,
+				this.clock);
 		this.downloads = new DownloadApplier(codec, this.documents, this.outbox, statements, this.clock);
 		this.identity = new FileIdentityWriter(codec, wallMillis, connection, statements, this.documents, this.outbox,
 				this.clock);
@@ -169,34 +167,7 @@ public final class SqliteStore implements AutoCloseable {
 		if (writes.isEmpty()) {
 			throw new IllegalArgumentException("a local commit needs at least one write");
 		}
-		return inTransaction(committed, () -> {
-			StoreMeta before = this.meta;
-			List<Operation> operations = writes.stream().map(write -> write.stamp(this.clock.next())).toList();
-			String ops = this.codec.encodeOperations(operations);
-			long size = MessageCodec.utf8Length(ops);
-			if (size > this.maxChangesetBytes) {
-				throw new IllegalArgumentException("the transaction's changeset has " + size
-						+ " bytes, more than the limit of " + this.maxChangesetBytes + " bytes: split it");
-			}
-			Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
-			for (Operation operation : operations) {
-				this.documents.stateIn(states, new DocumentKey(operation.collection(), operation.id()))
-					.apply(operation, before.clientFileId());
-			}
-			long clientVersion = before.nextClientVersion();
-			this.documents.writeLocal(List.copyOf(states.values()), clientVersion);
-			// no meta row: MetaTable.recover finds the next client version and the clock in the outbox
-			this.outbox.insert(clientVersion, before.downloadCursor(), ops, size, this.wallMillis.getAsLong(),
-					this.clock.last());
-			StoreMeta after = new StoreMeta(before.clientFileId(), before.fileSalt(), before.serverSalt(),
-					before.downloadCursor(), before.uploadAck(), clientVersion + 1, this.clock.last());
-			this.stagedMeta = after;
-			UploadCounters counters = this.uploadCounters;
-			this.stagedCounters = new UploadCounters(counters.sequence() + 1, counters.acknowledged(),
-					counters.pending() + size);
-			return new CommitResult(clientVersion, CommitResult.byCollection(states.keySet()), after, 0,
-					new OutboxEntry(clientVersion, before.downloadCursor(), operations, size));
-		});
+		return inTransaction(committed, () -> stage(this.locals.commit(writes, this.meta, this.uploadCounters)));
 	}
 
 	/**
