@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.protocol.SyncMessage;
+import io.syncboot.test.postgres.EmbeddedDatabase;
 
 /**
  * Throughput of 1 versus 3 server nodes on one PostgreSQL database (a program, not a test):

@@ -20,6 +20,7 @@ import io.syncboot.client.SyncSessionState;
 import io.syncboot.client.SyncUser;
 import io.syncboot.server.SyncServer;
 import io.syncboot.server.store.jdbc.JdbcHistoryStore;
+import io.syncboot.test.postgres.EmbeddedDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

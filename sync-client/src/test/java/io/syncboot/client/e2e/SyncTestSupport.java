@@ -12,6 +12,7 @@ import io.syncboot.client.SyncClientSettings;
 import io.syncboot.client.SyncCollection;
 import io.syncboot.client.SyncManager;
 import io.syncboot.server.SyncServer;
+import io.syncboot.test.postgres.EmbeddedDatabase;
 
 /**
  * Shared set-up of the end-to-end tests: a real server on a free port and clients with short

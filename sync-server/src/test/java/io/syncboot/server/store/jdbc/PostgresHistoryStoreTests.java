@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
-import io.syncboot.server.EmbeddedDatabase;
+import io.syncboot.test.postgres.EmbeddedDatabase;
 import io.syncboot.server.store.ClientFile;
 import io.syncboot.server.store.HistoryStore;
 import io.syncboot.server.store.IntegrationResult;

