@@ -1,15 +1,9 @@
 package io.syncboot.server;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.Operation;
@@ -25,32 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CrashRecoveryTests {
 
-	private static final Pattern LISTENING = Pattern.compile("^SyncBoot server listening on (ws://localhost:\\d+/sync)$");
-
 	@TempDir
 	Path dataDirectory;
 
-	private record Running(Process process, URI url) {
-	}
-
-	private Running startServer() throws Exception {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		// C1 and the serial collector: a child that lives a few seconds starts about twice as fast
-		Process process = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-				System.getProperty("java.class.path"),
-				SyncServerMain.class.getName(), "--port=0", "--data-directory=" + this.dataDirectory, "--allow-anonymous")
-			.redirectError(ProcessBuilder.Redirect.DISCARD)
-			.start();
-		BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-		String line;
-		while ((line = out.readLine()) != null) {
-			Matcher matcher = LISTENING.matcher(line);
-			if (matcher.matches()) {
-				return new Running(process, URI.create(matcher.group(1)));
-			}
-		}
-		process.destroyForcibly();
-		throw new AssertionError("the server printed no listening line");
+	private ServerProcess startServer() throws Exception {
+		return ServerProcess.start("--port=0", "--data-directory=" + this.dataDirectory, "--allow-anonymous");
 	}
 
 	@Test
@@ -61,7 +34,7 @@ class CrashRecoveryTests {
 		long clock = 1_000;
 		java.util.Set<String> acknowledgedIds = new java.util.HashSet<>();
 		for (int cycle = 0; cycle <= cycles; cycle++) {
-			Running server = startServer();
+			ServerProcess server = startServer();
 			try (RawSyncClient client = new RawSyncClient(server.url())) {
 				if (identity == null) {
 					identity = client.bindNew(1, "crash");
@@ -93,7 +66,7 @@ class CrashRecoveryTests {
 				assertThat(server.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
 			}
 		}
-		Running server = startServer();
+		ServerProcess server = startServer();
 		try (RawSyncClient reader = new RawSyncClient(server.url())) {
 			reader.bindNew(1, "crash");
 			List<SyncMessage.Download> downloads = reader.downloadsUntil(d -> d.serverVersion() > 0);

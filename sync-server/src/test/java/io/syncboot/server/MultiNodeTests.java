@@ -1,10 +1,7 @@
 package io.syncboot.server;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,8 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.syncboot.core.merge.ReplicaState;
 import io.syncboot.core.model.Changeset;
@@ -44,8 +39,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * listener connection drops catches up, and a node that shuts down sends its clients elsewhere.
  */
 class MultiNodeTests {
-
-	private static final Pattern LISTENING = Pattern.compile("^SyncBoot server listening on (ws://localhost:\\d+/sync)$");
 
 	private static EmbeddedDatabase database;
 
@@ -212,32 +205,15 @@ class MultiNodeTests {
 		}
 	}
 
-	private record Running(Process process, URI url) {
-	}
-
-	private Running startProcessNode() throws Exception {
-		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-		Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-				SyncServerMain.class.getName(), "--port=0", "--jdbc-url=" + this.url, "--jdbc-user=" + database.user(),
-				"--jdbc-password=" + database.password(), "--allow-anonymous")
-			.redirectError(ProcessBuilder.Redirect.DISCARD)
-			.start();
-		BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-		String line;
-		while ((line = out.readLine()) != null) {
-			Matcher matcher = LISTENING.matcher(line);
-			if (matcher.matches()) {
-				return new Running(process, URI.create(matcher.group(1)));
-			}
-		}
-		process.destroyForcibly();
-		throw new AssertionError("the server printed no listening line");
+	private ServerProcess startProcessNode() throws Exception {
+		return ServerProcess.start("--port=0", "--jdbc-url=" + this.url, "--jdbc-user=" + database.user(),
+				"--jdbc-password=" + database.password(), "--allow-anonymous");
 	}
 
 	@Test
 	void aNodeKilledWithSigkillLosesNoAcknowledgedChangesetAndItsClientsResumeElsewhere() throws Exception {
 		int total = 60;
-		Running killed = startProcessNode();
+		ServerProcess killed = startProcessNode();
 		RawSyncClient.Identity identity;
 		long acknowledged = 0;
 		long cursor = 0;
