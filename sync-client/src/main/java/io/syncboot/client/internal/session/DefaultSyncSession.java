@@ -214,7 +214,7 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 	/** A local write committed (application thread): upload it. */
 	void localCommitted(SqliteStore store, @Nullable OutboxEntry entry) {
 		this.progress.uploadChanged();
-		this.driver.post(protocol -> protocol.localCommitted(store, entry));
+		this.driver.postIfRunning(protocol -> protocol.localCommitted(store, entry));
 	}
 
 	/** The server said the token expired (loop): wait for a new one; the connection restarts with it. */

@@ -18,7 +18,7 @@ final class SessionDriver {
 
 	private final EngineContext engine;
 
-	private @Nullable ProtocolSession protocol; // loop thread only
+	private volatile @Nullable ProtocolSession protocol; // written on the loop thread only
 
 	private int epoch; // loop thread only: the activation the running protocol session belongs to
 
@@ -34,6 +34,19 @@ final class SessionDriver {
 				action.accept(current);
 			}
 		});
+	}
+
+	/**
+	 * Like {@link #post}, but posts nothing while no protocol session runs (suspended, inactive,
+	 * closed), so that local writes of an offline session do not wake the loop. Any thread. Safe for
+	 * work that a protocol session started later does anyway from the store (such as uploading
+	 * committed outbox entries): a caller that committed before this call and sees no protocol
+	 * session here is seen by the next one, which reads the store after it was set.
+	 */
+	void postIfRunning(Consumer<ProtocolSession> action) {
+		if (this.protocol != null) {
+			post(action);
+		}
 	}
 
 	/** Whether {@code source} is the current protocol session (events of older ones are dropped). */

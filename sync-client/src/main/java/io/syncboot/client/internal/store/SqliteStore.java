@@ -112,6 +112,8 @@ public final class SqliteStore implements AutoCloseable {
 		config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
 		config.setBusyTimeout(10_000);
 		config.enforceForeignKeys(true);
+		// no statement reads generated keys; without this the driver queries last_insert_rowid() after every insert
+		config.setGetGeneratedKeys(false);
 		Connection connection = null;
 		StatementCache statements = null;
 		try {
