@@ -20,7 +20,8 @@ import java.util.Set;
  * of {@code all} ({@code s1 s3 ...}) to run only those and the limits they are judged against;
  * {@code nodes} measures 1 versus 3 server nodes on one PostgreSQL database (also part of
  * {@code all}); {@code s8m} bootstraps 1,000,000 documents (not part of {@code all}: it takes
- * minutes); {@code jmh ...} runs the JMH micro-benchmarks with JMH's own arguments. P7, S5 and S6
+ * minutes); {@code pidle} measures the P1 round trip and the P3 commit after 10 ms idle (P1i, P3i:
+ * reference ratios for S1, which meets them paced, not back to back); {@code jmh ...} runs the JMH micro-benchmarks with JMH's own arguments. P7, S5 and S6
  * run the server in a child JVM (see {@link ChildServer}).
  *
  * <p>Options: {@code --rounds=N} (default 5), {@code --scale=X} (default 1.0; sizes are multiplied
@@ -28,13 +29,13 @@ import java.util.Set;
  */
 public final class BenchmarkMain {
 
-	private static final List<String> ORDER = List.of("p1", "p3", "p4", "p6", "p7", "s1", "s2", "s3", "s5", "s6", "s8",
+	private static final List<String> ORDER = List.of("p1", "p3", "pidle", "p4", "p6", "p7", "s1", "s2", "s3", "s5", "s6", "s8",
 			"s8m", "nodes");
 
 	/** What {@code all} runs: everything but the 1,000,000-document bootstrap, which takes minutes. */
 	private static final List<String> ALL = ORDER.stream().filter(name -> !name.equals("s8m")).toList();
 
-	private static final Map<String, List<String>> NEEDS = Map.of("s1", List.of("p1", "p3"), "s2", List.of("p3"),
+	private static final Map<String, List<String>> NEEDS = Map.of("s1", List.of("p1", "p3", "pidle"), "s2", List.of("p3"),
 			"s3", List.of("p4", "p6"), "s6", List.of("p7"), "s8", List.of("p6"), "s8m", List.of("p6"));
 
 	private BenchmarkMain() {
@@ -125,6 +126,7 @@ public final class BenchmarkMain {
 		return switch (name) {
 			case "p1" -> benchmarks.limits().p1WebSocketEcho();
 			case "p3" -> benchmarks.limits().p3DurableCommit();
+			case "pidle" -> benchmarks.limits().idleRoundTripAndCommit();
 			case "p4" -> benchmarks.limits().p4BatchedDurableInsert();
 			case "p6" -> benchmarks.limits().p6BulkInsert();
 			case "p7" -> benchmarks.idle().p7IdleWebSocketHeap();

@@ -25,6 +25,10 @@ final class Report {
 					r -> r.get("S1.p50") / (r.get("P1.p50") + 3 * r.get("P3.p50")), "S1.p50", "P1.p50", "P3.p50"),
 			new Goal("S1 p99 latency", "S1.p99 / (P1.p99 + 3 x P3.p99)", "<= 3", 3, false,
 					r -> r.get("S1.p99") / (r.get("P1.p99") + 3 * r.get("P3.p99")), "S1.p99", "P1.p99", "P3.p99"),
+			reference("S1 p50 vs idle limits", "S1.p50 / (P1i.p50 + 3 x P3i.p50)",
+					r -> r.get("S1.p50") / (r.get("P1i.p50") + 3 * r.get("P3i.p50")), "S1.p50", "P1i.p50", "P3i.p50"),
+			reference("S1 p99 vs idle limits", "S1.p99 / (P1i.p99 + 3 x P3i.p99)",
+					r -> r.get("S1.p99") / (r.get("P1i.p99") + 3 * r.get("P3i.p99")), "S1.p99", "P1i.p99", "P3i.p99"),
 			new Goal("S2 durable local write", "S2.writes/s / P3.commits/s", ">= 0.8", 0.8, true,
 					r -> r.get("S2.writes/s") / r.get("P3.commits/s"), "S2.writes/s", "P3.commits/s"),
 			new Goal("S3 durable upload", "S3.changes/s / min(P6.rows/s, P4b.rows/s)", ">= 0.25", 0.25, true,
@@ -48,6 +52,12 @@ final class Report {
 					r -> r.get("S8m.rows/s") / r.get("P6.rows/s"), "S8m.rows/s", "P6.rows/s"),
 			new Goal("3 nodes vs 1", "N3.changes/s / N1.changes/s", ">= 1", 1, true,
 					r -> r.get("N3.changes/s") / r.get("N1.changes/s"), "N3.changes/s", "N1.changes/s"));
+
+	/** A ratio printed for reference (no target, neither pass nor fail). */
+	private static Goal reference(String name, String formula, ToDoubleFunction<Map<String, Double>> ratio,
+			String... metrics) {
+		return new Goal(name, formula, "reference", Double.NaN, false, ratio, metrics);
+	}
 
 	private static Goal fanOutRate(int k) {
 		String metric = "S5.K" + k + ".deliveries/s";
@@ -75,7 +85,10 @@ final class Report {
 		return median(this.values.get(metric));
 	}
 
-	/** The judged goals: name to median ratio, for the goals whose metrics were measured. */
+	/**
+	 * The judged goals and the reference ratios: name to median ratio, for those whose metrics were
+	 * measured.
+	 */
 	Map<String, Double> ratios() {
 		Map<String, Double> ratios = new LinkedHashMap<>();
 		for (Goal goal : this.goals) {
@@ -104,10 +117,10 @@ final class Report {
 			}
 			double median = median(perRound);
 			boolean pass = goal.higherIsBetter ? median >= goal.threshold : median <= goal.threshold;
+			String result = Double.isNaN(goal.threshold) ? "-" : pass ? "PASS" : "FAIL";
 			out.printf(Locale.ROOT, "| %s | %s | %.3f | %.3f | %.3f | %s | %s |%n", goal.name, goal.formula, median,
 					perRound.stream().mapToDouble(Double::doubleValue).min().orElse(0),
-					perRound.stream().mapToDouble(Double::doubleValue).max().orElse(0), goal.target,
-					pass ? "PASS" : "FAIL");
+					perRound.stream().mapToDouble(Double::doubleValue).max().orElse(0), goal.target, result);
 		}
 	}
 

@@ -27,7 +27,7 @@ class BenchmarkSmokeTests {
 				new PrintStream(buffer, true, StandardCharsets.UTF_8));
 		String output = buffer.toString(StandardCharsets.UTF_8);
 		for (String metric : new String[] { "P1.p50", "P1.p99", "P3.commits/s", "P3.p50", "P4b.rows/s", "P6.rows/s",
-				"P7.heapKB/conn", "P7.connects/s", "S1.p50", "S1.p99", "S2.writes/s", "S3.changes/s",
+				"P7.heapKB/conn", "P7.connects/s", "P1i.p50", "P3i.p99", "S1.p50", "S1.p99", "S2.writes/s", "S3.changes/s",
 				"S5.K10.deliveries/s", "S5.K10.p99", "S5.K100.deliveries/s", "S5.K1000.deliveries/s", "S5.K1000.p99",
 				"S6.serverKB/session", "S8.rows/s", "S8.heapPeakMB", "N1.changes/s",
 				"N3.changes/s" }) {
@@ -40,13 +40,15 @@ class BenchmarkSmokeTests {
 		assertThat(report.median("S6.serverKB/session")).isGreaterThan(1);
 		// per idle client session: a few kilobytes, within the noise of a JVM that runs everything else
 		assertThat(report.median("S6.clientKB/session")).isFinite();
-		assertThat(report.ratios()).containsOnlyKeys("S1 p50 latency", "S1 p99 latency", "S2 durable local write",
+		assertThat(report.ratios()).containsOnlyKeys("S1 p50 latency", "S1 p99 latency", "S1 p50 vs idle limits",
+				"S1 p99 vs idle limits", "S2 durable local write",
 				"S3 durable upload", "S3 floor", "S5 K=10 deliveries", "S5 K=100 deliveries", "S5 K=1000 deliveries",
 				"S5 K=10 p99 delivery", "S5 K=100 p99 delivery", "S5 K=1000 p99 delivery", "S5 K=1000 vs K=10",
 				"S6 idle session heap", "S6 vs raw idle connection", "S8 bootstrap", "3 nodes vs 1");
 		assertThat(output).doesNotContain("S8m");
 		assertThat(report.ratios().values()).allSatisfy(ratio -> assertThat(ratio).isPositive().isFinite());
 		assertThat(output).containsPattern("\\| S3 durable upload \\|.*\\| (PASS|FAIL) \\|");
+		assertThat(output).containsPattern("\\| S1 p50 vs idle limits \\|.*\\| reference \\| - \\|");
 	}
 
 	@Test
