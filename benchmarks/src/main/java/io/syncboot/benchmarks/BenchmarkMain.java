@@ -21,8 +21,9 @@ import java.util.Set;
  * {@code nodes} measures 1 versus 3 server nodes on one PostgreSQL database (also part of
  * {@code all}); {@code s8m} bootstraps 1,000,000 documents (not part of {@code all}: it takes
  * minutes); {@code pidle} measures the P1 round trip and the P3 commit after 10 ms idle (P1i, P3i:
- * reference ratios for S1, which meets them paced, not back to back); {@code jmh ...} runs the JMH micro-benchmarks with JMH's own arguments. P7, S5 and S6
- * run the server in a child JVM (see {@link ChildServer}).
+ * reference ratios for S1, which meets them paced, not back to back); {@code jmh ...} runs the
+ * JMH micro-benchmarks with JMH's own arguments. P7, S5 and S6 run the server in a child JVM (see
+ * {@link ChildServer}).
  *
  * <p>Options: {@code --rounds=N} (default 5), {@code --scale=X} (default 1.0; sizes are multiplied
  * by it), {@code --dir=PATH} (work directory; a temporary one by default).
