@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * each upload is retried alone, so one bad upload fails only itself. Uploads of one
  * {@link UploadSequence} (a session's) are integrated in the order they were queued; once one of
  * them fails, the later ones fail too without being integrated, so an acknowledgement never covers a
- * changeset that is not in the history. Thread-safe; the store work runs on the writer thread.
+ * changeset that is not in the history. Thread-safe. The store work runs on the writer thread, or,
+ * for an upload queued with {@code runHereIfIdle} while no integration is under way, on the thread
+ * that queued it (no hand-off to wake the writer for a lone upload). Either way one integration
+ * runs at a time and commits are fanned out in commit order.
  */
 public final class IntegrationBatcher {
 
@@ -42,18 +45,18 @@ public final class IntegrationBatcher {
 	/**
 	 * The uploads of one session, queued in order: a session may queue its next upload before the
 	 * previous one is durable. Once one fails, every later one fails without being integrated.
-	 * Thread-safe: its state is touched on the writer thread only.
+	 * Thread-safe: its state is touched only by the integrating thread, one at a time.
 	 */
 	public static final class UploadSequence {
 
 		private final LongConsumer onDurable;
 
-		private boolean failed; // writer thread only
+		private boolean failed; // integrating thread only
 
 		/**
-		 * @param onDurable called on the writer thread with the new acknowledgement once an upload is
-		 * durable, before its commit is fanned out (so the pumps the fan-out requests carry it); must
-		 * be quick and must not throw
+		 * @param onDurable called on the integrating thread with the new acknowledgement once an upload
+		 * is durable, before its commit is fanned out (so the pumps the fan-out requests carry it);
+		 * must be quick and must not throw
 		 */
 		public UploadSequence(LongConsumer onDurable) {
 			this.onDurable = onDurable;
@@ -77,7 +80,7 @@ public final class IntegrationBatcher {
 		this.partitions = partitions;
 	}
 
-	/** Queues an upload; the future completes once it is durable (on the writer thread). */
+	/** Queues an upload; the future completes once it is durable (on the integrating thread). */
 	public CompletableFuture<IntegrationResult> integrate(String partition, long fileId, List<Changeset> changesets) {
 		return integrate(partition, fileId, changesets, new UploadSequence(ack -> {
 		}));
@@ -85,11 +88,31 @@ public final class IntegrationBatcher {
 
 	/**
 	 * Queues the next upload of a sequence; the future completes once it is durable and fanned out
-	 * (on the writer thread), or exceptionally if it or an earlier upload of the sequence failed.
+	 * (on the integrating thread), or exceptionally if it or an earlier upload of the sequence failed.
 	 */
 	public CompletableFuture<IntegrationResult> integrate(String partition, long fileId, List<Changeset> changesets,
 			UploadSequence sequence) {
-		return enqueue(new Integration(partition, fileId, changesets), null, sequence);
+		return integrate(partition, fileId, changesets, sequence, false);
+	}
+
+	/**
+	 * Queues the next upload of a sequence, as {@link #integrate(String, long, List, UploadSequence)}.
+	 * @param runHereIfIdle if no integration is under way, integrate it (with whatever else is
+	 * queued) on the calling thread, which then returns only once that commit is durable and fanned
+	 * out, instead of handing it to the writer thread; for a caller with nothing else to do
+	 * meanwhile (a connection with no further input waiting)
+	 */
+	public CompletableFuture<IntegrationResult> integrate(String partition, long fileId, List<Changeset> changesets,
+			UploadSequence sequence, boolean runHereIfIdle) {
+		CompletableFuture<IntegrationResult> result = new CompletableFuture<>();
+		this.queue.add(new Pending(new Integration(partition, fileId, changesets), null, sequence, result));
+		if (runHereIfIdle && this.scheduled.compareAndSet(false, true)) {
+			drain();
+		}
+		else {
+			schedule();
+		}
+		return result;
 	}
 
 	/**
@@ -126,6 +149,7 @@ public final class IntegrationBatcher {
 		}
 	}
 
+	/** Integrates one group of queued uploads; the caller holds {@link #scheduled}. */
 	private void drain() {
 		try {
 			List<Pending> group = new ArrayList<>();
@@ -217,7 +241,7 @@ public final class IntegrationBatcher {
 		pending.result().complete(result);
 	}
 
-	/** Tells the sequence its upload is durable (writer thread, before the fan-out). */
+	/** Tells the sequence its upload is durable (before the fan-out). */
 	private void durable(Pending pending, IntegrationResult result) {
 		try {
 			pending.sequence().onDurable.accept(result.uploadAck());
@@ -227,7 +251,7 @@ public final class IntegrationBatcher {
 		}
 	}
 
-	/** Fans a commit out (writer thread, commit order); never lets a fan-out fault fail the upload. */
+	/** Fans a commit out (in commit order); never lets a fan-out fault fail the upload. */
 	private void committed(Integration integration, IntegrationResult result) {
 		try {
 			this.partitions.committed(integration.partition(), result);

@@ -32,7 +32,7 @@ public final class Partitions {
 
 	/**
 	 * Records a commit of this node on a partition and pumps its sessions. Call in commit order (the
-	 * writer thread does).
+	 * {@link IntegrationBatcher} does).
 	 */
 	public void committed(String partition, IntegrationResult result) {
 		PartitionHub partitionHub = hub(partition);

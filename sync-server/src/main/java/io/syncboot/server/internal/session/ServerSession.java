@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
  * One bound session: a client file on a partition, its download cursor, bootstrap progress,
  * acknowledgement and pending marks. Serial-queue only: every method except {@link #requestPump()}
  * runs on the owning connection's serial queue, so the fields need no lock; the acknowledgement is
- * also moved by the writer thread as soon as an upload is durable. Writable sessions may have several
+ * also moved by the integrating thread as soon as an upload is durable. Writable sessions may have several
  * uploads queued for integration at once ({@link #pipelinesUploads()}). Session-level protocol
  * faults are thrown as {@link ProtocolException}; the connection answers them.
  */
@@ -173,6 +173,16 @@ public final class ServerSession {
 	 * exceptionally if it, or an earlier upload of this session, failed.
 	 */
 	public CompletionStage<?> upload(SyncMessage.Upload upload) {
+		return upload(upload, false);
+	}
+
+	/**
+	 * Queues an upload for integration, as {@link #upload(SyncMessage.Upload)}.
+	 * @param lone whether the connection has no further input waiting: then, if no integration is
+	 * under way, the upload is integrated on this thread (the stage is complete on return) instead of
+	 * waking the writer thread
+	 */
+	public CompletionStage<?> upload(SyncMessage.Upload upload, boolean lone) {
 		requireActive("upload");
 		if (upload.changesets().isEmpty()) {
 			requestPump();
@@ -184,7 +194,7 @@ public final class ServerSession {
 		// the writer moves the acknowledgement before it fans the commit out, so that pump carries it;
 		// this one covers a session the fan-out did not reach
 		return this.context.integrations()
-			.integrate(this.partition, this.fileId, upload.changesets(), this.uploads)
+			.integrate(this.partition, this.fileId, upload.changesets(), this.uploads, lone)
 			.thenRun(this::requestPump);
 	}
 

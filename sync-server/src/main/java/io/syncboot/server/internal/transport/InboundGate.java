@@ -28,6 +28,11 @@ final class InboundGate {
 		notifyAll();
 	}
 
+	/** Whether no received message waits to be processed. */
+	synchronized boolean isEmpty() {
+		return this.pendingBytes == 0;
+	}
+
 	/** Stops every wait for good (the connection closed). */
 	synchronized void release() {
 		this.released = true;

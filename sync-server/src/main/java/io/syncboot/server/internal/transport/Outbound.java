@@ -160,13 +160,15 @@ final class Outbound {
 
 	private void sent(int length, SendResult result) {
 		boolean drained;
+		boolean more;
 		@Nullable Runnable emptyAction = null;
 		synchronized (this) {
 			this.inFlight = false;
 			long before = this.queuedBytes;
 			this.queuedBytes = Math.max(0, this.queuedBytes - length);
 			drained = before >= this.limitBytes && this.queuedBytes < this.limitBytes;
-			if (this.queue.isEmpty() && this.whenEmpty != null) {
+			more = !this.queue.isEmpty();
+			if (!more && this.whenEmpty != null) {
 				emptyAction = this.whenEmpty;
 				this.whenEmpty = null;
 			}
@@ -182,7 +184,10 @@ final class Outbound {
 		if (emptyAction != null) {
 			execute(emptyAction);
 		}
-		execute(this::flush);
+		// with nothing queued no worker is woken: the next offer sends itself (inFlight is clear)
+		if (more) {
+			execute(this::flush);
+		}
 	}
 
 	private void execute(Runnable task) {

@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * decoding its next message while they wait, so they can share one commit, and holds back every other
  * message until they are done. Bounded: once {@value #MAX_PENDING} are pending, the connection waits.
  * {@link #add} and {@link #done()} are called on the connection's serial queue; completions arrive on
- * the writer thread.
+ * the integrating thread (the writer, or the serial queue itself for a lone upload).
  */
 final class PendingUploads {
 

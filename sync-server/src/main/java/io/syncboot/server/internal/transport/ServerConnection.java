@@ -198,7 +198,10 @@ final class ServerConnection implements SessionOwner {
 	 * download). A failure is answered on the serial queue.
 	 */
 	private CompletionStage<?> pipelineUpload(ServerSession session, SyncMessage.Upload upload) {
-		return this.pendingUploads.add(session.upload(upload), ex -> this.serial.execute(() -> {
+		// with no further input waiting there is nothing to decode meanwhile: integrate it here if the
+		// store is idle rather than wake the writer thread
+		boolean lone = this.inbound.isEmpty();
+		return this.pendingUploads.add(session.upload(upload, lone), ex -> this.serial.execute(() -> {
 			// the later uploads of a session that failed fail too: answer the first one only
 			if (this.sessions.get(upload.session()) == session) {
 				fail(upload.session(), unwrap(ex));

@@ -162,6 +162,8 @@ public final class JdbcHistoryStore implements HistoryStore {
 
 	private final JdbcIntegration integration;
 
+	private final WriterStatements writerStatements; // under writeLock
+
 	private final MessageCodec codec = new MessageCodec(Integer.MAX_VALUE / 2);
 
 	private final String selectSnapshotSql;
@@ -187,18 +189,29 @@ public final class JdbcHistoryStore implements HistoryStore {
 	 */
 	public JdbcHistoryStore(DataSource writeDataSource, DataSource readDataSource, JdbcDialect dialect,
 			List<? extends AutoCloseable> resources) {
-		this(writeDataSource, readDataSource, null, dialect, resources);
+		this(writeDataSource, readDataSource, null, dialect, resources, false);
+	}
+
+	/**
+	 * A store whose writes all run on one connection ({@code singleWriterConnection}), which keeps
+	 * the integration's prepared statements between transactions (the embedded SQLite store).
+	 */
+	JdbcHistoryStore(DataSource writeDataSource, DataSource readDataSource, JdbcDialect dialect,
+			List<? extends AutoCloseable> resources, boolean singleWriterConnection) {
+		this(writeDataSource, readDataSource, null, dialect, resources, singleWriterConnection);
 	}
 
 	private JdbcHistoryStore(DataSource writeDataSource, DataSource readDataSource,
-			@Nullable DataSource listenerDataSource, JdbcDialect dialect, List<? extends AutoCloseable> resources) {
+			@Nullable DataSource listenerDataSource, JdbcDialect dialect, List<? extends AutoCloseable> resources,
+			boolean singleWriterConnection) {
 		if (writeDataSource == null || readDataSource == null || dialect == null || resources == null) {
 			throw new IllegalArgumentException("data sources, dialect and resources must not be null");
 		}
 		this.writer = new JdbcTemplate(writeDataSource);
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(writeDataSource));
 		this.reader = new JdbcTemplate(readDataSource);
-		this.integration = new JdbcIntegration(this.writer, this.codec, dialect);
+		this.writerStatements = new WriterStatements(this.writer, singleWriterConnection);
+		this.integration = new JdbcIntegration(this.writer, this.writerStatements, this.codec, dialect);
 		this.selectSnapshotSql = SELECT_SNAPSHOT_SQL.formatted(dialect.documentKeyOrder());
 		this.resources = List.copyOf(resources);
 		this.dialect = dialect;
@@ -228,7 +241,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 			throw new IllegalArgumentException("dataSource must not be null");
 		}
 		migrate(dataSource, PostgresDialect.INSTANCE);
-		return new JdbcHistoryStore(dataSource, dataSource, dataSource, PostgresDialect.INSTANCE, List.of());
+		return new JdbcHistoryStore(dataSource, dataSource, dataSource, PostgresDialect.INSTANCE, List.of(), false);
 	}
 
 	/**
@@ -245,7 +258,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 		migrate(connections, PostgresDialect.INSTANCE);
 		ReadConnectionPool pool = new ReadConnectionPool(connections, POSTGRES_POOL_SIZE);
 		try {
-			return new JdbcHistoryStore(pool, pool, connections, PostgresDialect.INSTANCE, List.of(pool));
+			return new JdbcHistoryStore(pool, pool, connections, PostgresDialect.INSTANCE, List.of(pool), false);
 		}
 		catch (RuntimeException ex) {
 			pool.close();
@@ -588,6 +601,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 				listener.close();
 			}
 			this.listeners.clear();
+			this.writerStatements.close();
 			for (AutoCloseable resource : this.resources) {
 				try {
 					resource.close();

@@ -22,12 +22,12 @@ import io.syncboot.server.store.CompensationPlanner;
 import io.syncboot.server.store.IntegrationResult;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The write side of {@link JdbcHistoryStore}: the body of one integration transaction. Runs inside a
- * transaction the store opened, on the store's single writer; holds no state between calls.
+ * transaction the store opened, on the store's single writer; its statements run through the
+ * store's {@link WriterStatements} (kept compiled between transactions on the embedded store).
  */
 final class JdbcIntegration {
 
@@ -85,14 +85,17 @@ final class JdbcIntegration {
 
 	private final JdbcTemplate jdbc;
 
+	private final WriterStatements statements;
+
 	private final MessageCodec codec;
 
 	private final String selectFileSql;
 
 	private final @Nullable String notifySql;
 
-	JdbcIntegration(JdbcTemplate jdbc, MessageCodec codec, JdbcDialect dialect) {
+	JdbcIntegration(JdbcTemplate jdbc, WriterStatements statements, MessageCodec codec, JdbcDialect dialect) {
 		this.jdbc = jdbc;
+		this.statements = statements;
 		this.codec = codec;
 		this.selectFileSql = SELECT_FILE_FOR_INTEGRATION_SQL.formatted(dialect.integrationLockClause());
 		this.notifySql = dialect.commitNotificationSql();
@@ -119,8 +122,8 @@ final class JdbcIntegration {
 			}
 			previous = changeset.clientVersion();
 		}
-		List<FileRow> rows = this.jdbc.query(this.selectFileSql, (rs, n) -> new FileRow(rs.getLong(1),
-				rs.getLong(2), rs.getString(3), rs.getLong(4)), fileId);
+		List<FileRow> rows = this.statements.query(this.selectFileSql, statement -> statement.setLong(1, fileId),
+				rs -> new FileRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4)));
 		if (rows.isEmpty()) {
 			throw new IllegalArgumentException("unknown client file " + fileId);
 		}
@@ -181,10 +184,21 @@ final class JdbcIntegration {
 			statement.setLong(7, row.committedAt());
 		});
 		upsert(file.partitionId(), states, changed);
-		this.jdbc.update(UPDATE_PARTITION_VERSION_SQL, version, file.partitionId());
-		this.jdbc.update(UPDATE_FILE_VERSION_SQL, ack, fileId);
+		updateVersions(file.partitionId(), version, fileId, ack);
 		announce(partition, version);
 		return new IntegrationResult(integrated, skipped, version, ack, sizes);
+	}
+
+	/** Moves the partition's latest version and the file's last integrated client version. */
+	private void updateVersions(long partitionId, long latestVersion, long fileId, long lastClientVersion) {
+		this.statements.update(UPDATE_PARTITION_VERSION_SQL, statement -> {
+			statement.setLong(1, latestVersion);
+			statement.setLong(2, partitionId);
+		});
+		this.statements.update(UPDATE_FILE_VERSION_SQL, statement -> {
+			statement.setLong(1, lastClientVersion);
+			statement.setLong(2, fileId);
+		});
 	}
 
 	/**
@@ -205,7 +219,7 @@ final class JdbcIntegration {
 			for (int from = 0; from < ids.size(); from += LOAD_CHUNK) {
 				List<String> chunk = ids.subList(from, Math.min(ids.size(), from + LOAD_CHUNK));
 				String sql = SELECT_DOCUMENTS_SQL + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
-				this.jdbc.query(sql, statement -> {
+				this.statements.query(sql, statement -> {
 					statement.setLong(1, partitionId);
 					statement.setString(2, collection);
 					for (int i = 0; i < chunk.size(); i++) {
@@ -214,6 +228,7 @@ final class JdbcIntegration {
 				}, rs -> {
 					DocumentState state = this.codec.decodeDocumentState(rs.getString(2));
 					states.put(new DocumentKey(collection, rs.getString(1)), state);
+					return state;
 				});
 			}
 			for (String id : ids) {
@@ -260,15 +275,12 @@ final class JdbcIntegration {
 		if (rows.isEmpty()) {
 			return;
 		}
-		this.jdbc.execute((ConnectionCallback<@Nullable Void>) connection -> {
-			try (PreparedStatement statement = connection.prepareStatement(sql)) {
-				for (T row : rows) {
-					binder.bind(statement, row);
-					statement.addBatch();
-				}
-				statement.executeBatch();
+		this.statements.execute(sql, statement -> {
+			for (T row : rows) {
+				binder.bind(statement, row);
+				statement.addBatch();
 			}
-			return null;
+			return statement.executeBatch().length;
 		});
 	}
 
@@ -313,13 +325,15 @@ final class JdbcIntegration {
 				}
 			}
 			upsert(file.partitionId(), states, changed);
-			this.jdbc.update(UPDATE_PARTITION_VERSION_SQL, version, file.partitionId());
-			this.jdbc.update(UPDATE_FILE_VERSION_SQL, clientVersion, serverFileId);
+			updateVersions(file.partitionId(), version, serverFileId, clientVersion);
 			announce(partition, version);
 			integrated = List.of(new ServerChangeset(version, serverFileId, clientVersion, compensation));
 		}
 		long ack = pending.get(pending.size() - 1).clientVersion();
-		this.jdbc.update(UPDATE_FILE_VERSION_SQL, ack, fileId);
+		this.statements.update(UPDATE_FILE_VERSION_SQL, statement -> {
+			statement.setLong(1, ack);
+			statement.setLong(2, fileId);
+		});
 		return new IntegrationResult(integrated, changesets.size() - pending.size(), version, ack);
 	}
 

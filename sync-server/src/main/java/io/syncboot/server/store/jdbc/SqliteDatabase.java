@@ -62,7 +62,7 @@ final class SqliteDatabase {
 		ReadConnectionPool readPool = new ReadConnectionPool(sqliteDataSource(url, false), READ_CONNECTIONS);
 		logger.info("Opened the SyncBoot history store {}", url);
 		return new JdbcHistoryStore(writeDataSource, readPool, SqliteDialect.INSTANCE,
-				List.<AutoCloseable>of(readPool, writeDataSource::destroy));
+				List.<AutoCloseable>of(readPool, writeDataSource::destroy), true);
 	}
 
 	private static void checkDurable(Connection connection, String url) throws SQLException {

@@ -99,6 +99,43 @@ class IntegrationBatcherTests {
 		}
 	}
 
+	@Test
+	void aLoneUploadIsIntegratedOnTheCallingThreadWhileNoIntegrationIsUnderWay() throws Exception {
+		try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(this.directory)) {
+			ClientFile file = store.allocateClientFile("p", "u");
+			IntegrationBatcher batcher = new IntegrationBatcher(store, this.writer, new Partitions(store, new MessageCodec()));
+			List<Thread> durableOn = new ArrayList<>();
+			IntegrationBatcher.UploadSequence sequence = new IntegrationBatcher.UploadSequence(
+					ack -> durableOn.add(Thread.currentThread()));
+			CompletableFuture<IntegrationResult> result = batcher.integrate("p", file.fileId(),
+					List.of(changeset(1, "a")), sequence, true);
+			assertThat(result).as("durable on return").isCompleted();
+			assertThat(result.get().uploadAck()).isEqualTo(1);
+			assertThat(durableOn).containsExactly(Thread.currentThread());
+			assertThat(store.latestVersion("p")).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void aLoneUploadQueuedWhileAnIntegrationIsPendingWaitsForTheWriterInOrder() throws Exception {
+		try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(this.directory)) {
+			ClientFile file = store.allocateClientFile("p", "u");
+			ClientFile other = store.allocateClientFile("p", "v");
+			IntegrationBatcher batcher = new IntegrationBatcher(store, this.writer, new Partitions(store, new MessageCodec()));
+			CountDownLatch busy = blockWriter();
+			CompletableFuture<IntegrationResult> first = batcher.integrate("p", other.fileId(),
+					List.of(changeset(1, "a")));
+			List<Thread> durableOn = new ArrayList<>();
+			CompletableFuture<IntegrationResult> lone = batcher.integrate("p", file.fileId(), List.of(changeset(1, "b")),
+					new IntegrationBatcher.UploadSequence(ack -> durableOn.add(Thread.currentThread())), true);
+			assertThat(lone).as("not run ahead of the upload queued before it").isNotDone();
+			busy.countDown();
+			assertThat(first.get(10, TimeUnit.SECONDS).integrated().get(0).serverVersion()).isEqualTo(1);
+			assertThat(lone.get(10, TimeUnit.SECONDS).integrated().get(0).serverVersion()).isEqualTo(2);
+			assertThat(durableOn).doesNotContain(Thread.currentThread());
+		}
+	}
+
 	/** Occupies the writer until the latch is counted down, so that the uploads queue up. */
 	private CountDownLatch blockWriter() throws InterruptedException {
 		CountDownLatch started = new CountDownLatch(1);
