@@ -91,6 +91,8 @@ final class SqliteDatabase {
 		config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
 		config.setBusyTimeout(30_000);
 		config.enforceForeignKeys(true);
+		// ids come back through RETURNING; without this the driver queries last_insert_rowid() after every insert
+		config.setGetGeneratedKeys(false);
 		if (writer) {
 			config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
 		}
