@@ -17,14 +17,12 @@ import io.syncboot.core.protocol.SyncMessage;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
-import tools.jackson.core.io.JsonStringEncoder;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Decodes a download message in one streaming pass, without a JSON tree for its document states:
- * each state is built as it is read, and remembers its own text and the JSON object of its visible
- * fields, sliced from the message ({@link DocumentState#rememberEncoding}), so that a store writes
- * both as they came. Changesets (rare in a bootstrap, small otherwise) are read as trees by
+ * each state is built as it is read and remembers its own text, sliced from the message
+ * ({@link DocumentState#rememberEncoding}), so that a store writes it as it came. Changesets (rare in a bootstrap, small otherwise) are read as trees by
  * {@link MessageCodec}. Accepts and rejects exactly what {@link MessageCodec}'s tree decoding
  * does; only which of several faults a message is reported for may differ.
  *
@@ -128,7 +126,6 @@ final class DownloadReader {
 		Stamp existence = null;
 		Stamp replaced = null;
 		Map<String, FieldRegister> registers = null;
-		String visible = null;
 		while (this.parser.nextToken() == JsonToken.PROPERTY_NAME) {
 			String name = this.parser.currentName();
 			JsonToken token = this.parser.nextToken();
@@ -143,7 +140,7 @@ final class DownloadReader {
 						throw malformed("f must be a JSON object");
 					}
 					registers = new LinkedHashMap<>();
-					visible = registers(registers);
+					registers(registers);
 				}
 				default -> unknown(name, "document");
 			}
@@ -154,16 +151,12 @@ final class DownloadReader {
 		required(registers, "f");
 		DocumentState state = DocumentState.of(key, required(existence, "e"), required(present, "p"),
 				required(replaced, "r"), registers);
-		state.rememberEncoding(this.text.substring(start, end), state.isPresent() ? visible : null);
+		state.rememberEncoding(this.text.substring(start, end), null);
 		return state;
 	}
 
-	/**
-	 * Reads the field registers (the parser is on their start) into {@code registers}.
-	 * @return the JSON object of the set ones, built from their value texts
-	 */
-	private String registers(Map<String, FieldRegister> registers) {
-		StringBuilder visible = new StringBuilder(128).append('{');
+	/** Reads the field registers (the parser is on their start) into {@code registers}. */
+	private void registers(Map<String, FieldRegister> registers) {
 		while (this.parser.nextToken() == JsonToken.PROPERTY_NAME) {
 			String field = this.parser.currentName();
 			if (this.parser.nextToken() != JsonToken.START_OBJECT) {
@@ -173,8 +166,6 @@ final class DownloadReader {
 			Boolean unset = null;
 			boolean hasValue = false;
 			Object value = null;
-			int valueStart = 0;
-			int valueEnd = 0;
 			while (this.parser.nextToken() == JsonToken.PROPERTY_NAME) {
 				String name = this.parser.currentName();
 				JsonToken token = this.parser.nextToken();
@@ -188,10 +179,7 @@ final class DownloadReader {
 					}
 					case "v" -> {
 						hasValue = true;
-						valueStart = offset(this.parser.currentTokenLocation().getCharOffset());
 						value = value(token, field);
-						this.parser.finishToken();
-						valueEnd = offset(this.parser.currentLocation().getCharOffset());
 					}
 					default -> unknown(name, "field register");
 				}
@@ -208,15 +196,8 @@ final class DownloadReader {
 					throw missing("v");
 				}
 				registers.put(field, FieldRegister.set(registerStamp, value));
-				if (visible.length() > 1) {
-					visible.append(',');
-				}
-				visible.append('"');
-				JsonStringEncoder.getInstance().quoteAsString(field, visible);
-				visible.append("\":").append(this.text, valueStart, valueEnd);
 			}
 		}
-		return visible.append('}').toString();
 	}
 
 	/** A JSON value as {@link MessageCodec} decodes field values; the parser is on its first token. */

@@ -446,7 +446,7 @@ public final class MessageCodec {
 			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "invalid message: " + ex.getMessage(), ex);
 		}
 		if (message instanceof SyncMessage.Download download && !download.documents().isEmpty()) {
-			// a store writes the states (and their visible bodies) as they came, without encoding them again
+			// a store writes the states as they came, without encoding them again
 			DocumentStateTexts.remember(this.mapper, text, download.documents());
 		}
 		return message;
