@@ -88,6 +88,11 @@ final class ChildServer implements AutoCloseable {
 		return this.path;
 	}
 
+	/** The CPU time the child process used so far, in nanoseconds (-1 if the platform does not say). */
+	long cpuNanos() {
+		return this.process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+	}
+
 	/** The child's used heap in bytes after full garbage collections. */
 	long usedHeapAfterGc() throws IOException {
 		this.commands.println("heap");

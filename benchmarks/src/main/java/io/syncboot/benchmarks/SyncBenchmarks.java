@@ -40,7 +40,8 @@ import io.syncboot.server.SyncServer;
  * documents; S8m the same with 1,000,000 documents (not part of {@code all}: seeding alone takes
  * minutes). Each also reports the client JVM's used heap at the end and its peak during the
  * bootstrap (sampled, so it includes garbage not yet collected): the client's alone, as the server
- * runs in its own process.</li>
+ * runs in its own process; and the CPU time per document of the client JVM and of the server
+ * process during the bootstrap, which other load on the machine hardly changes.</li>
  * </ul>
  *
  * <p>Not thread-safe: one benchmark thread calls it. A metric throws IllegalStateException when its
@@ -228,20 +229,32 @@ final class SyncBenchmarks implements AutoCloseable {
 		try (SyncManager fresh = manager(metric.toLowerCase(Locale.ROOT) + "-" + this.counter.incrementAndGet(),
 				bootstrapUrl());
 				HeapPeak sampling = peak.start()) {
+			long serverCpuBefore = this.bootstrapServer.cpuNanos();
+			long clientCpuBefore = clientCpuNanos();
 			long begin = System.nanoTime();
 			SyncDatabase database = open(fresh, partition);
 			if (!session(fresh, database).downloadAllServerChanges(Duration.ofMinutes(30))) {
 				throw new IllegalStateException(metric + ": bootstrap did not complete");
 			}
 			double seconds = (System.nanoTime() - begin) / 1e9;
+			double clientCpuMicros = (clientCpuNanos() - clientCpuBefore) / 1e3;
+			double serverCpuMicros = (this.bootstrapServer.cpuNanos() - serverCpuBefore) / 1e3;
 			long count = database.collection("s8").count();
 			if (count != documents) {
 				throw new IllegalStateException(metric + ": bootstrapped " + count + " of " + documents);
 			}
 			return List.of(new Result(metric + ".rows/s", count / seconds, "1/s"),
 					new Result(metric + ".heapUsedMB", peak.usedBytes() / 1e6, "MB"),
-					new Result(metric + ".heapPeakMB", peak.peakBytes() / 1e6, "MB"));
+					new Result(metric + ".heapPeakMB", peak.peakBytes() / 1e6, "MB"),
+					new Result(metric + ".clientCpu/doc", clientCpuMicros / documents, "us"),
+					new Result(metric + ".serverCpu/doc", serverCpuMicros / documents, "us"));
 		}
+	}
+
+	/** The CPU time this JVM used so far (all its threads, garbage collection included). */
+	private static long clientCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean()).getProcessCpuTime();
 	}
 
 	private static void write(SyncDatabase database, String collection, int changes, int perTransaction) {
