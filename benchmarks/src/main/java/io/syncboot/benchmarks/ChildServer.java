@@ -17,10 +17,13 @@ import java.util.regex.Pattern;
  * A server in a child JVM ({@link ServerProcessMain}) on loopback, so that its heap is measured
  * without the load generator's: either the sync server ({@link #sync(Path)}) or the raw echo
  * endpoint on the same embedded Tomcat ({@link #echo()}). Started with a fixed 2 GiB heap ceiling
- * and the default collector. Not thread-safe: one benchmark thread drives it. Closing destroys the
+ * and the default collector, plus the options of the system property {@value #JVM_OPTIONS_PROPERTY}. Not thread-safe: one benchmark thread drives it. Closing destroys the
  * process.
  */
 final class ChildServer implements AutoCloseable {
+
+	/** A system property with more JVM options for the child, separated by spaces (such as a profiler's). */
+	static final String JVM_OPTIONS_PROPERTY = "syncboot.benchmarks.serverJvmOptions";
 
 	private static final Pattern LISTENING = Pattern.compile("listening on ws://localhost:(\\d+)(/\\S*)");
 
@@ -39,6 +42,10 @@ final class ChildServer implements AutoCloseable {
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
 		command.add("-Xmx2g");
 		command.add("-XX:+UseG1GC");
+		String options = System.getProperty(JVM_OPTIONS_PROPERTY, "").trim();
+		if (!options.isEmpty()) {
+			command.addAll(List.of(options.split("\\s+")));
+		}
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
 		command.add(ServerProcessMain.class.getName());
@@ -79,6 +86,11 @@ final class ChildServer implements AutoCloseable {
 	/** The WebSocket endpoint's path, {@code /sync} or {@code /echo}. */
 	String path() {
 		return this.path;
+	}
+
+	/** The CPU time the child process used so far, in nanoseconds (-1 if the platform does not say). */
+	long cpuNanos() {
+		return this.process.toHandle().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
 	}
 
 	/** The child's used heap in bytes after full garbage collections. */

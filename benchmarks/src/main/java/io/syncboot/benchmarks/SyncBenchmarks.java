@@ -1,8 +1,11 @@
 package io.syncboot.benchmarks;
 
+import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -22,7 +25,9 @@ import io.syncboot.server.SyncServer;
 
 /**
  * The sync metrics, measured with real clients (each with its own SQLite files) against a real
- * server on loopback, all in this JVM:
+ * server on loopback: S1-S3 with the server in this JVM, S8 and S8m against a sync server in a
+ * child JVM ({@link ChildServer}, started at the first bootstrap), so that the bootstrapping client
+ * does not share this JVM's cores and heap with the server's snapshot reads and sends:
  * <ul>
  * <li>S1: end-to-end latency, commit on client A to visible on client B (change listener), 200 B
  * changes at a fixed rate (open loop);</li>
@@ -34,8 +39,13 @@ import io.syncboot.server.SyncServer;
  * <li>S8: bootstrap: documents per second for an empty client to download a partition of 100,000
  * documents; S8m the same with 1,000,000 documents (not part of {@code all}: seeding alone takes
  * minutes). Each also reports the client JVM's used heap at the end and its peak during the
- * bootstrap (sampled, so it includes garbage not yet collected).</li>
+ * bootstrap (sampled, so it includes garbage not yet collected): the client's alone, as the server
+ * runs in its own process; and the CPU time per document of the client JVM and of the server
+ * process during the bootstrap, which other load on the machine hardly changes.</li>
  * </ul>
+ *
+ * <p>Not thread-safe: one benchmark thread calls it. A metric throws IllegalStateException when its
+ * run does not complete; closing stops both servers.
  */
 final class SyncBenchmarks implements AutoCloseable {
 
@@ -48,6 +58,10 @@ final class SyncBenchmarks implements AutoCloseable {
 	private final SyncServer server;
 
 	private final AtomicInteger counter = new AtomicInteger();
+
+	private ChildServer bootstrapServer;
+
+	private URI bootstrapUrl;
 
 	private String bootstrapPartition;
 
@@ -188,9 +202,9 @@ final class SyncBenchmarks implements AutoCloseable {
 		return bootstrap("S8m", this.millionPartition, this.millionDocuments);
 	}
 
-	private String seed(String name, int documents) {
+	private String seed(String name, int documents) throws IOException {
 		String partition = name + "-" + this.counter.incrementAndGet();
-		try (SyncManager seeder = manager(name + "-seed")) {
+		try (SyncManager seeder = manager(name + "-seed", bootstrapUrl())) {
 			SyncDatabase database = open(seeder, partition);
 			write(database, "s8", documents, 1000);
 			if (!session(seeder, database).uploadAllLocalChanges(Duration.ofMinutes(30))) {
@@ -200,24 +214,47 @@ final class SyncBenchmarks implements AutoCloseable {
 		return partition;
 	}
 
-	private List<Result> bootstrap(String metric, String partition, int documents) {
+	/** The URL of the child server that S8 and S8m bootstrap from, started on first use. */
+	private URI bootstrapUrl() throws IOException {
+		if (this.bootstrapServer == null) {
+			this.bootstrapServer = ChildServer.sync(this.workDirectory.resolve("s8-server"));
+			this.bootstrapUrl = URI.create("ws://127.0.0.1:" + this.bootstrapServer.address().getPort()
+					+ this.bootstrapServer.path());
+		}
+		return this.bootstrapUrl;
+	}
+
+	private List<Result> bootstrap(String metric, String partition, int documents) throws IOException {
 		HeapPeak peak = new HeapPeak();
-		try (SyncManager fresh = manager(metric.toLowerCase(java.util.Locale.ROOT) + "-" + this.counter.incrementAndGet());
+		try (SyncManager fresh = manager(metric.toLowerCase(Locale.ROOT) + "-" + this.counter.incrementAndGet(),
+				bootstrapUrl());
 				HeapPeak sampling = peak.start()) {
+			long serverCpuBefore = this.bootstrapServer.cpuNanos();
+			long clientCpuBefore = clientCpuNanos();
 			long begin = System.nanoTime();
 			SyncDatabase database = open(fresh, partition);
 			if (!session(fresh, database).downloadAllServerChanges(Duration.ofMinutes(30))) {
 				throw new IllegalStateException(metric + ": bootstrap did not complete");
 			}
 			double seconds = (System.nanoTime() - begin) / 1e9;
+			double clientCpuMicros = (clientCpuNanos() - clientCpuBefore) / 1e3;
+			double serverCpuMicros = (this.bootstrapServer.cpuNanos() - serverCpuBefore) / 1e3;
 			long count = database.collection("s8").count();
 			if (count != documents) {
 				throw new IllegalStateException(metric + ": bootstrapped " + count + " of " + documents);
 			}
 			return List.of(new Result(metric + ".rows/s", count / seconds, "1/s"),
 					new Result(metric + ".heapUsedMB", peak.usedBytes() / 1e6, "MB"),
-					new Result(metric + ".heapPeakMB", peak.peakBytes() / 1e6, "MB"));
+					new Result(metric + ".heapPeakMB", peak.peakBytes() / 1e6, "MB"),
+					new Result(metric + ".clientCpu/doc", clientCpuMicros / documents, "us"),
+					new Result(metric + ".serverCpu/doc", serverCpuMicros / documents, "us"));
 		}
+	}
+
+	/** The CPU time this JVM used so far (all its threads, garbage collection included). */
+	private static long clientCpuNanos() {
+		return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+			.getOperatingSystemMXBean()).getProcessCpuTime();
 	}
 
 	private static void write(SyncDatabase database, String collection, int changes, int perTransaction) {
@@ -234,8 +271,12 @@ final class SyncBenchmarks implements AutoCloseable {
 	}
 
 	private SyncManager manager(String name) {
+		return manager(name, this.server.url());
+	}
+
+	private SyncManager manager(String name, URI serverUrl) {
 		return SyncManager.create(SyncClientSettings.builder()
-			.serverUrl(this.server.url())
+			.serverUrl(serverUrl)
 			.baseDirectory(this.workDirectory.resolve("clients").resolve(name + "-" + this.counter.incrementAndGet()))
 			.reconnectInitialDelay(Duration.ofMillis(100))
 			.build());
@@ -250,8 +291,15 @@ final class SyncBenchmarks implements AutoCloseable {
 	}
 
 	@Override
-	public void close() {
-		this.server.close();
+	public void close() throws InterruptedException {
+		try {
+			if (this.bootstrapServer != null) {
+				this.bootstrapServer.close();
+			}
+		}
+		finally {
+			this.server.close();
+		}
 	}
 
 }

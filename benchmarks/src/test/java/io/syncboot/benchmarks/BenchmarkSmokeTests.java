@@ -29,7 +29,7 @@ class BenchmarkSmokeTests {
 		for (String metric : new String[] { "P1.p50", "P1.p99", "P3.commits/s", "P3.p50", "P4b.rows/s", "P6.rows/s",
 				"P7.heapKB/conn", "P7.connects/s", "P1i.p50", "P3i.p99", "S1.p50", "S1.p99", "S2.writes/s", "S3.changes/s",
 				"S5.K10.deliveries/s", "S5.K10.p99", "S5.K100.deliveries/s", "S5.K1000.deliveries/s", "S5.K1000.p99",
-				"S6.serverKB/session", "S8.rows/s", "S8.heapPeakMB", "N1.changes/s",
+				"S6.serverKB/session", "S8.rows/s", "S8.heapPeakMB", "S8.clientCpu/doc", "S8.serverCpu/doc", "N1.changes/s",
 				"N3.changes/s" }) {
 			assertThat(report.median(metric)).as(metric).isPositive().isFinite();
 			assertThat(output).contains("| " + metric + " |");
@@ -66,6 +66,7 @@ class BenchmarkSmokeTests {
 				new PrintStream(buffer, true, StandardCharsets.UTF_8));
 		assertThat(report.median("S8m.rows/s")).isPositive().isFinite();
 		assertThat(report.median("S8m.heapPeakMB")).isPositive();
+		assertThat(report.median("S8m.serverCpu/doc")).isPositive().isFinite();
 		assertThat(report.ratios()).containsOnlyKeys("S8m bootstrap 1M");
 	}
 

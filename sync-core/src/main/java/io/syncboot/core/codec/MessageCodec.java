@@ -23,6 +23,7 @@ import io.syncboot.core.protocol.SyncProtocol;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.json.JsonFactory;
@@ -433,6 +434,9 @@ public final class MessageCodec {
 			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "message is null");
 		}
 		checkSize(text);
+		if (DownloadReader.handles(text)) {
+			return decodeDownload(text);
+		}
 		JsonNode root = parse(text);
 		SyncMessage message;
 		try {
@@ -442,10 +446,23 @@ public final class MessageCodec {
 			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "invalid message: " + ex.getMessage(), ex);
 		}
 		if (message instanceof SyncMessage.Download download && !download.documents().isEmpty()) {
-			// a store writes the states (and their visible bodies) as they came, without encoding them again
+			// a store writes the states as they came, without encoding them again
 			DocumentStateTexts.remember(this.mapper, text, download.documents());
 		}
 		return message;
+	}
+
+	/** A download in the field order this codec writes, read in one streaming pass. */
+	private SyncMessage decodeDownload(String text) {
+		try (JsonParser parser = this.mapper.createParser(text)) {
+			return new DownloadReader(this, parser, text, this.rejectUnknownFields).read();
+		}
+		catch (JacksonException ex) {
+			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "invalid JSON: " + ex.getOriginalMessage(), ex);
+		}
+		catch (IllegalArgumentException | NullPointerException ex) {
+			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "invalid message: " + ex.getMessage(), ex);
+		}
 	}
 
 	/** Parses a list of operations written by {@link #encodeOperations}. */
@@ -541,10 +558,7 @@ public final class MessageCodec {
 			case "download": {
 				List<ServerChangeset> changesets = new ArrayList<>();
 				for (JsonNode node : array(root, "changesets")) {
-					requireObject(node, "changeset");
-					onlyKnownFields(node, "changeset", SERVER_CHANGESET_FIELDS);
-					changesets.add(new ServerChangeset(number(node, "serverVersion"), number(node, "originFileId"),
-							number(node, "clientVersion"), readOperations(field(node, "ops"), "ops")));
+					changesets.add(readServerChangeset(node));
 				}
 				List<DocumentState> documents = new ArrayList<>();
 				for (JsonNode node : array(root, "documents")) {
@@ -587,6 +601,14 @@ public final class MessageCodec {
 			default:
 				throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "unknown message type '" + abbreviate(type) + "'");
 		}
+	}
+
+	/** One changeset of a download (also for {@link DownloadReader}). */
+	ServerChangeset readServerChangeset(JsonNode node) {
+		requireObject(node, "changeset");
+		onlyKnownFields(node, "changeset", SERVER_CHANGESET_FIELDS);
+		return new ServerChangeset(number(node, "serverVersion"), number(node, "originFileId"),
+				number(node, "clientVersion"), readOperations(field(node, "ops"), "ops"));
 	}
 
 	private List<Operation> readOperations(JsonNode node, String name) {

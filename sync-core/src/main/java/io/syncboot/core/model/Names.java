@@ -22,8 +22,6 @@ public final class Names {
 
 	private static final Pattern PARTITION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:@+=|-]*");
 
-	private static final Pattern COLLECTION = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
-
 	private Names() {
 	}
 
@@ -45,12 +43,33 @@ public final class Names {
 		if (collection == null) {
 			throw new IllegalArgumentException("collection must not be null");
 		}
-		if (collection.isEmpty() || collection.length() > MAX_COLLECTION_LENGTH
-				|| !COLLECTION.matcher(collection).matches()) {
+		if (collection.isEmpty() || collection.length() > MAX_COLLECTION_LENGTH || !isCollectionName(collection)) {
 			throw new IllegalArgumentException("invalid collection name '" + printable(collection)
 					+ "': use 1 to 128 characters of A-Z a-z 0-9 _ . -, starting with a letter or _");
 		}
 		return collection;
+	}
+
+	/**
+	 * Whether a non-empty name matches {@code [A-Za-z_][A-Za-z0-9_.-]*}; a loop, not a regular
+	 * expression, as every decoded document key is checked.
+	 */
+	private static boolean isCollectionName(String name) {
+		char first = name.charAt(0);
+		if (!isAsciiLetter(first) && first != '_') {
+			return false;
+		}
+		for (int i = 1; i < name.length(); i++) {
+			char c = name.charAt(i);
+			if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '_' && c != '.' && c != '-') {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private static boolean isAsciiLetter(char c) {
+		return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 	}
 
 	/** Checks a document id: 1 to 512 characters, no control characters. */

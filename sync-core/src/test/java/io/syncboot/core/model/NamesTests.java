@@ -75,6 +75,30 @@ class NamesTests {
 	}
 
 	@Test
+	void acceptsExactlyTheCollectionNamesOfTheRule() {
+		java.util.regex.Pattern rule = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]*");
+		java.util.Random random = new java.util.Random(0xC011L);
+		String alphabet = "aZz_09.-/ :@\u00e2\u0000\u00ff`{[";
+		for (int i = 0; i < 20_000; i++) {
+			StringBuilder name = new StringBuilder();
+			int length = 1 + random.nextInt(6);
+			for (int c = 0; c < length; c++) {
+				name.append(alphabet.charAt(random.nextInt(alphabet.length())));
+			}
+			String candidate = name.toString();
+			boolean valid;
+			try {
+				Names.collection(candidate);
+				valid = true;
+			}
+			catch (IllegalArgumentException ex) {
+				valid = false;
+			}
+			assertThat(valid).as(candidate).isEqualTo(rule.matcher(candidate).matches());
+		}
+	}
+
+	@Test
 	void rejectsCollectionsOf129Characters() {
 		assertThatIllegalArgumentException().isThrownBy(() -> Names.collection("c".repeat(129)))
 			.withMessageContaining("1 to 128 characters");

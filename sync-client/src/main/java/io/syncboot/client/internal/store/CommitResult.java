@@ -1,9 +1,11 @@
 package io.syncboot.client.internal.store;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 import io.syncboot.core.model.DocumentKey;
 import org.jspecify.annotations.Nullable;
@@ -28,12 +30,21 @@ public record CommitResult(long clientVersion, Map<String, Set<String>> changes,
 		this(clientVersion, changes, meta, 0, null);
 	}
 
-	/** The ids of {@code keys} by collection, ids sorted, collections in first-seen order. */
+	/**
+	 * The ids of {@code keys} by collection, ids sorted, collections in first-seen order. Sorted
+	 * once per collection (in linear time for keys that come in order, as a snapshot's do) rather
+	 * than kept in a tree.
+	 */
 	static Map<String, Set<String>> byCollection(Set<DocumentKey> keys) {
-		Map<String, Set<String>> result = new LinkedHashMap<>();
+		Map<String, List<String>> ids = new LinkedHashMap<>();
 		for (DocumentKey key : keys) {
-			result.computeIfAbsent(key.collection(), c -> new TreeSet<>()).add(key.id());
+			ids.computeIfAbsent(key.collection(), c -> new ArrayList<>()).add(key.id());
 		}
+		Map<String, Set<String>> result = new LinkedHashMap<>();
+		ids.forEach((collection, list) -> {
+			list.sort(null);
+			result.put(collection, new LinkedHashSet<>(list));
+		});
 		return result;
 	}
 

@@ -19,6 +19,11 @@ import io.syncboot.core.model.Stamp;
  * ever written, and the client version of its last local change ({@code pending_version}; the
  * document has unacknowledged local changes while it is above the upload acknowledgement). Used by
  * {@link SqliteStore} under its lock through its {@link StatementCache}; holds no state of its own.
+ *
+ * <p>A present document's {@code body} may be null: documents inserted from a bootstrap
+ * ({@link #insertNew}) store their state only, and reads derive the visible fields from it. Any
+ * later write of the row stores the body again. Throws {@link SQLException} when SQLite fails and
+ * {@link io.syncboot.core.protocol.ProtocolException} for a stored text that does not decode.
  */
 final class DocumentTable {
 
@@ -49,15 +54,17 @@ final class DocumentTable {
 			    local_stamps = excluded.local_stamps, state = excluded.state, body = excluded.body,
 			    pending_version = excluded.pending_version""";
 
-	private static final String INSERT_NEW_SQL = """
-			INSERT INTO documents (collection, id, present, local_stamps, state, body) VALUES (?, ?, ?, ?, ?, ?)
+	private static final String INSERT_NEW_WITHOUT_BODY_SQL = """
+			INSERT INTO documents (collection, id, present, local_stamps, state) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (collection, id) DO NOTHING""";
 
+	/** The body, or (when null) the state to derive it from; and whether it is the state. */
 	private static final String SELECT_BODY_SQL = """
-			SELECT body FROM documents WHERE collection = ? AND id = ? AND present = 1""";
+			SELECT ifnull(body, state), body IS NULL FROM documents WHERE collection = ? AND id = ? AND present = 1""";
 
 	private static final String SELECT_BODIES_SQL = """
-			SELECT id, body FROM documents WHERE collection = ? AND present = 1 ORDER BY id""";
+			SELECT id, ifnull(body, state), body IS NULL FROM documents WHERE collection = ? AND present = 1
+			ORDER BY id""";
 
 	private static final String COUNT_SQL = """
 			SELECT COUNT(*) FROM documents WHERE collection = ? AND present = 1""";
@@ -136,7 +143,9 @@ final class DocumentTable {
 	}
 
 	/**
-	 * Inserts the states of documents the file has no row for, in one batch, without reading.
+	 * Inserts the states of documents the file has no row for, in one batch, without reading. Only
+	 * the state is stored (reads derive the visible body from it), so a bootstrap writes each
+	 * document's values once.
 	 * @param encodedStates the encoded form of each state, in the same order
 	 * @return per state, whether it was inserted ({@code false}: a row exists, nothing was written)
 	 */
@@ -145,10 +154,14 @@ final class DocumentTable {
 		if (states.isEmpty()) {
 			return inserted;
 		}
-		PreparedStatement statement = this.statements.prepare(INSERT_NEW_SQL);
+		PreparedStatement statement = this.statements.prepare(INSERT_NEW_WITHOUT_BODY_SQL);
 		for (int i = 0; i < inserted.length; i++) {
 			DocumentState state = states.get(i);
-			bindState(statement, state, encodedStates.get(i));
+			statement.setString(1, state.key().collection());
+			statement.setString(2, state.key().id());
+			statement.setInt(3, state.isPresent() ? 1 : 0);
+			statement.setInt(4, hasUnassignedStamps(state) ? 1 : 0);
+			statement.setString(5, encodedStates.get(i));
 			statement.addBatch();
 		}
 		int[] counts = statement.executeBatch();
@@ -159,16 +172,11 @@ final class DocumentTable {
 	}
 
 	private void bindState(PreparedStatement statement, DocumentState state) throws SQLException {
-		bindState(statement, state, this.codec.encodeDocumentState(state));
-	}
-
-	private void bindState(PreparedStatement statement, DocumentState state, String encodedState)
-			throws SQLException {
 		statement.setString(1, state.key().collection());
 		statement.setString(2, state.key().id());
 		statement.setInt(3, state.isPresent() ? 1 : 0);
 		statement.setInt(4, hasUnassignedStamps(state) ? 1 : 0);
-		statement.setString(5, encodedState);
+		statement.setString(5, this.codec.encodeDocumentState(state));
 		statement.setString(6, this.codec.encodeVisibleFields(state));
 	}
 
@@ -187,8 +195,17 @@ final class DocumentTable {
 		statement.setString(1, key.collection());
 		statement.setString(2, key.id());
 		try (ResultSet rows = statement.executeQuery()) {
-			return rows.next() ? Optional.of(this.codec.decodeFields(rows.getString(1))) : Optional.empty();
+			return rows.next() ? Optional.of(visibleFields(rows.getString(1), rows.getBoolean(2))) : Optional.empty();
 		}
+	}
+
+	/**
+	 * The visible fields of a present document from its stored body, or from its state when it has
+	 * no body ({@code fromState}).
+	 */
+	Map<String, Object> visibleFields(String bodyOrState, boolean fromState) {
+		return fromState ? this.codec.decodeDocumentState(bodyOrState).visibleFields()
+				: this.codec.decodeFields(bodyOrState);
 	}
 
 	/** Every present document of a collection as (id, fields), ordered by id. */
@@ -198,7 +215,7 @@ final class DocumentTable {
 		statement.setString(1, collection);
 		try (ResultSet rows = statement.executeQuery()) {
 			while (rows.next()) {
-				result.add(Map.entry(rows.getString(1), this.codec.decodeFields(rows.getString(2))));
+				result.add(Map.entry(rows.getString(1), visibleFields(rows.getString(2), rows.getBoolean(3))));
 			}
 		}
 		return result;

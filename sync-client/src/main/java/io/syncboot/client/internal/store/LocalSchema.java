@@ -17,6 +17,10 @@ import java.sql.Statement;
  * holds the clock value after its changeset ({@code last_hlc}), so a local commit writes no
  * {@code meta} row: the next client version and the clock are recovered from the outbox at open
  * (see {@link MetaTable#recover}).</li>
+ * <li>version 3: a present document's {@code body} may be null (documents inserted from a
+ * bootstrap), its visible fields are then derived from its {@code state}; no table changes, so a
+ * version 2 file only gets the new version number, but a version 2 reader must not open such a
+ * file.</li>
  * </ol>
  *
  * <p>Called once by {@link SqliteStore#open} before any other use of the connection (auto-commit
@@ -26,7 +30,7 @@ import java.sql.Statement;
 final class LocalSchema {
 
 	/** The version this code writes. */
-	static final int VERSION = 2;
+	static final int VERSION = 3;
 
 	private static final String[] MIGRATE_1_TO_2 = {
 			"ALTER TABLE documents ADD COLUMN pending_version INTEGER NOT NULL DEFAULT 0",
@@ -64,7 +68,7 @@ final class LocalSchema {
 				statement.execute(DocumentTable.CREATE_SQL);
 				statement.execute(OutboxTable.CREATE_SQL);
 			}
-			else {
+			else if (version == 1) {
 				for (String sql : MIGRATE_1_TO_2) {
 					statement.execute(sql);
 				}

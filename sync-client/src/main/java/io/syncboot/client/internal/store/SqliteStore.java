@@ -233,10 +233,11 @@ public final class SqliteStore implements AutoCloseable {
 			List<Map.Entry<DocumentKey, Map<String, Object>>> documents = new ArrayList<>();
 			try (Statement statement = this.connection.createStatement();
 					ResultSet rows = statement.executeQuery(
-							"SELECT collection, id, body FROM documents WHERE present = 1 ORDER BY collection, id")) {
+							"SELECT collection, id, ifnull(body, state), body IS NULL FROM documents WHERE present = 1"
+									+ " ORDER BY collection, id")) {
 				while (rows.next()) {
 					documents.add(Map.entry(new DocumentKey(rows.getString(1), rows.getString(2)),
-							this.codec.decodeFields(rows.getString(3))));
+							this.documents.visibleFields(rows.getString(3), rows.getBoolean(4))));
 				}
 			}
 			catch (io.syncboot.core.protocol.ProtocolException ex) {

@@ -68,7 +68,7 @@ class LocalSchemaMigrationTests {
 			assertThat(store.state(T1).orElseThrow().latestStamp().timestamp()).isGreaterThan(lastHlc);
 		}
 		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-			assertThat(query(connection, "PRAGMA user_version")).isEqualTo(2);
+			assertThat(query(connection, "PRAGMA user_version")).isEqualTo(LocalSchema.VERSION);
 			assertThat(query(connection, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'outbox_documents'")).isZero();
 		}
 		try (SqliteStore store = SqliteStore.open(file, this.codec, this.wallClock::get, 1024 * 1024)) {
@@ -77,6 +77,26 @@ class LocalSchemaMigrationTests {
 				.containsExactly(2L, 3L);
 			assertThat(store.get(T1)).contains(Map.of("title", "acknowledged", "done", true));
 			assertThat(store.isPending(L1)).isTrue();
+		}
+	}
+
+	@Test
+	void aVersion2FileOpensAsItIsAndGetsVersion3() throws Exception {
+		Path file = this.dir.resolve("v2.db");
+		try (SqliteStore store = SqliteStore.open(file, this.codec, this.wallClock::get, 1024 * 1024)) {
+			store.commitLocal(List.of(new LocalWrite.Put("tasks", "t1", Map.of("title", "kept"))));
+		}
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+				Statement statement = connection.createStatement()) {
+			statement.execute("PRAGMA user_version = 2");
+		}
+
+		try (SqliteStore store = SqliteStore.open(file, this.codec, this.wallClock::get, 1024 * 1024)) {
+			assertThat(store.get(T1)).contains(Map.of("title", "kept"));
+			assertThat(store.pendingChanges()).isEqualTo(1);
+		}
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+			assertThat(query(connection, "PRAGMA user_version")).isEqualTo(3);
 		}
 	}
 

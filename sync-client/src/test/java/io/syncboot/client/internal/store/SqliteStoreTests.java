@@ -238,6 +238,49 @@ class SqliteStoreTests {
 	}
 
 	@Test
+	void bootstrappedDocumentsStoreTheirStateOnlyAndReadsDeriveTheirFields() throws Exception {
+		this.store.assignClientFileId(1, 10, 100);
+		long ts = HybridLogicalClock.pack(this.wallClock.get() - 60_000, 0);
+		Map<String, Object> nested = Map.of("tags", List.of("a", 2L), "price", 2.5);
+		DocumentState b1 = DocumentState.of(new Operation.Put("books", "b1", ts, Map.of("title", "one", "meta", nested)),
+				2);
+		DocumentState b2 = DocumentState.of(new Operation.Put("books", "b2", ts, Map.of("title", "two")), 2);
+		b2.apply(new Operation.Unset("books", "b2", ts + 1, java.util.Set.of("title")), 2);
+		b2.apply(new Operation.Update("books", "b2", ts + 2, Map.of("n", 7L)), 3);
+		DocumentState b3 = DocumentState.of(new Operation.Delete("books", "b3", ts), 2);
+		// decoded from the wire, as a session hands them to the store
+		String text = this.codec.encode(download(4, 0, List.of(), List.of(b1, b2, b3)));
+		this.store.applyDownload((SyncMessage.Download) this.codec.decode(text));
+
+		try (java.sql.Connection connection = java.sql.DriverManager.getConnection("jdbc:sqlite:" + this.file);
+				java.sql.ResultSet rows = connection.createStatement()
+					.executeQuery("SELECT id, body IS NULL, present FROM documents ORDER BY id")) {
+			List<String> seen = new ArrayList<>();
+			while (rows.next()) {
+				seen.add(rows.getString(1) + " " + rows.getBoolean(2) + " " + rows.getBoolean(3));
+			}
+			assertThat(seen).containsExactly("b1 true true", "b2 true true", "b3 true false");
+		}
+		assertThat(this.store.get(new DocumentKey("books", "b1"))).contains(Map.of("title", "one", "meta", nested));
+		assertThat(this.store.get(new DocumentKey("books", "b2"))).contains(Map.of("n", 7L));
+		assertThat(this.store.get(new DocumentKey("books", "b3"))).isEmpty();
+		assertThat(this.store.all("books")).containsExactly(Map.entry("b1", Map.of("title", "one", "meta", nested)),
+				Map.entry("b2", Map.of("n", 7L)));
+		assertThat(this.store.count("books")).isEqualTo(2);
+		assertThat(this.store.snapshot().documents()).containsExactly(
+				Map.entry(new DocumentKey("books", "b1"), Map.of("title", "one", "meta", nested)),
+				Map.entry(new DocumentKey("books", "b2"), Map.of("n", 7L)));
+
+		// a later write of the row stores its body again; the reads agree
+		this.store.commitLocal(List.of(new LocalWrite.Update("books", "b1", Map.of("title", "uno"))));
+		assertThat(this.store.get(new DocumentKey("books", "b1"))).contains(Map.of("title", "uno", "meta", nested));
+		this.store.close();
+		this.store = openStore();
+		assertThat(this.store.all("books")).containsExactly(Map.entry("b1", Map.of("title", "uno", "meta", nested)),
+				Map.entry("b2", Map.of("n", 7L)));
+	}
+
+	@Test
 	void consecutiveDownloadsApplyInOneTransactionOrNotAtAll() {
 		this.store.assignClientFileId(1, 10, 100);
 		this.store.commitLocal(List.of(put(T1, Map.of("title", "mine"))));

@@ -1,0 +1,336 @@
+package io.syncboot.core.codec;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.syncboot.core.merge.DocumentState;
+import io.syncboot.core.merge.FieldRegister;
+import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.model.Stamp;
+import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.ProtocolException;
+import io.syncboot.core.protocol.SyncMessage;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Decodes a download message in one streaming pass, without a JSON tree for its document states:
+ * each state is built as it is read and remembers its own text, sliced from the message
+ * ({@link DocumentState#rememberEncoding}), so that a store writes it as it came. Changesets (rare in a bootstrap, small otherwise) are read as trees by
+ * {@link MessageCodec}. Accepts and rejects exactly what {@link MessageCodec}'s tree decoding
+ * does; only which of several faults a message is reported for may differ.
+ *
+ * <p>Used for messages that start with {@link #PREFIX}, as {@link MessageCodec} writes downloads.
+ * One instance reads one message on the calling thread. Throws {@link ProtocolException} for
+ * anything the protocol does not allow, and whatever the parser throws (a Jackson exception, which
+ * {@link MessageCodec} turns into a {@link ProtocolException}) for text that is not JSON.
+ */
+final class DownloadReader {
+
+	/** How a download written by {@link MessageCodec} starts. */
+	static final String PREFIX = "{\"type\":\"download\",";
+
+	private final MessageCodec codec;
+
+	private final JsonParser parser;
+
+	private final String text;
+
+	private final boolean rejectUnknownFields;
+
+	DownloadReader(MessageCodec codec, JsonParser parser, String text, boolean rejectUnknownFields) {
+		this.codec = codec;
+		this.parser = parser;
+		this.text = text;
+		this.rejectUnknownFields = rejectUnknownFields;
+	}
+
+	/** Whether {@code text} is a download in the field order {@link MessageCodec} writes. */
+	static boolean handles(String text) {
+		return text.startsWith(PREFIX);
+	}
+
+	SyncMessage.Download read() {
+		if (this.parser.nextToken() != JsonToken.START_OBJECT) {
+			throw malformed("message must be a JSON object");
+		}
+		Long session = null;
+		Long serverVersion = null;
+		Long uploadAck = null;
+		Long remainingBytes = null;
+		List<ServerChangeset> changesets = null;
+		List<DocumentState> documents = null;
+		while (this.parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			String name = this.parser.currentName();
+			JsonToken token = this.parser.nextToken();
+			switch (name) {
+				case "type" -> {
+					if (token != JsonToken.VALUE_STRING || !"download".equals(this.parser.getString())) {
+						throw mistyped("type", "\"download\"");
+					}
+				}
+				case "session" -> session = number(token, name);
+				case "serverVersion" -> serverVersion = number(token, name);
+				case "uploadAck" -> uploadAck = number(token, name);
+				case "remainingBytes" -> remainingBytes = number(token, name);
+				case "changesets" -> changesets = changesets(token);
+				case "documents" -> documents = documents(token);
+				default -> unknown(name, "download");
+			}
+		}
+		if (this.parser.nextToken() != null) {
+			throw malformed("invalid JSON: trailing content after the message");
+		}
+		// missing fields are reported in the order the tree decoding reads them
+		required(changesets, "changesets");
+		required(documents, "documents");
+		return new SyncMessage.Download(required(session, "session"), required(serverVersion, "serverVersion"),
+				required(uploadAck, "uploadAck"), required(remainingBytes, "remainingBytes"), changesets, documents);
+	}
+
+	private List<ServerChangeset> changesets(JsonToken token) {
+		requireArray(token, "changesets");
+		List<ServerChangeset> changesets = new ArrayList<>();
+		while (this.parser.nextToken() != JsonToken.END_ARRAY) {
+			JsonNode node = this.parser.readValueAsTree();
+			changesets.add(this.codec.readServerChangeset(node));
+		}
+		return changesets;
+	}
+
+	private List<DocumentState> documents(JsonToken token) {
+		requireArray(token, "documents");
+		List<DocumentState> documents = new ArrayList<>();
+		JsonToken element;
+		while ((element = this.parser.nextToken()) != JsonToken.END_ARRAY) {
+			if (element != JsonToken.START_OBJECT) {
+				throw malformed("document must be a JSON object");
+			}
+			documents.add(state());
+		}
+		return documents;
+	}
+
+	/** Reads one document state; the parser is on its start. */
+	private DocumentState state() {
+		int start = offset(this.parser.currentTokenLocation().getCharOffset());
+		String collection = null;
+		String id = null;
+		Boolean present = null;
+		Stamp existence = null;
+		Stamp replaced = null;
+		Map<String, FieldRegister> registers = null;
+		while (this.parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			String name = this.parser.currentName();
+			JsonToken token = this.parser.nextToken();
+			switch (name) {
+				case "c" -> collection = string(token, name);
+				case "id" -> id = string(token, name);
+				case "p" -> present = bool(token, name);
+				case "e" -> existence = stamp(token);
+				case "r" -> replaced = stamp(token);
+				case "f" -> {
+					if (token != JsonToken.START_OBJECT) {
+						throw malformed("f must be a JSON object");
+					}
+					registers = new LinkedHashMap<>();
+					registers(registers);
+				}
+				default -> unknown(name, "document");
+			}
+		}
+		int end = offset(this.parser.currentLocation().getCharOffset());
+		// missing fields are reported in the order the tree decoding reads them
+		DocumentKey key = new DocumentKey(required(collection, "c"), required(id, "id"));
+		required(registers, "f");
+		DocumentState state = DocumentState.of(key, required(existence, "e"), required(present, "p"),
+				required(replaced, "r"), registers);
+		state.rememberEncoding(this.text.substring(start, end), null);
+		return state;
+	}
+
+	/** Reads the field registers (the parser is on their start) into {@code registers}. */
+	private void registers(Map<String, FieldRegister> registers) {
+		while (this.parser.nextToken() == JsonToken.PROPERTY_NAME) {
+			String field = this.parser.currentName();
+			if (this.parser.nextToken() != JsonToken.START_OBJECT) {
+				throw malformed("field register must be a JSON object");
+			}
+			Stamp stamp = null;
+			Boolean unset = null;
+			boolean hasValue = false;
+			Object value = null;
+			while (this.parser.nextToken() == JsonToken.PROPERTY_NAME) {
+				String name = this.parser.currentName();
+				JsonToken token = this.parser.nextToken();
+				switch (name) {
+					case "s" -> stamp = stamp(token);
+					case "u" -> {
+						if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
+							throw mistyped("u", "a boolean");
+						}
+						unset = token == JsonToken.VALUE_TRUE;
+					}
+					case "v" -> {
+						hasValue = true;
+						value = value(token, field);
+					}
+					default -> unknown(name, "field register");
+				}
+			}
+			Stamp registerStamp = required(stamp, "s");
+			if (unset != null && unset) {
+				if (hasValue) {
+					throw malformed("field register '" + abbreviate(field) + "' is unset and has a value");
+				}
+				registers.put(field, FieldRegister.removed(registerStamp));
+			}
+			else {
+				if (!hasValue) {
+					throw missing("v");
+				}
+				registers.put(field, FieldRegister.set(registerStamp, value));
+			}
+		}
+	}
+
+	/** A JSON value as {@link MessageCodec} decodes field values; the parser is on its first token. */
+	private @Nullable Object value(JsonToken token, String path) {
+		switch (token) {
+			case VALUE_NULL:
+				return null;
+			case VALUE_STRING:
+				return this.parser.getString();
+			case VALUE_TRUE:
+				return Boolean.TRUE;
+			case VALUE_FALSE:
+				return Boolean.FALSE;
+			case VALUE_NUMBER_INT:
+				if (this.parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+					throw malformed("integer at '" + path + "' does not fit in 64 bits");
+				}
+				return this.parser.getLongValue();
+			case VALUE_NUMBER_FLOAT: {
+				double d = this.parser.getDoubleValue();
+				if (Double.isNaN(d) || Double.isInfinite(d)) {
+					throw malformed("number at '" + path + "' is not finite");
+				}
+				return d;
+			}
+			case START_ARRAY: {
+				List<Object> list = new ArrayList<>();
+				JsonToken element;
+				while ((element = this.parser.nextToken()) != JsonToken.END_ARRAY) {
+					list.add(value(element, path));
+				}
+				return Collections.unmodifiableList(list);
+			}
+			case START_OBJECT: {
+				Map<String, Object> map = new LinkedHashMap<>();
+				while (this.parser.nextToken() == JsonToken.PROPERTY_NAME) {
+					String name = this.parser.currentName();
+					map.put(name, value(this.parser.nextToken(), path + "." + name));
+				}
+				return Collections.unmodifiableMap(map);
+			}
+			default:
+				throw malformed("unsupported JSON value at '" + path + "'");
+		}
+	}
+
+	private Stamp stamp(JsonToken token) {
+		if (token != JsonToken.START_ARRAY) {
+			throw mistyped("stamp", "an array of two integers");
+		}
+		long timestamp = stampPart(this.parser.nextToken());
+		long fileId = stampPart(this.parser.nextToken());
+		if (this.parser.nextToken() != JsonToken.END_ARRAY) {
+			throw mistyped("stamp", "an array of two integers");
+		}
+		return new Stamp(timestamp, fileId);
+	}
+
+	private long stampPart(JsonToken token) {
+		if (!isLong(token)) {
+			throw mistyped("stamp", "an array of two integers");
+		}
+		return this.parser.getLongValue();
+	}
+
+	private boolean isLong(JsonToken token) {
+		return token == JsonToken.VALUE_NUMBER_INT && this.parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER;
+	}
+
+	private long number(JsonToken token, String name) {
+		if (!isLong(token)) {
+			throw mistyped(name, "a 64-bit integer");
+		}
+		return this.parser.getLongValue();
+	}
+
+	private String string(JsonToken token, String name) {
+		if (token != JsonToken.VALUE_STRING) {
+			throw mistyped(name, "a string");
+		}
+		return this.parser.getString();
+	}
+
+	private static boolean bool(JsonToken token, String name) {
+		if (token != JsonToken.VALUE_TRUE && token != JsonToken.VALUE_FALSE) {
+			throw mistyped(name, "a boolean");
+		}
+		return token == JsonToken.VALUE_TRUE;
+	}
+
+	private void requireArray(JsonToken token, String name) {
+		if (token != JsonToken.START_ARRAY) {
+			throw mistyped(name, "an array");
+		}
+	}
+
+	/** A field the format does not define: refused or skipped, as the codec is configured. */
+	private void unknown(String name, String what) {
+		if (this.rejectUnknownFields) {
+			throw malformed(what + " has a field the protocol does not define: '" + abbreviate(name) + "'");
+		}
+		this.parser.skipChildren();
+	}
+
+	/** {@code value}, or the fault for a missing field {@code name}. */
+	private static <T> T required(@Nullable T value, String name) {
+		if (value == null) {
+			throw missing(name);
+		}
+		return value;
+	}
+
+	private static int offset(long offset) {
+		if (offset < 0 || offset > Integer.MAX_VALUE) {
+			throw new IllegalStateException("no character offset");
+		}
+		return (int) offset;
+	}
+
+	private static ProtocolException missing(String name) {
+		return malformed("missing field '" + name + "'");
+	}
+
+	private static ProtocolException mistyped(String name, String expected) {
+		return malformed("field '" + name + "' must be " + expected);
+	}
+
+	private static ProtocolException malformed(String message) {
+		return new ProtocolException(ErrorCode.MALFORMED_MESSAGE, message);
+	}
+
+	private static String abbreviate(String text) {
+		return (text.length() <= 40) ? text : text.substring(0, 40) + "...";
+	}
+
+}
