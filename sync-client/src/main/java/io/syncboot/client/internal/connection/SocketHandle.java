@@ -2,14 +2,15 @@ package io.syncboot.client.internal.connection;
 
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 
+import io.syncboot.client.internal.concurrent.SyncThreadFactory;
 import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncMessage;
-import jakarta.websocket.Session;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,9 +23,8 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 
 /**
  * One WebSocket: the Spring handler that assembles fragments (bounded by the codec's message size
- * limit) and decodes messages, and a {@link SendQueue} that sends one message at a time with
- * non-blocking sends, so the event loop never blocks on the network, sends never overlap, and a
- * message leaves on the thread that sent it when nothing is queued before it.
+ * limit) and decodes messages, and a writer thread that sends one message at a time, so the event
+ * loop never blocks on the network and sends never overlap.
  */
 final class SocketHandle extends AbstractWebSocketHandler {
 
@@ -34,8 +34,7 @@ final class SocketHandle extends AbstractWebSocketHandler {
 
 	private final TransportListener listener;
 
-	/** How long one send may take (as Tomcat's default for blocking sends) before the socket is dropped. */
-	private static final long SEND_TIMEOUT_MILLIS = 20_000;
+	private final ExecutorService writer = Executors.newSingleThreadExecutor(new SyncThreadFactory("send"));
 
 	private final StringBuilder fragments = new StringBuilder(); // network thread only
 
@@ -43,22 +42,13 @@ final class SocketHandle extends AbstractWebSocketHandler {
 
 	private volatile @Nullable WebSocketSession session;
 
-	private volatile @Nullable SendQueue sends;
-
 	private volatile @Nullable CompletableFuture<WebSocketSession> handshake;
 
 	private volatile boolean closed;
 
-	private final Executor closer;
-
-	/**
-	 * @param closer runs the (blocking) closing handshakes, so that neither the event loop nor the
-	 * container's I/O threads wait on them
-	 */
-	SocketHandle(MessageCodec codec, TransportListener listener, Executor closer) {
+	SocketHandle(MessageCodec codec, TransportListener listener) {
 		this.codec = codec;
 		this.listener = listener;
-		this.closer = closer;
 	}
 
 	void connecting(CompletableFuture<WebSocketSession> handshake) {
@@ -77,18 +67,6 @@ final class SocketHandle extends AbstractWebSocketHandler {
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
-		Session nativeSession = (session instanceof NativeWebSocketSession nativeCapable)
-				? nativeCapable.getNativeSession(Session.class) : null;
-		if (nativeSession == null) {
-			closeSession(session, CloseStatus.SERVER_ERROR);
-			this.listener.onFailure(new IllegalStateException("the WebSocket container offers no JSR-356 session"));
-			return;
-		}
-		this.sends = new SendQueue(nativeSession, SEND_TIMEOUT_MILLIS, error -> {
-			logger.debug("Send failed", error);
-			this.listener.onFailure(error);
-			closeLater(session, CloseStatus.SESSION_NOT_RELIABLE);
-		});
 		this.session = session;
 		if (this.closed) {
 			closeSession(session, CloseStatus.GOING_AWAY);
@@ -134,10 +112,7 @@ final class SocketHandle extends AbstractWebSocketHandler {
 
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-		SendQueue queue = this.sends;
-		if (queue != null) {
-			queue.abort();
-		}
+		this.writer.shutdown();
 		this.listener.onClosed(status.getCode(), (status.getReason() != null) ? status.getReason() : "");
 	}
 
@@ -172,14 +147,27 @@ final class SocketHandle extends AbstractWebSocketHandler {
 		return null;
 	}
 
-	/** Queues a message; sends happen in order (dropped before the socket opened or once it closes). */
+	/** Queues a message; sends happen in order on the writer thread. */
 	void send(String text) {
-		SendQueue queue = this.sends;
-		if (queue == null) {
-			logger.debug("Dropped a message for a socket that is not open");
-			return;
+		try {
+			this.writer.execute(() -> {
+				WebSocketSession current = this.session;
+				if (current == null || !current.isOpen()) {
+					return;
+				}
+				try {
+					current.sendMessage(new TextMessage(text));
+				}
+				catch (IOException | RuntimeException ex) {
+					logger.debug("Send failed", ex);
+					this.listener.onFailure(ex);
+					closeSession(current, CloseStatus.SESSION_NOT_RELIABLE);
+				}
+			});
 		}
-		queue.send(text);
+		catch (RejectedExecutionException ex) {
+			logger.debug("Dropped a message for a closed connection");
+		}
 	}
 
 	/** Closes the socket (after the queued sends) or abandons the handshake; idempotent. */
@@ -192,20 +180,18 @@ final class SocketHandle extends AbstractWebSocketHandler {
 		if (pending != null && !pending.isDone()) {
 			pending.cancel(true);
 		}
-		WebSocketSession current = this.session;
-		SendQueue queue = this.sends;
-		if (current != null && queue != null) {
-			queue.stopAfterQueued(() -> closeLater(current, status));
-		}
-	}
-
-	private void closeLater(WebSocketSession session, CloseStatus status) {
 		try {
-			this.closer.execute(() -> closeSession(session, status));
+			this.writer.execute(() -> {
+				WebSocketSession current = this.session;
+				if (current != null) {
+					closeSession(current, status);
+				}
+			});
 		}
 		catch (RejectedExecutionException ex) {
-			closeSession(session, status);
+			// already closed
 		}
+		this.writer.shutdown();
 	}
 
 	private static void closeSession(WebSocketSession session, CloseStatus status) {

@@ -32,7 +32,6 @@ public final class WebSocketTransport implements AutoCloseable {
 
 	private final StandardWebSocketClient client;
 
-	/** Threads for handshakes and closing handshakes ({@code syncboot-connect-*}, one per task). */
 	private final SimpleAsyncTaskExecutor handshakeExecutor;
 
 	private final MessageCodec codec;
@@ -54,7 +53,7 @@ public final class WebSocketTransport implements AutoCloseable {
 	 * @param tokens supplies the token for {@code Authorization: Bearer}, empty for none
 	 */
 	SocketHandle connect(URI uri, Supplier<Optional<String>> tokens, TransportListener listener) {
-		SocketHandle handle = new SocketHandle(this.codec, listener, this.handshakeExecutor);
+		SocketHandle handle = new SocketHandle(this.codec, listener);
 		CompletableFuture<WebSocketSession> handshake = CompletableFuture
 			.supplyAsync(() -> headers(tokens.get().orElse(null)), this.handshakeExecutor)
 			.thenCompose(headers -> this.client.execute(handle, headers, uri))
