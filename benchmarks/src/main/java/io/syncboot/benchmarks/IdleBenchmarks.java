@@ -32,7 +32,9 @@ import io.syncboot.client.SyncUser;
  * </ul>
  * Connections are opened by {@value #OPENERS} threads. Sizes at scale 1: {@value #CONNECTIONS}
  * connections, {@value #CONNECTIONS} sessions (plus 1 % opened before the first measurement, so
- * that first-use allocations are not counted) and 100 client sessions; at least 200, 200 and 10.
+ * that first-use allocations are not counted) and 100 client sessions; at least
+ * {@value #MIN_CONNECTIONS}, {@value #MIN_CONNECTIONS} and 10 (fewer connections put the heap
+ * difference inside the noise of a collection on a loaded machine).
  * The server accepts up to 20,000 connections by default; each process needs a file descriptor per
  * connection ({@code ulimit -n}).
  */
@@ -41,6 +43,8 @@ final class IdleBenchmarks {
 	private static final int OPENERS = 8;
 
 	private static final int CONNECTIONS = 10_000;
+
+	private static final int MIN_CONNECTIONS = 1000;
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -56,7 +60,7 @@ final class IdleBenchmarks {
 	}
 
 	List<Result> p7IdleWebSocketHeap() throws Exception {
-		int connections = Math.max(200, (int) (CONNECTIONS * this.scale));
+		int connections = Math.max(MIN_CONNECTIONS, (int) (CONNECTIONS * this.scale));
 		List<RawWebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
 		try (ChildServer server = ChildServer.echo()) {
 			openAll(Math.max(10, connections / 100), i -> sockets.add(RawWebSocket.connect(server.address(),
@@ -75,7 +79,7 @@ final class IdleBenchmarks {
 	}
 
 	List<Result> s6IdleSessionHeap() throws Exception {
-		int sessions = Math.max(200, (int) (CONNECTIONS * this.scale));
+		int sessions = Math.max(MIN_CONNECTIONS, (int) (CONNECTIONS * this.scale));
 		int run = this.runs.incrementAndGet();
 		List<RawSyncSession> open = Collections.synchronizedList(new ArrayList<>());
 		List<Result> results = new ArrayList<>();
