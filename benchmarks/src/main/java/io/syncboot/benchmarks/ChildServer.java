@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * A server in a child JVM ({@link ServerProcessMain}) on loopback, so that its heap is measured
  * without the load generator's: either the sync server ({@link #sync(Path)}) or the raw echo
  * endpoint on the same embedded Tomcat ({@link #echo()}). Started with a fixed 2 GiB heap ceiling
- * and the default collector, plus the options of the system property {@value #JVM_OPTIONS_PROPERTY}. Not thread-safe: one benchmark thread drives it. Closing destroys the
- * process.
+ * and the default collector, plus the options of the system property
+ * {@value #JVM_OPTIONS_PROPERTY}. Not thread-safe: one benchmark thread drives it. Closing
+ * destroys the process.
  */
 final class ChildServer implements AutoCloseable {
 

@@ -48,7 +48,8 @@ final class JdbcIntegration {
 			SELECT state FROM syncboot_document WHERE partition_id = ? AND collection = ? AND doc_id = ?
 			""";
 
-	private static final String SELECT_DOCUMENTS_SQL = "SELECT doc_id, state FROM syncboot_document WHERE partition_id = ? AND collection = ? AND doc_id IN (";
+	private static final String SELECT_DOCUMENTS_SQL = "SELECT doc_id, state FROM syncboot_document"
+			+ " WHERE partition_id = ? AND collection = ? AND doc_id IN (";
 
 	/** Keys read per query when an integration loads the documents it touches. */
 	static final int LOAD_CHUNK = 500;
