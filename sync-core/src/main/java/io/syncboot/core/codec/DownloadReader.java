@@ -24,7 +24,8 @@ import tools.jackson.databind.JsonNode;
  * each state is built as it is read and remembers its own text, sliced from the message
  * ({@link DocumentState#rememberEncoding}), so that a store writes it as it came. Changesets (rare
  * in a bootstrap, small otherwise) are read as trees by {@link MessageCodec}. Accepts and rejects
- * exactly what {@link MessageCodec}'s tree decoding does; only which of several faults a message is reported for may differ.
+ * exactly what {@link MessageCodec}'s tree decoding does; only which of several faults a message
+ * is reported for may differ.
  *
  * <p>Used for messages that start with {@link #PREFIX}, as {@link MessageCodec} writes downloads.
  * One instance reads one message on the calling thread. Throws {@link ProtocolException} for
