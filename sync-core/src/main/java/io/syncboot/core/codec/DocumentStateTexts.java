@@ -52,7 +52,7 @@ final class DocumentStateTexts {
 			return;
 		}
 		for (int i = 0; i < texts.size(); i++) {
-			states.get(i).rememberEncoding(texts.get(i), null);
+			states.get(i).rememberEncoding(texts.get(i));
 		}
 	}
 

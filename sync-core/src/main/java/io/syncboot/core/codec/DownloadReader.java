@@ -152,7 +152,7 @@ final class DownloadReader {
 		required(registers, "f");
 		DocumentState state = DocumentState.of(key, required(existence, "e"), required(present, "p"),
 				required(replaced, "r"), registers);
-		state.rememberEncoding(this.text.substring(start, end), null);
+		state.rememberEncoding(this.text.substring(start, end));
 		return state;
 	}
 

@@ -151,15 +151,10 @@ public final class MessageCodec {
 
 	/**
 	 * The JSON object of a state's visible fields, as {@link #encodeFields} writes them (used by the
-	 * stores for the visible body of a document): what the state remembers from its decoding if
-	 * anything, else freshly encoded; null if the document is absent.
+	 * stores for the visible body of a document); null if the document is absent.
 	 */
 	public @Nullable String encodeVisibleFields(DocumentState state) {
-		if (!state.isPresent()) {
-			return null;
-		}
-		String encoded = state.visibleFieldsEncoding();
-		return (encoded != null) ? encoded : encodeFields(state.visibleFields());
+		return state.isPresent() ? encodeFields(state.visibleFields()) : null;
 	}
 
 	/** The JSON text of a field map (used by the stores for the visible body of a document). */
@@ -482,7 +477,7 @@ public final class MessageCodec {
 	public DocumentState decodeDocumentState(String text) {
 		try {
 			DocumentState state = readState(parse(text));
-			state.rememberEncoding(text, null);
+			state.rememberEncoding(text);
 			return state;
 		}
 		catch (IllegalArgumentException ex) {

@@ -25,9 +25,8 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  * Applying the same set of operations in any order, any number of times, yields equal states.
  *
- * <p>A state decoded from JSON may remember that text (and the JSON of its visible fields) until
- * it next changes, so that a codec can write it again without encoding it; see
- * {@link #rememberEncoding(String, String)}.
+ * <p>A state decoded from JSON may remember that text until it next changes, so that a codec can
+ * write it again without encoding it; see {@link #rememberEncoding(String)}.
  *
  * <p>Mutable and not thread-safe: confine an instance to one thread or guard it (a state made by
  * {@link #encoded} decodes itself on its first read).
@@ -45,8 +44,6 @@ public final class DocumentState {
 	private final TreeMap<String, FieldRegister> fields = new TreeMap<>();
 
 	private @Nullable String encoded; // the JSON this state was decoded from, while unchanged
-
-	private @Nullable String encodedVisibleFields; // the JSON of visibleFields(), while unchanged
 
 	private @Nullable Function<String, DocumentState> decoder; // set while only the encoding is read
 
@@ -204,16 +201,13 @@ public final class DocumentState {
 	}
 
 	/**
-	 * Remembers the JSON text this state was just decoded from, and optionally the JSON object of
-	 * its {@link #visibleFields()}, until the state next changes. For codecs: the caller vouches that
-	 * the texts encode exactly this state.
+	 * Remembers the JSON text this state was just decoded from, until the state next changes. For
+	 * codecs: the caller vouches that the text encodes exactly this state.
 	 * @param state the state's JSON text
-	 * @param visibleFields the JSON object of the visible fields, or null if not known (or absent)
 	 */
-	public void rememberEncoding(String state, @Nullable String visibleFields) {
+	public void rememberEncoding(String state) {
 		decoded();
 		this.encoded = Objects.requireNonNull(state, "state");
-		this.encodedVisibleFields = visibleFields;
 	}
 
 	/** The JSON text remembered by {@link #rememberEncoding}, or null if none or changed since. */
@@ -221,17 +215,8 @@ public final class DocumentState {
 		return this.encoded;
 	}
 
-	/**
-	 * The JSON object of the visible fields remembered by {@link #rememberEncoding}, or null if none
-	 * or changed since.
-	 */
-	public @Nullable String visibleFieldsEncoding() {
-		return this.encodedVisibleFields;
-	}
-
 	private void forgetEncoding() {
 		this.encoded = null;
-		this.encodedVisibleFields = null;
 	}
 
 	public DocumentKey key() {
@@ -294,7 +279,6 @@ public final class DocumentState {
 		copy.replaced = this.replaced;
 		copy.fields.putAll(this.fields);
 		copy.encoded = this.encoded;
-		copy.encodedVisibleFields = this.encodedVisibleFields;
 		return copy;
 	}
 

@@ -104,15 +104,7 @@ public final class IntegrationBatcher {
 	 */
 	public CompletableFuture<IntegrationResult> integrate(String partition, long fileId, List<Changeset> changesets,
 			UploadSequence sequence, boolean runHereIfIdle) {
-		CompletableFuture<IntegrationResult> result = new CompletableFuture<>();
-		this.queue.add(new Pending(new Integration(partition, fileId, changesets), null, sequence, result));
-		if (runHereIfIdle && this.scheduled.compareAndSet(false, true)) {
-			drain();
-		}
-		else {
-			schedule();
-		}
-		return result;
+		return enqueue(new Integration(partition, fileId, changesets), null, sequence, runHereIfIdle);
 	}
 
 	/**
@@ -123,14 +115,19 @@ public final class IntegrationBatcher {
 	public CompletableFuture<IntegrationResult> reject(String partition, long fileId, List<Changeset> changesets,
 			CompensationPlanner planner) {
 		return enqueue(new Integration(partition, fileId, changesets), planner, new UploadSequence(ack -> {
-		}));
+		}), false);
 	}
 
 	private CompletableFuture<IntegrationResult> enqueue(Integration integration, @Nullable CompensationPlanner planner,
-			UploadSequence sequence) {
+			UploadSequence sequence, boolean runHereIfIdle) {
 		CompletableFuture<IntegrationResult> result = new CompletableFuture<>();
 		this.queue.add(new Pending(integration, planner, sequence, result));
-		schedule();
+		if (runHereIfIdle && this.scheduled.compareAndSet(false, true)) {
+			drain();
+		}
+		else {
+			schedule();
+		}
 		return result;
 	}
 
