@@ -132,7 +132,43 @@ public final class MessageCodec {
 
 	/** The JSON text of a message. */
 	public String encode(SyncMessage message) {
+		if (message instanceof SyncMessage.Download download && !download.documents().isEmpty()) {
+			return encodeWithDocuments(download);
+		}
 		return write(gen -> writeMessage(gen, message));
+	}
+
+	/**
+	 * The text of a download with document states, as {@link #writeMessage} writes it, built in one
+	 * buffer of the exact size: the rest of the message through the generator, then the states' texts
+	 * (remembered, or encoded one by one) appended as they are. A bootstrap batch is mostly state
+	 * texts, which would otherwise be copied into the generator's buffer, then into a growing writer.
+	 */
+	private String encodeWithDocuments(SyncMessage.Download download) {
+		String head = write(gen -> writeMessage(gen, new SyncMessage.Download(download.session(),
+				download.serverVersion(), download.uploadAck(), download.remainingBytes(), download.changesets(),
+				List.of())));
+		// the head ends with "documents":[]} ; the states go between the brackets
+		int open = head.length() - 2;
+		List<DocumentState> documents = download.documents();
+		String[] states = new String[documents.size()];
+		long length = head.length() + states.length - 1L;
+		for (int i = 0; i < states.length; i++) {
+			states[i] = encodeDocumentState(documents.get(i));
+			length += states[i].length();
+		}
+		if (length > Integer.MAX_VALUE - 16) {
+			throw new IllegalArgumentException("download of " + length + " characters is too large to encode");
+		}
+		StringBuilder text = new StringBuilder((int) length);
+		text.append(head, 0, open);
+		for (int i = 0; i < states.length; i++) {
+			if (i > 0) {
+				text.append(',');
+			}
+			text.append(states[i]);
+		}
+		return text.append(head, open, head.length()).toString();
 	}
 
 	/** The JSON text of a list of operations (used by the stores). */

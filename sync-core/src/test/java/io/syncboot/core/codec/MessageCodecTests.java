@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -191,6 +192,30 @@ class MessageCodecTests {
 					+ "\"changesets\":[{\"serverVersion\":3,\"originFileId\":7,\"clientVersion\":2,\"ops\":["
 					+ "{\"op\":\"delete\",\"c\":\"tasks\",\"id\":\"t1\",\"ts\":12}]}],\"documents\":["
 					+ this.codec.encodeDocumentState(state) + "]}");
+	}
+
+	@Test
+	void writesDownloadsWithManyDocumentsAsCompactJsonWithEveryStateInOrder() {
+		JsonMapper plain = JsonMapper.builder().build();
+		Random random = new Random(SEED + 11);
+		for (int i = 0; i < 300; i++) {
+			List<DocumentState> states = new ArrayList<>();
+			for (int j = 0, n = 1 + random.nextInt(5); j < n; j++) {
+				DocumentState state = (j % 2 == 0) ? stateWithEveryKindOfRegister() : absentState();
+				if (random.nextBoolean()) {
+					// remembered text, as a store hands it over
+					state = this.codec.decodeDocumentState(this.codec.encodeDocumentState(state));
+				}
+				states.add(state);
+			}
+			SyncMessage.Download download = (SyncMessage.Download) RandomMessages.message(random, 3);
+			download = new SyncMessage.Download(download.session(), download.serverVersion(), download.uploadAck(),
+					download.remainingBytes(), download.changesets(), states);
+			String text = this.codec.encode(download);
+			// what a generator writes for the same tree: no whitespace, fields and states in order
+			assertThat(text).as("round %d", i).isEqualTo(plain.writeValueAsString(plain.readTree(text)));
+			assertThat(this.codec.decode(text)).as("round %d", i).isEqualTo(download);
+		}
 	}
 
 	@Test
