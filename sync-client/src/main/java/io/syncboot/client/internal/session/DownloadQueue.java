@@ -31,7 +31,7 @@ final class DownloadQueue {
 	/** Bytes (estimated) of received downloads waiting to be applied beyond which the socket is not read. */
 	static final long MAX_QUEUED_BYTES = 32L * 1024 * 1024;
 
-	private final ArrayDeque<SyncMessage.Download> received = new ArrayDeque<>(); // guarded by this
+	private final ArrayDeque<Queued> received = new ArrayDeque<>(); // guarded by this
 
 	private boolean applyPosted; // guarded by this: an apply task is queued or running
 
@@ -48,14 +48,17 @@ final class DownloadQueue {
 	}
 
 	/** Appends a received download; the caller posts an apply task if {@link Added#post()}. */
-	synchronized Added add(SyncMessage.Download download) {
-		this.received.addLast(download);
-		this.queuedRows += rows(download);
-		this.queuedBytes += estimatedBytes(download);
-		boolean full = this.queuedRows >= MAX_QUEUED_ROWS || this.queuedBytes >= MAX_QUEUED_BYTES;
-		boolean post = !this.applyPosted;
-		this.applyPosted = true;
-		return new Added(post, full);
+	Added add(SyncMessage.Download download) {
+		Queued queued = new Queued(download, rows(download), estimatedBytes(download)); // counted outside the lock
+		synchronized (this) {
+			this.received.addLast(queued);
+			this.queuedRows += queued.rows();
+			this.queuedBytes += queued.bytes();
+			boolean full = this.queuedRows >= MAX_QUEUED_ROWS || this.queuedBytes >= MAX_QUEUED_BYTES;
+			boolean post = !this.applyPosted;
+			this.applyPosted = true;
+			return new Added(post, full);
+		}
 	}
 
 	/**
@@ -83,20 +86,24 @@ final class DownloadQueue {
 		List<SyncMessage.Download> batch = new ArrayList<>();
 		int rows = 0;
 		while (!this.received.isEmpty()) {
-			SyncMessage.Download next = this.received.peekFirst();
-			int nextRows = rows(next);
-			if (!batch.isEmpty() && rows + nextRows > MAX_ROWS_PER_APPLY) {
+			Queued next = this.received.peekFirst();
+			if (!batch.isEmpty() && rows + next.rows() > MAX_ROWS_PER_APPLY) {
 				break;
 			}
-			batch.add(this.received.pollFirst());
-			rows += nextRows;
-			this.queuedRows -= nextRows;
-			this.queuedBytes -= estimatedBytes(next);
+			this.received.pollFirst();
+			batch.add(next.download());
+			rows += next.rows();
+			this.queuedRows -= next.rows();
+			this.queuedBytes -= next.bytes();
 		}
 		if (batch.isEmpty()) {
 			this.applyPosted = false;
 		}
 		return batch;
+	}
+
+	/** A received download with its rows and estimated bytes, counted once. */
+	private record Queued(SyncMessage.Download download, int rows, long bytes) {
 	}
 
 	private static int rows(SyncMessage.Download download) {
