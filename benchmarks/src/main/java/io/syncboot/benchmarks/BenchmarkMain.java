@@ -26,7 +26,7 @@ import java.util.Set;
  * {@link ChildServer}).
  *
  * <p>Options: {@code --rounds=N} (default 5), {@code --scale=X} (default 1.0; sizes are multiplied
- * by it), {@code --dir=PATH} (work directory; a temporary one by default).
+ * by it), {@code --dir=PATH} (work directory, kept; by default a temporary one, deleted at the end).
  */
 public final class BenchmarkMain {
 
@@ -115,6 +115,12 @@ public final class BenchmarkMain {
 				}
 				report.endRound(values);
 				out.printf(Locale.ROOT, "round %d: %s%n", round, format(values));
+			}
+		}
+		finally {
+			if (dir == null) {
+				// a directory of the driver's own: S8m alone leaves about 2 GB in it
+				WorkDirectories.deleteTree(work);
 			}
 		}
 		report.print(out);

@@ -65,6 +65,7 @@ final class EchoServer implements AutoCloseable {
 	public void close() throws Exception {
 		this.tomcat.stop();
 		this.tomcat.destroy();
+		WorkDirectories.deleteTree(this.baseDirectory);
 	}
 
 	/** Echoes every text message back. */
