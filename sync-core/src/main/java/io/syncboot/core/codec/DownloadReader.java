@@ -1,14 +1,11 @@
 package io.syncboot.core.codec;
 
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.syncboot.core.merge.DocumentState;
-import io.syncboot.core.merge.FieldRegister;
 import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.Names;
 import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.core.model.Stamp;
 import io.syncboot.core.protocol.ErrorCode;
@@ -21,8 +18,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Decodes a download message in one streaming pass, without a JSON tree for its document states:
- * each state is built as it is read and remembers its own text, sliced from the message
- * ({@link DocumentState#rememberEncoding}), so that a store writes it as it came. Changesets (rare
+ * each state is checked as it is read and keeps its own text, sliced from the message, so that a
+ * store writes it as it came; its field registers are built from that text only if asked for
+ * ({@link DocumentState#withPendingFields}). Changesets (rare
  * in a bootstrap, small otherwise) are read as trees by {@link MessageCodec}. Accepts and rejects
  * exactly what {@link MessageCodec}'s tree decoding does; only which of several faults a message
  * is reported for may differ.
@@ -118,7 +116,11 @@ final class DownloadReader {
 		return documents;
 	}
 
-	/** Reads one document state; the parser is on its start. */
+	/**
+	 * Reads one document state; the parser is on its start. Its field registers are checked and
+	 * summarised but not built: the state keeps its text and builds them from it when first asked
+	 * ({@link DocumentState#withPendingFields}), which a store writing the text as it came never does.
+	 */
 	private DocumentState state() {
 		int start = offset(this.parser.currentTokenLocation().getCharOffset());
 		String collection = null;
@@ -126,7 +128,7 @@ final class DownloadReader {
 		Boolean present = null;
 		Stamp existence = null;
 		Stamp replaced = null;
-		Map<String, FieldRegister> registers = null;
+		RegisterSummary registers = null;
 		while (this.parser.nextToken() == JsonToken.PROPERTY_NAME) {
 			String name = this.parser.currentName();
 			JsonToken token = this.parser.nextToken();
@@ -140,8 +142,7 @@ final class DownloadReader {
 					if (token != JsonToken.START_OBJECT) {
 						throw malformed("f must be a JSON object");
 					}
-					registers = new LinkedHashMap<>();
-					registers(registers);
+					registers = registers();
 				}
 				default -> unknown(name, "document");
 			}
@@ -150,14 +151,39 @@ final class DownloadReader {
 		// missing fields are reported in the order the tree decoding reads them
 		DocumentKey key = new DocumentKey(required(collection, "c"), required(id, "id"));
 		required(registers, "f");
-		DocumentState state = DocumentState.of(key, required(existence, "e"), required(present, "p"),
-				required(replaced, "r"), registers);
-		state.rememberEncoding(this.text.substring(start, end));
-		return state;
+		Stamp existenceStamp = required(existence, "e");
+		boolean isPresent = required(present, "p");
+		Stamp replaceStamp = required(replaced, "r");
+		// the checks DocumentState.of makes on built registers
+		if (registers.oldest != null && registers.oldest.compareTo(replaceStamp) < 0) {
+			throw new IllegalArgumentException("field '" + registers.oldestField + "' of " + key
+					+ " is older than the document's replace stamp");
+		}
+		Stamp latest = Stamp.max(Stamp.max(existenceStamp, replaceStamp), registers.latest);
+		boolean unassigned = registers.unassigned || isUnassigned(existenceStamp) || isUnassigned(replaceStamp);
+		return DocumentState.withPendingFields(key, existenceStamp, isPresent, replaceStamp, latest, unassigned,
+				this.text.substring(start, end), this.codec::decodeDocumentState);
 	}
 
-	/** Reads the field registers (the parser is on their start) into {@code registers}. */
-	private void registers(Map<String, FieldRegister> registers) {
+	/** What checking a state's field registers found. */
+	private static final class RegisterSummary {
+
+		@Nullable Stamp oldest; // the least register stamp
+
+		@Nullable String oldestField;
+
+		Stamp latest = Stamp.ZERO;
+
+		boolean unassigned;
+
+	}
+
+	/**
+	 * Checks the field registers (the parser is on their start) as building them would, without
+	 * building them.
+	 */
+	private RegisterSummary registers() {
+		RegisterSummary summary = new RegisterSummary();
 		while (this.parser.nextToken() == JsonToken.PROPERTY_NAME) {
 			String field = this.parser.currentName();
 			if (this.parser.nextToken() != JsonToken.START_OBJECT) {
@@ -166,7 +192,6 @@ final class DownloadReader {
 			Stamp stamp = null;
 			Boolean unset = null;
 			boolean hasValue = false;
-			Object value = null;
 			while (this.parser.nextToken() == JsonToken.PROPERTY_NAME) {
 				String name = this.parser.currentName();
 				JsonToken token = this.parser.nextToken();
@@ -180,7 +205,7 @@ final class DownloadReader {
 					}
 					case "v" -> {
 						hasValue = true;
-						value = value(token, field);
+						checkValue(token, field);
 					}
 					default -> unknown(name, "field register");
 				}
@@ -190,55 +215,59 @@ final class DownloadReader {
 				if (hasValue) {
 					throw malformed("field register '" + abbreviate(field) + "' is unset and has a value");
 				}
-				registers.put(field, FieldRegister.removed(registerStamp));
 			}
-			else {
-				if (!hasValue) {
-					throw missing("v");
-				}
-				registers.put(field, FieldRegister.set(registerStamp, value));
+			else if (!hasValue) {
+				throw missing("v");
 			}
+			Names.field(field);
+			if (summary.oldest == null || registerStamp.compareTo(summary.oldest) < 0) {
+				summary.oldest = registerStamp;
+				summary.oldestField = field;
+			}
+			summary.latest = Stamp.max(summary.latest, registerStamp);
+			summary.unassigned |= isUnassigned(registerStamp);
 		}
+		return summary;
 	}
 
-	/** A JSON value as {@link MessageCodec} decodes field values; the parser is on its first token. */
-	private @Nullable Object value(JsonToken token, String path) {
+	/** Whether a stamp is a real write by a file with no id yet, as {@link DocumentState} counts it. */
+	private static boolean isUnassigned(Stamp stamp) {
+		return stamp.fileId() == 0 && stamp.timestamp() != 0;
+	}
+
+	/**
+	 * Checks a JSON value as {@link MessageCodec} would read it as a field value, without building it; the parser is on its
+	 * first token.
+	 */
+	private void checkValue(JsonToken token, String path) {
 		switch (token) {
-			case VALUE_NULL:
-				return null;
-			case VALUE_STRING:
-				return this.parser.getString();
-			case VALUE_TRUE:
-				return Boolean.TRUE;
-			case VALUE_FALSE:
-				return Boolean.FALSE;
+			case VALUE_NULL, VALUE_STRING, VALUE_TRUE, VALUE_FALSE:
+				return;
 			case VALUE_NUMBER_INT:
 				if (this.parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
 					throw malformed("integer at '" + path + "' does not fit in 64 bits");
 				}
-				return this.parser.getLongValue();
+				return;
 			case VALUE_NUMBER_FLOAT: {
 				double d = this.parser.getDoubleValue();
 				if (Double.isNaN(d) || Double.isInfinite(d)) {
 					throw malformed("number at '" + path + "' is not finite");
 				}
-				return d;
+				return;
 			}
 			case START_ARRAY: {
-				List<Object> list = new ArrayList<>();
 				JsonToken element;
 				while ((element = this.parser.nextToken()) != JsonToken.END_ARRAY) {
-					list.add(value(element, path));
+					checkValue(element, path);
 				}
-				return Collections.unmodifiableList(list);
+				return;
 			}
 			case START_OBJECT: {
-				Map<String, Object> map = new LinkedHashMap<>();
 				while (this.parser.nextToken() == JsonToken.PROPERTY_NAME) {
 					String name = this.parser.currentName();
-					map.put(name, value(this.parser.nextToken(), path + "." + name));
+					checkValue(this.parser.nextToken(), path + "." + name);
 				}
-				return Collections.unmodifiableMap(map);
+				return;
 			}
 			default:
 				throw malformed("unsupported JSON value at '" + path + "'");

@@ -47,6 +47,12 @@ public final class DocumentState {
 
 	private @Nullable Function<String, DocumentState> decoder; // set while only the encoding is read
 
+	private @Nullable Stamp latest; // the greatest stamp, while known and unchanged
+
+	private boolean unassigned; // whether a stamp has file id 0, while latest is known
+
+	private boolean headKnown = true; // existence, presence and replace stamp, even before decoding
+
 	/** An empty state: never written, absent. */
 	public DocumentState(DocumentKey key) {
 		this.key = Objects.requireNonNull(key, "key");
@@ -66,13 +72,22 @@ public final class DocumentState {
 			throw new IllegalArgumentException("document " + key + " is present without an existence stamp");
 		}
 		state.replaced = Objects.requireNonNull(replaced, "replaced");
-		fields.forEach((name, register) -> {
+		Stamp latest = Stamp.max(existence, replaced);
+		boolean unassigned = isUnassigned(existence) || isUnassigned(replaced);
+		for (Map.Entry<String, FieldRegister> entry : fields.entrySet()) {
+			String name = entry.getKey();
+			Stamp stamp = entry.getValue().stamp();
 			Names.field(name);
-			if (register.stamp().compareTo(replaced) < 0) {
+			if (stamp.compareTo(replaced) < 0) {
 				throw new IllegalArgumentException("field '" + name + "' of " + key + " is older than the document's replace stamp");
 			}
-			state.fields.put(name, register);
-		});
+			state.fields.put(name, entry.getValue());
+			latest = Stamp.max(latest, stamp);
+			unassigned |= isUnassigned(stamp);
+		}
+		// summarised here, while the registers are at hand: a store asks for both
+		state.latest = latest;
+		state.unassigned = unassigned;
 		return state;
 	}
 
@@ -109,6 +124,32 @@ public final class DocumentState {
 		DocumentState state = new DocumentState(key);
 		state.encoded = Objects.requireNonNull(encoded, "encoded");
 		state.decoder = Objects.requireNonNull(decoder, "decoder");
+		state.headKnown = false;
+		return state;
+	}
+
+	/**
+	 * A state known by its JSON text, whose existence, presence, replace stamp and register summary
+	 * were read with it and whose field registers {@code decoder} builds from the text the first time
+	 * they are asked for. For a reader that checked the whole text as it went (a download read in
+	 * one pass): a store that writes the text as it came never builds the registers.
+	 * @param latest the greatest stamp in the text
+	 * @param unassigned whether a stamp in the text has file id {@code 0} on a real write
+	 * @throws IllegalArgumentException if the document is present without an existence stamp
+	 */
+	public static DocumentState withPendingFields(DocumentKey key, Stamp existence, boolean present, Stamp replaced,
+			Stamp latest, boolean unassigned, String encoded, Function<String, DocumentState> decoder) {
+		DocumentState state = new DocumentState(key);
+		state.existence = Objects.requireNonNull(existence, "existence");
+		state.present = present;
+		if (present && existence.equals(Stamp.ZERO)) {
+			throw new IllegalArgumentException("document " + key + " is present without an existence stamp");
+		}
+		state.replaced = Objects.requireNonNull(replaced, "replaced");
+		state.latest = Objects.requireNonNull(latest, "latest");
+		state.unassigned = unassigned;
+		state.encoded = Objects.requireNonNull(encoded, "encoded");
+		state.decoder = Objects.requireNonNull(decoder, "decoder");
 		return state;
 	}
 
@@ -128,6 +169,14 @@ public final class DocumentState {
 		this.replaced = content.replaced;
 		this.fields.putAll(content.fields);
 		this.decoder = null;
+		this.headKnown = true;
+	}
+
+	/** Decodes the state unless its existence, presence and replace stamp are known. */
+	private void head() {
+		if (!this.headKnown) {
+			decoded();
+		}
 	}
 
 	/**
@@ -217,6 +266,7 @@ public final class DocumentState {
 
 	private void forgetEncoding() {
 		this.encoded = null;
+		this.latest = null;
 	}
 
 	public DocumentKey key() {
@@ -225,17 +275,17 @@ public final class DocumentState {
 
 	/** Whether the document exists (its last existence write was a put). */
 	public boolean isPresent() {
-		decoded();
+		head();
 		return this.present;
 	}
 
 	public Stamp existence() {
-		decoded();
+		head();
 		return this.existence;
 	}
 
 	public Stamp replaced() {
-		decoded();
+		head();
 		return this.replaced;
 	}
 
@@ -262,12 +312,37 @@ public final class DocumentState {
 
 	/** The greatest stamp in this state. */
 	public Stamp latestStamp() {
-		decoded();
-		Stamp latest = Stamp.max(this.existence, this.replaced);
-		for (FieldRegister register : this.fields.values()) {
-			latest = Stamp.max(latest, register.stamp());
+		summarise();
+		return Objects.requireNonNull(this.latest);
+	}
+
+	/**
+	 * Whether a stamp in this state was written by a file before the server assigned its id (file
+	 * id {@code 0}, on a real write); such stamps are reassigned once the id is known.
+	 */
+	public boolean hasUnassignedStamps() {
+		summarise();
+		return this.unassigned;
+	}
+
+	/** Computes {@link #latest} and {@link #unassigned} unless known. */
+	private void summarise() {
+		if (this.latest != null) {
+			return;
 		}
-		return latest;
+		decoded();
+		Stamp greatest = Stamp.max(this.existence, this.replaced);
+		boolean anyUnassigned = isUnassigned(this.existence) || isUnassigned(this.replaced);
+		for (FieldRegister register : this.fields.values()) {
+			greatest = Stamp.max(greatest, register.stamp());
+			anyUnassigned |= isUnassigned(register.stamp());
+		}
+		this.latest = greatest;
+		this.unassigned = anyUnassigned;
+	}
+
+	private static boolean isUnassigned(Stamp stamp) {
+		return stamp.fileId() == 0 && stamp.timestamp() != 0;
 	}
 
 	/** A deep copy (registers are immutable). */
@@ -279,6 +354,8 @@ public final class DocumentState {
 		copy.replaced = this.replaced;
 		copy.fields.putAll(this.fields);
 		copy.encoded = this.encoded;
+		copy.latest = this.latest;
+		copy.unassigned = this.unassigned;
 		return copy;
 	}
 

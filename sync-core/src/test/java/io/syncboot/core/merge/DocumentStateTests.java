@@ -293,6 +293,32 @@ class DocumentStateTests {
 	}
 
 	@Test
+	void latestStampAndUnassignedStampsFollowEveryChange() {
+		Map<String, FieldRegister> registers = new LinkedHashMap<>();
+		registers.put("title", FieldRegister.set(new Stamp(12, 0), "a"));
+		DocumentState state = DocumentState.of(KEY, new Stamp(10, ALICE), true, new Stamp(10, ALICE), registers);
+		assertThat(state.latestStamp()).isEqualTo(new Stamp(12, 0));
+		assertThat(state.hasUnassignedStamps()).isTrue();
+
+		state.reassignFileId(0, 7);
+		assertThat(state.latestStamp()).isEqualTo(new Stamp(12, 7));
+		assertThat(state.hasUnassignedStamps()).isFalse();
+
+		DocumentState copy = state.copy();
+		assertThat(state.apply(update(20, Map.of("n", 1)), 0)).isTrue();
+		assertThat(state.latestStamp()).isEqualTo(new Stamp(20, 0));
+		assertThat(state.hasUnassignedStamps()).isTrue();
+		assertThat(copy.latestStamp()).as("a copy keeps its own").isEqualTo(new Stamp(12, 7));
+		assertThat(copy.hasUnassignedStamps()).isFalse();
+
+		assertThat(state.apply(update(15, Map.of("n", 2)), BOB)).as("older than the register: no change").isFalse();
+		assertThat(state.latestStamp()).isEqualTo(new Stamp(20, 0));
+		assertThat(state.apply(delete(30), BOB)).isTrue();
+		assertThat(state.latestStamp()).isEqualTo(new Stamp(30, BOB));
+		assertThat(new DocumentState(KEY).hasUnassignedStamps()).as("the zero stamp is no write").isFalse();
+	}
+
+	@Test
 	void viewsAreUnmodifiable() {
 		DocumentState state = DocumentState.of(put(10, Map.of("title", "a")), ALICE);
 		assertThatExceptionOfType(UnsupportedOperationException.class)

@@ -10,9 +10,7 @@ import java.util.Optional;
 
 import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.merge.DocumentState;
-import io.syncboot.core.merge.FieldRegister;
 import io.syncboot.core.model.DocumentKey;
-import io.syncboot.core.model.Stamp;
 
 /**
  * The SQL of the {@code documents} table: the merge state and the visible body of every document
@@ -160,7 +158,7 @@ final class DocumentTable {
 			statement.setString(1, state.key().collection());
 			statement.setString(2, state.key().id());
 			statement.setInt(3, state.isPresent() ? 1 : 0);
-			statement.setInt(4, hasUnassignedStamps(state) ? 1 : 0);
+			statement.setInt(4, state.hasUnassignedStamps() ? 1 : 0);
 			statement.setString(5, encodedStates.get(i));
 			statement.addBatch();
 		}
@@ -175,7 +173,7 @@ final class DocumentTable {
 		statement.setString(1, state.key().collection());
 		statement.setString(2, state.key().id());
 		statement.setInt(3, state.isPresent() ? 1 : 0);
-		statement.setInt(4, hasUnassignedStamps(state) ? 1 : 0);
+		statement.setInt(4, state.hasUnassignedStamps() ? 1 : 0);
 		statement.setString(5, this.codec.encodeDocumentState(state));
 		statement.setString(6, this.codec.encodeVisibleFields(state));
 	}
@@ -251,29 +249,13 @@ final class DocumentTable {
 		}
 		PreparedStatement statement = this.statements.prepare(UPDATE_STATE_SQL);
 		for (DocumentState state : states) {
-			statement.setInt(1, hasUnassignedStamps(state) ? 1 : 0);
+			statement.setInt(1, state.hasUnassignedStamps() ? 1 : 0);
 			statement.setString(2, this.codec.encodeDocumentState(state));
 			statement.setString(3, state.key().collection());
 			statement.setString(4, state.key().id());
 			statement.addBatch();
 		}
 		statement.executeBatch();
-	}
-
-	static boolean hasUnassignedStamps(DocumentState state) {
-		if (isUnassigned(state.existence()) || isUnassigned(state.replaced())) {
-			return true;
-		}
-		for (FieldRegister register : state.registers().values()) {
-			if (isUnassigned(register.stamp())) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static boolean isUnassigned(Stamp stamp) {
-		return stamp.fileId() == 0 && stamp.timestamp() != 0;
 	}
 
 }

@@ -160,10 +160,13 @@ final class DownloadApplier {
 		return bytes;
 	}
 
-	/** Whether a state holds nothing (merging it into any state changes nothing). */
+	/**
+	 * Whether a state holds nothing (merging it into any state changes nothing): its greatest stamp
+	 * is zero and it has no register. Asks for the registers only then, so a state read with its
+	 * registers pending stays unbuilt.
+	 */
 	private static boolean isEmpty(DocumentState state) {
-		return state.existence().equals(Stamp.ZERO) && state.replaced().equals(Stamp.ZERO)
-				&& state.registers().isEmpty();
+		return state.latestStamp().equals(Stamp.ZERO) && state.registers().isEmpty();
 	}
 
 }
