@@ -1,6 +1,8 @@
 package io.syncboot.client.internal.connection;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,7 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.apache.tomcat.websocket.WsSession;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
@@ -29,6 +33,8 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 final class SocketHandle extends AbstractWebSocketHandler {
 
 	private static final Logger logger = LoggerFactory.getLogger(SocketHandle.class);
+
+	private static final byte[] RESUME_PING = "resume".getBytes(StandardCharsets.US_ASCII);
 
 	private final MessageCodec codec;
 
@@ -129,12 +135,17 @@ final class SocketHandle extends AbstractWebSocketHandler {
 
 	/**
 	 * Reads again after {@link #pauseReading()}; messages already buffered may be delivered on the
-	 * calling thread before it returns.
+	 * calling thread before it returns, or on a network thread once the server's pong to the ping
+	 * this sends arrives.
 	 */
 	void resumeReading() {
 		WsSession tomcat = tomcatSession();
 		if (tomcat != null && tomcat.isOpen()) {
 			tomcat.resume();
+			// Tomcat's client, resumed while a socket read is pending, delivers the frames it had
+			// buffered only when more bytes arrive; after a burst the server may send nothing more
+			// for a long time (the end of a bootstrap), so ask it for a pong
+			sendOnWriter(new PingMessage(ByteBuffer.wrap(RESUME_PING)));
 		}
 	}
 
@@ -149,6 +160,10 @@ final class SocketHandle extends AbstractWebSocketHandler {
 
 	/** Queues a message; sends happen in order on the writer thread. */
 	void send(String text) {
+		sendOnWriter(new TextMessage(text));
+	}
+
+	private void sendOnWriter(WebSocketMessage<?> message) {
 		try {
 			this.writer.execute(() -> {
 				WebSocketSession current = this.session;
@@ -156,7 +171,7 @@ final class SocketHandle extends AbstractWebSocketHandler {
 					return;
 				}
 				try {
-					current.sendMessage(new TextMessage(text));
+					current.sendMessage(message);
 				}
 				catch (IOException | RuntimeException ex) {
 					logger.debug("Send failed", ex);
