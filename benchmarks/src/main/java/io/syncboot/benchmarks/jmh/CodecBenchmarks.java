@@ -22,9 +22,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Encoding and decoding an upload of 100 changesets of one 200 B put each; decoding a snapshot
- * download of 1,000 document states of 200 B (as a bootstrap receives them), in the field order the
- * codec writes (one streaming pass) and with its {@code type} field last (through a JSON tree).
+ * Encoding and decoding an upload of 100 changesets of one 200 B put each; encoding a snapshot
+ * download of 1,000 stored document states of 200 B (as a server sends a bootstrap batch) and
+ * decoding it (as a bootstrap receives it), in the field order the codec writes (one streaming pass)
+ * and with its {@code type} field last (through a JSON tree).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,6 +45,8 @@ public class CodecBenchmarks {
 
 	private String snapshotTypeLastText;
 
+	private SyncMessage snapshot;
+
 	@Setup
 	public void setUp() {
 		List<Changeset> changesets = new ArrayList<>();
@@ -59,6 +62,12 @@ public class CodecBenchmarks {
 					Map.of("n", (long) i, "body", "p".repeat(180))), 7));
 		}
 		this.snapshotText = this.codec.encode(new SyncMessage.Download(1, 1000, 0, 0, List.of(), states));
+		// as a server holds a snapshot batch: states known by their stored text
+		List<DocumentState> stored = new ArrayList<>();
+		for (DocumentState state : states) {
+			stored.add(this.codec.decodeDocumentStateLazily(state.key(), this.codec.encodeDocumentState(state)));
+		}
+		this.snapshot = new SyncMessage.Download(1, 1000, 0, 0, List.of(), stored);
 		String prefix = "{\"type\":\"download\",";
 		this.snapshotTypeLastText = "{" + this.snapshotText.substring(prefix.length(), this.snapshotText.length() - 1)
 				+ ",\"type\":\"download\"}";
@@ -72,6 +81,11 @@ public class CodecBenchmarks {
 	@Benchmark
 	public SyncMessage decodeUpload() {
 		return this.codec.decode(this.uploadText);
+	}
+
+	@Benchmark
+	public String encodeSnapshotDownload() {
+		return this.codec.encode(this.snapshot);
 	}
 
 	@Benchmark
