@@ -25,8 +25,10 @@ import java.util.Set;
  * JMH micro-benchmarks with JMH's own arguments. P7, S5 and S6 run the server in a child JVM (see
  * {@link ChildServer}).
  *
- * <p>Options: {@code --rounds=N} (default 5), {@code --scale=X} (default 1.0; sizes are multiplied
- * by it), {@code --dir=PATH} (work directory, kept; by default a temporary one, deleted at the end).
+ * <p>Options: {@code --rounds=N} (default 5), {@code --warmup=N} (default 1: rounds run first and
+ * left out of the report, so that the figures are of compiled code, not of the JIT compiler at
+ * work), {@code --scale=X} (default 1.0; sizes are multiplied by it), {@code --dir=PATH} (work
+ * directory, kept; by default a temporary one, deleted at the end).
  */
 public final class BenchmarkMain {
 
@@ -60,12 +62,16 @@ public final class BenchmarkMain {
 	/** Runs the benchmarks named in {@code args} and prints the report to {@code out}. */
 	static Report run(String[] args, PrintStream out) throws Exception {
 		int rounds = 5;
+		int warmup = 1;
 		double scale = 1.0;
 		Path dir = null;
 		Set<String> selected = new LinkedHashSet<>();
 		for (String arg : args) {
 			if (arg.startsWith("--rounds=")) {
 				rounds = Integer.parseInt(arg.substring("--rounds=".length()));
+			}
+			else if (arg.startsWith("--warmup=")) {
+				warmup = Integer.parseInt(arg.substring("--warmup=".length()));
 			}
 			else if (arg.startsWith("--scale=")) {
 				scale = Double.parseDouble(arg.substring("--scale=".length()));
@@ -83,20 +89,21 @@ public final class BenchmarkMain {
 			}
 			else {
 				throw new IllegalArgumentException("unknown argument '" + arg + "'; use all, " + String.join(", ", ORDER)
-						+ ", jmh, --rounds=N, --scale=X, --dir=PATH");
+						+ ", jmh, --rounds=N, --warmup=N, --scale=X, --dir=PATH");
 			}
 		}
 		if (selected.isEmpty()) {
 			throw new IllegalArgumentException("name what to run: all, or some of " + String.join(", ", ORDER));
 		}
-		if (rounds < 1 || scale <= 0) {
-			throw new IllegalArgumentException("--rounds must be >= 1 and --scale > 0");
+		if (rounds < 1 || warmup < 0 || scale <= 0) {
+			throw new IllegalArgumentException("--rounds must be >= 1, --warmup >= 0 and --scale > 0");
 		}
 		List<String> plan = new ArrayList<>(selected);
 		plan.sort(Comparator.comparingInt(ORDER::indexOf));
 		Path work = (dir != null) ? Files.createDirectories(dir) : Files.createTempDirectory("syncboot-bench-");
-		out.printf(Locale.ROOT, "SyncBoot benchmarks: %s, %d round(s), scale %s, %d cores, Java %s, work dir %s%n",
-				String.join(" ", plan), rounds, scale, Runtime.getRuntime().availableProcessors(),
+		out.printf(Locale.ROOT,
+				"SyncBoot benchmarks: %s, %d round(s) after %d warm-up round(s), scale %s, %d cores, Java %s, work dir %s%n",
+				String.join(" ", plan), rounds, warmup, scale, Runtime.getRuntime().availableProcessors(),
 				System.getProperty("java.version"), work);
 		Report report = new Report();
 		long started = System.nanoTime();
@@ -104,17 +111,25 @@ public final class BenchmarkMain {
 				new FanOutBenchmark(work, scale));
 		try (SyncBenchmarks sync = new SyncBenchmarks(work, scale);
 				NodesBenchmark nodes = plan.contains("nodes") ? new NodesBenchmark(work, scale) : null) {
-			for (int round = 1; round <= rounds; round++) {
+			for (int round = 1 - warmup; round <= rounds; round++) {
+				boolean measured = round >= 1;
 				Map<String, Double> values = new LinkedHashMap<>();
 				for (String name : plan) {
 					List<Result> results = measure(name, benchmarks, sync, nodes);
 					for (Result result : results) {
 						values.put(result.metric(), result.value());
-						report.add(result);
+						if (measured) {
+							report.add(result);
+						}
 					}
 				}
-				report.endRound(values);
-				out.printf(Locale.ROOT, "round %d: %s%n", round, format(values));
+				if (measured) {
+					report.endRound(values);
+					out.printf(Locale.ROOT, "round %d: %s%n", round, format(values));
+				}
+				else {
+					out.printf(Locale.ROOT, "warm-up round %d (not reported): %s%n", round + warmup, format(values));
+				}
 			}
 		}
 		finally {

@@ -85,6 +85,11 @@ final class Report {
 		return median(this.values.get(metric));
 	}
 
+	/** A metric's value in each reported round, in order; empty if it was not measured. */
+	List<Double> samples(String metric) {
+		return List.copyOf(this.values.getOrDefault(metric, List.of()));
+	}
+
 	/**
 	 * The judged goals and the reference ratios: name to median ratio, for those whose metrics were
 	 * measured.

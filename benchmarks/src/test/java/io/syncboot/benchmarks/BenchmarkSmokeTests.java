@@ -23,7 +23,7 @@ class BenchmarkSmokeTests {
 	@Test
 	void everyMetricIsMeasuredAndEveryGoalJudged() throws Exception {
 		ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-		Report report = BenchmarkMain.run(new String[] { "all", "--rounds=1", "--scale=0.01", "--dir=" + this.temp },
+		Report report = BenchmarkMain.run(new String[] { "all", "--rounds=1", "--warmup=0", "--scale=0.01", "--dir=" + this.temp },
 				new PrintStream(buffer, true, StandardCharsets.UTF_8));
 		String output = buffer.toString(StandardCharsets.UTF_8);
 		for (String metric : new String[] { "P1.p50", "P1.p99", "P3.commits/s", "P3.p50", "P4b.rows/s", "P6.rows/s",
@@ -54,15 +54,26 @@ class BenchmarkSmokeTests {
 	@Test
 	void aSingleMetricRunsWithTheLimitsItIsJudgedAgainst() throws Exception {
 		ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-		Report report = BenchmarkMain.run(new String[] { "s2", "--rounds=1", "--scale=0.01", "--dir=" + this.temp },
+		Report report = BenchmarkMain.run(new String[] { "s2", "--rounds=1", "--warmup=0", "--scale=0.01", "--dir=" + this.temp },
 				new PrintStream(buffer, true, StandardCharsets.UTF_8));
 		assertThat(report.ratios()).containsOnlyKeys("S2 durable local write");
 	}
 
 	@Test
+	void warmUpRoundsRunButStayOutOfTheReport() throws Exception {
+		ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+		Report report = BenchmarkMain.run(new String[] { "p3", "--rounds=2", "--warmup=1", "--scale=0.01",
+				"--dir=" + this.temp }, new PrintStream(buffer, true, StandardCharsets.UTF_8));
+		String output = buffer.toString(StandardCharsets.UTF_8);
+		assertThat(output).contains("2 round(s) after 1 warm-up round(s)").contains("warm-up round 1 (not reported): P3.")
+			.contains("round 1: P3.").contains("round 2: P3.").doesNotContain("round 3:");
+		assertThat(report.samples("P3.commits/s")).hasSize(2);
+	}
+
+	@Test
 	void theMillionDocumentBootstrapRunsByNameOnly() throws Exception {
 		ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-		Report report = BenchmarkMain.run(new String[] { "s8m", "--rounds=1", "--scale=0.002", "--dir=" + this.temp },
+		Report report = BenchmarkMain.run(new String[] { "s8m", "--rounds=1", "--warmup=0", "--scale=0.002", "--dir=" + this.temp },
 				new PrintStream(buffer, true, StandardCharsets.UTF_8));
 		assertThat(report.median("S8m.rows/s")).isPositive().isFinite();
 		assertThat(report.median("S8m.heapPeakMB")).isPositive();
