@@ -160,7 +160,7 @@ final class DownloadReader {
 					+ " is older than the document's replace stamp");
 		}
 		Stamp latest = Stamp.max(Stamp.max(existenceStamp, replaceStamp), registers.latest);
-		boolean unassigned = registers.unassigned || isUnassigned(existenceStamp) || isUnassigned(replaceStamp);
+		boolean unassigned = registers.unassigned || existenceStamp.isUnassigned() || replaceStamp.isUnassigned();
 		return DocumentState.withPendingFields(key, existenceStamp, isPresent, replaceStamp, latest, unassigned,
 				this.text.substring(start, end), this.codec::decodeDocumentState);
 	}
@@ -225,19 +225,14 @@ final class DownloadReader {
 				summary.oldestField = field;
 			}
 			summary.latest = Stamp.max(summary.latest, registerStamp);
-			summary.unassigned |= isUnassigned(registerStamp);
+			summary.unassigned |= registerStamp.isUnassigned();
 		}
 		return summary;
 	}
 
-	/** Whether a stamp is a real write by a file with no id yet, as {@link DocumentState} counts it. */
-	private static boolean isUnassigned(Stamp stamp) {
-		return stamp.fileId() == 0 && stamp.timestamp() != 0;
-	}
-
 	/**
-	 * Checks a JSON value as {@link MessageCodec} would read it as a field value, without building it; the parser is on its
-	 * first token.
+	 * Checks a JSON value as {@link MessageCodec} would read it as a field value, without building
+	 * it; the parser is on its first token.
 	 */
 	private void checkValue(JsonToken token, String path) {
 		switch (token) {

@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * write it again without encoding it; see {@link #rememberEncoding(String)}.
  *
  * <p>Mutable and not thread-safe: confine an instance to one thread or guard it (a state made by
- * {@link #encoded} decodes itself on its first read).
+ * {@link #encoded} or {@link #withPendingFields} decodes itself when its content is first read).
  */
 public final class DocumentState {
 
@@ -73,7 +73,7 @@ public final class DocumentState {
 		}
 		state.replaced = Objects.requireNonNull(replaced, "replaced");
 		Stamp latest = Stamp.max(existence, replaced);
-		boolean unassigned = isUnassigned(existence) || isUnassigned(replaced);
+		boolean unassigned = existence.isUnassigned() || replaced.isUnassigned();
 		for (Map.Entry<String, FieldRegister> entry : fields.entrySet()) {
 			String name = entry.getKey();
 			Stamp stamp = entry.getValue().stamp();
@@ -83,7 +83,7 @@ public final class DocumentState {
 			}
 			state.fields.put(name, entry.getValue());
 			latest = Stamp.max(latest, stamp);
-			unassigned |= isUnassigned(stamp);
+			unassigned |= stamp.isUnassigned();
 		}
 		// summarised here, while the registers are at hand: a store asks for both
 		state.latest = latest;
@@ -332,17 +332,13 @@ public final class DocumentState {
 		}
 		decoded();
 		Stamp greatest = Stamp.max(this.existence, this.replaced);
-		boolean anyUnassigned = isUnassigned(this.existence) || isUnassigned(this.replaced);
+		boolean anyUnassigned = this.existence.isUnassigned() || this.replaced.isUnassigned();
 		for (FieldRegister register : this.fields.values()) {
 			greatest = Stamp.max(greatest, register.stamp());
-			anyUnassigned |= isUnassigned(register.stamp());
+			anyUnassigned |= register.stamp().isUnassigned();
 		}
 		this.latest = greatest;
 		this.unassigned = anyUnassigned;
-	}
-
-	private static boolean isUnassigned(Stamp stamp) {
-		return stamp.fileId() == 0 && stamp.timestamp() != 0;
 	}
 
 	/** A deep copy (registers are immutable). */

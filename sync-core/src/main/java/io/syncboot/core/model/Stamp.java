@@ -32,6 +32,14 @@ public record Stamp(long timestamp, long fileId) implements Comparable<Stamp> {
 		return compareTo(other) > 0;
 	}
 
+	/**
+	 * Whether this is a real write (a timestamp above zero) by a file whose id the server has not
+	 * assigned yet (file id {@code 0}); such stamps are rewritten once the id is known.
+	 */
+	public boolean isUnassigned() {
+		return this.fileId == 0 && this.timestamp != 0;
+	}
+
 	/** The greater of two stamps. */
 	public static Stamp max(Stamp a, Stamp b) {
 		return (a.compareTo(b) >= 0) ? a : b;
