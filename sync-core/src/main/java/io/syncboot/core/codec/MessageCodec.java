@@ -1,7 +1,5 @@
 package io.syncboot.core.codec;
 
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -22,7 +20,6 @@ import io.syncboot.core.protocol.SyncMessage;
 import io.syncboot.core.protocol.SyncProtocol;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
@@ -33,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Encodes and decodes protocol messages, operations and document states as JSON (Jackson 3). The
- * format is described in {@code docs/protocol.md}.
+ * format is described in {@code docs/protocol.md}. Encoding is done by a {@code MessageWriter},
+ * downloads in the order it writes them are read in one streaming pass by a
+ * {@code DownloadReader}, and everything else through a JSON tree here.
  *
  * <p>By default a field the format does not define is ignored, so that a newer peer may add fields
  * within a protocol version. A codec made with {@link #rejectingUnknownFields(int)} refuses them
@@ -79,6 +78,8 @@ public final class MessageCodec {
 
 	private final JsonMapper mapper;
 
+	private final MessageWriter writer;
+
 	/** A codec with the default message size limit ({@value SyncProtocol#DEFAULT_MAX_MESSAGE_BYTES} bytes). */
 	public MessageCodec() {
 		this(SyncProtocol.DEFAULT_MAX_MESSAGE_BYTES);
@@ -116,6 +117,7 @@ public final class MessageCodec {
 			.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
 			.build();
 		this.mapper = JsonMapper.builder(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+		this.writer = new MessageWriter(this.mapper);
 	}
 
 	/** The largest message this codec accepts, in bytes. */
@@ -132,48 +134,12 @@ public final class MessageCodec {
 
 	/** The JSON text of a message. */
 	public String encode(SyncMessage message) {
-		if (message instanceof SyncMessage.Download download && !download.documents().isEmpty()) {
-			return encodeWithDocuments(download);
-		}
-		return write(gen -> writeMessage(gen, message));
-	}
-
-	/**
-	 * The text of a download with document states, as {@link #writeMessage} writes it, built in one
-	 * buffer of the exact size: the rest of the message through the generator, then the states' texts
-	 * (remembered, or encoded one by one) appended as they are. A bootstrap batch is mostly state
-	 * texts, which would otherwise be copied into the generator's buffer, then into a growing writer.
-	 */
-	private String encodeWithDocuments(SyncMessage.Download download) {
-		String head = write(gen -> writeMessage(gen, new SyncMessage.Download(download.session(),
-				download.serverVersion(), download.uploadAck(), download.remainingBytes(), download.changesets(),
-				List.of())));
-		// the head ends with "documents":[]} ; the states go between the brackets
-		int open = head.length() - 2;
-		List<DocumentState> documents = download.documents();
-		String[] states = new String[documents.size()];
-		long length = head.length() + states.length - 1L;
-		for (int i = 0; i < states.length; i++) {
-			states[i] = encodeDocumentState(documents.get(i));
-			length += states[i].length();
-		}
-		if (length > Integer.MAX_VALUE - 16) {
-			throw new IllegalArgumentException("download of " + length + " characters is too large to encode");
-		}
-		StringBuilder text = new StringBuilder((int) length);
-		text.append(head, 0, open);
-		for (int i = 0; i < states.length; i++) {
-			if (i > 0) {
-				text.append(',');
-			}
-			text.append(states[i]);
-		}
-		return text.append(head, open, head.length()).toString();
+		return this.writer.message(message);
 	}
 
 	/** The JSON text of a list of operations (used by the stores). */
 	public String encodeOperations(List<Operation> operations) {
-		return write(gen -> writeOperations(gen, operations));
+		return this.writer.operations(operations);
 	}
 
 	/**
@@ -181,8 +147,7 @@ public final class MessageCodec {
 	 * remembers one ({@link DocumentState#encoding()}), else freshly encoded.
 	 */
 	public String encodeDocumentState(DocumentState state) {
-		String encoded = state.encoding();
-		return (encoded != null) ? encoded : write(gen -> writeState(gen, state));
+		return this.writer.state(state);
 	}
 
 	/**
@@ -195,7 +160,7 @@ public final class MessageCodec {
 
 	/** The JSON text of a field map (used by the stores for the visible body of a document). */
 	public String encodeFields(Map<String, Object> fields) {
-		return write(gen -> writeValue(gen, fields));
+		return this.writer.fields(fields);
 	}
 
 	/**
@@ -223,233 +188,6 @@ public final class MessageCodec {
 			}
 		}
 		return bytes;
-	}
-
-	private interface Writer {
-
-		void write(JsonGenerator gen);
-
-	}
-
-	private String write(Writer writer) {
-		StringWriter out = new StringWriter(256);
-		try (JsonGenerator gen = this.mapper.createGenerator(out)) {
-			writer.write(gen);
-		}
-		return out.toString();
-	}
-
-	private void writeMessage(JsonGenerator gen, SyncMessage message) {
-		gen.writeStartObject();
-		if (message instanceof SyncMessage.Bind m) {
-			gen.writeStringProperty("type", "bind");
-			gen.writeNumberProperty("session", m.session());
-			gen.writeStringProperty("partition", m.partition());
-			gen.writeBooleanProperty("needClientFileId", m.needClientFileId());
-		}
-		else if (message instanceof SyncMessage.Ident m) {
-			gen.writeStringProperty("type", "ident");
-			gen.writeNumberProperty("session", m.session());
-			gen.writeNumberProperty("clientFileId", m.clientFileId());
-			gen.writeNumberProperty("fileSalt", m.fileSalt());
-			gen.writeNumberProperty("downloadServerVersion", m.downloadServerVersion());
-			gen.writeNumberProperty("serverSalt", m.serverSalt());
-		}
-		else if (message instanceof SyncMessage.Upload m) {
-			gen.writeStringProperty("type", "upload");
-			gen.writeNumberProperty("session", m.session());
-			gen.writeName("changesets");
-			gen.writeStartArray();
-			for (Changeset changeset : m.changesets()) {
-				gen.writeStartObject();
-				gen.writeNumberProperty("clientVersion", changeset.clientVersion());
-				gen.writeNumberProperty("baseServerVersion", changeset.baseServerVersion());
-				gen.writeName("ops");
-				writeOperations(gen, changeset.operations());
-				gen.writeEndObject();
-			}
-			gen.writeEndArray();
-		}
-		else if (message instanceof SyncMessage.Download m) {
-			gen.writeStringProperty("type", "download");
-			gen.writeNumberProperty("session", m.session());
-			gen.writeNumberProperty("serverVersion", m.serverVersion());
-			gen.writeNumberProperty("uploadAck", m.uploadAck());
-			gen.writeNumberProperty("remainingBytes", m.remainingBytes());
-			gen.writeName("changesets");
-			gen.writeStartArray();
-			for (ServerChangeset changeset : m.changesets()) {
-				writeServerChangeset(gen, changeset);
-			}
-			gen.writeEndArray();
-			gen.writeName("documents");
-			gen.writeStartArray();
-			for (DocumentState state : m.documents()) {
-				writeState(gen, state);
-			}
-			gen.writeEndArray();
-		}
-		else if (message instanceof SyncMessage.Mark m) {
-			gen.writeStringProperty("type", "mark");
-			gen.writeNumberProperty("session", m.session());
-			gen.writeNumberProperty("requestId", m.requestId());
-		}
-		else if (message instanceof SyncMessage.Unbind m) {
-			gen.writeStringProperty("type", "unbind");
-			gen.writeNumberProperty("session", m.session());
-		}
-		else if (message instanceof SyncMessage.Error m) {
-			gen.writeStringProperty("type", "error");
-			gen.writeNumberProperty("session", m.session());
-			gen.writeNumberProperty("code", m.code().number());
-			gen.writeStringProperty("action", m.action().name());
-			gen.writeStringProperty("message", m.message());
-			gen.writeBooleanProperty("tryAgain", m.tryAgain());
-			gen.writeNumberProperty("backoffMillis", m.backoffMillis());
-			gen.writeName("documents");
-			gen.writeStartArray();
-			for (String document : m.documents()) {
-				gen.writeString(document);
-			}
-			gen.writeEndArray();
-		}
-		else if (message instanceof SyncMessage.Ping m) {
-			gen.writeStringProperty("type", "ping");
-			gen.writeNumberProperty("timestamp", m.timestamp());
-		}
-		else if (message instanceof SyncMessage.Pong m) {
-			gen.writeStringProperty("type", "pong");
-			gen.writeNumberProperty("timestamp", m.timestamp());
-		}
-		gen.writeEndObject();
-	}
-
-	private void writeServerChangeset(JsonGenerator gen, ServerChangeset changeset) {
-		gen.writeStartObject();
-		gen.writeNumberProperty("serverVersion", changeset.serverVersion());
-		gen.writeNumberProperty("originFileId", changeset.originFileId());
-		gen.writeNumberProperty("clientVersion", changeset.clientVersion());
-		gen.writeName("ops");
-		writeOperations(gen, changeset.operations());
-		gen.writeEndObject();
-	}
-
-	private void writeOperations(JsonGenerator gen, List<Operation> operations) {
-		gen.writeStartArray();
-		for (Operation operation : operations) {
-			gen.writeStartObject();
-			if (operation instanceof Operation.Put put) {
-				gen.writeStringProperty("op", "put");
-				writeOperationKey(gen, operation);
-				gen.writeName("f");
-				writeValue(gen, put.fields());
-			}
-			else if (operation instanceof Operation.Update update) {
-				gen.writeStringProperty("op", "update");
-				writeOperationKey(gen, operation);
-				gen.writeName("f");
-				writeValue(gen, update.fields());
-			}
-			else if (operation instanceof Operation.Unset unset) {
-				gen.writeStringProperty("op", "unset");
-				writeOperationKey(gen, operation);
-				gen.writeName("f");
-				gen.writeStartArray();
-				for (String field : unset.fields()) {
-					gen.writeString(field);
-				}
-				gen.writeEndArray();
-			}
-			else {
-				gen.writeStringProperty("op", "delete");
-				writeOperationKey(gen, operation);
-			}
-			gen.writeEndObject();
-		}
-		gen.writeEndArray();
-	}
-
-	private static void writeOperationKey(JsonGenerator gen, Operation operation) {
-		gen.writeStringProperty("c", operation.collection());
-		gen.writeStringProperty("id", operation.id());
-		gen.writeNumberProperty("ts", operation.timestamp());
-	}
-
-	private void writeState(JsonGenerator gen, DocumentState state) {
-		String encoded = state.encoding();
-		if (encoded != null) {
-			gen.writeRawValue(encoded);
-			return;
-		}
-		gen.writeStartObject();
-		gen.writeStringProperty("c", state.key().collection());
-		gen.writeStringProperty("id", state.key().id());
-		gen.writeBooleanProperty("p", state.isPresent());
-		gen.writeName("e");
-		writeStamp(gen, state.existence());
-		gen.writeName("r");
-		writeStamp(gen, state.replaced());
-		gen.writeName("f");
-		gen.writeStartObject();
-		for (Map.Entry<String, FieldRegister> entry : state.registers().entrySet()) {
-			gen.writeName(entry.getKey());
-			gen.writeStartObject();
-			gen.writeName("s");
-			writeStamp(gen, entry.getValue().stamp());
-			if (entry.getValue().unset()) {
-				gen.writeBooleanProperty("u", true);
-			}
-			else {
-				gen.writeName("v");
-				writeValue(gen, entry.getValue().value());
-			}
-			gen.writeEndObject();
-		}
-		gen.writeEndObject();
-		gen.writeEndObject();
-	}
-
-	private static void writeStamp(JsonGenerator gen, Stamp stamp) {
-		gen.writeStartArray();
-		gen.writeNumber(stamp.timestamp());
-		gen.writeNumber(stamp.fileId());
-		gen.writeEndArray();
-	}
-
-	private void writeValue(JsonGenerator gen, Object value) {
-		if (value == null) {
-			gen.writeNull();
-		}
-		else if (value instanceof String s) {
-			gen.writeString(s);
-		}
-		else if (value instanceof Boolean b) {
-			gen.writeBoolean(b);
-		}
-		else if (value instanceof Long l) {
-			gen.writeNumber(l);
-		}
-		else if (value instanceof Double d) {
-			gen.writeNumber(d);
-		}
-		else if (value instanceof Map<?, ?> map) {
-			gen.writeStartObject();
-			for (Map.Entry<?, ?> entry : map.entrySet()) {
-				gen.writeName((String) entry.getKey());
-				writeValue(gen, entry.getValue());
-			}
-			gen.writeEndObject();
-		}
-		else if (value instanceof List<?> list) {
-			gen.writeStartArray();
-			for (Object element : list) {
-				writeValue(gen, element);
-			}
-			gen.writeEndArray();
-		}
-		else {
-			throw new IllegalArgumentException("not a normalized JSON value: " + value.getClass().getName());
-		}
 	}
 
 	// ---------------------------------------------------------------- decoding
