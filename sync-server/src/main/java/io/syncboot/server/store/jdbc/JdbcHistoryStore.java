@@ -492,8 +492,8 @@ public final class JdbcHistoryStore implements HistoryStore {
 		long bytes = 0;
 		while (true) {
 			List<DocumentRow> rows = this.reader.query(this.selectSnapshotSql, (rs, n) -> new DocumentRow(
-					rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)), partitionId, collection, id,
-					SNAPSHOT_PAGE_ROWS);
+					this.dialect.text(rs, 1), this.dialect.text(rs, 2), this.dialect.text(rs, 3), rs.getLong(4)),
+					partitionId, collection, id, SNAPSHOT_PAGE_ROWS);
 			for (DocumentRow row : rows) {
 				if (!documents.isEmpty() && bytes + row.size() > maxBytes) {
 					return new SnapshotBatch(documents, new DocumentKey(collection, id), bytes);

@@ -1,5 +1,11 @@
 package io.syncboot.server.store.jdbc;
 
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+import org.jspecify.annotations.Nullable;
+
 /**
  * The SQLite dialect: migrations under {@code io/syncboot/server/store/jdbc/migration/sqlite}. Text
  * compares as UTF-8 bytes (the {@code BINARY} collation), which keyset paging relies on. Immutable.
@@ -20,6 +26,17 @@ public final class SqliteDialect implements JdbcDialect {
 	@Override
 	public String migrationLocation() {
 		return "classpath:io/syncboot/server/store/jdbc/migration/sqlite";
+	}
+
+	/**
+	 * The column's bytes decoded as UTF-8 (the database's encoding): sqlite-jdbc's
+	 * {@code getString} hands the text over in a direct buffer it creates through a JNI call back
+	 * into the JVM, for every column of every row; its {@code getBytes} copies into an array.
+	 */
+	@Override
+	public @Nullable String text(ResultSet row, int column) throws SQLException {
+		byte[] bytes = row.getBytes(column);
+		return (bytes != null) ? new String(bytes, StandardCharsets.UTF_8) : null;
 	}
 
 }

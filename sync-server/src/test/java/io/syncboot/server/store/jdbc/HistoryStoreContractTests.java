@@ -241,6 +241,28 @@ abstract class HistoryStoreContractTests {
 	}
 
 	@Test
+	void snapshotsReturnTextBeyondAsciiAsWritten() {
+		ClientFile a = this.store.allocateClientFile("p");
+		ReplicaState expected = new ReplicaState();
+		List<Operation> ops = List.of(
+				new Operation.Put("tasks", "\u00e9t\u00e9-\u65e5\u672c", ++this.clock,
+						Map.of("t\u00eete", "caf\u00e9 \u2615 \ud83d\ude80", "n", 1L)),
+				new Operation.Put("tasks", "\ud83d\udcdd-1", ++this.clock, Map.of("v", "\u0000\u001f \u00a0 \uffff")),
+				new Operation.Put("tasks", "plain", ++this.clock, Map.of("v", "ascii")));
+		ops.forEach(op -> expected.apply(op, a.fileId()));
+		this.store.integrate("p", a.fileId(), List.of(new Changeset(1, 0, ops)));
+
+		ReplicaState replica = new ReplicaState();
+		SnapshotBatch snapshot = this.store.snapshot("p", null, 1_000_000);
+		snapshot.documents().forEach(replica::merge);
+
+		assertThat(snapshot.isLast()).isTrue();
+		assertThat(replica).isEqualTo(expected);
+		assertThat(snapshot.documents()).extracting(DocumentState::key)
+			.contains(new DocumentKey("tasks", "\u00e9t\u00e9-\u65e5\u672c"), new DocumentKey("tasks", "\ud83d\udcdd-1"));
+	}
+
+	@Test
 	void validatesArgumentsAndRefusesWorkOnceClosed() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.store.allocateClientFile("bad partition"));
 		assertThatIllegalArgumentException().isThrownBy(() -> this.store.changesetsAfter("p", -1, 0, 10));
