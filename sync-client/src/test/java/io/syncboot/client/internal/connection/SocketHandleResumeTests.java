@@ -29,6 +29,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.web.socket.CloseStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -129,7 +131,7 @@ class SocketHandleResumeTests {
 		handle.get().resumeReading();
 
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(received).hasValue(BURST));
-		handle.get().close(org.springframework.web.socket.CloseStatus.NORMAL);
+		handle.get().close(CloseStatus.NORMAL);
 	}
 
 	/** Sends {@value #BURST} small messages in one write on open, then nothing. */
