@@ -159,10 +159,8 @@ final class DownloadReader {
 			throw new IllegalArgumentException("field '" + registers.oldestField + "' of " + key
 					+ " is older than the document's replace stamp");
 		}
-		Stamp latest = Stamp.max(Stamp.max(existenceStamp, replaceStamp), registers.latest);
-		boolean unassigned = registers.unassigned || existenceStamp.isUnassigned() || replaceStamp.isUnassigned();
-		return DocumentState.withPendingFields(key, existenceStamp, isPresent, replaceStamp, latest, unassigned,
-				this.text.substring(start, end), this.codec::decodeDocumentState);
+		return DocumentState.withPendingFields(key, existenceStamp, isPresent, replaceStamp, registers.latest,
+				registers.unassigned, this.text.substring(start, end), this.codec::decodeDocumentState);
 	}
 
 	/** What checking a state's field registers found. */

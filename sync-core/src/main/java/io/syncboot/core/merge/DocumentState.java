@@ -65,13 +65,7 @@ public final class DocumentState {
 	 */
 	public static DocumentState of(DocumentKey key, Stamp existence, boolean present, Stamp replaced,
 			Map<String, FieldRegister> fields) {
-		DocumentState state = new DocumentState(key);
-		state.existence = Objects.requireNonNull(existence, "existence");
-		state.present = present;
-		if (present && existence.equals(Stamp.ZERO)) {
-			throw new IllegalArgumentException("document " + key + " is present without an existence stamp");
-		}
-		state.replaced = Objects.requireNonNull(replaced, "replaced");
+		DocumentState state = withHead(key, existence, present, replaced);
 		Stamp latest = Stamp.max(existence, replaced);
 		boolean unassigned = existence.isUnassigned() || replaced.isUnassigned();
 		for (Map.Entry<String, FieldRegister> entry : fields.entrySet()) {
@@ -133,12 +127,25 @@ public final class DocumentState {
 	 * were read with it and whose field registers {@code decoder} builds from the text the first time
 	 * they are asked for. For a reader that checked the whole text as it went (a download read in
 	 * one pass): a store that writes the text as it came never builds the registers.
-	 * @param latest the greatest stamp in the text
-	 * @param unassigned whether a stamp in the text has file id {@code 0} on a real write
+	 * @param fieldsLatest the greatest field register stamp in the text ({@link Stamp#ZERO} if none)
+	 * @param fieldsUnassigned whether a field register stamp in the text is {@link Stamp#isUnassigned()}
 	 * @throws IllegalArgumentException if the document is present without an existence stamp
 	 */
 	public static DocumentState withPendingFields(DocumentKey key, Stamp existence, boolean present, Stamp replaced,
-			Stamp latest, boolean unassigned, String encoded, Function<String, DocumentState> decoder) {
+			Stamp fieldsLatest, boolean fieldsUnassigned, String encoded, Function<String, DocumentState> decoder) {
+		DocumentState state = withHead(key, existence, present, replaced);
+		state.latest = Stamp.max(Stamp.max(existence, replaced), Objects.requireNonNull(fieldsLatest, "fieldsLatest"));
+		state.unassigned = fieldsUnassigned || existence.isUnassigned() || replaced.isUnassigned();
+		state.encoded = Objects.requireNonNull(encoded, "encoded");
+		state.decoder = Objects.requireNonNull(decoder, "decoder");
+		return state;
+	}
+
+	/**
+	 * A state with its existence, presence and replace stamp and no field registers.
+	 * @throws IllegalArgumentException if the document is present without an existence stamp
+	 */
+	private static DocumentState withHead(DocumentKey key, Stamp existence, boolean present, Stamp replaced) {
 		DocumentState state = new DocumentState(key);
 		state.existence = Objects.requireNonNull(existence, "existence");
 		state.present = present;
@@ -146,10 +153,6 @@ public final class DocumentState {
 			throw new IllegalArgumentException("document " + key + " is present without an existence stamp");
 		}
 		state.replaced = Objects.requireNonNull(replaced, "replaced");
-		state.latest = Objects.requireNonNull(latest, "latest");
-		state.unassigned = unassigned;
-		state.encoded = Objects.requireNonNull(encoded, "encoded");
-		state.decoder = Objects.requireNonNull(decoder, "decoder");
 		return state;
 	}
 
