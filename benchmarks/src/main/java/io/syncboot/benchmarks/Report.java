@@ -38,6 +38,8 @@ final class Report {
 					"S3.changes/s"),
 			new Goal("S8 bootstrap", "S8.rows/s / P6.rows/s", ">= 0.4", 0.4, true,
 					r -> r.get("S8.rows/s") / r.get("P6.rows/s"), "S8.rows/s", "P6.rows/s"),
+			reference("S8 vs plain 200 B rows", "S8.rows/s / P6plain.rows/s",
+					r -> r.get("S8.rows/s") / r.get("P6plain.rows/s"), "S8.rows/s", "P6plain.rows/s"),
 			fanOutRate(10), fanOutRate(100), fanOutRate(1000), fanOutLatency(10), fanOutLatency(100),
 			fanOutLatency(1000),
 			new Goal("S5 K=1000 vs K=10", "S5.K1000.deliveries/s / S5.K10.deliveries/s", ">= 0.5", 0.5, true,
@@ -50,6 +52,8 @@ final class Report {
 					"S6.serverKB/session", "P7.heapKB/conn"),
 			new Goal("S8m bootstrap 1M", "S8m.rows/s / P6.rows/s", ">= 0.4", 0.4, true,
 					r -> r.get("S8m.rows/s") / r.get("P6.rows/s"), "S8m.rows/s", "P6.rows/s"),
+			reference("S8m vs plain 200 B rows", "S8m.rows/s / P6plain.rows/s",
+					r -> r.get("S8m.rows/s") / r.get("P6plain.rows/s"), "S8m.rows/s", "P6plain.rows/s"),
 			new Goal("3 nodes vs 1", "N3.changes/s / N1.changes/s", ">= 1", 1, true,
 					r -> r.get("N3.changes/s") / r.get("N1.changes/s"), "N3.changes/s", "N1.changes/s"));
 

@@ -27,7 +27,7 @@ class BenchmarkSmokeTests {
 				new PrintStream(buffer, true, StandardCharsets.UTF_8));
 		String output = buffer.toString(StandardCharsets.UTF_8);
 		for (String metric : new String[] { "P1.p50", "P1.p99", "P3.commits/s", "P3.p50", "P4b.rows/s", "P6.rows/s",
-				"P7.heapKB/conn", "P7.connects/s", "P1i.p50", "P3i.p99", "S1.p50", "S1.p99", "S2.writes/s", "S3.changes/s",
+				"P6plain.rows/s", "P7.heapKB/conn", "P7.connects/s", "P1i.p50", "P3i.p99", "S1.p50", "S1.p99", "S2.writes/s", "S3.changes/s",
 				"S5.K10.deliveries/s", "S5.K10.p99", "S5.K100.deliveries/s", "S5.K1000.deliveries/s", "S5.K1000.p99",
 				"S6.serverKB/session", "S8.rows/s", "S8.heapPeakMB", "S8.clientCpu/doc", "S8.serverCpu/doc", "N1.changes/s",
 				"N3.changes/s" }) {
@@ -44,7 +44,7 @@ class BenchmarkSmokeTests {
 				"S1 p99 vs idle limits", "S2 durable local write",
 				"S3 durable upload", "S3 floor", "S5 K=10 deliveries", "S5 K=100 deliveries", "S5 K=1000 deliveries",
 				"S5 K=10 p99 delivery", "S5 K=100 p99 delivery", "S5 K=1000 p99 delivery", "S5 K=1000 vs K=10",
-				"S6 idle session heap", "S6 vs raw idle connection", "S8 bootstrap", "3 nodes vs 1");
+				"S6 idle session heap", "S6 vs raw idle connection", "S8 bootstrap", "S8 vs plain 200 B rows", "3 nodes vs 1");
 		assertThat(output).doesNotContain("S8m");
 		assertThat(report.ratios().values()).allSatisfy(ratio -> assertThat(ratio).isPositive().isFinite());
 		assertThat(output).containsPattern("\\| S3 durable upload \\|.*\\| (PASS|FAIL) \\|");
@@ -78,7 +78,7 @@ class BenchmarkSmokeTests {
 		assertThat(report.median("S8m.rows/s")).isPositive().isFinite();
 		assertThat(report.median("S8m.heapPeakMB")).isPositive();
 		assertThat(report.median("S8m.serverCpu/doc")).isPositive().isFinite();
-		assertThat(report.ratios()).containsOnlyKeys("S8m bootstrap 1M");
+		assertThat(report.ratios()).containsOnlyKeys("S8m bootstrap 1M", "S8m vs plain 200 B rows");
 	}
 
 	@Test
