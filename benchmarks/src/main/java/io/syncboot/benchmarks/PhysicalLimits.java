@@ -9,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -182,8 +183,9 @@ final class PhysicalLimits {
 	/**
 	 * Inserts rows shaped as an empty client's bootstrap writes them: the table has the client's
 	 * columns and key, and each state text has the form and length of a stored state of the S8
-	 * documents ({@code n} and a 180-character {@code body}, each with a field stamp). The texts are
-	 * built before each batch, outside the measured time, as the client has them from the wire.
+	 * documents ({@code n} and a 180-character {@code body}, each with a field stamp), in the key
+	 * order a snapshot is sent in. The texts are built before each batch, outside the measured time,
+	 * as the client has them from the wire.
 	 */
 	private double bootstrapShapeInsert(int rows, int batch) throws SQLException {
 		try (Connection connection = open("p6", """
@@ -199,10 +201,14 @@ final class PhysicalLimits {
 				) WITHOUT ROWID""")) {
 			String body = "p".repeat(180);
 			long stamp = 117_685_993_173_286_912L;
+			// a snapshot arrives in key order: "d-0", "d-1", "d-10", "d-100", ...
+			String[] ids = new String[rows];
+			Arrays.setAll(ids, i -> "d-" + i);
+			Arrays.sort(ids);
 			return timedBatches(connection,
 					"INSERT INTO documents (collection, id, present, local_stamps, state) VALUES (?, ?, 1, 0, ?)", rows,
 					batch, (i) -> {
-						String id = "d-" + i;
+						String id = ids[i];
 						long s = stamp + i;
 						return new String[] { id, "{\"c\":\"s8\",\"id\":\"" + id + "\",\"p\":true,\"e\":[" + s + ",1],\"r\":["
 								+ s + ",1],\"f\":{\"body\":{\"s\":[" + s + ",1],\"v\":\"" + body + "\"},\"n\":{\"s\":[" + s
