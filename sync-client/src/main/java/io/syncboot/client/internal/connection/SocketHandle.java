@@ -44,8 +44,6 @@ final class SocketHandle extends AbstractWebSocketHandler {
 
 	private final StringBuilder fragments = new StringBuilder(); // network thread only
 
-	private long fragmentBytes; // network thread only
-
 	private volatile @Nullable WebSocketSession session;
 
 	private volatile @Nullable CompletableFuture<WebSocketSession> handshake;
@@ -83,21 +81,29 @@ final class SocketHandle extends AbstractWebSocketHandler {
 
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-		this.fragmentBytes += message.getPayloadLength();
-		if (this.fragmentBytes > this.codec.maxMessageBytes()) {
+		String payload = message.getPayload();
+		if (message.isLast() && this.fragments.isEmpty()) {
+			decodeAndDeliver(payload);
+			return;
+		}
+		// a UTF-8 byte per char at least: past the limit in chars is past it in bytes (the codec
+		// checks the exact size of what stays within it), and the buffer stays bounded
+		if ((long) this.fragments.length() + payload.length() > this.codec.maxMessageBytes()) {
 			this.fragments.setLength(0);
-			this.fragmentBytes = 0;
 			this.listener.onProtocolError(new ProtocolException(ErrorCode.MESSAGE_TOO_BIG,
 					"a message from the server exceeds " + this.codec.maxMessageBytes() + " bytes"));
 			return;
 		}
-		this.fragments.append(message.getPayload());
+		this.fragments.append(payload);
 		if (!message.isLast()) {
 			return;
 		}
 		String text = this.fragments.toString();
 		this.fragments.setLength(0);
-		this.fragmentBytes = 0;
+		decodeAndDeliver(text);
+	}
+
+	private void decodeAndDeliver(String text) {
 		SyncMessage decoded;
 		try {
 			decoded = this.codec.decode(text);
