@@ -14,12 +14,16 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.syncboot.client.ProgressDirection;
+import io.syncboot.client.ProgressListener;
+import io.syncboot.client.ProgressMode;
 import io.syncboot.client.SyncClientSettings;
 import io.syncboot.client.SyncCollection;
 import io.syncboot.client.SyncConfiguration;
 import io.syncboot.client.SyncCredentials;
 import io.syncboot.client.SyncDatabase;
 import io.syncboot.client.SyncManager;
+import io.syncboot.client.SyncProgress;
 import io.syncboot.client.SyncSession;
 import io.syncboot.server.SyncServer;
 
@@ -231,13 +235,22 @@ final class SyncBenchmarks implements AutoCloseable {
 				HeapPeak sampling = peak.start()) {
 			long serverCpuBefore = this.bootstrapServer.cpuNanos();
 			long clientCpuBefore = clientCpuNanos();
+			long clientAllocatedBefore = clientAllocatedBytes();
 			long begin = System.nanoTime();
 			SyncDatabase database = open(fresh, partition);
-			if (!session(fresh, database).downloadAllServerChanges(Duration.ofMinutes(30))) {
+			SyncSession session = session(fresh, database);
+			DownloadProgress progress = new DownloadProgress(begin);
+			session.addProgressNotification(ProgressDirection.DOWNLOAD, ProgressMode.REPORT_INDEFINITELY, progress);
+			if (!session.downloadAllServerChanges(Duration.ofMinutes(30))) {
 				throw new IllegalStateException(metric + ": bootstrap did not complete");
 			}
 			double seconds = (System.nanoTime() - begin) / 1e9;
+			if (progress.moves() < 2) {
+				throw new IllegalStateException(metric + ": download progress moved " + progress.moves()
+						+ " times during the bootstrap; expected a notification per applied batch");
+			}
 			double clientCpuMicros = (clientCpuNanos() - clientCpuBefore) / 1e3;
+			double clientAllocated = clientAllocatedBytes() - clientAllocatedBefore;
 			double serverCpuMicros = (this.bootstrapServer.cpuNanos() - serverCpuBefore) / 1e3;
 			long count = database.collection("s8").count();
 			if (count != documents) {
@@ -247,8 +260,17 @@ final class SyncBenchmarks implements AutoCloseable {
 					new Result(metric + ".heapUsedMB", peak.usedBytes() / 1e6, "MB"),
 					new Result(metric + ".heapPeakMB", peak.peakBytes() / 1e6, "MB"),
 					new Result(metric + ".clientCpu/doc", clientCpuMicros / documents, "us"),
-					new Result(metric + ".serverCpu/doc", serverCpuMicros / documents, "us"));
+					new Result(metric + ".serverCpu/doc", serverCpuMicros / documents, "us"),
+					new Result(metric + ".clientAlloc/doc", clientAllocated / documents, "B"),
+					new Result(metric + ".firstProgress.ms", progress.firstMillis(), "ms"),
+					new Result(metric + ".progressMoves", progress.moves(), "1"));
 		}
+	}
+
+	/** The bytes allocated on this JVM's heap so far by all its live threads. */
+	private static long clientAllocatedBytes() {
+		return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean())
+			.getTotalThreadAllocatedBytes();
 	}
 
 	/** The CPU time this JVM used so far (all its threads, garbage collection included). */
@@ -288,6 +310,45 @@ final class SyncBenchmarks implements AutoCloseable {
 
 	private static SyncSession session(SyncManager manager, SyncDatabase database) {
 		return manager.sessionFor(database).orElseThrow();
+	}
+
+	/**
+	 * Counts the download progress notifications that report more bytes than the one before, and
+	 * the time from {@code begin} to the first that reports any.
+	 */
+	private static final class DownloadProgress implements ProgressListener {
+
+		private final long begin;
+
+		private long lastTransferred;
+
+		private int moves;
+
+		private double firstMillis = Double.NaN;
+
+		DownloadProgress(long begin) {
+			this.begin = begin;
+		}
+
+		@Override
+		public synchronized void onProgress(SyncProgress progress) {
+			if (progress.transferredBytes() > this.lastTransferred) {
+				if (this.moves == 0) {
+					this.firstMillis = (System.nanoTime() - this.begin) / 1e6;
+				}
+				this.lastTransferred = progress.transferredBytes();
+				this.moves++;
+			}
+		}
+
+		synchronized int moves() {
+			return this.moves;
+		}
+
+		synchronized double firstMillis() {
+			return this.firstMillis;
+		}
+
 	}
 
 	@Override
