@@ -127,7 +127,9 @@ public interface HistoryStore extends AutoCloseable {
 	SnapshotBatch snapshot(String partition, @Nullable DocumentKey afterKey, long maxBytes);
 
 	/**
-	 * The content bytes of a partition's document states after a key ({@code null} for all).
+	 * The content bytes of a partition's document states after a key ({@code null} for all: a
+	 * bootstrap's progress total, which a store should keep rather than count, as a partition may
+	 * hold millions of documents).
 	 */
 	long snapshotBytesAfter(String partition, @Nullable DocumentKey afterKey);
 

@@ -124,6 +124,10 @@ public final class JdbcHistoryStore implements HistoryStore {
 			WHERE partition_id = ? AND (collection, doc_id) > (?, ?)
 			""";
 
+	private static final String SELECT_SNAPSHOT_TOTAL_SQL = """
+			SELECT snapshot_bytes FROM syncboot_partition WHERE id = ?
+			""";
+
 	private static final String SELECT_COMPACTED_VERSION_SQL = """
 			SELECT compacted_version FROM syncboot_partition WHERE id = ?
 			""";
@@ -517,8 +521,11 @@ public final class JdbcHistoryStore implements HistoryStore {
 		if (partitionId < 0) {
 			return 0;
 		}
-		Long sum = this.reader.queryForObject(SUM_SNAPSHOT_BYTES_SQL, Long.class, partitionId,
-				(afterKey != null) ? afterKey.collection() : "", (afterKey != null) ? afterKey.id() : "");
+		Long sum = (afterKey != null)
+				? this.reader.queryForObject(SUM_SNAPSHOT_BYTES_SQL, Long.class, partitionId, afterKey.collection(),
+						afterKey.id())
+				// kept by every integration: no scan of the partition's documents
+				: this.reader.queryForObject(SELECT_SNAPSHOT_TOTAL_SQL, Long.class, partitionId);
 		return (sum != null) ? sum : 0;
 	}
 

@@ -45,10 +45,10 @@ final class JdbcIntegration {
 			""";
 
 	private static final String SELECT_DOCUMENT_SQL = """
-			SELECT state FROM syncboot_document WHERE partition_id = ? AND collection = ? AND doc_id = ?
+			SELECT state, size_bytes FROM syncboot_document WHERE partition_id = ? AND collection = ? AND doc_id = ?
 			""";
 
-	private static final String SELECT_DOCUMENTS_SQL = "SELECT doc_id, state FROM syncboot_document"
+	private static final String SELECT_DOCUMENTS_SQL = "SELECT doc_id, state, size_bytes FROM syncboot_document"
 			+ " WHERE partition_id = ? AND collection = ? AND doc_id IN (";
 
 	/** Keys read per query when an integration loads the documents it touches. */
@@ -62,7 +62,7 @@ final class JdbcIntegration {
 			""";
 
 	private static final String UPDATE_PARTITION_VERSION_SQL = """
-			UPDATE syncboot_partition SET latest_version = ? WHERE id = ?
+			UPDATE syncboot_partition SET latest_version = ?, snapshot_bytes = snapshot_bytes + ? WHERE id = ?
 			""";
 
 	private static final String UPDATE_FILE_VERSION_SQL = """
@@ -155,7 +155,8 @@ final class JdbcIntegration {
 		}
 		long now = System.currentTimeMillis();
 		long version = file.latestVersion();
-		Map<DocumentKey, DocumentState> states = loadAll(file.partitionId(), pending);
+		Map<DocumentKey, Long> storedSizes = new HashMap<>();
+		Map<DocumentKey, DocumentState> states = loadAll(file.partitionId(), pending, storedSizes);
 		Map<DocumentKey, Long> changed = new LinkedHashMap<>();
 		List<ServerChangeset> integrated = new ArrayList<>(pending.size());
 		List<Long> sizes = new ArrayList<>(pending.size());
@@ -184,17 +185,22 @@ final class JdbcIntegration {
 			statement.setString(6, row.ops());
 			statement.setLong(7, row.committedAt());
 		});
-		upsert(file.partitionId(), states, changed);
-		updateVersions(file.partitionId(), version, fileId, ack);
+		long grown = upsert(file.partitionId(), states, changed, storedSizes);
+		updateVersions(file.partitionId(), version, grown, fileId, ack);
 		announce(partition, version);
 		return new IntegrationResult(integrated, skipped, version, ack, sizes);
 	}
 
-	/** Moves the partition's latest version and the file's last integrated client version. */
-	private void updateVersions(long partitionId, long latestVersion, long fileId, long lastClientVersion) {
+	/**
+	 * Moves the partition's latest version and its snapshot size (by {@code snapshotGrowth} bytes),
+	 * and the file's last integrated client version.
+	 */
+	private void updateVersions(long partitionId, long latestVersion, long snapshotGrowth, long fileId,
+			long lastClientVersion) {
 		this.statements.update(UPDATE_PARTITION_VERSION_SQL, statement -> {
 			statement.setLong(1, latestVersion);
-			statement.setLong(2, partitionId);
+			statement.setLong(2, snapshotGrowth);
+			statement.setLong(3, partitionId);
 		});
 		this.statements.update(UPDATE_FILE_VERSION_SQL, statement -> {
 			statement.setLong(1, lastClientVersion);
@@ -204,9 +210,11 @@ final class JdbcIntegration {
 
 	/**
 	 * The current state of every document the changesets touch (a new, absent state for those the
-	 * partition does not have), read with one query per collection and chunk of keys.
+	 * partition does not have), read with one query per collection and chunk of keys; puts the
+	 * stored size of each stored one in {@code storedSizes}.
 	 */
-	private Map<DocumentKey, DocumentState> loadAll(long partitionId, List<Changeset> changesets) {
+	private Map<DocumentKey, DocumentState> loadAll(long partitionId, List<Changeset> changesets,
+			Map<DocumentKey, Long> storedSizes) {
 		Map<String, Set<String>> idsByCollection = new LinkedHashMap<>();
 		for (Changeset changeset : changesets) {
 			for (Operation operation : changeset.operations()) {
@@ -228,7 +236,9 @@ final class JdbcIntegration {
 					}
 				}, rs -> {
 					DocumentState state = this.codec.decodeDocumentState(rs.getString(2));
-					states.put(new DocumentKey(collection, rs.getString(1)), state);
+					DocumentKey key = new DocumentKey(collection, rs.getString(1));
+					states.put(key, state);
+					storedSizes.put(key, rs.getLong(3));
 					return state;
 				});
 			}
@@ -242,17 +252,26 @@ final class JdbcIntegration {
 		return states;
 	}
 
-	private void upsert(long partitionId, Map<DocumentKey, DocumentState> states, Map<DocumentKey, Long> changed) {
+	/**
+	 * Writes the changed states; returns by how many bytes their sizes exceed the stored ones
+	 * ({@code storedSizes}: none stored counts as 0).
+	 */
+	private long upsert(long partitionId, Map<DocumentKey, DocumentState> states, Map<DocumentKey, Long> changed,
+			Map<DocumentKey, Long> storedSizes) {
 		List<Map.Entry<DocumentKey, Long>> rows = new ArrayList<>(changed.entrySet());
+		long[] growth = new long[1];
 		batch(UPSERT_DOCUMENT_SQL, rows, (statement, row) -> {
 			String state = this.codec.encodeDocumentState(states.get(row.getKey()));
+			long size = MessageCodec.utf8Length(state);
+			growth[0] += size - storedSizes.getOrDefault(row.getKey(), 0L);
 			statement.setLong(1, partitionId);
 			statement.setString(2, row.getKey().collection());
 			statement.setString(3, row.getKey().id());
 			statement.setString(4, state);
-			statement.setLong(5, MessageCodec.utf8Length(state));
+			statement.setLong(5, size);
 			statement.setLong(6, row.getValue());
 		});
+		return growth[0];
 	}
 
 	/** A history row of an integrated changeset. */
@@ -299,10 +318,11 @@ final class JdbcIntegration {
 			return new IntegrationResult(List.of(), changesets.size(), file.latestVersion(), file.lastClientVersion());
 		}
 		Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
+		Map<DocumentKey, Long> storedSizes = new HashMap<>();
 		for (Changeset changeset : pending) {
 			for (Operation operation : changeset.operations()) {
 				states.computeIfAbsent(new DocumentKey(operation.collection(), operation.id()),
-						key -> load(file.partitionId(), key));
+						key -> load(file.partitionId(), key, storedSizes));
 			}
 		}
 		Map<DocumentKey, DocumentState> copies = new LinkedHashMap<>();
@@ -321,12 +341,13 @@ final class JdbcIntegration {
 			Map<DocumentKey, Long> changed = new LinkedHashMap<>();
 			for (Operation operation : compensation) {
 				DocumentKey key = new DocumentKey(operation.collection(), operation.id());
-				if (states.computeIfAbsent(key, k -> load(file.partitionId(), k)).apply(operation, serverFileId)) {
+				if (states.computeIfAbsent(key, k -> load(file.partitionId(), k, storedSizes))
+					.apply(operation, serverFileId)) {
 					changed.put(key, version);
 				}
 			}
-			upsert(file.partitionId(), states, changed);
-			updateVersions(file.partitionId(), version, serverFileId, clientVersion);
+			long grown = upsert(file.partitionId(), states, changed, storedSizes);
+			updateVersions(file.partitionId(), version, grown, serverFileId, clientVersion);
 			announce(partition, version);
 			integrated = List.of(new ServerChangeset(version, serverFileId, clientVersion, compensation));
 		}
@@ -354,11 +375,13 @@ final class JdbcIntegration {
 		return new long[] { id, 0 };
 	}
 
-	private DocumentState load(long partitionId, DocumentKey key) {
-		List<String> found = this.jdbc.queryForList(SELECT_DOCUMENT_SQL, String.class, partitionId, key.collection(),
-				key.id());
-		@Nullable String text = found.isEmpty() ? null : found.get(0);
-		return (text != null) ? this.codec.decodeDocumentState(text) : new DocumentState(key);
+	/** The stored state of a document (a new, absent one if none), its size put in {@code storedSizes}. */
+	private DocumentState load(long partitionId, DocumentKey key, Map<DocumentKey, Long> storedSizes) {
+		List<DocumentState> found = this.jdbc.query(SELECT_DOCUMENT_SQL, (rs, n) -> {
+			storedSizes.put(key, rs.getLong(2));
+			return this.codec.decodeDocumentState(rs.getString(1));
+		}, partitionId, key.collection(), key.id());
+		return found.isEmpty() ? new DocumentState(key) : found.get(0);
 	}
 
 }

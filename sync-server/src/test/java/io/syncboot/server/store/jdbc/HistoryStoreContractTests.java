@@ -1,5 +1,6 @@
 package io.syncboot.server.store.jdbc;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.merge.ReplicaState;
 import io.syncboot.core.model.Changeset;
@@ -238,6 +240,47 @@ abstract class HistoryStoreContractTests {
 		assertThat(states).isEqualTo(3000);
 		assertThat(replica).isEqualTo(expected);
 		assertThat(replica.visibleDocuments()).hasSize(2970);
+	}
+
+	@Test
+	void theSnapshotTotalIsTheSizeOfEveryStateAfterEveryKindOfWrite() {
+		ClientFile a = this.store.allocateClientFile("p");
+		ClientFile b = this.store.allocateClientFile("p");
+		assertThat(this.store.snapshotBytesAfter("p", null)).isZero();
+		this.store.integrate("p", a.fileId(), List.of(changeset(1, put("t1", "short"), put("t2", "x".repeat(500))),
+				changeset(2, put("t3", "\u00e9t\u00e9 \u20ac"))));
+		assertThat(this.store.snapshotBytesAfter("p", null)).isEqualTo(sizeOfEveryState("p"));
+		// overwrites that shrink and grow states, a delete, and a document written twice in one upload
+		this.store.integrate("p", b.fileId(), List.of(changeset(1, put("t2", "y"), put("t1", "z".repeat(300))),
+				changeset(2, new Operation.Delete("tasks", "t3", ++this.clock), put("t4", 4)), changeset(3, put("t4", 44))));
+		assertThat(this.store.snapshotBytesAfter("p", null)).isEqualTo(sizeOfEveryState("p"));
+		// a rejected upload writes nothing of its own; its compensation is written like any change
+		this.store.reject("p", b.fileId(), List.of(changeset(4, put("t1", "rejected"))),
+				(rejected, current) -> List.of(put("t1", "restored " + "r".repeat(100))));
+		assertThat(this.store.snapshotBytesAfter("p", null)).isEqualTo(sizeOfEveryState("p"));
+		this.store.integrate("q", this.store.allocateClientFile("q").fileId(), List.of(changeset(1, put("o", 1))));
+		assertThat(this.store.snapshotBytesAfter("p", null)).isEqualTo(sizeOfEveryState("p"));
+		assertThat(this.store.snapshotBytesAfter("q", null)).isEqualTo(sizeOfEveryState("q")).isPositive();
+		assertThat(this.store.snapshotBytesAfter("none", null)).isZero();
+
+		this.store.close();
+		this.store = openStore();
+		assertThat(this.store.snapshotBytesAfter("p", null)).isEqualTo(sizeOfEveryState("p"));
+	}
+
+	/** The UTF-8 size of every state of a partition, as a snapshot sends them. */
+	private long sizeOfEveryState(String partition) {
+		long bytes = 0;
+		DocumentKey after = null;
+		do {
+			SnapshotBatch page = this.store.snapshot(partition, after, 1_000_000);
+			for (DocumentState state : page.documents()) {
+				bytes += new MessageCodec().encodeDocumentState(state).getBytes(StandardCharsets.UTF_8).length;
+			}
+			after = page.nextKey();
+		}
+		while (after != null);
+		return bytes;
 	}
 
 	@Test

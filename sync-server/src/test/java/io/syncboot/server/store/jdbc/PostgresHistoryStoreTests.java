@@ -60,7 +60,7 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 	@Test
 	void migratesWithItsOwnSchemaHistoryAndCommitsSynchronously() {
 		assertThat(EmbeddedDatabase.queryLong(this.url,
-				"SELECT count(*) FROM syncboot_schema_history WHERE success")).isEqualTo(4);
+				"SELECT count(*) FROM syncboot_schema_history WHERE success")).isEqualTo(5);
 		assertThat(this.store.dialect()).isSameAs(PostgresDialect.INSTANCE);
 		// the test server runs with synchronous_commit=off; the store's write transactions turn it on
 		EmbeddedDatabase.execute(this.url, """

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.syncboot.server.store.ClientFile;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,10 +40,32 @@ class SqliteHistoryStoreTests extends HistoryStoreContractTests {
 			}
 			try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM syncboot_schema_history WHERE success = 1")) {
 				rs.next();
-				assertThat(rs.getInt(1)).isEqualTo(4);
+				assertThat(rs.getInt(1)).isEqualTo(5);
 			}
 		}
 		assertThat(this.store.serverSalt()).isNotZero();
+	}
+
+	@Test
+	void aStoreWrittenBeforeTheSnapshotTotalWasKeptCountsItWhenOpened() throws Exception {
+		this.store.close();
+		Path older = Files.createDirectories(this.directory.resolve("older"));
+		String url = "jdbc:sqlite:" + older.resolve(JdbcHistoryStore.SQLITE_FILE_NAME);
+		Flyway.configure(JdbcHistoryStore.class.getClassLoader())
+			.dataSource(url, null, null)
+			.locations(SqliteDialect.INSTANCE.migrationLocation())
+			.table(JdbcHistoryStore.SCHEMA_HISTORY_TABLE)
+			.target("4")
+			.load()
+			.migrate();
+		try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
+			statement.execute("INSERT INTO syncboot_partition (id, name, latest_version) VALUES (1, 'p', 2), (2, 'q', 1)");
+			statement.execute("INSERT INTO syncboot_document (partition_id, collection, doc_id, state, size_bytes, last_version)"
+					+ " VALUES (1, 'tasks', 'a', '{}', 120, 1), (1, 'tasks', 'b', '{}', 80, 2), (2, 'tasks', 'c', '{}', 7, 1)");
+		}
+		this.store = JdbcHistoryStore.sqlite(older);
+		assertThat(this.store.snapshotBytesAfter("p", null)).isEqualTo(200);
+		assertThat(this.store.snapshotBytesAfter("q", null)).isEqualTo(7);
 	}
 
 	@Test
