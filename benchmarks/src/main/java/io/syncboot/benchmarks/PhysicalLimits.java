@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -202,13 +201,11 @@ final class PhysicalLimits {
 			String body = "p".repeat(180);
 			long stamp = 117_685_993_173_286_912L;
 			// a snapshot arrives in key order: "d-0", "d-1", "d-10", "d-100", ...
-			String[] ids = new String[rows];
-			Arrays.setAll(ids, i -> "d-" + i);
-			Arrays.sort(ids);
+			int[] ids = inTextOrder(rows);
 			return timedBatches(connection,
 					"INSERT INTO documents (collection, id, present, local_stamps, state) VALUES (?, ?, 1, 0, ?)", rows,
 					batch, (i) -> {
-						String id = ids[i];
+						String id = "d-" + ids[i];
 						long s = stamp + i;
 						return new String[] { id, "{\"c\":\"s8\",\"id\":\"" + id + "\",\"p\":true,\"e\":[" + s + ",1],\"r\":["
 								+ s + ",1],\"f\":{\"body\":{\"s\":[" + s + ",1],\"v\":\"" + body + "\"},\"n\":{\"s\":[" + s
@@ -219,6 +216,25 @@ final class PhysicalLimits {
 						insert.setString(3, row[1]);
 					});
 		}
+	}
+
+	/** The numbers 0 to {@code count - 1} in the order of their decimal texts (0, 1, 10, 100, ..., 2, 20, ...). */
+	static int[] inTextOrder(int count) {
+		int[] order = new int[count];
+		int next = 1;
+		for (int i = 1; i < count; i++) {
+			order[i] = next;
+			if ((long) next * 10 < count) {
+				next *= 10;
+			}
+			else {
+				while (next % 10 == 9 || next + 1 >= count) {
+					next /= 10;
+				}
+				next++;
+			}
+		}
+		return order;
 	}
 
 	/**
