@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
+
+import javax.sql.DataSource;
 
 import io.syncboot.server.SyncPermissions;
 import io.syncboot.server.SyncServerEngine;
@@ -22,6 +27,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -30,7 +37,9 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistra
 /**
  * {@link EnableAutoConfiguration Auto-configuration} that makes a servlet web application a sync
  * server when {@code sync.server.enabled=true}: a {@link SyncServerEngine} on the embedded file
- * store in {@code sync.server.data-directory}, authenticating with {@code sync.server.auth.*},
+ * store in {@code sync.server.data-directory} or, with {@code sync.server.store.type=datasource},
+ * on the application's PostgreSQL {@link DataSource}, keeping {@code sync.server.history.retention}
+ * of history, authenticating with {@code sync.server.auth.*},
  * authorizing with a {@link SyncPermissions} bean or {@code sync.server.permissions.*}; its
  * WebSocket handler at {@code sync.server.path} and its API-key exchange at
  * {@code <path>/auth/token}.
@@ -42,22 +51,22 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistra
 @EnableConfigurationProperties(SyncServerProperties.class)
 public final class SyncServerAutoConfiguration {
 
+	private static final String FLYWAY_POSTGRESQL = "org.flywaydb.database.postgresql.PostgreSQLDatabaseType";
+
 	SyncServerAutoConfiguration() {
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	SyncServerEngine syncServerEngine(SyncServerProperties properties, ObjectProvider<SyncPermissions> permissions) {
-		try {
-			Files.createDirectories(properties.getDataDirectory());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("sync.server.data-directory '" + properties.getDataDirectory()
-					+ "' cannot be created", ex);
-		}
+	SyncServerEngine syncServerEngine(SyncServerProperties properties, ObjectProvider<SyncPermissions> permissions,
+			ObjectProvider<DataSource> dataSources, ResourceLoader resourceLoader) {
 		SyncServerEngine.Builder builder = SyncServerEngine.builder()
 			.maxMessageBytes((int) properties.getMaxMessageSize().toBytes())
 			.sendTimeout(properties.getSendTimeout());
+		Duration retention = properties.getHistory().getRetention();
+		if (retention != null) {
+			builder.historyRetention(retention).compactionInterval(properties.getHistory().getCompactionInterval());
+		}
 		Integer workers = properties.getWorkerThreads();
 		if (workers != null) {
 			builder.workerThreads(workers);
@@ -67,13 +76,53 @@ public final class SyncServerAutoConfiguration {
 		if (rules != null) {
 			builder.permissions(rules);
 		}
-		JdbcHistoryStore store = JdbcHistoryStore.sqlite(properties.getDataDirectory());
+		JdbcHistoryStore store = openStore(properties, dataSources, resourceLoader.getClassLoader());
 		try {
 			return builder.store(store, true).build();
 		}
 		catch (RuntimeException ex) {
 			store.close();
 			throw ex;
+		}
+	}
+
+	private static JdbcHistoryStore openStore(SyncServerProperties properties, ObjectProvider<DataSource> dataSources,
+			@Nullable ClassLoader classLoader) {
+		if (properties.getStore().getType() == SyncServerProperties.StoreType.DATASOURCE) {
+			DataSource dataSource = dataSources.getIfUnique();
+			if (dataSource == null) {
+				throw new IllegalStateException("sync.server.store.type=datasource needs the application's DataSource, "
+						+ "but there is " + (dataSources.stream().findAny().isPresent() ? "more than one" : "none")
+						+ ": add spring-boot-starter-jdbc and the PostgreSQL driver, and set spring.datasource.url");
+			}
+			String product = databaseProduct(dataSource);
+			if (!"PostgreSQL".equals(product)) {
+				throw new IllegalStateException("sync.server.store.type=datasource needs a PostgreSQL DataSource, "
+						+ "the application's is " + product + "; use sync.server.store.type=embedded for a file store");
+			}
+			if (!ClassUtils.isPresent(FLYWAY_POSTGRESQL, classLoader)) {
+				throw new IllegalStateException("sync.server.store.type=datasource needs Flyway's PostgreSQL support "
+						+ "to create the store's tables: add org.flywaydb:flyway-database-postgresql");
+			}
+			return JdbcHistoryStore.postgresql(dataSource);
+		}
+		try {
+			Files.createDirectories(properties.getDataDirectory());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("sync.server.data-directory '" + properties.getDataDirectory()
+					+ "' cannot be created", ex);
+		}
+		return JdbcHistoryStore.sqlite(properties.getDataDirectory());
+	}
+
+	private static String databaseProduct(DataSource dataSource) {
+		try (Connection connection = dataSource.getConnection()) {
+			return connection.getMetaData().getDatabaseProductName();
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("sync.server.store.type=datasource: the application's DataSource gave no "
+					+ "connection: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -57,6 +57,10 @@ public class SyncServerProperties implements Validator {
 
 	private final Permissions permissions = new Permissions();
 
+	private final History history = new History();
+
+	private final Store store = new Store();
+
 	/**
 	 * Number of threads that process the connections' messages. Default: twice the number of
 	 * processors, at least 4.
@@ -126,6 +130,14 @@ public class SyncServerProperties implements Validator {
 		return this.permissions;
 	}
 
+	public History getHistory() {
+		return this.history;
+	}
+
+	public Store getStore() {
+		return this.store;
+	}
+
 	public @Nullable Integer getWorkerThreads() {
 		return this.workerThreads;
 	}
@@ -168,10 +180,98 @@ public class SyncServerProperties implements Validator {
 			reject(errors, "sync.server.worker-threads", workers, "must be between 1 and 1024");
 		}
 		properties.auth.validate(errors, properties.allowAnonymous);
+		properties.history.validate(errors);
 	}
 
 	private static void reject(Errors errors, String key, Object value, String rule) {
 		errors.reject(key + ".invalid", key + " " + rule + ", was '" + value + "'");
+	}
+
+	/**
+	 * How long the history of changes is kept. Document states are always kept, so a new client
+	 * still gets everything; a client whose download cursor falls behind the kept history resets.
+	 */
+	public static class History {
+
+		/**
+		 * How long changes stay in the history; older ones are removed every compaction interval.
+		 * Unset: the history is kept forever. At least 1 second.
+		 */
+		private @Nullable Duration retention;
+
+		/**
+		 * How often the history older than the retention is removed, when a retention is set. From
+		 * 100 milliseconds to 1 day.
+		 */
+		private Duration compactionInterval = Duration.ofMinutes(1);
+
+		public @Nullable Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(@Nullable Duration retention) {
+			this.retention = retention;
+		}
+
+		public Duration getCompactionInterval() {
+			return this.compactionInterval;
+		}
+
+		public void setCompactionInterval(Duration compactionInterval) {
+			this.compactionInterval = compactionInterval;
+		}
+
+		void validate(Errors errors) {
+			Duration kept = this.retention;
+			if (kept != null && kept.compareTo(Duration.ofSeconds(1)) < 0) {
+				reject(errors, "sync.server.history.retention", kept, "must be at least 1s");
+			}
+			if (this.compactionInterval.toMillis() < 100 || this.compactionInterval.compareTo(Duration.ofDays(1)) > 0) {
+				reject(errors, "sync.server.history.compaction-interval", this.compactionInterval,
+						"must be between 100ms and 1d");
+			}
+		}
+
+	}
+
+	/**
+	 * Where the server keeps its history and document states.
+	 */
+	public static class Store {
+
+		/**
+		 * Which database holds the history: an embedded SQLite file in the data directory, or the
+		 * application's DataSource (PostgreSQL), which any number of server nodes may share.
+		 */
+		private StoreType type = StoreType.EMBEDDED;
+
+		public StoreType getType() {
+			return this.type;
+		}
+
+		public void setType(StoreType type) {
+			this.type = type;
+		}
+
+	}
+
+	/**
+	 * The databases the server can keep its history in.
+	 */
+	public enum StoreType {
+
+		/**
+		 * One SQLite file in {@code sync.server.data-directory}, written by this node alone.
+		 */
+		EMBEDDED,
+
+		/**
+		 * The application's {@link javax.sql.DataSource}, which must be PostgreSQL; the store's
+		 * tables (prefixed {@code syncboot_}) are created and upgraded with their own schema history
+		 * table, so the application's own migrations are left alone.
+		 */
+		DATASOURCE
+
 	}
 
 	/**
