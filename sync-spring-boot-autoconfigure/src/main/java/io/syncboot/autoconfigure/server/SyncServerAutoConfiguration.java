@@ -24,6 +24,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -157,6 +159,35 @@ public final class SyncServerAutoConfiguration {
 		permissions.getReadWrite().forEach(builder::readWrite);
 		permissions.getRead().forEach(builder::read);
 		return builder.build();
+	}
+
+	/**
+	 * {@code sync.server.small-connection-buffers=true}: the buffer sizes the standalone server
+	 * ships with, on the application's Tomcat (see {@code docs/server-notes.md}).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ConfigurableTomcatWebServerFactory.class)
+	@ConditionalOnBooleanProperty("sync.server.small-connection-buffers")
+	static class SmallConnectionBuffersConfiguration {
+
+		static final String BUFFER_BYTES = "1024";
+
+		@Bean
+		WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory> syncServerSmallConnectionBuffers() {
+			return factory -> {
+				factory.addConnectorCustomizers(connector -> {
+					connector.setProperty("socket.appReadBufSize", BUFFER_BYTES);
+					connector.setProperty("socket.appWriteBufSize", BUFFER_BYTES);
+					connector.setProperty("socket.bufferPool", "64");
+				});
+				// the sync handler takes partial messages and assembles them itself
+				factory.addContextCustomizers(context -> {
+					context.addParameter("org.apache.tomcat.websocket.textBufferSize", BUFFER_BYTES);
+					context.addParameter("org.apache.tomcat.websocket.binaryBufferSize", BUFFER_BYTES);
+				});
+			};
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -17,6 +17,8 @@ import io.syncboot.client.SyncErrorHandler;
 import io.syncboot.client.SyncManager;
 import io.syncboot.client.SyncSessionState;
 import io.syncboot.server.SyncServerEngine;
+import org.apache.catalina.Context;
+import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +26,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
@@ -131,6 +135,42 @@ class SyncServerAutoConfigurationIntegrationTests {
 		}
 		// The sessions stopped with the context.
 		assertThat(sessions.database("notes").isClosed()).isTrue();
+	}
+
+	@Test
+	void withSmallConnectionBuffersLargeMessagesStillGoBothWays() throws Exception {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ServerApplication.class)
+			.properties("server.port=" + port, "sync.server.enabled=true", "sync.server.allow-anonymous=true",
+					"sync.server.small-connection-buffers=true",
+					"sync.server.data-directory=" + this.temp.resolve("server"),
+					"sync.server-url=ws://localhost:" + port + "/sync",
+					"sync.base-directory=" + this.temp.resolve("client"), "sync.sessions.writer.partition=notes")
+			.run()) {
+			Tomcat tomcat = ((TomcatWebServer) ((ServletWebServerApplicationContext) context).getWebServer()).getTomcat();
+			assertThat(tomcat.getConnector().getProperty("socket.appReadBufSize")).hasToString("1024");
+			assertThat(tomcat.getConnector().getProperty("socket.appWriteBufSize")).hasToString("1024");
+			Context web = (Context) tomcat.getHost().findChildren()[0];
+			assertThat(web.findParameter("org.apache.tomcat.websocket.textBufferSize")).isEqualTo("1024");
+			assertThat(web.findParameter("org.apache.tomcat.websocket.binaryBufferSize")).isEqualTo("1024");
+
+			SyncSessions sessions = context.getBean(SyncSessions.class);
+			String text = "x".repeat(200_000);
+			sessions.database("writer").collection("notes").put("big", Map.of("text", text));
+			assertThat(sessions.session("writer").uploadAllLocalChanges(Duration.ofSeconds(20))).isTrue();
+			new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SyncClientAutoConfiguration.class))
+				.withPropertyValues("sync.server-url=ws://localhost:" + port + "/sync",
+						"sync.base-directory=" + this.temp.resolve("reader"), "sync.sessions.reader.partition=notes")
+				.run(reader -> {
+					SyncSessions readers = reader.getBean(SyncSessions.class);
+					assertThat(readers.session("reader").downloadAllServerChanges(Duration.ofSeconds(20))).isTrue();
+					assertThat(readers.database("reader").collection("notes").get("big")).hasValueSatisfying(
+							document -> assertThat(document.get("text")).isEqualTo(text));
+				});
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -51,6 +51,16 @@ class SyncServerAutoConfigurationTests {
 	}
 
 	@Test
+	void leavesTheApplicationsTomcatBuffersAloneUnlessAsked() {
+		enabled().run(context -> assertThat(context).doesNotHaveBean("syncServerSmallConnectionBuffers"));
+		enabled().withPropertyValues("sync.server.small-connection-buffers=true")
+			.run(context -> assertThat(context).hasBean("syncServerSmallConnectionBuffers"));
+		enabled().withPropertyValues("sync.server.small-connection-buffers=true")
+			.withClassLoader(new FilteredClassLoader("org.springframework.boot.tomcat"))
+			.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean("syncServerSmallConnectionBuffers"));
+	}
+
+	@Test
 	void isOffByDefault() {
 		this.runner.run(context -> assertThat(context).doesNotHaveBean(SyncServerEngine.class));
 	}
