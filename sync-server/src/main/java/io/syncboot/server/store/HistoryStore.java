@@ -157,6 +157,14 @@ public interface HistoryStore extends AutoCloseable {
 	}
 
 	/**
+	 * The bytes the store takes in its database (its tables and indexes), or -1 if it cannot tell.
+	 * A monitoring figure: it may lag the last commits.
+	 */
+	default long sizeBytes() {
+		return -1;
+	}
+
+	/**
 	 * Subscribes to commits made by other writers of the same history (other server nodes sharing a
 	 * database). A notification is a hint only: the listener's {@link CommitListener#catchUp()} is
 	 * called whenever notifications may have been missed (first subscription, after a lost connection,

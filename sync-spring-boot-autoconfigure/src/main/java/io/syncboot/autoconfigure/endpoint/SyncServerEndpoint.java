@@ -1,11 +1,9 @@
 package io.syncboot.autoconfigure.endpoint;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.syncboot.server.SyncServerEngine;
-import io.syncboot.server.store.jdbc.JdbcHistoryStore;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -14,7 +12,7 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 /**
  * The {@code syncserver} actuator endpoint of an application that runs the sync server:
  * {@code GET /actuator/syncserver} shows its open connections, bound sessions and the size of its
- * history store.
+ * history store (read from the store on each call).
  */
 @Endpoint(id = "syncserver")
 public class SyncServerEndpoint {
@@ -23,9 +21,13 @@ public class SyncServerEndpoint {
 
 	private final String path;
 
-	private final Path dataDirectory;
+	private final @Nullable Path dataDirectory;
 
-	public SyncServerEndpoint(SyncServerEngine engine, String path, Path dataDirectory) {
+	/**
+	 * @param dataDirectory the directory of the embedded file store, or {@code null} when the
+	 * history is in another database
+	 */
+	public SyncServerEndpoint(SyncServerEngine engine, String path, @Nullable Path dataDirectory) {
 		this.engine = engine;
 		this.path = path;
 		this.dataDirectory = dataDirectory;
@@ -34,28 +36,9 @@ public class SyncServerEndpoint {
 	/** The server's current figures. */
 	@ReadOperation
 	public ServerDescriptor server() {
+		Path directory = this.dataDirectory;
 		return new ServerDescriptor(this.path, this.engine.connectionCount(), this.engine.sessionCount(),
-				historySizeBytes(this.dataDirectory), this.dataDirectory.toAbsolutePath().toString());
-	}
-
-	/**
-	 * Bytes on disk of the embedded history store in {@code dataDirectory} (database file and its
-	 * write-ahead log); 0 if there is none.
-	 */
-	public static long historySizeBytes(Path dataDirectory) {
-		long total = 0;
-		for (String suffix : new String[] { "", "-wal" }) {
-			Path file = dataDirectory.resolve(JdbcHistoryStore.SQLITE_FILE_NAME + suffix);
-			try {
-				if (Files.exists(file)) {
-					total += Files.size(file);
-				}
-			}
-			catch (IOException ex) {
-				// deleted meanwhile: not counted
-			}
-		}
-		return total;
+				this.engine.store().sizeBytes(), (directory != null) ? directory.toAbsolutePath().toString() : null);
 	}
 
 	/**
@@ -64,11 +47,12 @@ public class SyncServerEndpoint {
 	 * @param path the WebSocket endpoint path
 	 * @param connections open WebSocket connections
 	 * @param sessions sessions bound on this node
-	 * @param historySizeBytes bytes on disk of the history store
-	 * @param dataDirectory the store's directory
+	 * @param historySizeBytes bytes the history store takes in its database, -1 if it cannot tell
+	 * @param dataDirectory the directory of the embedded file store, null when the history is in
+	 * another database (such as the application's PostgreSQL)
 	 */
 	public record ServerDescriptor(String path, int connections, int sessions, long historySizeBytes,
-			String dataDirectory) implements OperationResponseBody {
+			@Nullable String dataDirectory) implements OperationResponseBody {
 	}
 
 }

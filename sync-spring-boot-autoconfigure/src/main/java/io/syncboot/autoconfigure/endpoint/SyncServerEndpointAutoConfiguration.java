@@ -28,7 +28,8 @@ public final class SyncServerEndpointAutoConfiguration {
 	@ConditionalOnBean({ SyncServerEngine.class, SyncServerProperties.class })
 	@ConditionalOnMissingBean
 	SyncServerEndpoint syncServerEndpoint(SyncServerEngine engine, SyncServerProperties properties) {
-		return new SyncServerEndpoint(engine, properties.getPath(), properties.getDataDirectory());
+		boolean embedded = properties.getStore().getType() == SyncServerProperties.StoreType.EMBEDDED;
+		return new SyncServerEndpoint(engine, properties.getPath(), embedded ? properties.getDataDirectory() : null);
 	}
 
 }

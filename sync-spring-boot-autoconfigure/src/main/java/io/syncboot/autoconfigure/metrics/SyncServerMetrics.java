@@ -1,29 +1,23 @@
 package io.syncboot.autoconfigure.metrics;
 
-import java.io.File;
-import java.nio.file.Path;
-
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.syncboot.server.SyncServerEngine;
-import io.syncboot.server.store.jdbc.JdbcHistoryStore;
 
 /**
  * Meters of the embedded sync server: {@code sync.server.connections} (open WebSocket
  * connections), {@code sync.server.sessions} (bound sessions) and {@code sync.server.history.size}
- * (bytes on disk of the history store).
+ * (bytes the history store takes in its database, read from the store when the registry asks; no
+ * value when the store cannot tell or is closed).
  */
 public class SyncServerMetrics implements MeterBinder {
 
 	private final SyncServerEngine engine;
 
-	private final Path dataDirectory;
-
-	public SyncServerMetrics(SyncServerEngine engine, Path dataDirectory) {
+	public SyncServerMetrics(SyncServerEngine engine) {
 		this.engine = engine;
-		this.dataDirectory = dataDirectory;
 	}
 
 	@Override
@@ -34,19 +28,20 @@ public class SyncServerMetrics implements MeterBinder {
 		Gauge.builder("sync.server.sessions", this.engine, SyncServerEngine::sessionCount)
 			.description("Sync sessions bound on this server node")
 			.register(registry);
-		Gauge.builder("sync.server.history.size", this.dataDirectory, SyncServerMetrics::historySize)
+		Gauge.builder("sync.server.history.size", this.engine, SyncServerMetrics::historySize)
 			.baseUnit(BaseUnits.BYTES)
-			.description("Bytes on disk of the sync server's history store")
+			.description("Bytes the sync server's history store takes in its database")
 			.register(registry);
 	}
 
-	static double historySize(Path dataDirectory) {
-		long total = 0;
-		for (String suffix : new String[] { "", "-wal" }) {
-			File file = dataDirectory.resolve(JdbcHistoryStore.SQLITE_FILE_NAME + suffix).toFile();
-			total += file.length();
+	static double historySize(SyncServerEngine engine) {
+		try {
+			long bytes = engine.store().sizeBytes();
+			return (bytes >= 0) ? bytes : Double.NaN;
 		}
-		return total;
+		catch (RuntimeException ex) {
+			return Double.NaN; // the store is closed, or its database does not answer
+		}
 	}
 
 }

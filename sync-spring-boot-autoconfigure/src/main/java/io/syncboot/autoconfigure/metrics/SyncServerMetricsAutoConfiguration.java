@@ -29,8 +29,8 @@ public final class SyncServerMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SyncServerMetrics syncServerMetrics(SyncServerEngine engine, SyncServerProperties properties) {
-		return new SyncServerMetrics(engine, properties.getDataDirectory());
+	SyncServerMetrics syncServerMetrics(SyncServerEngine engine) {
+		return new SyncServerMetrics(engine);
 	}
 
 }

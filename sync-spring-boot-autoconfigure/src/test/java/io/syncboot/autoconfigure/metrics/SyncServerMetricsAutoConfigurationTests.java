@@ -74,7 +74,7 @@ class SyncServerMetricsAutoConfigurationTests {
 
 		@org.springframework.context.annotation.Bean
 		SyncServerMetrics myServerMetrics(SyncServerEngine engine) {
-			return new SyncServerMetrics(engine, Path.of("mine"));
+			return new SyncServerMetrics(engine);
 		}
 
 	}

@@ -8,6 +8,8 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.syncboot.autoconfigure.client.SyncClientAutoConfigurationTestSupport;
+import io.syncboot.autoconfigure.endpoint.SyncServerEndpoint;
+import io.syncboot.autoconfigure.endpoint.SyncServerEndpointAutoConfiguration;
 import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.Operation;
 import io.syncboot.server.SyncServerEngine;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -120,7 +123,10 @@ class SyncServerStoreAutoConfigurationTests {
 	@Test
 	void storesInTheApplicationsPostgresqlDataSource() {
 		String url = postgres.createDatabase();
-		enabled().withPropertyValues("sync.server.store.type=datasource")
+		enabled().withPropertyValues("sync.server.store.type=datasource",
+				"management.endpoints.web.exposure.include=syncserver")
+			.withConfiguration(AutoConfigurations.of(SyncServerEndpointAutoConfiguration.class,
+					EndpointAutoConfiguration.class))
 			.withBean(DataSource.class, () -> new DriverManagerDataSource(url, postgres.user(), postgres.password()))
 			.run(context -> {
 				assertThat(context).hasNotFailed();
@@ -129,6 +135,9 @@ class SyncServerStoreAutoConfigurationTests {
 				writeOneChange(context.getBean(SyncServerEngine.class));
 				assertThat(EmbeddedDatabase.queryLong(url, "SELECT count(*) FROM syncboot_history")).isEqualTo(1);
 				assertThat(Files.exists(this.temp.resolve("server"))).as("no embedded store").isFalse();
+				SyncServerEndpoint.ServerDescriptor described = context.getBean(SyncServerEndpoint.class).server();
+				assertThat(described.dataDirectory()).isNull();
+				assertThat(described.historySizeBytes()).isPositive();
 			});
 		// the data source outlives the context: the store did not close it
 		assertThat(EmbeddedDatabase.queryLong(url, "SELECT count(*) FROM syncboot_document")).isEqualTo(1);

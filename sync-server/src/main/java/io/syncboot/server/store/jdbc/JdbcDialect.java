@@ -45,6 +45,14 @@ public interface JdbcDialect {
 		return null;
 	}
 
+	/**
+	 * A query for the bytes the store's tables take in the database (one row, one column), or
+	 * {@code null} if the database cannot tell.
+	 */
+	default @Nullable String sizeBytesSql() {
+		return null;
+	}
+
 	/** The {@code ORDER BY} of document keys, which must order as the row-value comparison does. */
 	default String documentKeyOrder() {
 		return "collection, doc_id";

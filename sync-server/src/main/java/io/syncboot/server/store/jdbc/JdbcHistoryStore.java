@@ -530,6 +530,17 @@ public final class JdbcHistoryStore implements HistoryStore {
 	}
 
 	@Override
+	public long sizeBytes() {
+		checkOpen();
+		String sql = this.dialect.sizeBytesSql();
+		if (sql == null) {
+			return -1;
+		}
+		Long bytes = this.reader.queryForObject(sql, Long.class);
+		return (bytes != null) ? bytes : -1;
+	}
+
+	@Override
 	public long compactedVersion(String partition) {
 		long partitionId = partitionId(partition);
 		if (partitionId < 0) {

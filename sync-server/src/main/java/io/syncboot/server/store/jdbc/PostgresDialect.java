@@ -30,6 +30,16 @@ public final class PostgresDialect implements JdbcDialect {
 		return "classpath:io/syncboot/server/store/jdbc/migration/postgresql";
 	}
 
+	/** The store's tables in the current schema, with their indexes and TOAST data. */
+	@Override
+	public String sizeBytesSql() {
+		return """
+				SELECT COALESCE(SUM(pg_total_relation_size(c.oid)), 0)
+				FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+				WHERE c.relkind = 'r' AND c.relname LIKE 'syncboot\\_%' AND n.nspname = current_schema()
+				""";
+	}
+
 	@Override
 	public String integrationLockClause() {
 		return "FOR UPDATE";

@@ -33,6 +33,12 @@ public final class SqliteDialect implements JdbcDialect {
 	 * {@code getString} hands the text over in a direct buffer it creates through a JNI call back
 	 * into the JVM, for every column of every row; its {@code getBytes} copies into an array.
 	 */
+	/** Every page of the database file, as the store's connection sees it (its write-ahead log included). */
+	@Override
+	public String sizeBytesSql() {
+		return "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()";
+	}
+
 	@Override
 	public @Nullable String text(ResultSet row, int column) throws SQLException {
 		byte[] bytes = row.getBytes(column);

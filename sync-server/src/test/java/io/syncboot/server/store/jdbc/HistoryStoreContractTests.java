@@ -268,6 +268,24 @@ abstract class HistoryStoreContractTests {
 		assertThat(this.store.snapshotBytesAfter("p", null)).isEqualTo(sizeOfEveryState("p"));
 	}
 
+	@Test
+	void tellsTheSpaceItsTablesTake() {
+		long empty = this.store.sizeBytes();
+		assertThat(empty).isPositive();
+		ClientFile a = this.store.allocateClientFile("p");
+		java.util.Random random = new java.util.Random(42);
+		List<Operation> ops = new ArrayList<>();
+		for (int i = 0; i < 2000; i++) {
+			StringBuilder text = new StringBuilder();
+			random.ints(1000, 'a', 'z' + 1).forEach(c -> text.append((char) c));
+			ops.add(put("doc-" + i, text.toString()));
+		}
+		this.store.integrate("p", a.fileId(), List.of(new Changeset(1, 0, ops)));
+		// 2 MB of text, in the history row and again in the document states (a database may compress
+		// some of it)
+		assertThat(this.store.sizeBytes()).isGreaterThan(empty + 2_000_000);
+	}
+
 	/** The UTF-8 size of every state of a partition, as a snapshot sends them. */
 	private long sizeOfEveryState(String partition) {
 		long bytes = 0;
