@@ -275,12 +275,18 @@ public final class JdbcHistoryStore implements HistoryStore {
 		return this.dialect;
 	}
 
-	/** Runs the dialect's Flyway migrations on a data source, with {@value #SCHEMA_HISTORY_TABLE}. */
+	/**
+	 * Runs the dialect's Flyway migrations on a data source, with {@value #SCHEMA_HISTORY_TABLE}. The
+	 * schema may hold other tables (an application's, with their own migration history): the first
+	 * run then starts the store's history at version 0 and applies every migration.
+	 */
 	public static void migrate(DataSource dataSource, JdbcDialect dialect) {
 		Flyway.configure(JdbcHistoryStore.class.getClassLoader())
 			.dataSource(dataSource)
 			.locations(dialect.migrationLocation())
 			.table(SCHEMA_HISTORY_TABLE)
+			.baselineOnMigrate(true)
+			.baselineVersion("0")
 			.failOnMissingLocations(true)
 			.load()
 			.migrate();

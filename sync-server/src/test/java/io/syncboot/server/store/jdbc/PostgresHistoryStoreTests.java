@@ -58,6 +58,29 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 	}
 
 	@Test
+	void sharesADatabaseThatHoldsOtherTablesAndMigrations() {
+		String url = database.createDatabase();
+		EmbeddedDatabase.execute(url, """
+				CREATE TABLE flyway_schema_history (installed_rank INT PRIMARY KEY, version VARCHAR(50));
+				CREATE TABLE app_orders (id BIGINT PRIMARY KEY);
+				INSERT INTO app_orders VALUES (1);
+				""");
+		JdbcHistoryStore shared = JdbcHistoryStore.postgresql(url, database.user(), database.password());
+		try {
+			ClientFile file = shared.allocateClientFile("p");
+			shared.integrate("p", file.fileId(), List.of(changeset(1, put("t1", "a"))));
+			assertThat(shared.latestVersion("p")).isEqualTo(1);
+		}
+		finally {
+			shared.close();
+		}
+		assertThat(EmbeddedDatabase.queryLong(url, "SELECT count(*) FROM app_orders")).isEqualTo(1);
+		assertThat(EmbeddedDatabase.queryLong(url,
+				"SELECT count(*) FROM syncboot_schema_history WHERE success AND version IS NOT NULL AND version <> '0'"))
+			.isEqualTo(5);
+	}
+
+	@Test
 	void migratesWithItsOwnSchemaHistoryAndCommitsSynchronously() {
 		assertThat(EmbeddedDatabase.queryLong(this.url,
 				"SELECT count(*) FROM syncboot_schema_history WHERE success")).isEqualTo(5);
