@@ -24,6 +24,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -58,8 +59,11 @@ public final class SyncServerAutoConfiguration {
 	SyncServerAutoConfiguration() {
 	}
 
+	// created after the application's own database initialization (Flyway, Liquibase, SQL scripts),
+	// which would refuse a schema the store had already put its tables in
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
+	@DependsOnDatabaseInitialization
 	SyncServerEngine syncServerEngine(SyncServerProperties properties, ObjectProvider<SyncPermissions> permissions,
 			ObjectProvider<DataSource> dataSources, ResourceLoader resourceLoader) {
 		SyncServerEngine.Builder builder = SyncServerEngine.builder()

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
@@ -141,6 +142,24 @@ class SyncServerStoreAutoConfigurationTests {
 			});
 		// the data source outlives the context: the store did not close it
 		assertThat(EmbeddedDatabase.queryLong(url, "SELECT count(*) FROM syncboot_document")).isEqualTo(1);
+	}
+
+	@Test
+	void sharesTheDataSourceWithTheApplicationsOwnFlywayMigrations() {
+		String url = postgres.createDatabase();
+		enabled().withPropertyValues("sync.server.store.type=datasource",
+				"spring.flyway.locations=classpath:io/syncboot/autoconfigure/server/app-migrations")
+			.withConfiguration(AutoConfigurations.of(FlywayAutoConfiguration.class))
+			.withBean(DataSource.class, () -> new DriverManagerDataSource(url, postgres.user(), postgres.password()))
+			.run(context -> {
+				assertThat(context).hasNotFailed();
+				writeOneChange(context.getBean(SyncServerEngine.class));
+				// the application's migrations ran first, on an empty schema: no baseline of theirs
+				assertThat(EmbeddedDatabase.queryLong(url,
+						"SELECT count(*) FROM flyway_schema_history WHERE success AND type = 'SQL'")).isEqualTo(1);
+				assertThat(EmbeddedDatabase.queryLong(url, "SELECT count(*) FROM app_notes")).isEqualTo(1);
+				assertThat(EmbeddedDatabase.queryLong(url, "SELECT count(*) FROM syncboot_history")).isEqualTo(1);
+			});
 	}
 
 	@Test
