@@ -25,7 +25,8 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
  * <ul>
  * <li>P1: WebSocket echo round trip, 200 B, on the sync server's stack (Tomcat) with the sync
  * client's WebSocket client (Spring's {@code StandardWebSocketClient});</li>
- * <li>P3: durable SQLite single-row commit (sqlite-jdbc, WAL, {@code synchronous=FULL});</li>
+ * <li>P3: durable SQLite single-row commit (sqlite-jdbc, WAL, {@code synchronous=FULL}); and P3w,
+ * for reference, the same with the two rows of a local write in the client's tables;</li>
  * <li>P4b: durable SQLite insert, 100 rows per transaction (the server store's medium);</li>
  * <li>P6: SQLite bulk insert of the bootstrap's row shape, 10,000 rows per transaction (and
  * {@code P6plain}, 200 B blobs in a two-column table, for reference);</li>
@@ -39,6 +40,19 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 final class PhysicalLimits {
 
 	private static final int ROW_BYTES = 200;
+
+	/** The shape of the client's {@code documents} table. */
+	private static final String DOCUMENTS_TABLE = """
+			CREATE TABLE documents (
+			    collection      TEXT    NOT NULL,
+			    id              TEXT    NOT NULL,
+			    present         INTEGER NOT NULL,
+			    local_stamps    INTEGER NOT NULL,
+			    state           TEXT    NOT NULL,
+			    body            TEXT,
+			    pending_version INTEGER NOT NULL DEFAULT 0,
+			    PRIMARY KEY (collection, id)
+			) WITHOUT ROWID""";
 
 	private final Path workDirectory;
 
@@ -129,7 +143,7 @@ final class PhysicalLimits {
 	}
 
 	List<Result> p3DurableCommit() throws Exception {
-		int commits = Math.max(20, (int) (1500 * this.scale));
+		int commits = Math.max(20, (int) (3000 * this.scale));
 		try (Connection connection = open("p3")) {
 			connection.setAutoCommit(true);
 			Samples samples = new Samples();
@@ -148,6 +162,63 @@ final class PhysicalLimits {
 			return List.of(new Result("P3.commits/s", commits / seconds, "1/s"),
 					new Result("P3.p50", samples.percentileMillis(50), "ms"),
 					new Result("P3.p99", samples.percentileMillis(99), "ms"));
+		}
+	}
+
+	/**
+	 * P3w, for reference: P3 with the rows of one local write, in the client's tables: an upsert of a
+	 * {@code documents} row (the state of a 200 B document and its visible fields) and an insert into
+	 * the {@code outbox} (the put operation), one durable commit each, as many as P3.
+	 */
+	List<Result> p3LocalWriteShape() throws Exception {
+		int commits = Math.max(20, (int) (3000 * this.scale));
+		try (Connection connection = open("p3w", DOCUMENTS_TABLE)) {
+			try (Statement statement = connection.createStatement()) {
+				statement.execute("""
+						CREATE TABLE outbox (
+						    client_version      INTEGER PRIMARY KEY,
+						    base_server_version INTEGER NOT NULL,
+						    ops                 TEXT    NOT NULL,
+						    byte_size           INTEGER NOT NULL,
+						    created_at          INTEGER NOT NULL,
+						    last_hlc            INTEGER NOT NULL DEFAULT 0
+						)""");
+			}
+			connection.setAutoCommit(false);
+			String body = "p".repeat(180);
+			long stamp = 117_685_993_173_286_912L;
+			long begin = System.nanoTime();
+			try (PreparedStatement document = connection.prepareStatement("""
+					INSERT INTO documents (collection, id, present, local_stamps, state, body, pending_version)
+					VALUES ('s2', ?, 1, 1, ?, ?, ?)
+					ON CONFLICT (collection, id) DO UPDATE SET present = excluded.present,
+					    local_stamps = excluded.local_stamps, state = excluded.state, body = excluded.body,
+					    pending_version = excluded.pending_version""");
+					PreparedStatement outbox = connection
+						.prepareStatement("INSERT INTO outbox VALUES (?, 0, ?, ?, ?, ?)")) {
+				for (int i = 0; i < commits; i++) {
+					String id = "w-" + i;
+					long s = stamp + i;
+					String fields = "{\"body\":\"" + body + "\",\"n\":" + i + "}";
+					document.setString(1, id);
+					document.setString(2, "{\"c\":\"s2\",\"id\":\"" + id + "\",\"p\":true,\"e\":[" + s + ",0],\"r\":[" + s
+							+ ",0],\"f\":{\"body\":{\"s\":[" + s + ",0],\"v\":\"" + body + "\"},\"n\":{\"s\":[" + s
+							+ ",0],\"v\":" + i + "}}}");
+					document.setString(3, fields);
+					document.setLong(4, i + 1);
+					document.executeUpdate();
+					String ops = "[{\"op\":\"put\",\"c\":\"s2\",\"id\":\"" + id + "\",\"ts\":" + s + ",\"fields\":" + fields
+							+ "}]";
+					outbox.setLong(1, i + 1);
+					outbox.setString(2, ops);
+					outbox.setLong(3, ops.length());
+					outbox.setLong(4, System.currentTimeMillis());
+					outbox.setLong(5, s);
+					outbox.executeUpdate();
+					connection.commit();
+				}
+			}
+			return List.of(new Result("P3w.commits/s", commits / ((System.nanoTime() - begin) / 1e9), "1/s"));
 		}
 	}
 
@@ -187,17 +258,7 @@ final class PhysicalLimits {
 	 * as the client has them from the wire.
 	 */
 	private double bootstrapShapeInsert(int rows, int batch) throws SQLException {
-		try (Connection connection = open("p6", """
-				CREATE TABLE documents (
-				    collection      TEXT    NOT NULL,
-				    id              TEXT    NOT NULL,
-				    present         INTEGER NOT NULL,
-				    local_stamps    INTEGER NOT NULL,
-				    state           TEXT    NOT NULL,
-				    body            TEXT,
-				    pending_version INTEGER NOT NULL DEFAULT 0,
-				    PRIMARY KEY (collection, id)
-				) WITHOUT ROWID""")) {
+		try (Connection connection = open("p6", DOCUMENTS_TABLE)) {
 			String body = "p".repeat(180);
 			long stamp = 117_685_993_173_286_912L;
 			// a snapshot arrives in key order: "d-0", "d-1", "d-10", "d-100", ...

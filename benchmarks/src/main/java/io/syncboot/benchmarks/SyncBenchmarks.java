@@ -131,7 +131,9 @@ final class SyncBenchmarks implements AutoCloseable {
 	}
 
 	List<Result> s2DurableLocalWrite() throws Exception {
-		int writes = Math.max(20, (int) (1500 * this.scale));
+		// a local write goes through much more code than a raw commit: thousands of them before the JIT
+		// has compiled it all, so each round (the warm-up round too) writes enough for that
+		int writes = Math.max(20, (int) (3000 * this.scale));
 		try (SyncManager a = manager("s2")) {
 			SyncDatabase database = open(a, "s2-" + this.counter.incrementAndGet());
 			session(a, database).suspend();
