@@ -2,6 +2,7 @@ package io.syncboot.autoconfigure.server;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +32,7 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code sync.server.history.*} and {@code sync.server.store.*}: the history the engine keeps and
@@ -102,8 +104,7 @@ class SyncServerStoreAutoConfigurationTests {
 		enabled().withPropertyValues("sync.server.history.retention=1s", "sync.server.history.compaction-interval=200ms")
 			.run(context -> {
 				HistoryStore store = writeOneChange(context.getBean(SyncServerEngine.class));
-				org.awaitility.Awaitility.await()
-					.atMost(java.time.Duration.ofSeconds(10))
+				await().atMost(Duration.ofSeconds(10))
 					.untilAsserted(() -> assertThat(store.compactedVersion("p")).isEqualTo(1));
 			});
 	}

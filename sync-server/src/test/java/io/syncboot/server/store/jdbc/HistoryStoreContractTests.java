@@ -10,6 +10,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 
 import io.syncboot.core.codec.MessageCodec;
@@ -273,7 +274,7 @@ abstract class HistoryStoreContractTests {
 		long empty = this.store.sizeBytes();
 		assertThat(empty).isPositive();
 		ClientFile a = this.store.allocateClientFile("p");
-		java.util.Random random = new java.util.Random(42);
+		Random random = new Random(42);
 		List<Operation> ops = new ArrayList<>();
 		for (int i = 0; i < 2000; i++) {
 			StringBuilder text = new StringBuilder();
