@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
@@ -120,9 +122,12 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 				results.add(pool.submit(() -> {
 					List<Long> versions = new ArrayList<>();
 					for (int u = 1; u <= uploadsEach; u++) {
+						// a document of its own and one of five that every writer overwrites, with
+						// values of different sizes (the partition's snapshot size must follow)
 						IntegrationResult result = node.integrate("shared", file.fileId(), List.of(
-								new Changeset(u, 0, List.of(new Operation.Put("tasks", file.fileId() + "-" + u, u,
-										java.util.Map.of("v", u))))));
+								new Changeset(u, 0, List.of(new Operation.Put("tasks", file.fileId() + "-" + u, 2L * u,
+										java.util.Map.of("v", u)), new Operation.Put("tasks", "hot-" + (u % 5), 2L * u + 1,
+												java.util.Map.of("v", "x".repeat((int) (file.fileId() % 7) * u)))))));
 						result.integrated().forEach(c -> versions.add(c.serverVersion()));
 					}
 					return versions;
@@ -149,7 +154,12 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 			}
 			assertThat(history).extracting(ServerChangeset::serverVersion)
 				.containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, expected).boxed().toList());
-			assertThat(this.store.snapshot("shared", null, Long.MAX_VALUE).documents()).hasSize(expected);
+			List<DocumentState> states = this.store.snapshot("shared", null, Long.MAX_VALUE).documents();
+			assertThat(states).hasSize(expected + 5);
+			MessageCodec codec = new MessageCodec();
+			assertThat(this.store.snapshotBytesAfter("shared", null)).isEqualTo(states.stream()
+				.mapToLong(state -> MessageCodec.utf8Length(codec.encodeDocumentState(state)))
+				.sum());
 		}
 		finally {
 			pool.shutdownNow();
