@@ -8,7 +8,9 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.syncboot.autoconfigure.client.SyncClientAutoConfiguration;
 import io.syncboot.autoconfigure.client.SyncClientAutoConfigurationTestSupport;
+import io.syncboot.autoconfigure.client.SyncSessions;
 import io.syncboot.autoconfigure.endpoint.SyncServerEndpoint;
 import io.syncboot.autoconfigure.endpoint.SyncServerEndpointAutoConfiguration;
 import io.syncboot.core.model.Changeset;
@@ -26,9 +28,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -161,6 +169,52 @@ class SyncServerStoreAutoConfigurationTests {
 				assertThat(EmbeddedDatabase.queryLong(url, "SELECT count(*) FROM app_notes")).isEqualTo(1);
 				assertThat(EmbeddedDatabase.queryLong(url, "SELECT count(*) FROM syncboot_history")).isEqualTo(1);
 			});
+	}
+
+	@Test
+	void twoApplicationsOnOneDatabaseServeTheSamePartition() {
+		String url = postgres.createDatabase();
+		try (ConfigurableApplicationContext first = node(url, "first");
+				ConfigurableApplicationContext second = node(url, "second")) {
+			new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SyncClientAutoConfiguration.class))
+				.withPropertyValues("sync.server-url=ws://localhost:" + port(first) + "/sync",
+						"sync.base-directory=" + this.temp.resolve("writer"), "sync.sessions.notes.partition=notes")
+				.run(writer -> new ApplicationContextRunner()
+					.withConfiguration(AutoConfigurations.of(SyncClientAutoConfiguration.class))
+					.withPropertyValues("sync.server-url=ws://localhost:" + port(second) + "/sync",
+							"sync.base-directory=" + this.temp.resolve("reader"), "sync.sessions.notes.partition=notes")
+					.run(reader -> {
+						SyncSessions readers = reader.getBean(SyncSessions.class);
+						assertThat(readers.session("notes").downloadAllServerChanges(Duration.ofSeconds(20))).isTrue();
+						SyncSessions writers = writer.getBean(SyncSessions.class);
+						writers.database("notes").collection("notes").put("n1", Map.of("text", "from the first node"));
+						assertThat(writers.session("notes").uploadAllLocalChanges(Duration.ofSeconds(20))).isTrue();
+						// the second node learns of the first node's commit through the database
+						await().atMost(Duration.ofSeconds(20))
+							.untilAsserted(() -> assertThat(readers.database("notes").collection("notes").get("n1"))
+								.hasValueSatisfying(note -> assertThat(note.get("text")).isEqualTo("from the first node")));
+					}));
+		}
+	}
+
+	private ConfigurableApplicationContext node(String url, String name) {
+		return new SpringApplicationBuilder(NodeApplication.class)
+			.initializers(context -> ((GenericApplicationContext) context).registerBean(DataSource.class,
+					() -> new DriverManagerDataSource(url, postgres.user(), postgres.password())))
+			.properties("server.port=0", "spring.flyway.enabled=false", "sync.server.enabled=true",
+					"sync.server.allow-anonymous=true", "sync.server.store.type=datasource",
+					"sync.server.data-directory=" + this.temp.resolve(name))
+			.run();
+	}
+
+	private static String port(ConfigurableApplicationContext context) {
+		return context.getEnvironment().getProperty("local.server.port");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class NodeApplication {
+
 	}
 
 	@Test
