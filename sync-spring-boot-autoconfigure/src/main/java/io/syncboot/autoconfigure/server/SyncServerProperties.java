@@ -77,8 +77,9 @@ public class SyncServerProperties implements Validator {
 	/**
 	 * Whether to size the application's Tomcat for many idle sync connections: 1 KiB socket
 	 * buffers and WebSocket message buffers instead of 8 KiB, and a pool of 64 recycled channels
-	 * (an idle session then takes about 41 KB of heap instead of about 78 KB). Applies to the whole Tomcat: another WebSocket
-	 * endpoint of the application that takes whole messages then accepts at most 1 KiB per message.
+	 * (an idle session then takes about 41 KB of heap instead of about 78 KB). Applies to the
+	 * whole Tomcat: another WebSocket endpoint of the application that takes whole messages then
+	 * accepts at most 1 KiB per message.
 	 */
 	private boolean smallConnectionBuffers = false;
 

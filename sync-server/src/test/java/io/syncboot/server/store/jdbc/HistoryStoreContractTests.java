@@ -289,12 +289,13 @@ abstract class HistoryStoreContractTests {
 
 	/** The UTF-8 size of every state of a partition, as a snapshot sends them. */
 	private long sizeOfEveryState(String partition) {
+		MessageCodec codec = new MessageCodec();
 		long bytes = 0;
 		DocumentKey after = null;
 		do {
 			SnapshotBatch page = this.store.snapshot(partition, after, 1_000_000);
 			for (DocumentState state : page.documents()) {
-				bytes += new MessageCodec().encodeDocumentState(state).getBytes(StandardCharsets.UTF_8).length;
+				bytes += codec.encodeDocumentState(state).getBytes(StandardCharsets.UTF_8).length;
 			}
 			after = page.nextKey();
 		}
