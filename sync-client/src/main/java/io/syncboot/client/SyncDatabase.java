@@ -19,6 +19,17 @@ public interface SyncDatabase extends AutoCloseable {
 	SyncCollection collection(String name);
 
 	/**
+	 * A collection by name whose documents are mapped to objects of {@code type} with Jackson (see
+	 * {@link TypedCollection} for the mapping and the id). Thread-safe, like the database.
+	 * @param <T> the type documents are mapped to
+	 * @throws IllegalArgumentException if the name breaks the collection naming rules, or
+	 * {@code type} is null or cannot map to a document: it must be a concrete class (a record or a
+	 * bean) that Jackson writes as a JSON object, not an interface, abstract class, enum, array,
+	 * primitive, or a JDK type such as {@code String}, {@code Map} or {@code List}
+	 */
+	<T> TypedCollection<T> collection(String name, Class<T> type);
+
+	/**
 	 * Runs {@code block} and commits everything it wrote, over any number of collections, as one
 	 * atomic changeset; nothing if it throws (the exception propagates). Writes that block nothing
 	 * commit nothing.

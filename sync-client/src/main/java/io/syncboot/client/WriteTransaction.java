@@ -16,4 +16,15 @@ public interface WriteTransaction {
 	 */
 	SyncCollection collection(String name);
 
+	/**
+	 * A collection whose documents are mapped to objects of {@code type} (see
+	 * {@link TypedCollection}) and whose writes join this transaction, together with those of
+	 * untyped collections.
+	 * @param <T> the type documents are mapped to
+	 * @throws IllegalArgumentException if the name breaks the collection naming rules, or
+	 * {@code type} is null or cannot map to a document (see {@link SyncDatabase#collection(String, Class)})
+	 * @throws IllegalStateException if the block has ended
+	 */
+	<T> TypedCollection<T> collection(String name, Class<T> type);
+
 }

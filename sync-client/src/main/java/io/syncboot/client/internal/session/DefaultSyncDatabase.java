@@ -10,6 +10,7 @@ import io.syncboot.client.ListenerToken;
 import io.syncboot.client.SyncCollection;
 import io.syncboot.client.SyncConfiguration;
 import io.syncboot.client.SyncDatabase;
+import io.syncboot.client.TypedCollection;
 import io.syncboot.client.WriteBlock;
 import io.syncboot.client.internal.store.CommitResult;
 import io.syncboot.client.internal.store.LocalWrite;
@@ -55,6 +56,13 @@ public final class DefaultSyncDatabase implements SyncDatabase {
 	public SyncCollection collection(String name) {
 		checkOpen();
 		return new DefaultSyncCollection(this, Names.collection(name), null);
+	}
+
+	@Override
+	public <T> TypedCollection<T> collection(String name, Class<T> type) {
+		checkOpen();
+		Names.collection(name);
+		return new DefaultTypedCollection<>(collection(name), DocumentMapping.of(type));
 	}
 
 	@Override

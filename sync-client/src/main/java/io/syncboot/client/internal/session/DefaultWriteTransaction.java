@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.syncboot.client.SyncCollection;
+import io.syncboot.client.TypedCollection;
 import io.syncboot.client.WriteTransaction;
 import io.syncboot.client.internal.store.LocalWrite;
 import io.syncboot.core.model.DocumentKey;
@@ -34,6 +35,13 @@ final class DefaultWriteTransaction implements WriteTransaction {
 	public SyncCollection collection(String name) {
 		checkActive();
 		return new DefaultSyncCollection(this.database, Names.collection(name), this);
+	}
+
+	@Override
+	public <T> TypedCollection<T> collection(String name, Class<T> type) {
+		checkActive();
+		Names.collection(name);
+		return new DefaultTypedCollection<>(collection(name), DocumentMapping.of(type));
 	}
 
 	void add(LocalWrite write) {

@@ -1,0 +1,113 @@
+package io.syncboot.client;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A {@link SyncCollection} whose documents are read and written as objects of type {@code T},
+ * mapped with Jackson: a record or a bean class whose properties are the document's fields.
+ * Obtained from {@link SyncDatabase#collection(String, Class)} or, to join a write transaction,
+ * {@link WriteTransaction#collection(String, Class)}. Reads and writes go to the same documents as
+ * the untyped collection of the same name ({@link #untyped()}), so typed and untyped code, and
+ * other clients, see each other's changes.
+ *
+ * <p><b>Mapping.</b> A value is written as the JSON object Jackson makes of it, with SyncBoot's
+ * shared mapper: properties become fields (Jackson annotations such as {@code @JsonProperty},
+ * {@code @JsonIgnore} and {@code @JsonFormat} apply), nested objects become maps, collections and
+ * arrays become lists, enums their names. {@code java.time} values ({@code Instant},
+ * {@code LocalDate}, {@code OffsetDateTime}, {@code Duration}, ...) and {@code java.util.Date} are
+ * stored as ISO-8601 strings, {@code BigDecimal} and {@code BigInteger} as decimal strings (no
+ * precision is lost), {@code byte[]} as a Base64 string. A read ignores fields the type does not
+ * have and gives absent or null fields the Java default ({@code null}, {@code 0}, {@code false}).
+ * {@link #put} replaces every field of the document, so fields the type does not know are dropped
+ * by it; {@link #update} sets only the fields it names.
+ *
+ * <p><b>The id.</b> The document id is not stored as a field. If {@code T} has a property named
+ * {@code id} (as Jackson names it), a read fills it with the document id, and a write requires it
+ * to be {@code null} or equal to the id given (it must map to a JSON string, e.g. a
+ * {@code String} or a {@code UUID}); {@link #put(Object)} takes the id from it. A type without
+ * such a property is read without its id: use {@link #untyped()} to list ids.
+ *
+ * <p><b>Threads and transactions.</b> A collection from a {@link SyncDatabase} is thread-safe and
+ * each of its writes is its own durable transaction, as with {@link SyncCollection}; one from a
+ * {@link WriteTransaction} is valid only inside the block and on its thread, and its writes commit
+ * with the block's.
+ *
+ * <p><b>Errors.</b> Every method throws {@link IllegalArgumentException} for a null or malformed
+ * argument (ids are 1 to 512 characters without control characters) and for a value that cannot
+ * be mapped to document fields (the message names the type and the field); reads throw
+ * {@link IllegalStateException} for a stored document that cannot be read as {@code T} (the
+ * message names the document, the type and the field). Every method throws
+ * {@link IllegalStateException} once the database is closed, or, in a transaction, once the block
+ * has ended.
+ *
+ * @param <T> the type documents are mapped to
+ */
+public interface TypedCollection<T> {
+
+	/** The collection name. */
+	String name();
+
+	/** The type documents are mapped to. */
+	Class<T> type();
+
+	/** The document with this id as a {@code T}, if present. */
+	Optional<T> get(String id);
+
+	/**
+	 * The documents whose field {@code field} equals {@code value}, as {@code T}s ordered by id.
+	 * {@code field} is the stored field name (the JSON property name); {@code value} is mapped as a
+	 * property value is (an enum by its name, an {@code Instant} as its ISO-8601 string, ...). The
+	 * id is not a field: use {@link #get} for it.
+	 */
+	List<T> find(String field, @Nullable Object value);
+
+	/** Every document as a {@code T}, ordered by id. */
+	List<T> all();
+
+	/** How many documents are present. */
+	long count();
+
+	/**
+	 * Creates the document or replaces all its fields with those of {@code value}.
+	 * @throws IllegalArgumentException if {@code id} or {@code value} is null or malformed, if
+	 * {@code value} cannot be mapped, or if its {@code id} property is set to another id
+	 */
+	void put(String id, T value);
+
+	/**
+	 * Creates the document or replaces all its fields, under the id held by the value's {@code id}
+	 * property.
+	 * @throws IllegalArgumentException if {@code value} is null or cannot be mapped, or if
+	 * {@code T} has no {@code id} property or it is null in {@code value}
+	 */
+	void put(T value);
+
+	/**
+	 * Sets the given fields of an existing document, leaving the others as they are. Values are
+	 * mapped as property values are; keys are stored field names.
+	 * @throws IllegalStateException if the document does not exist locally
+	 * @throws IllegalArgumentException if {@code fields} is null or empty, a value cannot be mapped,
+	 * or it names the {@code id} property of {@code T}
+	 */
+	void update(String id, Map<String, ?> fields);
+
+	/**
+	 * Removes fields of a document (a read then gives those properties their Java default).
+	 * @throws IllegalArgumentException if no field is named
+	 */
+	void unset(String id, String... fields);
+
+	/** Deletes the document; a no-op change if it does not exist. */
+	void delete(String id);
+
+	/**
+	 * The same collection without mapping, in the same scope (database or transaction): its
+	 * documents with their ids and fields as stored.
+	 */
+	SyncCollection untyped();
+
+}
