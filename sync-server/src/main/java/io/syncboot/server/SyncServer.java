@@ -196,6 +196,16 @@ public final class SyncServer implements AutoCloseable {
 		return (current != null) ? current.connectionCount() : 0;
 	}
 
+	/** The running engine, for tests of its figures. */
+	synchronized SyncServerEngine engine() {
+		started();
+		SyncServerEngine current = this.engine;
+		if (current == null) {
+			throw new IllegalStateException("the server is not running");
+		}
+		return current;
+	}
+
 	/** The embedded Tomcat, for tests of its settings. */
 	synchronized EmbeddedTomcat embeddedTomcat() {
 		return started();

@@ -203,6 +203,16 @@ public final class SyncServerEngine implements AutoCloseable {
 	}
 
 	/**
+	 * The number of partitions with at least one session bound on this node (the partitions this node
+	 * serves right now). Counted from memory on the calling thread, without the store; a partition
+	 * served by several nodes of a shared store counts on each. For the partitions the store holds,
+	 * see {@link HistoryStore#partitionCount()}.
+	 */
+	public int activePartitionCount() {
+		return this.partitions.activePartitionCount();
+	}
+
+	/**
 	 * Closes every connection with 1001, waits for the store writes already accepted, stops the
 	 * threads and closes the store if the engine owns it. Idempotent; blocks up to about 35 s.
 	 */

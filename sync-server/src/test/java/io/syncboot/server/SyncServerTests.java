@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The public API of {@link SyncServer}: configuration rules, lifecycle, limits, and the standalone main.
@@ -53,6 +54,36 @@ class SyncServerTests {
 			.withMessageContaining("dataDirectory");
 		assertThatIllegalStateException().isThrownBy(() -> SyncServer.builder().dataDirectory(this.dataDirectory).build())
 			.withMessageContaining("authentication is not configured");
+	}
+
+	@Test
+	void countsThePartitionsItServesAndStores() throws Exception {
+		try (SyncServer server = SyncServer.builder().port(0).dataDirectory(this.dataDirectory).allowAnonymous()
+			.build()
+			.start()) {
+			SyncServerEngine engine = server.engine();
+			assertThat(engine.activePartitionCount()).isZero();
+			assertThat(engine.store().partitionCount()).isZero();
+			try (RawSyncClient first = new RawSyncClient(server.url());
+					RawSyncClient second = new RawSyncClient(server.url())) {
+				first.bindNew(1, "p");
+				first.expect(SyncMessage.Download.class);
+				first.bindNew(2, "q");
+				first.expect(SyncMessage.Download.class);
+				second.bindNew(1, "p");
+				second.expect(SyncMessage.Download.class);
+				assertThat(engine.sessionCount()).isEqualTo(3);
+				assertThat(engine.activePartitionCount()).isEqualTo(2);
+				assertThat(engine.store().partitionCount()).isEqualTo(2);
+
+				first.close();
+				await().atMost(Duration.ofSeconds(10)).until(() -> engine.sessionCount() == 1);
+				assertThat(engine.activePartitionCount()).isEqualTo(1);
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> engine.activePartitionCount() == 0);
+			// the store keeps every partition it holds
+			assertThat(engine.store().partitionCount()).isEqualTo(2);
+		}
 	}
 
 	@Test

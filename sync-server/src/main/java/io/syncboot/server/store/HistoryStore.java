@@ -165,6 +165,15 @@ public interface HistoryStore extends AutoCloseable {
 	}
 
 	/**
+	 * The number of partitions the store holds (every partition a client file was ever allocated on,
+	 * whether or not any history or document is left), or -1 if it cannot tell. Shared by every node of
+	 * a shared database. A monitoring figure: it may lag the last commits.
+	 */
+	default long partitionCount() {
+		return -1;
+	}
+
+	/**
 	 * Subscribes to commits made by other writers of the same history (other server nodes sharing a
 	 * database). A notification is a hint only: the listener's {@link CommitListener#catchUp()} is
 	 * called whenever notifications may have been missed (first subscription, after a lost connection,

@@ -11,8 +11,10 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 
 /**
  * The {@code syncserver} actuator endpoint of an application that runs the sync server:
- * {@code GET /actuator/syncserver} shows its open connections, bound sessions and the size of its
- * history store (read from the store on each call).
+ * {@code GET /actuator/syncserver} shows its open connections, bound sessions, the partitions with
+ * sessions on this node, and the partitions and size of its history store (both read from the store
+ * on each call, on the calling thread). Thread-safe; a failure of the store's database propagates
+ * to the caller (the actuator answers with an error).
  */
 @Endpoint(id = "syncserver")
 public class SyncServerEndpoint {
@@ -38,6 +40,7 @@ public class SyncServerEndpoint {
 	public ServerDescriptor server() {
 		Path directory = this.dataDirectory;
 		return new ServerDescriptor(this.path, this.engine.connectionCount(), this.engine.sessionCount(),
+				this.engine.activePartitionCount(), this.engine.store().partitionCount(),
 				this.engine.store().sizeBytes(), (directory != null) ? directory.toAbsolutePath().toString() : null);
 	}
 
@@ -47,11 +50,15 @@ public class SyncServerEndpoint {
 	 * @param path the WebSocket endpoint path
 	 * @param connections open WebSocket connections
 	 * @param sessions sessions bound on this node
+	 * @param partitions partitions with at least one session bound on this node
+	 * @param storedPartitions partitions the history store holds (on a shared database, those of
+	 * every node), -1 if it cannot tell
 	 * @param historySizeBytes bytes the history store takes in its database, -1 if it cannot tell
 	 * @param dataDirectory the directory of the embedded file store, null when the history is in
 	 * another database (such as the application's PostgreSQL)
 	 */
-	public record ServerDescriptor(String path, int connections, int sessions, long historySizeBytes,
+	public record ServerDescriptor(String path, int connections, int sessions, int partitions,
+			long storedPartitions, long historySizeBytes,
 			@Nullable String dataDirectory) implements OperationResponseBody {
 	}
 

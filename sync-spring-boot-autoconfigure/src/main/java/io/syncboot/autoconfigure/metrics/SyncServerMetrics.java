@@ -8,9 +8,13 @@ import io.syncboot.server.SyncServerEngine;
 
 /**
  * Meters of the embedded sync server: {@code sync.server.connections} (open WebSocket
- * connections), {@code sync.server.sessions} (bound sessions) and {@code sync.server.history.size}
- * (bytes the history store takes in its database, read from the store when the registry asks; no
- * value when the store cannot tell or is closed).
+ * connections), {@code sync.server.sessions} (bound sessions), {@code sync.server.partitions}
+ * (partitions with at least one session bound on this node), {@code sync.server.partitions.stored}
+ * (partitions the history store holds, shared by every node of a shared database) and
+ * {@code sync.server.history.size} (bytes the history store takes in its database). The first three
+ * are counted in memory; the stored partitions and the history size are read from the store on the
+ * thread that asks the registry, and have no value (NaN) when the store cannot tell, is closed or
+ * does not answer. Thread-safe.
  */
 public class SyncServerMetrics implements MeterBinder {
 
@@ -28,10 +32,26 @@ public class SyncServerMetrics implements MeterBinder {
 		Gauge.builder("sync.server.sessions", this.engine, SyncServerEngine::sessionCount)
 			.description("Sync sessions bound on this server node")
 			.register(registry);
+		Gauge.builder("sync.server.partitions", this.engine, SyncServerEngine::activePartitionCount)
+			.description("Partitions with at least one sync session bound on this server node")
+			.register(registry);
+		Gauge.builder("sync.server.partitions.stored", this.engine, SyncServerMetrics::storedPartitions)
+			.description("Partitions the sync server's history store holds")
+			.register(registry);
 		Gauge.builder("sync.server.history.size", this.engine, SyncServerMetrics::historySize)
 			.baseUnit(BaseUnits.BYTES)
 			.description("Bytes the sync server's history store takes in its database")
 			.register(registry);
+	}
+
+	static double storedPartitions(SyncServerEngine engine) {
+		try {
+			long count = engine.store().partitionCount();
+			return (count >= 0) ? count : Double.NaN;
+		}
+		catch (RuntimeException ex) {
+			return Double.NaN; // the store is closed, or its database does not answer
+		}
 	}
 
 	static double historySize(SyncServerEngine engine) {

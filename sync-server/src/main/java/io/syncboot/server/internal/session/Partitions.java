@@ -78,4 +78,9 @@ public final class Partitions {
 		return this.hubs.values().stream().mapToInt(PartitionHub::sessionCount).sum();
 	}
 
+	/** The number of partitions with at least one bound session (a moment's count, like {@link #sessionCount}). */
+	public int activePartitionCount() {
+		return (int) this.hubs.values().stream().filter(hub -> hub.sessionCount() > 0).count();
+	}
+
 }

@@ -136,6 +136,10 @@ public final class JdbcHistoryStore implements HistoryStore {
 			SELECT id FROM syncboot_partition ORDER BY id
 			""";
 
+	private static final String COUNT_PARTITIONS_SQL = """
+			SELECT COUNT(*) FROM syncboot_partition
+			""";
+
 	private static final String SELECT_HORIZON_SQL = """
 			SELECT COALESCE(MAX(server_version), 0) FROM syncboot_history WHERE partition_id = ? AND committed_at < ?
 			""";
@@ -544,6 +548,14 @@ public final class JdbcHistoryStore implements HistoryStore {
 		}
 		Long bytes = this.reader.queryForObject(sql, Long.class);
 		return (bytes != null) ? bytes : -1;
+	}
+
+	/** Counts the rows of {@code syncboot_partition} (one per partition, a scan of its primary key). */
+	@Override
+	public long partitionCount() {
+		checkOpen();
+		Long count = this.reader.queryForObject(COUNT_PARTITIONS_SQL, Long.class);
+		return (count != null) ? count : -1;
 	}
 
 	@Override

@@ -287,6 +287,22 @@ abstract class HistoryStoreContractTests {
 		assertThat(this.store.sizeBytes()).isGreaterThan(empty + 2_000_000);
 	}
 
+	@Test
+	void countsThePartitionsItHolds() {
+		assertThat(this.store.partitionCount()).isZero();
+		this.store.allocateClientFile("p");
+		this.store.allocateClientFile("p");
+		assertThat(this.store.partitionCount()).isEqualTo(1);
+		ClientFile q = this.store.allocateClientFile("q");
+		this.store.integrate("q", q.fileId(), List.of(changeset(1, put("a", 1))));
+		// reading a partition that was never written creates nothing
+		assertThat(this.store.latestVersion("never")).isZero();
+		assertThat(this.store.partitionCount()).isEqualTo(2);
+		this.store.close();
+		this.store = openStore();
+		assertThat(this.store.partitionCount()).isEqualTo(2);
+	}
+
 	/** The UTF-8 size of every state of a partition, as a snapshot sends them. */
 	private long sizeOfEveryState(String partition) {
 		MessageCodec codec = new MessageCodec();
