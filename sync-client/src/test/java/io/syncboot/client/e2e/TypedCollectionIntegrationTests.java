@@ -1,0 +1,66 @@
+package io.syncboot.client.e2e;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import io.syncboot.client.SyncDatabase;
+import io.syncboot.client.SyncManager;
+import io.syncboot.client.SyncSession;
+import io.syncboot.client.TypedCollection;
+import io.syncboot.server.SyncServer;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link TypedCollection} end to end: typed writes on one client reach another through a real
+ * server, and read back as the same objects there.
+ */
+class TypedCollectionIntegrationTests extends SyncFixture {
+
+	enum Status {
+
+		OPEN, DONE
+
+	}
+
+	record Task(String id, String title, Status status, Instant due, List<String> tags) {
+	}
+
+	@Test
+	void typedChangesSyncToAnotherClientAndReadBackAsTheSameObjects() {
+		SyncServer server = server();
+		SyncManager managerA = manager(server, this.dirA);
+		SyncManager managerB = manager(server, this.dirB);
+		SyncDatabase onA = managerA.open(config(managerA, "p").build());
+		SyncDatabase onB = managerB.open(config(managerB, "p").build());
+		SyncSession sessionA = managerA.sessionFor(onA).orElseThrow();
+		SyncSession sessionB = managerB.sessionFor(onB).orElseThrow();
+		Task count = new Task("t1", "Count stock", Status.OPEN, Instant.parse("2026-03-01T09:30:00Z"), List.of("shelf"));
+		Task order = new Task("t2", "Order", Status.OPEN, null, List.of());
+
+		onA.write(tx -> {
+			tx.collection("tasks", Task.class).put(count);
+			tx.collection("tasks", Task.class).put(order);
+			tx.collection("log").put("l1", Map.of("msg", "two tasks"));
+		});
+		assertThat(sessionA.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(sessionB.downloadAllServerChanges(LONG)).isTrue();
+
+		TypedCollection<Task> tasksOnB = onB.collection("tasks", Task.class);
+		assertThat(tasksOnB.all()).containsExactly(count, order);
+		assertThat(onB.collection("log").get("l1")).isPresent();
+
+		tasksOnB.update("t1", Map.of("status", Status.DONE));
+		onB.collection("tasks", Task.class).delete("t2");
+		assertThat(sessionB.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(sessionA.downloadAllServerChanges(LONG)).isTrue();
+
+		TypedCollection<Task> tasksOnA = onA.collection("tasks", Task.class);
+		assertThat(tasksOnA.all()).containsExactly(
+				new Task("t1", "Count stock", Status.DONE, Instant.parse("2026-03-01T09:30:00Z"), List.of("shelf")));
+		assertThat(tasksOnA.find("status", Status.DONE)).extracting(Task::id).containsExactly("t1");
+	}
+
+}
