@@ -9,7 +9,10 @@ public enum SyncUserState {
 	LOGGED_IN,
 	/** Logged out; its sessions are {@link SyncSessionState#INVALID}, its local files stay. */
 	LOGGED_OUT,
-	/** Removed from the manager. */
+	/**
+	 * Removed with {@link SyncUser#remove()}: its sessions are {@link SyncSessionState#INVALID}, its
+	 * databases closed and its local files deleted; it cannot open databases. Terminal.
+	 */
 	REMOVED
 
 }

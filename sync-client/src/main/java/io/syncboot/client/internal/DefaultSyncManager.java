@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -230,6 +231,38 @@ public final class DefaultSyncManager implements SyncManager {
 				: new SyncError(ErrorCode.INVALID_TOKEN.number(), "user " + user.id() + " was logged out: " + failure,
 						true, ErrorAction.LOG_OUT, null, null);
 		sessionsOf(user).forEach(session -> session.userLoggedOut(error));
+	}
+
+	/**
+	 * Removes a user ({@link SyncUser#remove()}): marked removed and forgotten under the lock, so no
+	 * database of it opens meanwhile; then its sessions are invalidated and their files closed, and
+	 * its directory under the base directory is deleted.
+	 */
+	void removeUser(DefaultSyncUser user) {
+		List<DefaultSyncSession> removed;
+		synchronized (this.lock) {
+			checkOpen();
+			if (!user.removed()) {
+				return;
+			}
+			this.users.remove(user.id(), user);
+			removed = sessionsOf(user);
+			removed.forEach(session -> this.sessions.remove(session.path()));
+		}
+		removed.forEach(DefaultSyncSession::closeForAction);
+		Path directory = this.settings.baseDirectory().resolve(LocalPaths.escape(user.id()));
+		if (Files.isDirectory(directory)) {
+			try (var files = Files.walk(directory)) {
+				for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+					Files.delete(file);
+				}
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("cannot delete the local files of removed user " + user.id() + " in "
+						+ directory, ex);
+			}
+		}
+		logger.debug("User {} removed; deleted {}", user.id(), directory);
 	}
 
 	/** The user's token is about to expire: its active sessions wait for a new one (auth thread). */

@@ -83,6 +83,24 @@ final class DefaultSyncUser implements SyncUser, TokenSource {
 		}
 	}
 
+	@Override
+	public void remove() {
+		this.manager.removeUser(this);
+	}
+
+	/** Marks the user removed (also if logged out); {@code false} if it already was. */
+	boolean removed() {
+		synchronized (this) {
+			if (this.state == SyncUserState.REMOVED) {
+				return false;
+			}
+			this.state = SyncUserState.REMOVED;
+			this.expiryTimer.cancel();
+			this.expiryTimer = Cancellable.NONE;
+			return true;
+		}
+	}
+
 	/** Marks the user logged out; {@code false} if it already was. */
 	boolean loggedOut() {
 		synchronized (this) {
