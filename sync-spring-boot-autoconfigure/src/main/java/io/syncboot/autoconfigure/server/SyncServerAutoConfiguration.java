@@ -1,9 +1,11 @@
 package io.syncboot.autoconfigure.server;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.security.interfaces.RSAPublicKey;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -15,6 +17,8 @@ import io.syncboot.server.SyncPermissions;
 import io.syncboot.server.SyncServerEngine;
 import io.syncboot.server.store.jdbc.JdbcHistoryStore;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -24,13 +28,17 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.security.converter.RsaKeyConverters;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -42,10 +50,26 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistra
  * server when {@code sync.server.enabled=true}: a {@link SyncServerEngine} on the embedded file
  * store in {@code sync.server.data-directory} or, with {@code sync.server.store.type=datasource},
  * on the application's PostgreSQL {@link DataSource}, keeping {@code sync.server.history.retention}
- * of history, authenticating with {@code sync.server.auth.*},
+ * of history, authenticating with {@code sync.server.auth.*} or a {@link JwtDecoder} bean,
  * authorizing with a {@link SyncPermissions} bean or {@code sync.server.permissions.*}; its
  * WebSocket handler at {@code sync.server.path} and its API-key exchange at
  * {@code <path>/auth/token}.
+ *
+ * <p><b>Which verifier checks the tokens.</b> At most one of {@code sync.server.auth.hmac-secret},
+ * {@code sync.server.auth.public-key-location} (a PEM RSA public key, RS256) and
+ * {@code sync.server.auth.jwk-set-uri} may be set; when one is, it verifies the tokens and a
+ * {@link JwtDecoder} bean of the application is not used for sync connections (logged at INFO):
+ * such a bean may be the one Spring Boot defines for the application's own resource server, which
+ * says nothing about the sync server's tokens, and the explicit {@code sync.server.*} keys are the
+ * more specific statement. When none is set, the application's {@link JwtDecoder} bean (the
+ * {@code @Primary} one if there are several) verifies them with its own validators
+ * ({@code sync.server.auth.issuer} is not applied to it). With neither, startup fails unless
+ * {@code sync.server.allow-anonymous=true}. An application that wants its own decoder and the HMAC
+ * secret for API keys defines its own {@link SyncServerEngine} bean.
+ *
+ * <p>Startup fails, naming the key, on a public key location that does not exist, cannot be read,
+ * or holds no PEM X.509 RSA public key, on conflicting keys, and on several {@link JwtDecoder} beans
+ * without a primary one when the bean would be used.
  */
 @AutoConfiguration
 @ConditionalOnClass({ SyncServerEngine.class, WebSocketConfigurer.class, SimpleUrlHandlerMapping.class })
@@ -54,7 +78,11 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistra
 @EnableConfigurationProperties(SyncServerProperties.class)
 public final class SyncServerAutoConfiguration {
 
+	private static final Logger logger = LoggerFactory.getLogger(SyncServerAutoConfiguration.class);
+
 	private static final String FLYWAY_POSTGRESQL = "org.flywaydb.database.postgresql.PostgreSQLDatabaseType";
+
+	private static final String PUBLIC_KEY_LOCATION = "sync.server.auth.public-key-location";
 
 	SyncServerAutoConfiguration() {
 	}
@@ -65,7 +93,8 @@ public final class SyncServerAutoConfiguration {
 	@ConditionalOnMissingBean
 	@DependsOnDatabaseInitialization
 	SyncServerEngine syncServerEngine(SyncServerProperties properties, ObjectProvider<SyncPermissions> permissions,
-			ObjectProvider<DataSource> dataSources, ResourceLoader resourceLoader) {
+			ObjectProvider<JwtDecoder> jwtDecoders, ObjectProvider<DataSource> dataSources,
+			ResourceLoader resourceLoader) {
 		SyncServerEngine.Builder builder = SyncServerEngine.builder()
 			.maxMessageBytes((int) properties.getMaxMessageSize().toBytes())
 			.sendTimeout(properties.getSendTimeout());
@@ -77,7 +106,7 @@ public final class SyncServerAutoConfiguration {
 		if (workers != null) {
 			builder.workerThreads(workers);
 		}
-		configureAuthentication(builder, properties);
+		configureAuthentication(builder, properties, jwtDecoders);
 		SyncPermissions rules = permissions.getIfAvailable(() -> fromProperties(properties.getPermissions()));
 		if (rules != null) {
 			builder.permissions(rules);
@@ -132,15 +161,45 @@ public final class SyncServerAutoConfiguration {
 		}
 	}
 
-	private static void configureAuthentication(SyncServerEngine.Builder builder, SyncServerProperties properties) {
+	private static void configureAuthentication(SyncServerEngine.Builder builder, SyncServerProperties properties,
+			ObjectProvider<JwtDecoder> jwtDecoders) {
 		SyncServerProperties.Auth auth = properties.getAuth();
-		String secret = auth.getHmacSecret();
-		if (secret != null) {
-			builder.hmacSecret(secret);
+		if (auth.hasVerifier()) {
+			String secret = auth.getHmacSecret();
+			if (secret != null) {
+				builder.hmacSecret(secret);
+			}
+			Resource publicKeyLocation = auth.getPublicKeyLocation();
+			if (publicKeyLocation != null) {
+				builder.rsaPublicKey(readPublicKey(publicKeyLocation));
+			}
+			URI jwkSetUri = auth.getJwkSetUri();
+			if (jwkSetUri != null) {
+				builder.jwkSetUri(jwkSetUri);
+			}
+			if (jwtDecoders.stream().findAny().isPresent()) {
+				logger.info("The sync server verifies tokens with sync.server.auth.*, not with the application's "
+						+ "JwtDecoder bean (used only when none of sync.server.auth.hmac-secret, "
+						+ "sync.server.auth.public-key-location and sync.server.auth.jwk-set-uri is set)");
+			}
 		}
-		URI jwkSetUri = auth.getJwkSetUri();
-		if (jwkSetUri != null) {
-			builder.jwkSetUri(jwkSetUri);
+		else {
+			JwtDecoder decoder = jwtDecoders.getIfUnique();
+			if (decoder != null) {
+				builder.jwtDecoder(decoder);
+			}
+			else if (jwtDecoders.stream().findAny().isPresent()) {
+				throw new IllegalStateException("The sync server would verify tokens with the application's JwtDecoder "
+						+ "bean, but there are several and none is @Primary: mark one @Primary, or set "
+						+ "sync.server.auth.hmac-secret, sync.server.auth.public-key-location or "
+						+ "sync.server.auth.jwk-set-uri");
+			}
+			else if (!properties.isAllowAnonymous()) {
+				throw new IllegalStateException("The sync server has no authentication: set "
+						+ "sync.server.auth.hmac-secret, sync.server.auth.public-key-location or "
+						+ "sync.server.auth.jwk-set-uri, or define a JwtDecoder bean, or set "
+						+ "sync.server.allow-anonymous=true to run without authentication (development only)");
+			}
 		}
 		String issuer = auth.getIssuer();
 		if (issuer != null) {
@@ -153,6 +212,37 @@ public final class SyncServerAutoConfiguration {
 		if (properties.isAllowAnonymous()) {
 			builder.allowAnonymous();
 		}
+	}
+
+	/**
+	 * Reads the RSA public key at {@code sync.server.auth.public-key-location}: a PEM-encoded X.509
+	 * public key or certificate.
+	 * @throws InvalidConfigurationPropertyValueException if it does not exist, cannot be read, or is
+	 * not an RSA public key
+	 */
+	static RSAPublicKey readPublicKey(Resource location) {
+		if (!location.exists()) {
+			throw new InvalidConfigurationPropertyValueException(PUBLIC_KEY_LOCATION, location,
+					"Public key location does not exist");
+		}
+		RSAPublicKey key;
+		try (InputStream in = location.getInputStream()) {
+			key = RsaKeyConverters.x509().convert(in);
+		}
+		catch (IOException | UncheckedIOException ex) {
+			throw new InvalidConfigurationPropertyValueException(PUBLIC_KEY_LOCATION, location,
+					"Public key location cannot be read: " + ex.getMessage());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException(PUBLIC_KEY_LOCATION, location,
+					"Not a PEM-encoded X.509 RSA public key ('-----BEGIN PUBLIC KEY-----') or certificate: "
+							+ ex.getMessage());
+		}
+		if (key == null) {
+			throw new InvalidConfigurationPropertyValueException(PUBLIC_KEY_LOCATION, location,
+					"Not a PEM-encoded X.509 RSA public key ('-----BEGIN PUBLIC KEY-----') or certificate");
+		}
+		return key;
 	}
 
 	private static @Nullable SyncPermissions fromProperties(SyncServerProperties.Permissions permissions) {

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
 import org.springframework.util.unit.DataSize;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
@@ -196,7 +197,7 @@ public class SyncServerProperties implements Validator {
 		if (workers != null && (workers < 1 || workers > 1024)) {
 			reject(errors, "sync.server.worker-threads", workers, "must be between 1 and 1024");
 		}
-		properties.auth.validate(errors, properties.allowAnonymous);
+		properties.auth.validate(errors);
 		properties.history.validate(errors);
 	}
 
@@ -293,7 +294,8 @@ public class SyncServerProperties implements Validator {
 
 	/**
 	 * How connections authenticate: a JWT bearer token on the WebSocket handshake, verified with the
-	 * HMAC secret or the identity provider's JWK set.
+	 * HMAC secret, the RSA public key or the identity provider's JWK set (at most one of them), or
+	 * else with the application's {@code JwtDecoder} bean.
 	 */
 	public static class Auth {
 
@@ -304,8 +306,15 @@ public class SyncServerProperties implements Validator {
 		private @Nullable String hmacSecret;
 
 		/**
+		 * Location of the RSA public key that verifies RS256 tokens: a PEM-encoded X.509 public key
+		 * ('-----BEGIN PUBLIC KEY-----') or certificate, for example file:/etc/sync/public.pem or
+		 * classpath:sync-public.pem. Cannot be combined with the HMAC secret or the JWK set URI.
+		 */
+		private @Nullable Resource publicKeyLocation;
+
+		/**
 		 * JWK set URI of the identity provider whose keys verify the tokens (RS256 and others); set
-		 * the issuer too. Cannot be combined with the HMAC secret.
+		 * the issuer too. Cannot be combined with the HMAC secret or the public key location.
 		 */
 		private @Nullable URI jwkSetUri;
 
@@ -331,6 +340,22 @@ public class SyncServerProperties implements Validator {
 
 		public void setHmacSecret(@Nullable String hmacSecret) {
 			this.hmacSecret = hmacSecret;
+		}
+
+		public @Nullable Resource getPublicKeyLocation() {
+			return this.publicKeyLocation;
+		}
+
+		public void setPublicKeyLocation(@Nullable Resource publicKeyLocation) {
+			this.publicKeyLocation = publicKeyLocation;
+		}
+
+		/**
+		 * Whether one of the HMAC secret, the public key location and the JWK set URI is set (then
+		 * they verify tokens, not a {@code JwtDecoder} bean).
+		 */
+		public boolean hasVerifier() {
+			return this.hmacSecret != null || this.publicKeyLocation != null || this.jwkSetUri != null;
 		}
 
 		public @Nullable URI getJwkSetUri() {
@@ -365,7 +390,7 @@ public class SyncServerProperties implements Validator {
 			this.tokenTtl = tokenTtl;
 		}
 
-		void validate(Errors errors, boolean allowAnonymous) {
+		void validate(Errors errors) {
 			String secret = this.hmacSecret;
 			if (secret != null && secret.getBytes(StandardCharsets.UTF_8).length < 32) {
 				errors.reject("sync.server.auth.hmac-secret.invalid", "sync.server.auth.hmac-secret must have at "
@@ -379,6 +404,16 @@ public class SyncServerProperties implements Validator {
 				errors.reject("sync.server.auth.conflict", "sync.server.auth.hmac-secret and "
 						+ "sync.server.auth.jwk-set-uri are both set; set only one");
 			}
+			Resource publicKey = this.publicKeyLocation;
+			if (secret != null && publicKey != null) {
+				errors.reject("sync.server.auth.conflict", "sync.server.auth.hmac-secret and "
+						+ "sync.server.auth.public-key-location are both set; set only one (tokens issued for API "
+						+ "keys are signed with the HMAC secret and would not verify with the public key)");
+			}
+			if (jwks != null && publicKey != null) {
+				errors.reject("sync.server.auth.conflict", "sync.server.auth.jwk-set-uri and "
+						+ "sync.server.auth.public-key-location are both set; set only one");
+			}
 			if (!this.apiKeys.isEmpty() && secret == null) {
 				errors.reject("sync.server.auth.api-keys.invalid", "sync.server.auth.api-keys needs "
 						+ "sync.server.auth.hmac-secret: the tokens issued for API keys are signed with it");
@@ -391,11 +426,6 @@ public class SyncServerProperties implements Validator {
 			});
 			if (this.tokenTtl.compareTo(Duration.ofSeconds(10)) < 0 || this.tokenTtl.compareTo(Duration.ofHours(24)) > 0) {
 				reject(errors, "sync.server.auth.token-ttl", this.tokenTtl, "must be between 10s and 24h");
-			}
-			if (secret == null && jwks == null && !allowAnonymous) {
-				errors.reject("sync.server.auth.missing", "sync.server.auth.hmac-secret or sync.server.auth.jwk-set-uri "
-						+ "must be set, or sync.server.allow-anonymous=true to run without authentication "
-						+ "(development only)");
 			}
 		}
 

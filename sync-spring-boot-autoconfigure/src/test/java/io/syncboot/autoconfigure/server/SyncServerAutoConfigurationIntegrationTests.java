@@ -1,11 +1,17 @@
 package io.syncboot.autoconfigure.server;
 
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import io.syncboot.autoconfigure.client.SyncClientAutoConfiguration;
 import io.syncboot.autoconfigure.client.SyncSessions;
@@ -31,14 +37,18 @@ import org.springframework.boot.web.server.servlet.context.ServletWebServerAppli
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * A Spring Boot web application made a sync server by {@code sync.server.*} (HMAC tokens, API keys,
- * permissions from properties), used by an auto-configured client that logs in with
- * {@code sync.auth.api-key}.
+ * permissions from properties; RS256 tokens verified by a public key or by the application's
+ * {@code JwtDecoder} bean), used by an auto-configured client that logs in with
+ * {@code sync.auth.api-key} or {@code sync.auth.token}.
  */
 class SyncServerAutoConfigurationIntegrationTests {
 
@@ -83,6 +93,77 @@ class SyncServerAutoConfigurationIntegrationTests {
 					assertThat(refused).doesNotExist();
 					assertThat(sessions.database("mine").path()).exists();
 				});
+		}
+	}
+
+	@Test
+	void servesClientsWithRs256TokensVerifiedByThePublicKey() throws Exception {
+		RsaTokens keys = RsaTokens.generate();
+		Path pem = keys.writePublicKey(this.temp.resolve("keys").resolve("public.pem"));
+		try (ConfigurableApplicationContext server = new SpringApplicationBuilder(ServerApplication.class)
+			.properties("server.port=0", "sync.server.enabled=true",
+					"sync.server.data-directory=" + this.temp.resolve("server"),
+					"sync.server.auth.public-key-location=file:" + pem,
+					"sync.server.auth.issuer=https://id.syncboot.test",
+					"sync.server.permissions.read-write=user-${sub}")
+			.run()) {
+			String url = "ws://localhost:" + server.getEnvironment().getProperty("local.server.port") + "/sync";
+			assertSyncsAs(url, keys.token("alice", "https://id.syncboot.test"), "alice");
+			// signed with another key, or without the issuer: refused at the handshake
+			assertThat(handshakeStatus(url, RsaTokens.generate().token("alice", "https://id.syncboot.test")))
+				.isEqualTo(401);
+			assertThat(handshakeStatus(url, keys.token("alice"))).isEqualTo(401);
+			assertThat(handshakeStatus(url, keys.token("alice", "https://id.syncboot.test"))).isEqualTo(101);
+		}
+	}
+
+	@Test
+	void verifiesTokensWithTheApplicationsJwtDecoderBean() throws Exception {
+		RsaTokens keys = RsaTokens.generate();
+		try (ConfigurableApplicationContext server = new SpringApplicationBuilder(ServerApplication.class)
+			.initializers(context -> ((GenericApplicationContext) context).registerBean(JwtDecoder.class,
+					() -> NimbusJwtDecoder.withPublicKey(keys.publicKey()).build()))
+			.properties("server.port=0", "sync.server.enabled=true",
+					"sync.server.data-directory=" + this.temp.resolve("server"))
+			.run()) {
+			String url = "ws://localhost:" + server.getEnvironment().getProperty("local.server.port") + "/sync";
+			assertSyncsAs(url, keys.token("bob"), "bob");
+			assertThat(handshakeStatus(url, RsaTokens.generate().token("bob"))).isEqualTo(401);
+			assertThat(handshakeStatus(url, "not-a-jwt")).isEqualTo(401);
+		}
+	}
+
+	/** An auto-configured client with this token uploads a change to user-<user>. */
+	private void assertSyncsAs(String url, String token, String user) {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SyncClientAutoConfiguration.class))
+			.withPropertyValues("sync.server-url=" + url, "sync.base-directory=" + this.temp.resolve("client-" + user),
+					"sync.auth.token=" + token, "sync.sessions.mine.partition=user-" + user)
+			.run(context -> {
+				SyncSessions sessions = context.getBean(SyncSessions.class);
+				assertThat(sessions.database("mine").configuration().user().id()).isEqualTo(user);
+				sessions.database("mine").collection("notes").put("n1", Map.of("text", "hello"));
+				assertThat(sessions.session("mine").uploadAllLocalChanges(Duration.ofSeconds(20))).isTrue();
+				assertThat(sessions.status("mine").orElseThrow().lastError()).isNull();
+			});
+	}
+
+	/** The HTTP status of a WebSocket handshake with this bearer token: 101 when it opens. */
+	private static int handshakeStatus(String url, String token) throws Exception {
+		HttpClient http = HttpClient.newHttpClient();
+		try {
+			WebSocket socket = http.newWebSocketBuilder()
+				.header("Authorization", "Bearer " + token)
+				.buildAsync(URI.create(url), new WebSocket.Listener() {
+				})
+				.get(10, TimeUnit.SECONDS);
+			socket.abort();
+			return 101;
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof WebSocketHandshakeException handshake) {
+				return handshake.getResponse().statusCode();
+			}
+			throw ex;
 		}
 	}
 

@@ -2,6 +2,10 @@ package io.syncboot.autoconfigure.server;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.syncboot.autoconfigure.client.SyncClientAutoConfigurationTestSupport;
 import io.syncboot.server.SyncPermissions;
@@ -14,6 +18,12 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.http.server.ServletServerHttpResponse;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -110,8 +120,126 @@ class SyncServerAutoConfigurationTests {
 	void refusesToRunWithoutAuthentication() {
 		this.runner.withPropertyValues("sync.server.enabled=true", "sync.server.data-directory=" + this.temp)
 			.run(context -> SyncClientAutoConfigurationTestSupport.assertFailure(context,
-					"sync.server.auth.hmac-secret or sync.server.auth.jwk-set-uri must be set",
+					"set sync.server.auth.hmac-secret, sync.server.auth.public-key-location or "
+							+ "sync.server.auth.jwk-set-uri, or define a JwtDecoder bean",
 					"sync.server.allow-anonymous=true"));
+	}
+
+	@Test
+	void authenticatesWithAnRsaPublicKey() {
+		RsaTokens keys = RsaTokens.generate();
+		Path pem = keys.writePublicKey(this.temp.resolve("keys/public.pem"));
+		this.runner
+			.withPropertyValues("sync.server.enabled=true", "sync.server.data-directory=" + this.temp.resolve("server"),
+					"sync.server.auth.public-key-location=file:" + pem)
+			.run(context -> {
+				assertThat(context).hasNotFailed().hasSingleBean(SyncServerEngine.class);
+				assertThat(context.getBean(SyncServerProperties.class).getAuth().getPublicKeyLocation().getFile())
+					.isEqualTo(pem.toFile());
+				SyncServerEngine engine = context.getBean(SyncServerEngine.class);
+				assertThat(handshake(engine, keys.token("alice"))).isTrue();
+				assertThat(handshake(engine, RsaTokens.generate().token("alice"))).as("signed with another key")
+					.isFalse();
+			});
+	}
+
+	@Test
+	void failsOnAnUnusablePublicKey() throws Exception {
+		Path missing = this.temp.resolve("missing.pem");
+		enabled().withPropertyValues("sync.server.auth.public-key-location=file:" + missing)
+			.run(context -> SyncClientAutoConfigurationTestSupport.assertFailure(context,
+					"sync.server.auth.public-key-location", "does not exist"));
+		Path garbage = Files.writeString(this.temp.resolve("garbage.pem"), "not a key\n");
+		enabled().withPropertyValues("sync.server.auth.public-key-location=file:" + garbage)
+			.run(context -> SyncClientAutoConfigurationTestSupport.assertFailure(context,
+					"sync.server.auth.public-key-location", "Not a PEM-encoded X.509 RSA public key"));
+		KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+		ec.initialize(256);
+		Path ecKey = RsaTokens.writePem(this.temp.resolve("ec.pem"), ec.generateKeyPair().getPublic());
+		enabled().withPropertyValues("sync.server.auth.public-key-location=file:" + ecKey)
+			.run(context -> SyncClientAutoConfigurationTestSupport.assertFailure(context,
+					"sync.server.auth.public-key-location", "Not a PEM-encoded X.509 RSA public key"));
+		Path pem = RsaTokens.generate().writePublicKey(this.temp.resolve("public.pem"));
+		enabled().withPropertyValues("sync.server.auth.public-key-location=file:" + pem,
+				"sync.server.auth.hmac-secret=" + SECRET)
+			.run(context -> SyncClientAutoConfigurationTestSupport.assertFailure(context,
+					"sync.server.auth.hmac-secret and sync.server.auth.public-key-location are both set"));
+		enabled().withPropertyValues("sync.server.auth.public-key-location=file:" + pem,
+				"sync.server.auth.jwk-set-uri=https://id.example.com/jwks")
+			.run(context -> SyncClientAutoConfigurationTestSupport.assertFailure(context,
+					"sync.server.auth.jwk-set-uri and sync.server.auth.public-key-location are both set"));
+	}
+
+	@Test
+	void verifiesTokensWithTheApplicationsJwtDecoder() {
+		List<String> decoded = new CopyOnWriteArrayList<>();
+		this.runner.withPropertyValues("sync.server.enabled=true", "sync.server.data-directory=" + this.temp)
+			.withBean(JwtDecoder.class, () -> refusingDecoder(decoded))
+			.run(context -> {
+				assertThat(context).hasNotFailed().hasSingleBean(SyncServerEngine.class);
+				assertThat(handshake(context.getBean(SyncServerEngine.class), "some-token")).isFalse();
+				assertThat(decoded).containsExactly("some-token");
+			});
+	}
+
+	@Test
+	void keyPropertiesTakePrecedenceOverAJwtDecoderBean() {
+		List<String> decoded = new CopyOnWriteArrayList<>();
+		RsaTokens keys = RsaTokens.generate();
+		Path pem = keys.writePublicKey(this.temp.resolve("public.pem"));
+		enabled().withPropertyValues("sync.server.allow-anonymous=false",
+				"sync.server.auth.public-key-location=file:" + pem)
+			.withBean(JwtDecoder.class, () -> refusingDecoder(decoded))
+			.run(context -> {
+				assertThat(context).hasNotFailed();
+				assertThat(handshake(context.getBean(SyncServerEngine.class), keys.token("alice"))).isTrue();
+				assertThat(decoded).isEmpty();
+			});
+		enabled().withPropertyValues("sync.server.allow-anonymous=false", "sync.server.auth.hmac-secret=" + SECRET)
+			.withBean(JwtDecoder.class, () -> refusingDecoder(decoded))
+			.run(context -> {
+				assertThat(context).hasNotFailed();
+				assertThat(handshake(context.getBean(SyncServerEngine.class), keys.token("alice"))).isFalse();
+				assertThat(decoded).isEmpty();
+			});
+	}
+
+	@Test
+	void usesThePrimaryOfSeveralJwtDecodersAndFailsWithoutOne() {
+		List<String> first = new CopyOnWriteArrayList<>();
+		List<String> second = new CopyOnWriteArrayList<>();
+		this.runner.withPropertyValues("sync.server.enabled=true", "sync.server.data-directory=" + this.temp)
+			.withBean("first", JwtDecoder.class, () -> refusingDecoder(first))
+			.withBean("second", JwtDecoder.class, () -> refusingDecoder(second), bd -> bd.setPrimary(true))
+			.run(context -> {
+				assertThat(context).hasNotFailed();
+				handshake(context.getBean(SyncServerEngine.class), "some-token");
+				assertThat(first).isEmpty();
+				assertThat(second).containsExactly("some-token");
+			});
+		this.runner.withPropertyValues("sync.server.enabled=true", "sync.server.data-directory=" + this.temp)
+			.withBean("first", JwtDecoder.class, () -> refusingDecoder(first))
+			.withBean("second", JwtDecoder.class, () -> refusingDecoder(second))
+			.run(context -> SyncClientAutoConfigurationTestSupport.assertFailure(context,
+					"there are several and none is @Primary"));
+	}
+
+	/** A decoder that records the tokens it is given and refuses them. */
+	private static JwtDecoder refusingDecoder(List<String> decoded) {
+		return token -> {
+			decoded.add(token);
+			throw new BadJwtException("refused by the test decoder");
+		};
+	}
+
+	/** Whether the engine's handshake interceptor accepts a handshake with this bearer token. */
+	static boolean handshake(SyncServerEngine engine, String token) throws Exception {
+		MockHttpServletRequest request = new MockHttpServletRequest("GET", "/sync");
+		request.addHeader("Authorization", "Bearer " + token);
+		return engine.handshakeInterceptor()
+			.beforeHandshake(new ServletServerHttpRequest(request),
+					new ServletServerHttpResponse(new MockHttpServletResponse()), engine.webSocketHandler(),
+					new HashMap<>());
 	}
 
 	@Test
