@@ -1,11 +1,19 @@
 package io.syncboot.server;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 import io.syncboot.server.internal.concurrent.NamedThreadFactory;
 import io.syncboot.server.internal.embedded.ConnectionBuffers;
+
+import org.springframework.security.converter.RsaKeyConverters;
 
 /**
  * Runs a {@link SyncServer} standalone until the process is terminated (SIGTERM or Ctrl-C close it
@@ -14,8 +22,12 @@ import io.syncboot.server.internal.embedded.ConnectionBuffers;
  * <li>{@code --port=N} (default 8080, 0 for a free port), {@code --data-directory=DIR} (default
  * {@code ./server-data});</li>
  * <li>{@code --hmac-secret=SECRET} (at least 32 bytes; or the environment variable
- * {@value #SECRET_VARIABLE}, which keeps it out of the process list), {@code --issuer=ISS},
- * {@code --api-key=KEY:USER} (repeatable), {@code --token-ttl=SECONDS} (default 900);</li>
+ * {@value #SECRET_VARIABLE}, which keeps it out of the process list and is ignored when a
+ * secret, public key or JWK set URI is given as an argument), or instead
+ * {@code --public-key=FILE} (a PEM X.509 RSA public key or certificate: RS256 tokens) or
+ * {@code --jwk-set-uri=URI} (the identity provider's keys, fetched and cached); {@code --issuer=ISS},
+ * {@code --api-key=KEY:USER} (repeatable; needs the HMAC secret, which signs the tokens it hands out),
+ * {@code --token-ttl=SECONDS} (default 900);</li>
  * <li>{@code --read-write=PATTERN} and {@code --read=PATTERN} (repeatable; partition patterns with
  * {@code ${sub}} and {@code *}; without any, every user may read and write everything);</li>
  * <li>{@code --allow-anonymous}: accept connections without a token (development only);</li>
@@ -28,7 +40,8 @@ import io.syncboot.server.internal.embedded.ConnectionBuffers;
  * </ul>
  * The process holds the server alone, so it also sizes Tomcat's WebSocket frame buffers to 1 KiB
  * ({@link ConnectionBuffers#defaultFrameBufferSize()}; a {@code -D} flag on the command line takes
- * precedence). Without a secret or {@code --allow-anonymous} it refuses to start. Prints
+ * precedence). Without a secret, a public key, a JWK set URI or {@code --allow-anonymous} it refuses
+ * to start. Prints
  * {@code SyncBoot server listening on ws://localhost:PORT/sync} on standard output once listening.
  * Exits with status 2 on bad arguments and 1 if the server cannot start.
  */
@@ -42,7 +55,8 @@ public final class SyncServerMain {
 
 	private static final String USAGE = """
 			usage: SyncServerMain [--port=N] [--data-directory=DIR]
-			                      (--hmac-secret=SECRET | --allow-anonymous) [--issuer=ISS]
+			                      (--hmac-secret=SECRET | --public-key=FILE | --jwk-set-uri=URI
+			                       | --allow-anonymous) [--issuer=ISS]
 			                      [--api-key=KEY:USER]... [--token-ttl=SECONDS]
 			                      [--read-write=PATTERN]... [--read=PATTERN]...
 			                      [--jdbc-url=jdbc:postgresql://HOST:PORT/DB [--jdbc-user=USER] [--jdbc-password=PW]]
@@ -61,7 +75,7 @@ public final class SyncServerMain {
 		String jdbcPassword = null;
 		SyncPermissions.Builder permissions = null;
 		boolean anonymous = false;
-		boolean secret = false;
+		boolean verifier = false; // a secret, key or key set given as an argument
 		for (String arg : args) {
 			try {
 				if (arg.startsWith("--port=")) {
@@ -93,7 +107,15 @@ public final class SyncServerMain {
 				}
 				else if (arg.startsWith("--hmac-secret=")) {
 					builder.hmacSecret(value(arg));
-					secret = true;
+					verifier = true;
+				}
+				else if (arg.startsWith("--public-key=")) {
+					builder.rsaPublicKey(readPublicKey(Path.of(value(arg))));
+					verifier = true;
+				}
+				else if (arg.startsWith("--jwk-set-uri=")) {
+					builder.jwkSetUri(URI.create(value(arg)));
+					verifier = true;
 				}
 				else if (arg.startsWith("--issuer=")) {
 					builder.issuer(value(arg));
@@ -134,7 +156,7 @@ public final class SyncServerMain {
 			}
 		}
 		String fromEnvironment = System.getenv(SECRET_VARIABLE);
-		if (!secret && fromEnvironment != null && !fromEnvironment.isEmpty()) {
+		if (!verifier && fromEnvironment != null && !fromEnvironment.isEmpty()) {
 			try {
 				builder.hmacSecret(fromEnvironment);
 			}
@@ -164,7 +186,8 @@ public final class SyncServerMain {
 		}
 		catch (IllegalStateException ex) {
 			exit(2, "SyncBoot server not started: " + ex.getMessage() + "\nPass --hmac-secret=SECRET (at least 32 "
-					+ "bytes, or set " + SECRET_VARIABLE + "), or --allow-anonymous for development only.\n" + USAGE);
+					+ "bytes, or set " + SECRET_VARIABLE + "), --public-key=FILE or --jwk-set-uri=URI, or "
+					+ "--allow-anonymous for development only.\n" + USAGE);
 			return;
 		}
 		try {
@@ -185,6 +208,19 @@ public final class SyncServerMain {
 		System.out.println("SyncBoot server listening on " + server.url());
 		System.out.flush();
 		stopped.await();
+	}
+
+	/** Reads a PEM X.509 RSA public key (or the key of a PEM certificate). */
+	private static RSAPublicKey readPublicKey(Path file) {
+		try (InputStream in = Files.newInputStream(file)) {
+			return RsaKeyConverters.x509().convert(in);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot read " + file + ": " + ex.getMessage(), ex);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException(file + " holds no PEM X.509 RSA public key (" + ex.getMessage() + ")", ex);
+		}
 	}
 
 	private static String value(String arg) {

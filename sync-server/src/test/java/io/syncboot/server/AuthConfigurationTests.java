@@ -7,12 +7,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -207,6 +209,41 @@ class AuthConfigurationTests {
 			process.destroy();
 			process.waitFor(30, TimeUnit.SECONDS);
 			process.destroyForcibly();
+		}
+	}
+
+	@Test
+	void mainWithAPublicKeyServesRs256TokensAndRefusesAFileWithoutAKey() throws Exception {
+		KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+		generator.initialize(2048);
+		KeyPair keys = generator.generateKeyPair();
+		Path pem = Files.writeString(this.dataDirectory.resolve("public.pem"), "-----BEGIN PUBLIC KEY-----\n"
+				+ Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(keys.getPublic().getEncoded())
+				+ "\n-----END PUBLIC KEY-----\n");
+		String rs256 = Tokens.sign(Tokens.claims("alice").build(), JWSAlgorithm.RS256,
+				new RSASSASigner((RSAPrivateKey) keys.getPrivate()));
+		ServerProcess server = ServerProcess.start("--port=0", "--data-directory=" + this.dataDirectory.resolve("data"),
+				"--public-key=" + pem);
+		try {
+			try (RawSyncClient client = new RawSyncClient(server.url(), rs256)) {
+				client.bindNew(1, "p");
+				client.expect(SyncMessage.Download.class);
+			}
+			assertThat(RawSyncClient.refusedHandshake(server.url(), Tokens.valid("alice")).statusCode())
+				.as("an HS256 token on a server that verifies RS256").isEqualTo(401);
+		}
+		finally {
+			server.process().destroy();
+			server.process().waitFor(30, TimeUnit.SECONDS);
+		}
+		Path notAKey = Files.writeString(this.dataDirectory.resolve("not-a-key.pem"), "hello");
+		for (Path file : new Path[] { notAKey, this.dataDirectory.resolve("missing.pem") }) {
+			Process process = main("--port=0", "--data-directory=" + this.dataDirectory.resolve("data"),
+					"--public-key=" + file).redirectErrorStream(true).start();
+			assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(process.exitValue()).as("exit status for " + file).isEqualTo(2);
+			assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+				.contains("invalid argument '--public-key=" + file + "'").contains(file.toString());
 		}
 	}
 
