@@ -1,5 +1,7 @@
 package io.syncboot.autoconfigure.metrics;
 
+import java.util.function.LongSupplier;
+
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
@@ -45,22 +47,21 @@ public class SyncServerMetrics implements MeterBinder {
 	}
 
 	static double storedPartitions(SyncServerEngine engine) {
-		try {
-			long count = engine.store().partitionCount();
-			return (count >= 0) ? count : Double.NaN;
-		}
-		catch (RuntimeException ex) {
-			return Double.NaN; // the store is closed, or its database does not answer
-		}
+		return fromStore(() -> engine.store().partitionCount());
 	}
 
 	static double historySize(SyncServerEngine engine) {
+		return fromStore(() -> engine.store().sizeBytes());
+	}
+
+	/** A figure the store reads from its database: NaN if it cannot tell (-1), is closed or does not answer. */
+	private static double fromStore(LongSupplier figure) {
 		try {
-			long bytes = engine.store().sizeBytes();
-			return (bytes >= 0) ? bytes : Double.NaN;
+			long value = figure.getAsLong();
+			return (value >= 0) ? value : Double.NaN;
 		}
 		catch (RuntimeException ex) {
-			return Double.NaN; // the store is closed, or its database does not answer
+			return Double.NaN;
 		}
 	}
 
