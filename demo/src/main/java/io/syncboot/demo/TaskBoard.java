@@ -9,9 +9,8 @@ import java.util.NoSuchElementException;
 import java.util.UUID;
 
 import io.syncboot.autoconfigure.client.SyncSessions;
-import io.syncboot.client.Document;
-import io.syncboot.client.SyncCollection;
 import io.syncboot.client.SyncDatabase;
+import io.syncboot.client.TypedCollection;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -19,8 +18,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * The demo's data: the task list of the {@code tasks} session, which the page edits, and the
- * {@code bulk} session, into which the page seeds large batches of tasks. Every write is durable
- * locally at once and uploaded by the session when it is connected.
+ * {@code bulk} session, into which the page seeds large batches of tasks, both read and written as
+ * {@link Task} records through typed collections. Every write is durable locally at once and
+ * uploaded by the session when it is connected.
  */
 @Service
 public class TaskBoard {
@@ -34,34 +34,30 @@ public class TaskBoard {
 	/** The most tasks one seed request may write. */
 	static final int MAX_SEED = 100_000;
 
-	private final SyncCollection tasks;
+	private final TypedCollection<Task> tasks;
 
 	private final SyncDatabase bulk;
 
 	TaskBoard(@Qualifier("tasks") SyncDatabase tasks, @Qualifier("bulk") SyncDatabase bulk) {
-		this.tasks = tasks.collection(COLLECTION);
+		this.tasks = tasks.collection(COLLECTION, Task.class);
 		this.bulk = bulk;
 	}
 
-	/** A task as the page shows it. */
+	/**
+	 * A task as it is stored and as the page shows it: the id is the document id, the other
+	 * components are the document's fields ({@code created} in epoch milliseconds).
+	 */
 	public record Task(String id, String title, boolean done, long created) {
 
-		static Task of(Document document) {
-			Object title = document.get("title");
-			Object done = document.get("done");
-			Object created = document.get("created");
-			return new Task(document.id(), (title != null) ? title.toString() : "",
-					Boolean.TRUE.equals(done), (created instanceof Number number) ? number.longValue() : 0L);
+		public Task {
+			title = (title != null) ? title : ""; // a document written without one by another client
 		}
 
 	}
 
 	/** Every task of the {@code tasks} session, oldest first. */
 	public List<Task> list() {
-		List<Task> all = new ArrayList<>();
-		for (Document document : this.tasks.all()) {
-			all.add(Task.of(document));
-		}
+		List<Task> all = new ArrayList<>(this.tasks.all());
 		all.sort(Comparator.comparingLong(Task::created).thenComparing(Task::id));
 		return all;
 	}
@@ -72,10 +68,9 @@ public class TaskBoard {
 	 */
 	public Task add(@Nullable String title) {
 		String trimmed = requireTitle(title);
-		String id = UUID.randomUUID().toString();
-		long created = System.currentTimeMillis();
-		this.tasks.put(id, Map.of("title", trimmed, "done", false, "created", created));
-		return new Task(id, trimmed, false, created);
+		Task task = new Task(UUID.randomUUID().toString(), trimmed, false, System.currentTimeMillis());
+		this.tasks.put(task);
+		return task;
 	}
 
 	/**
@@ -97,7 +92,7 @@ public class TaskBoard {
 		if (!fields.isEmpty()) {
 			this.tasks.update(id, fields);
 		}
-		return Task.of(this.tasks.get(id).orElseThrow());
+		return this.tasks.get(id).orElseThrow();
 	}
 
 	/** Deletes a task; false if there was none with that id. */
@@ -123,10 +118,10 @@ public class TaskBoard {
 			int from = start;
 			int to = Math.min(count, start + SEED_BATCH);
 			this.bulk.write(tx -> {
-				SyncCollection collection = tx.collection(COLLECTION);
+				TypedCollection<Task> collection = tx.collection(COLLECTION, Task.class);
 				for (int i = from; i < to; i++) {
-					collection.put(prefix + "-" + i, Map.of("title", "Seeded task " + (i + 1) + " of " + count,
-							"done", false, "created", created + i));
+					collection.put(new Task(prefix + "-" + i, "Seeded task " + (i + 1) + " of " + count, false,
+							created + i));
 				}
 			});
 		}
