@@ -6,9 +6,15 @@ package io.syncboot.client;
 public enum ClientResetMode {
 
 	/**
-	 * Report the error (fatal, the session becomes {@link SyncSessionState#INVALID}) with an
-	 * {@link ErrorActionToken} that moves the local file to {@link SyncError#backupPath()}; open the
-	 * database again afterwards to start from a fresh download.
+	 * Report the error (fatal: the session becomes {@link SyncSessionState#INACTIVE} and stays so
+	 * until the action runs) with an {@link ErrorActionToken}. The database handle stays open for
+	 * reads, and local writes still commit, locally only (they end up in the backup); pending waits
+	 * fail. {@link SyncManager#immediatelyHandleError} with the token, the database open, writes a
+	 * consistent copy of the local file to {@link SyncError#backupPath()}, empties the file and makes
+	 * the same session active again: it downloads the server's state afresh, through the same
+	 * {@link SyncDatabase} and listeners. With the database closed, the token moves the file to the
+	 * backup path and the next open downloads afresh. A token never run moves the file when the next
+	 * manager on the base directory starts.
 	 */
 	MANUAL,
 	/** Copy the local file to a backup, forget its unsynced changes and download fresh state. */

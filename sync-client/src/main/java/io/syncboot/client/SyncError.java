@@ -29,10 +29,10 @@ public final class SyncError {
 	 * Creates an error.
 	 * @param code the protocol error code (see {@code io.syncboot.core.protocol.ErrorCode})
 	 * @param message a human-readable description
-	 * @param fatal whether the session ended ({@link SyncSessionState#INVALID})
+	 * @param fatal whether the session cannot go on until the action is taken (see {@link #isFatal()})
 	 * @param action what the error asks of the client
 	 * @param actionToken the handle to the required action, if any
-	 * @param backupPath where the local file was moved, if it was
+	 * @param backupPath where a client reset backs the local file up, if it does
 	 * @throws IllegalArgumentException if {@code message} or {@code action} is null
 	 */
 	public SyncError(int code, String message, boolean fatal, ErrorAction action,
@@ -67,7 +67,13 @@ public final class SyncError {
 		return this.message;
 	}
 
-	/** Whether the session ended because of it. */
+	/**
+	 * Whether the session stopped because of it and cannot go on until the error's action is taken:
+	 * {@link SyncSessionState#INVALID} for an error no action repairs (a protocol violation,
+	 * permission denied, the user logged out), {@link SyncSessionState#INACTIVE} for a client reset
+	 * left to the application, which its {@link #actionToken()} repairs. A non-fatal error leaves the
+	 * session syncing (a warning, or a client reset that an automatic mode already carried out).
+	 */
 	public boolean isFatal() {
 		return this.fatal;
 	}
@@ -82,7 +88,11 @@ public final class SyncError {
 		return Optional.ofNullable(this.actionToken);
 	}
 
-	/** Where the local file was moved, if the action moved it. */
+	/**
+	 * Where a client reset backs the local file up: already written when an automatic mode reported
+	 * the reset; written when the {@link #actionToken()} runs (or the next manager starts) when the
+	 * reset is left to the application. Empty for other errors.
+	 */
 	public Optional<Path> backupPath() {
 		return Optional.ofNullable(this.backupPath);
 	}

@@ -79,16 +79,29 @@ public interface SyncManager extends AutoCloseable {
 	void reconnect();
 
 	/**
-	 * Runs the action of an error now (the error's {@link SyncError#actionToken()}): for a client
-	 * reset ({@link ErrorAction#CLIENT_RESET}, mode {@link ClientResetMode#MANUAL}) the database
-	 * handle and its session are closed and the local file is moved to {@link SyncError#backupPath()};
-	 * opening the configuration again then starts from a fresh download. For
-	 * {@link ErrorAction#DELETE_DATABASE} the handle is closed and the local file deleted. An action
-	 * that is never run this way runs when the next manager on the same base directory starts,
-	 * before any file is opened. Running a token twice does nothing the second time.
+	 * Runs the action of an error now (the error's {@link SyncError#actionToken()}), blocking until
+	 * the local file is backed up, moved or deleted.
+	 * <ul>
+	 * <li>A client reset ({@link ErrorAction#CLIENT_RESET}, mode {@link ClientResetMode#MANUAL} or an
+	 * automatic reset that fell back to it) whose database is open: on the store thread, a consistent
+	 * copy of the file, with every local change not uploaded, is written to
+	 * {@link SyncError#backupPath()}, and the file is emptied in place (documents, pending changes,
+	 * client file id, download cursor); then the session, until now
+	 * {@link SyncSessionState#INACTIVE}, becomes active again, binds as a new client file and
+	 * downloads the server's state. The same {@link SyncDatabase} and {@link SyncSession} keep working,
+	 * with their listeners (change listeners see the emptied documents as a remote change).</li>
+	 * <li>A client reset whose database the application closed: the session ends and the file is
+	 * moved to the backup path; opening the configuration again starts from a fresh download.</li>
+	 * <li>{@link ErrorAction#DELETE_DATABASE}: the handle is closed, the session
+	 * {@link SyncSessionState#INVALID} and the local file deleted.</li>
+	 * </ul>
+	 * An action that is never run this way runs when the next manager on the same base directory
+	 * starts, before any file is opened (a file reset in place is no longer recorded). Running a
+	 * token twice does nothing the second time. May be called from an error handler.
 	 * @throws IllegalArgumentException if {@code token} is null or was not issued by this manager
 	 * @throws IllegalStateException once closed
-	 * @throws java.io.UncheckedIOException if the file cannot be moved or deleted
+	 * @throws java.io.UncheckedIOException if the file cannot be backed up, moved or deleted (nothing
+	 * changed then; the token may be run again)
 	 */
 	void immediatelyHandleError(ErrorActionToken token);
 

@@ -42,7 +42,9 @@ public interface SyncSession {
 	/**
 	 * Starts syncing again after {@link #suspend()} ({@link SyncSessionState#ACTIVE}, or
 	 * {@link SyncSessionState#WAITING_FOR_ACCESS_TOKEN} first if the user's token is about to
-	 * expire); no-op unless inactive with its database open (so a no-op once invalid).
+	 * expire); no-op unless inactive with its database open (so a no-op once invalid), and a no-op
+	 * while a client reset waits for its action token (resuming would only meet the same reset; see
+	 * {@link ClientResetMode#MANUAL}).
 	 */
 	void resume();
 
@@ -81,7 +83,9 @@ public interface SyncSession {
 	 * A future that completes when the server has acknowledged every local change committed before
 	 * this call. It waits across disconnects and while the session is inactive; it completes
 	 * exceptionally ({@link IllegalStateException}) when the session becomes invalid or the manager
-	 * closes. Completes on the notification thread.
+	 * closes, and when a client reset is left to the application ({@link ClientResetMode#MANUAL}):
+	 * the waits pending then fail, as do those made until the reset's action token runs, because
+	 * their work cannot complete on the file that is reset. Completes on the notification thread.
 	 */
 	CompletableFuture<Void> waitForUploadCompletion();
 
@@ -96,7 +100,8 @@ public interface SyncSession {
 	 * Blocks until {@link #waitForUploadCompletion()} completes or the timeout passes.
 	 * @return {@code false} on timeout (the upload goes on)
 	 * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
-	 * @throws IllegalStateException if the session is or becomes invalid
+	 * @throws IllegalStateException if the session is or becomes invalid, or the wait fails for a
+	 * client reset left to the application
 	 */
 	boolean uploadAllLocalChanges(Duration timeout);
 
@@ -104,7 +109,8 @@ public interface SyncSession {
 	 * Blocks until {@link #waitForDownloadCompletion()} completes or the timeout passes.
 	 * @return {@code false} on timeout
 	 * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
-	 * @throws IllegalStateException if the session is or becomes invalid
+	 * @throws IllegalStateException if the session is or becomes invalid, or the wait fails for a
+	 * client reset left to the application
 	 */
 	boolean downloadAllServerChanges(Duration timeout);
 

@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -67,6 +69,8 @@ public final class DefaultSyncManager implements SyncManager {
 	private final Map<String, DefaultSyncUser> users = new LinkedHashMap<>(); // guarded by lock
 
 	private final Map<Path, DefaultSyncSession> sessions = new LinkedHashMap<>(); // guarded by lock
+
+	private final Set<PendingAction> handled = new HashSet<>(); // guarded by lock: action tokens that ran
 
 	private boolean closed; // guarded by lock
 
@@ -213,13 +217,30 @@ public final class DefaultSyncManager implements SyncManager {
 		DefaultSyncSession session;
 		synchronized (this.lock) {
 			checkOpen();
-			// the file must be closed, also if the application opened it again meanwhile
-			session = this.sessions.remove(action.database());
+			if (!this.handled.add(action)) {
+				return;
+			}
+			session = this.sessions.get(action.database());
 		}
-		if (session != null) {
-			session.closeForAction();
+		try {
+			if (action.kind() == PendingAction.Kind.RESET && session != null && session.resetInPlace(action)) {
+				return;
+			}
+			synchronized (this.lock) {
+				// the file must be closed, also if the application opened it again meanwhile
+				session = this.sessions.remove(action.database());
+			}
+			if (session != null) {
+				session.closeForAction();
+			}
+			action.run(this.settings.baseDirectory());
 		}
-		action.run(this.settings.baseDirectory());
+		catch (RuntimeException ex) {
+			synchronized (this.lock) {
+				this.handled.remove(action);
+			}
+			throw ex;
+		}
 	}
 
 	/**

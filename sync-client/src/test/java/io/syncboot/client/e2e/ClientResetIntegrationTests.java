@@ -14,13 +14,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import io.syncboot.client.ClientResetMode;
 import io.syncboot.client.ConnectionState;
+import io.syncboot.client.DatabaseChange;
 import io.syncboot.client.DatabaseSnapshot;
 import io.syncboot.client.ErrorAction;
+import io.syncboot.client.ProgressDirection;
+import io.syncboot.client.ProgressMode;
 import io.syncboot.client.SyncConfiguration;
 import io.syncboot.client.SyncCredentials;
 import io.syncboot.client.SyncDatabase;
@@ -62,6 +67,9 @@ class ClientResetIntegrationTests {
 
 	@TempDir
 	Path dirB;
+
+	@TempDir
+	Path dirC;
 
 	private final List<AutoCloseable> closeables = new ArrayList<>();
 
@@ -130,6 +138,13 @@ class ClientResetIntegrationTests {
 
 	/** As {@link #syncThenWipe}, but the data directory is replaced by a copy of {@code restore} if given. */
 	private SyncDatabase syncThenReplace(SyncManager manager, ClientResetMode mode, Path restore) {
+		return syncThenReplace(manager, mode, restore, db -> {
+		});
+	}
+
+	/** As {@link #syncThenReplace}, running {@code offline} once "unsynced" is written and before the server restarts. */
+	private SyncDatabase syncThenReplace(SyncManager manager, ClientResetMode mode, Path restore,
+			Consumer<SyncDatabase> offline) {
 		if (this.server == null) {
 			startServer();
 		}
@@ -139,6 +154,7 @@ class ClientResetIntegrationTests {
 		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
 		stopServer();
 		db.collection("tasks").put("unsynced", Map.of("title", "written offline"));
+		offline.accept(db);
 		deleteContents(this.serverDir);
 		if (restore != null) {
 			copyContents(restore, this.serverDir);
@@ -252,7 +268,117 @@ class ClientResetIntegrationTests {
 	}
 
 	@Test
-	void aManualResetHandledNowMovesTheFileToTheBackupAndReopeningDownloadsAfresh() {
+	void aManualResetLeavesTheSessionInactiveWithItsDatabaseOpenUntilItsTokenRuns() {
+		SyncManager manager = manager(this.dirA);
+		List<SyncSessionState> states = new CopyOnWriteArrayList<>();
+		List<CompletableFuture<Void>> waits = new ArrayList<>();
+		SyncDatabase db = syncThenReplace(manager, ClientResetMode.MANUAL, null, offline -> {
+			SyncSession session = manager.sessionFor(offline).orElseThrow();
+			session.addStateListener((from, to) -> states.add(to));
+			waits.add(session.waitForUploadCompletion());
+			waits.add(session.waitForDownloadCompletion());
+		});
+		SyncSession session = manager.sessionFor(db).orElseThrow();
+
+		await().atMost(LONG).until(() -> this.errors.size() == 1);
+		SyncError error = this.errors.get(0);
+		assertThat(error.code()).isIn(208, 211);
+		assertThat(error.action()).isEqualTo(ErrorAction.CLIENT_RESET);
+		assertThat(error.isFatal()).isTrue();
+		assertThat(error.actionToken()).isPresent();
+		assertThat(error.message()).contains("inactive until the action token runs");
+		assertThat(error.backupPath()).hasValueSatisfying(path -> assertThat(path).doesNotExist());
+		assertThat(session.state()).isEqualTo(SyncSessionState.INACTIVE);
+		assertThat(session.connectionState()).isEqualTo(ConnectionState.DISCONNECTED);
+		await().atMost(LONG).until(() -> states.contains(SyncSessionState.INACTIVE));
+		assertThat(states).doesNotContain(SyncSessionState.INVALID);
+		assertThat(session.configuration()).isPresent();
+		assertThat(manager.allSessions()).containsExactly(session);
+		assertThat(this.before).isEmpty();
+		// the waits pending at the reset cannot complete on this file
+		for (CompletableFuture<Void> wait : waits) {
+			assertThat(wait).failsWithin(LONG).withThrowableThat().havingRootCause().withMessageContaining("client reset");
+		}
+		// reads and local writes go on; the writes stay local (they end up in the backup)
+		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsOnlyKeys("synced", "unsynced");
+		db.collection("tasks").put("after", Map.of("title", "written after the reset error"));
+		assertThat(db.pendingChanges()).isEqualTo(2);
+		assertThat(session.waitForUploadCompletion()).failsWithin(LONG);
+		assertThat(session.addProgressNotification(ProgressDirection.UPLOAD, ProgressMode.REPORT_INDEFINITELY,
+				progress -> {
+				}))
+			.isPresent();
+		// resuming would only meet the same reset: it does nothing while the token waits
+		session.resume();
+		session.reconnect();
+		assertThat(session.state()).isEqualTo(SyncSessionState.INACTIVE);
+		assertThat(session.connectionState()).isEqualTo(ConnectionState.DISCONNECTED);
+		assertThat(this.errors).hasSize(1);
+	}
+
+	@Test
+	void aManualResetTokenRunWithTheDatabaseOpenBacksItUpAndTheSameHandleSyncsAfresh() {
+		SyncManager manager = manager(this.dirA);
+		SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
+		SyncSession session = manager.sessionFor(db).orElseThrow();
+		Path file = db.path();
+		List<DatabaseChange> remoteChanges = new CopyOnWriteArrayList<>();
+		db.addChangeListener(change -> {
+			if (change.remote()) {
+				remoteChanges.add(change);
+			}
+		});
+		await().atMost(LONG).until(() -> this.errors.size() == 1);
+		SyncError error = this.errors.get(0);
+		Path backup = error.backupPath().orElseThrow();
+		assertThat(session.state()).isEqualTo(SyncSessionState.INACTIVE);
+		db.collection("tasks").put("after", Map.of("title", "written after the reset error"));
+		assertThat(pendingActions(this.dirA)).anyMatch(line -> line.contains(file.toString()));
+		// meanwhile another client writes to the new server
+		SyncManager writer = manager(this.dirC);
+		SyncDatabase other = writer.open(SyncConfiguration.builder(writer.logIn(SyncCredentials.anonymous()), "tasks-list").build());
+		other.collection("tasks").put("server", Map.of("title", "on the new server"));
+		assertThat(writer.sessionFor(other).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+
+		manager.immediatelyHandleError(error.actionToken().get());
+
+		// a consistent copy holds everything the file had, the unsynced changes included
+		assertThat(backup).exists();
+		assertThat(fieldsInFile(backup, "synced")).containsEntry("title", "on the old server");
+		assertThat(fieldsInFile(backup, "unsynced")).containsEntry("title", "written offline");
+		assertThat(fieldsInFile(backup, "after")).containsEntry("title", "written after the reset error");
+		assertThat(pendingActions(this.dirA)).noneMatch(line -> line.contains(file.toString()));
+		// the same handle and session go on, from the server's state
+		assertThat(db.isClosed()).isFalse();
+		assertThat(file).exists();
+		assertThat(manager.sessionFor(db)).containsSame(session);
+		assertThat(db.pendingChanges()).isZero();
+		await().atMost(LONG).until(() -> session.state() == SyncSessionState.ACTIVE);
+		assertThat(session.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsOnlyKeys("server");
+		assertThat(remoteChanges).isNotEmpty();
+		db.collection("tasks").put("fresh", Map.of("title", "after the reset"));
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(serverContents()).containsOnlyKeys("server", "fresh");
+		// running the token again does nothing
+		manager.immediatelyHandleError(error.actionToken().get());
+		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsOnlyKeys("server", "fresh");
+		assertThat(this.errors).hasSize(1);
+		assertThat(this.before).isEmpty();
+		assertThat(this.after).isEmpty();
+
+		// the action is done: the next start leaves the fresh file where it is
+		manager.close();
+		SyncManager next = manager(this.dirA);
+		assertThat(file).exists();
+		SyncDatabase reopened = next.open(config(next, ClientResetMode.MANUAL));
+		assertThat(SyncTestSupport.contents(reopened.collection("tasks"))).containsOnlyKeys("server", "fresh");
+		assertThat(next.sessionFor(reopened).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
+		assertThat(this.errors).hasSize(1);
+	}
+
+	@Test
+	void aManualResetHandledOnceTheDatabaseIsClosedMovesTheFileAndReopeningDownloadsAfresh() {
 		SyncManager manager = manager(this.dirA);
 		SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
 		SyncSession session = manager.sessionFor(db).orElseThrow();
@@ -266,22 +392,57 @@ class ClientResetIntegrationTests {
 		assertThat(error.actionToken()).isPresent();
 		Path backup = error.backupPath().orElseThrow();
 		assertThat(backup).doesNotExist();
-		assertThat(session.state()).isEqualTo(SyncSessionState.INVALID);
+		assertThat(session.state()).isEqualTo(SyncSessionState.INACTIVE);
 		assertThat(this.before).isEmpty();
+		db.close();
 
 		manager.immediatelyHandleError(error.actionToken().get());
 
-		assertThat(db.isClosed()).isTrue();
 		assertThat(file).doesNotExist();
+		assertThat(session.state()).isEqualTo(SyncSessionState.INVALID);
 		assertThat(fieldsInFile(backup, "unsynced")).containsEntry("title", "written offline");
 		SyncDatabase reopened = manager.open(config(manager, ClientResetMode.MANUAL));
 		SyncSession fresh = manager.sessionFor(reopened).orElseThrow();
+		assertThat(fresh).isNotSameAs(session);
 		assertThat(fresh.downloadAllServerChanges(LONG)).isTrue();
 		assertThat(SyncTestSupport.contents(reopened.collection("tasks"))).isEmpty();
 		reopened.collection("tasks").put("fresh", Map.of("title", "after the reset"));
 		assertThat(fresh.uploadAllLocalChanges(LONG)).isTrue();
 		assertThat(serverContents()).containsOnlyKeys("fresh");
 		assertThat(this.errors).hasSize(1);
+	}
+
+	@Test
+	void aDatabaseReopenedBeforeTheTokenRunsStaysInactiveAndTheTokenThenResetsItInPlace() {
+		SyncManager manager = manager(this.dirA);
+		SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
+		SyncSession session = manager.sessionFor(db).orElseThrow();
+		await().atMost(LONG).until(() -> this.errors.size() == 1);
+		SyncError error = this.errors.get(0);
+		db.close();
+
+		SyncDatabase reopened = manager.open(config(manager, ClientResetMode.MANUAL));
+
+		assertThat(manager.sessionFor(reopened)).containsSame(session);
+		assertThat(session.state()).isEqualTo(SyncSessionState.INACTIVE);
+		assertThat(SyncTestSupport.contents(reopened.collection("tasks"))).containsOnlyKeys("synced", "unsynced");
+		manager.immediatelyHandleError(error.actionToken().get());
+		assertThat(fieldsInFile(error.backupPath().orElseThrow(), "unsynced")).containsEntry("title", "written offline");
+		await().atMost(LONG).until(() -> session.state() == SyncSessionState.ACTIVE);
+		assertThat(session.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(SyncTestSupport.contents(reopened.collection("tasks"))).isEmpty();
+		assertThat(this.errors).hasSize(1);
+	}
+
+	/** The lines of a base directory's pending-action list. */
+	private static List<String> pendingActions(Path baseDirectory) {
+		Path list = baseDirectory.resolve("syncboot-pending-actions");
+		try {
+			return Files.exists(list) ? Files.readAllLines(list) : List.of();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	@Test
@@ -454,12 +615,20 @@ class ClientResetIntegrationTests {
 			assertThat(fallback.isFatal()).isTrue();
 			assertThat(fallback.actionToken()).isPresent();
 			assertThat(fallback.message()).contains("repeated");
-			assertThat(session.state()).isEqualTo(SyncSessionState.INVALID);
+			assertThat(session.state()).isEqualTo(SyncSessionState.INACTIVE);
 			assertThat(this.after).isEmpty();
+			db.collection("tasks").put("u", Map.of("title", "after the fallback"));
 			Path file = db.path();
 			manager.immediatelyHandleError(fallback.actionToken().get());
-			assertThat(file).doesNotExist();
+			assertThat(file).exists();
 			assertThat(fallback.backupPath()).hasValueSatisfying(path -> assertThat(path).exists());
+			assertThat(fieldsInFile(fallback.backupPath().get(), "u")).containsEntry("title", "after the fallback");
+			assertThat(db.isClosed()).isFalse();
+			assertThat(db.pendingChanges()).isZero();
+			await().atMost(LONG).until(() -> session.state() == SyncSessionState.ACTIVE);
+			// the session binds again as a new client file
+			SyncMessage.Bind bind = next(fake, codec, SyncMessage.Bind.class);
+			assertThat(bind.needClientFileId()).isTrue();
 		}
 	}
 

@@ -1,5 +1,6 @@
 package io.syncboot.client.internal.session;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,6 +8,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.syncboot.client.ClientResetListener;
 import io.syncboot.client.ClientResetMode;
@@ -23,11 +27,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Client resets of a {@link DefaultSyncSession} (errors 208, 209, 211, 222). {@code MANUAL}
- * invalidates the session and reports the error with a {@link PendingAction} that moves the file
- * to its backup path. The automatic modes back the file up (a consistent copy at the backup path),
- * reset it in place on the store thread (forget the file id, cursor and documents; when
- * recovering, re-commit the unacknowledged local changesets as new local writes) and restart the
+ * Client resets of a {@link DefaultSyncSession} (errors 208, 209, 211, 222). {@code MANUAL} makes
+ * the session inactive and reports the error with a {@link PendingAction} that backs the file up;
+ * run while the database is open ({@link #resetNow}) it does what the discard mode does, and the
+ * session becomes active again. The automatic modes back the file up (a consistent copy at the
+ * backup path), reset it in place on the store thread (forget the file id, cursor and documents;
+ * when recovering, re-commit the unacknowledged local changesets as new local writes), both under
+ * the store's lock so that no local write falls between the copy and the reset, and restart the
  * protocol session, which binds as a new client file and is bootstrapped from a snapshot. A reset
  * demanded again before any download was applied since the last one falls back to {@code MANUAL}.
  */
@@ -95,6 +101,37 @@ final class ClientResets {
 		if (store.isClosed()) {
 			return;
 		}
+		ClientResetListener beforeListener;
+		synchronized (session.lock) {
+			beforeListener = session.configuration.beforeClientReset();
+		}
+		Reset reset;
+		try {
+			reset = store.exclusively(() -> resetLocked(session, store, mode, backup, beforeListener));
+		}
+		catch (ResetFailed ex) {
+			session.engine.loop().post(() -> manual(session, error, backup, ex.getMessage()));
+			return;
+		}
+		session.notifyRemoteChange(reset.result());
+		session.progress.uploadChanged();
+		synchronized (session.lock) {
+			if (session.state == SyncSessionState.INVALID) {
+				return;
+			}
+			session.resetAwaitingDownload = true;
+			session.resetBefore = reset.before();
+			session.epoch++;
+			session.postReconcile();
+		}
+		session.report(new SyncError(error.code().number(), "client reset (" + mode + "): " + error.message() + "; "
+				+ reset.how() + "; the previous file was backed up to " + backup, false, ErrorAction.CLIENT_RESET, null,
+				backup));
+	}
+
+	/** Backs the file up and resets it per the mode (store thread, holding the store's lock). */
+	private static Reset resetLocked(DefaultSyncSession session, SqliteStore store, ClientResetMode mode, Path backup,
+			@Nullable ClientResetListener beforeListener) {
 		DatabaseSnapshot before;
 		try {
 			before = snapshot(store);
@@ -102,67 +139,134 @@ final class ClientResets {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Cannot back up {} for a client reset", session.path, ex);
-			session.engine.loop().post(() -> manual(session, error, backup, "the automatic reset failed: " + ex.getMessage()));
-			return;
-		}
-		ClientResetListener beforeListener;
-		synchronized (session.lock) {
-			beforeListener = session.configuration.beforeClientReset();
+			throw new ResetFailed("the automatic reset failed: " + ex.getMessage());
 		}
 		if (beforeListener != null) {
 			notify(session, beforeListener, before, before);
 		}
-		CommitResult result = null;
-		String how = "discarded " + before.pendingChanges() + " unsynced local changesets";
 		if (mode != ClientResetMode.DISCARD_UNSYNCED_CHANGES) {
 			try {
-				result = store.resetForClientReset(true);
-				how = "recovered " + before.pendingChanges() + " unsynced local changesets";
+				return new Reset(before, store.resetForClientReset(true),
+						"recovered " + before.pendingChanges() + " unsynced local changesets");
 			}
 			catch (RuntimeException ex) {
 				logger.warn("Recovering the unsynced changes of {} failed", session.path, ex);
 				if (mode == ClientResetMode.RECOVER_UNSYNCED_CHANGES) {
-					session.engine.loop().post(() -> manual(session, error, backup, "recovering the unsynced changes failed: "
-							+ ex.getMessage()));
-					return;
+					throw new ResetFailed("recovering the unsynced changes failed: " + ex.getMessage());
 				}
 			}
 		}
 		try {
-			if (result == null) {
-				result = store.resetForClientReset(false);
-			}
+			return new Reset(before, store.resetForClientReset(false),
+					"discarded " + before.pendingChanges() + " unsynced local changesets");
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Resetting {} failed", session.path, ex);
-			session.engine.loop().post(() -> manual(session, error, backup, "the automatic reset failed: " + ex.getMessage()));
-			return;
+			throw new ResetFailed("the automatic reset failed: " + ex.getMessage());
 		}
-		session.notifyRemoteChange(result);
-		session.progress.uploadChanged();
-		synchronized (session.lock) {
-			if (session.state == SyncSessionState.INVALID) {
-				return;
-			}
-			session.resetAwaitingDownload = true;
-			session.resetBefore = before;
-			session.epoch++;
-			session.postReconcile();
-		}
-		session.report(new SyncError(error.code().number(), "client reset (" + mode + "): " + error.message() + "; " + how
-				+ "; the previous file was backed up to " + backup, false, ErrorAction.CLIENT_RESET, null, backup));
 	}
 
-	/** Ends the session and reports the reset with a token that moves the file to {@code backup} (any thread). */
+	/** An automatic reset that could not run; it falls back to {@code MANUAL}. */
+	private static final class ResetFailed extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		ResetFailed(String message) {
+			super(message, null, false, false);
+		}
+
+	}
+
+	/** What an automatic reset did: the state before it, the reset's commit, and how it treated the unsynced changes. */
+	private record Reset(DatabaseSnapshot before, CommitResult result, String how) {
+	}
+
+	/**
+	 * Makes the session inactive until the reset's action token runs, and reports the reset with
+	 * that token, which backs the file up to {@code backup} (any thread).
+	 */
 	static void manual(DefaultSyncSession session, SyncMessage.Error error, Path backup, @Nullable String note) {
 		PendingAction pending = new PendingAction(session.engine, PendingAction.Kind.RESET, session.path, backup);
 		record(session, pending);
 		String message = error.message() + ((note != null) ? " (" + note + ")" : "")
-				+ "; run the action token to move the local file to " + backup + " and download afresh";
+				+ "; the session is inactive until the action token runs: it backs the local file up to " + backup
+				+ " and downloads afresh";
 		logger.warn("Session {} needs a manual client reset: {} {}", session.path, error.code(), message);
+		session.awaitResetAction(pending, new SyncError(error.code().number(), message, true, ErrorAction.CLIENT_RESET,
+				pending, backup));
+	}
+
+	/**
+	 * Runs the action of a pending manual reset while the database is open (application thread):
+	 * on the store thread, under the store's lock, a consistent copy of the file goes to the
+	 * action's backup path and the file is reset in place (documents, outbox, client file id, salts,
+	 * cursor); the action is no longer recorded; the session becomes active and binds as a new
+	 * client file. Blocks until the file is reset.
+	 * @return {@code false} if this cannot run here (no reset pending, the session invalid, or its
+	 * database closed): the caller then moves the closed file
+	 * @throws UncheckedIOException if the backup or the reset failed (nothing changed in the file)
+	 */
+	static boolean resetNow(DefaultSyncSession session, PendingAction action) {
+		SqliteStore store;
 		synchronized (session.lock) {
-			session.invalidate(new SyncError(error.code().number(), message, true, ErrorAction.CLIENT_RESET, pending, backup));
+			if (session.state == SyncSessionState.INVALID || session.resetPending == null || session.database == null
+					|| session.store == null) {
+				return false;
+			}
+			store = session.store;
 		}
+		Path backup = Objects.requireNonNull(action.backup(), "backup");
+		CompletableFuture<Boolean> done = new CompletableFuture<>();
+		Runnable work = () -> {
+			try {
+				if (store.isClosed()) {
+					done.complete(false);
+					return;
+				}
+				CommitResult result = store.exclusively(() -> {
+					store.backupTo(backup);
+					return store.resetForClientReset(false);
+				});
+				session.notifyRemoteChange(result);
+				session.progress.uploadChanged();
+				done.complete(true);
+			}
+			catch (RuntimeException ex) {
+				done.completeExceptionally(ex);
+			}
+		};
+		if (session.engine.storeThread().inLoop()) {
+			work.run();
+		}
+		else if (!session.engine.storeThread().post(work)) {
+			throw new IllegalStateException("the sync manager is closed");
+		}
+		boolean reset;
+		try {
+			reset = done.join();
+		}
+		catch (CompletionException ex) {
+			if (ex.getCause() instanceof IllegalStateException closed && store.isClosed()) {
+				logger.debug("The store of {} closed while its reset was about to run", session.path, closed);
+				return false;
+			}
+			throw new UncheckedIOException("cannot back up and reset " + session.path + ": " + ex.getCause().getMessage(),
+					new IOException(ex.getCause()));
+		}
+		if (!reset) {
+			return false;
+		}
+		try {
+			action.forget(session.engine.settings().baseDirectory());
+		}
+		catch (UncheckedIOException ex) {
+			logger.error("Cannot forget the pending action {}; the next start moves the reset file to {}", action,
+					backup, ex);
+		}
+		logger.info("Client reset of {} done by its action token: backed up to {}, downloading afresh", session.path,
+				backup);
+		session.resetActionDone();
+		return true;
 	}
 
 	/** Records an action durably; a failure is logged (the action token still works in this process). */

@@ -90,6 +90,11 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 	@Override
 	public void resume() {
 		synchronized (this.lock) {
+			if (this.resetPending != null) {
+				// it would only meet the same reset: the session waits for the action token
+				logger.debug("Session {} not resumed: a client reset waits for its action token", this.path);
+				return;
+			}
 			if (this.state == SyncSessionState.INACTIVE && this.database != null) {
 				activate();
 			}
@@ -136,6 +141,9 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 			if (this.state == SyncSessionState.INVALID) {
 				return CompletableFuture.failedFuture(invalidError());
 			}
+			if (this.resetPending != null) {
+				return CompletableFuture.failedFuture(resetPendingError());
+			}
 			SqliteStore current = this.store;
 			if (current == null) {
 				return CompletableFuture.failedFuture(new IllegalStateException(
@@ -152,6 +160,9 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 			if (this.state == SyncSessionState.INVALID) {
 				return CompletableFuture.failedFuture(invalidError());
 			}
+			if (this.resetPending != null) {
+				return CompletableFuture.failedFuture(resetPendingError());
+			}
 			future = this.waits.download();
 		}
 		this.driver.post(ProtocolSession::sendMarks);
@@ -166,6 +177,17 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 	@Override
 	public boolean downloadAllServerChanges(Duration timeout) {
 		return SessionWaits.await(this.engine, waitForDownloadCompletion(), Checks.positive(timeout, "timeout"));
+	}
+
+	/**
+	 * Runs the action of this session's pending manual client reset in place, if its database is
+	 * open: backs the file up to the action's backup path, resets it and makes the session active
+	 * again. Blocks until the file is reset (application thread).
+	 * @return {@code false} if no reset is pending or the database is closed (move the file instead)
+	 * @throws java.io.UncheckedIOException if the backup or the reset failed; nothing changed then
+	 */
+	public boolean resetInPlace(PendingAction action) {
+		return ClientResets.resetNow(this, action);
 	}
 
 	// ---------------------------------------------------------------- from the engine

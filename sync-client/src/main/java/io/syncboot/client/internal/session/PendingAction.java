@@ -16,10 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The action an error requires on a local file, as an {@link ErrorActionToken}: move it to a
- * backup (a client reset) or delete it (permission denied). Recorded durably in
+ * The action an error requires on a local file, as an {@link ErrorActionToken}: back it up (a
+ * client reset: moved to the backup path while closed, or copied there and reset in place by the
+ * session while open) or delete it (permission denied). Recorded durably in
  * {@code <base>/syncboot-pending-actions} until it ran, so that a manager started later on the same
- * base directory runs it before opening any file. Immutable; the file is guarded by a JVM-wide lock.
+ * base directory runs it before opening any file; a reset whose backup path exists already was
+ * backed up, and never overwrites that backup. Immutable; the file is guarded by a JVM-wide lock.
  *
  * @param owner the manager that issued it
  * @param kind what to do
@@ -70,6 +72,16 @@ public record PendingAction(Object owner, Kind kind, Path database, @Nullable Pa
 		}
 	}
 
+	/** Removes this action from the list without running it (it was done otherwise). */
+	void forget(Path baseDirectory) {
+		synchronized (FILE_LOCK) {
+			List<String> lines = read(baseDirectory);
+			if (lines.remove(line())) {
+				write(baseDirectory, lines);
+			}
+		}
+	}
+
 	/** Runs every action recorded in a base directory (a manager starts), then forgets them. */
 	public static void runAll(Path baseDirectory) {
 		synchronized (FILE_LOCK) {
@@ -105,6 +117,11 @@ public record PendingAction(Object owner, Kind kind, Path database, @Nullable Pa
 				return;
 			}
 			if (!Files.exists(this.database) || this.backup == null) {
+				return;
+			}
+			if (Files.exists(this.backup)) {
+				// backed up already (by a reset in place that could not forget this action): never overwrite it
+				logger.info("{} was backed up to {} already; the file stays", this.database, this.backup);
 				return;
 			}
 			Files.createDirectories(this.backup.getParent());

@@ -58,6 +58,8 @@ abstract class SessionStateMachine {
 
 	@Nullable DatabaseSnapshot resetBefore; // guarded by lock: the state before that reset, for the after-callback
 
+	@Nullable PendingAction resetPending; // guarded by lock: a client reset handled as MANUAL waits for its action token
+
 	SessionStateMachine(EngineContext engine, SyncConfiguration configuration, Path path,
 			TokenSource tokens) {
 		this.engine = engine;
@@ -103,7 +105,12 @@ abstract class SessionStateMachine {
 			this.configuration = configuration;
 			DefaultSyncDatabase opened = new DefaultSyncDatabase(this.engine, configuration, current, self());
 			this.database = opened;
-			activate();
+			if (this.resetPending == null) {
+				activate();
+			}
+			else {
+				logger.info("Session {} stays inactive: a client reset waits for its action token", this.path);
+			}
 			return opened;
 		}
 	}
@@ -198,6 +205,50 @@ abstract class SessionStateMachine {
 		closeStore(release);
 	}
 
+	/**
+	 * A client reset is handled as {@code MANUAL}: the session becomes inactive (disconnected) until
+	 * {@code pending} runs, its database handle stays open, the waits pending now fail (their work
+	 * cannot complete on this file), a store without a handle is closed, and {@code error} is
+	 * reported. Nothing happens if the session is invalid.
+	 */
+	void awaitResetAction(PendingAction pending, SyncError error) {
+		SqliteStore release = null;
+		synchronized (this.lock) {
+			if (this.state == SyncSessionState.INVALID) {
+				return;
+			}
+			this.resetPending = pending;
+			become(SyncSessionState.INACTIVE);
+			postReconcile();
+			this.waits.failAll(resetPendingError());
+			if (this.database == null) {
+				release = this.store;
+				this.store = null;
+			}
+		}
+		closeStore(release);
+		report(error);
+	}
+
+	/**
+	 * The action of the pending client reset ran in place: the session forgets it and, if its
+	 * database handle is still open, becomes active again (it binds as a new client file).
+	 */
+	void resetActionDone() {
+		synchronized (this.lock) {
+			if (this.resetPending == null || this.state == SyncSessionState.INVALID) {
+				return;
+			}
+			this.resetPending = null;
+			// a reset demanded again before a download completes falls back to MANUAL, as after an automatic one
+			this.resetAwaitingDownload = true;
+			this.resetBefore = null;
+			if (this.state == SyncSessionState.INACTIVE && this.database != null) {
+				activate();
+			}
+		}
+	}
+
 	/** Whether a database handle is open. */
 	public boolean hasOpenDatabase() {
 		synchronized (this.lock) {
@@ -279,6 +330,12 @@ abstract class SessionStateMachine {
 			handler = this.configuration.errorHandler();
 		}
 		SyncErrors.report(this.engine, handler, self(), error);
+	}
+
+	IllegalStateException resetPendingError() {
+		return new IllegalStateException("a client reset is required for " + this.path
+				+ ": the work of this wait cannot complete on this file; run the error's action token"
+				+ " (SyncManager.immediatelyHandleError) to back the file up and download afresh");
 	}
 
 	IllegalStateException invalidError() {

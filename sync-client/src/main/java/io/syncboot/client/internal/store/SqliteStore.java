@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.merge.DocumentState;
@@ -278,6 +279,22 @@ public final class SqliteStore implements AutoCloseable {
 		}
 		catch (SQLException | IOException ex) {
 			throw new StoreException("cannot back up " + this.path + " to " + target + ": " + ex.getMessage(), ex);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Runs {@code work} holding the store's lock (it may call this store's methods, the lock is
+	 * reentrant): no other transaction, such as a local write, commits meanwhile. A client reset uses
+	 * it so that its backup holds every local change its reset forgets.
+	 * @return what {@code work} returned
+	 */
+	public <T> T exclusively(Supplier<T> work) {
+		this.lock.lock();
+		try {
+			return work.get();
 		}
 		finally {
 			this.lock.unlock();
