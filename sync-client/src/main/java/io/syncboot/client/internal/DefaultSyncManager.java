@@ -272,6 +272,8 @@ public final class DefaultSyncManager implements SyncManager {
 		}
 		removed.forEach(DefaultSyncSession::closeForAction);
 		Path directory = this.settings.baseDirectory().resolve(LocalPaths.escape(user.id()));
+		// its files go: a pending backup or deletion must not hit a later file of the same name
+		PendingAction.forgetUnder(this.settings.baseDirectory(), directory);
 		if (Files.isDirectory(directory)) {
 			try (var files = Files.walk(directory)) {
 				for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {

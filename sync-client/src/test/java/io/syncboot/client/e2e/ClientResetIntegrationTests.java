@@ -434,6 +434,36 @@ class ClientResetIntegrationTests {
 		assertThat(this.errors).hasSize(1);
 	}
 
+	@Test
+	void removingAUserDropsItsPendingResetSoALaterFileOfTheSameNameStays() {
+		SyncManager manager = untrackedManager(this.dirA);
+		Path file;
+		try {
+			SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
+			file = db.path();
+			await().atMost(LONG).until(() -> this.errors.size() == 1);
+			assertThat(pendingActions(this.dirA)).anyMatch(line -> line.contains(file.toString()));
+			db.configuration().user().remove();
+			assertThat(file).doesNotExist();
+			assertThat(pendingActions(this.dirA)).noneMatch(line -> line.contains(file.toString()));
+			// logged in again: a new file of the same name
+			SyncDatabase again = manager.open(config(manager, ClientResetMode.MANUAL));
+			assertThat(again.path()).isEqualTo(file);
+			again.collection("tasks").put("new", Map.of("title", "after the removal"));
+			assertThat(manager.sessionFor(again).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+		}
+		finally {
+			manager.close();
+		}
+
+		SyncManager next = manager(this.dirA);
+
+		assertThat(file).exists();
+		SyncDatabase reopened = next.open(config(next, ClientResetMode.MANUAL));
+		assertThat(SyncTestSupport.contents(reopened.collection("tasks"))).containsOnlyKeys("new");
+		assertThat(this.errors).hasSize(1);
+	}
+
 	/** The lines of a base directory's pending-action list. */
 	private static List<String> pendingActions(Path baseDirectory) {
 		Path list = baseDirectory.resolve("syncboot-pending-actions");

@@ -82,6 +82,25 @@ public record PendingAction(Object owner, Kind kind, Path database, @Nullable Pa
 		}
 	}
 
+	/**
+	 * Removes every recorded action on a file under {@code directory} (a removed user's directory,
+	 * deleted with its files), so that a later file of the same name is left alone.
+	 * @throws UncheckedIOException if the list cannot be read or written
+	 */
+	public static void forgetUnder(Path baseDirectory, Path directory) {
+		Path root = directory.toAbsolutePath().normalize();
+		synchronized (FILE_LOCK) {
+			List<String> lines = read(baseDirectory);
+			boolean removed = lines.removeIf(line -> {
+				String[] parts = line.split("\t");
+				return parts.length > 1 && Path.of(parts[1]).toAbsolutePath().normalize().startsWith(root);
+			});
+			if (removed) {
+				write(baseDirectory, lines);
+			}
+		}
+	}
+
 	/** Runs every action recorded in a base directory (a manager starts), then forgets them. */
 	public static void runAll(Path baseDirectory) {
 		synchronized (FILE_LOCK) {
