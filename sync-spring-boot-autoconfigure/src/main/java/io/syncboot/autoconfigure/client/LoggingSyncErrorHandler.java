@@ -17,8 +17,11 @@ import org.slf4j.LoggerFactory;
  * {@link io.syncboot.autoconfigure.event.SyncErrorEvent} is published before any handler runs.
  *
  * <p>With {@code sync.errors.handle-actions=true} it then carries out the action of every error
- * that comes with an action token ({@link SyncManager#immediatelyHandleError}); otherwise the action
- * waits for the next start. A failure to carry it out is logged, never thrown.
+ * that comes with an action token ({@link SyncManager#immediatelyHandleError}): a manual client reset
+ * backs the file up and the session, open all along, becomes active again on a fresh download, so
+ * the {@code SyncDatabase} and {@code SyncSession} beans keep working; permission denied deletes the
+ * file. Otherwise the action waits for the next start (a reset session stays inactive until then).
+ * A failure to carry it out is logged, never thrown.
  *
  * <p>An application's own handler may delegate to an instance of this class to keep the logging.
  * Called on the manager's notification thread.

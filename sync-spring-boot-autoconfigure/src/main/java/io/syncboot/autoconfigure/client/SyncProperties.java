@@ -509,9 +509,10 @@ public class SyncProperties implements Validator {
 		/**
 		 * Whether the default error handler carries out an error's action at once when the error
 		 * comes with an action token (SyncManager.immediatelyHandleError): the local file is
-		 * deleted on permission denied, or moved to its backup path and downloaded afresh on a
-		 * manual client reset. When off, the error is logged and published and the action runs at
-		 * the next start of the application.
+		 * deleted on permission denied; on a manual client reset it is backed up to its backup path
+		 * and the session, inactive since the reset, downloads afresh through the same beans. When
+		 * off, the error is logged and published, a reset session stays inactive, and the action
+		 * runs at the next start of the application.
 		 */
 		private boolean handleActions = false;
 

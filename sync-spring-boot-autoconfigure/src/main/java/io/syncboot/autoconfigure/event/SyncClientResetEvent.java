@@ -10,8 +10,10 @@ import io.syncboot.client.SyncSession;
 /**
  * Published when the server requires a client reset of a session (an error whose action is
  * {@link io.syncboot.client.ErrorAction#CLIENT_RESET}), in addition to the {@link SyncErrorEvent}.
- * Carries the session's configured {@link ClientResetMode} and, once the local file was moved, its
- * backup path.
+ * Carries the session's configured {@link ClientResetMode} and the local file's backup path. Published
+ * once per reset: when an automatic mode has carried it out (the backup exists), or when it is left to
+ * the application ({@code MANUAL}, or an automatic reset that fell back to it: the error is fatal, the
+ * session inactive, and the backup is written when the action token runs).
  */
 public class SyncClientResetEvent extends SyncEvent {
 
@@ -35,7 +37,7 @@ public class SyncClientResetEvent extends SyncEvent {
 		return this.mode;
 	}
 
-	/** Where the local file was moved, if it was. */
+	/** Where the local file is backed up (see {@link SyncError#backupPath()}). */
 	public Optional<Path> backupPath() {
 		return this.error.backupPath();
 	}

@@ -1,5 +1,6 @@
 package io.syncboot.autoconfigure.client;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,11 +14,17 @@ import io.syncboot.autoconfigure.event.SyncEvent;
 import io.syncboot.autoconfigure.event.SyncProgressEvent;
 import io.syncboot.autoconfigure.event.SyncSessionStateChangedEvent;
 import io.syncboot.autoconfigure.event.SyncUploadCompletedEvent;
+import io.syncboot.client.ClientResetMode;
 import io.syncboot.client.ConnectionState;
 import io.syncboot.client.ErrorAction;
 import io.syncboot.client.ProgressDirection;
+import io.syncboot.client.SyncClientSettings;
+import io.syncboot.client.SyncConfiguration;
+import io.syncboot.client.SyncCredentials;
+import io.syncboot.client.SyncDatabase;
 import io.syncboot.client.SyncError;
 import io.syncboot.client.SyncErrorHandler;
+import io.syncboot.client.SyncManager;
 import io.syncboot.client.SyncSession;
 import io.syncboot.client.SyncSessionState;
 import io.syncboot.server.SyncServer;
@@ -135,6 +142,76 @@ class SyncSessionEventsIntegrationTests {
 					if (error.isFatal()) {
 						await().until(() -> orders.state() == SyncSessionState.INVALID);
 					}
+				}
+			});
+	}
+
+	@Test
+	void aManualClientResetCarriedOutByTheDefaultHandlerKeepsTheSessionBeansSyncing() {
+		Events events = new Events();
+		SyncServer first = server(0, "first");
+		int port = first.port();
+		this.runner
+			.withPropertyValues("sync.server-url=" + first.url(), "sync.base-directory=" + this.temp.resolve("c"),
+					"sync.sessions.orders.partition=orders", "sync.client-reset-mode=manual",
+					"sync.errors.handle-actions=true", "sync.reconnect.initial-delay=100ms",
+					"sync.reconnect.max-delay=500ms")
+			.withBean("recorder", Events.class, () -> events)
+			.run(context -> {
+				SyncDatabase database = context.getBean("ordersSyncDatabase", SyncDatabase.class);
+				SyncSession session = context.getBean("ordersSyncSession", SyncSession.class);
+				List<String> remote = new CopyOnWriteArrayList<>();
+				database.addChangeListener(change -> {
+					if (change.remote()) {
+						change.changes().values().forEach(remote::addAll);
+					}
+				});
+				database.collection("tasks").put("t1", Map.of("title", "Count stock"));
+				assertThat(session.uploadAllLocalChanges(Duration.ofSeconds(20))).isTrue();
+				first.close();
+				database.collection("tasks").put("t2", Map.of("title", "written offline"));
+				// The server's data is gone: the client's file id is unknown to the new one.
+				try (SyncServer second = server(port, "second")) {
+					await().atMost(Duration.ofSeconds(30)).until(() -> events.has(SyncClientResetEvent.class, e -> true));
+					SyncClientResetEvent reset = events.of(SyncClientResetEvent.class).get(0);
+					assertThat(reset.mode()).isEqualTo(ClientResetMode.MANUAL);
+					assertThat(reset.error().isFatal()).isTrue();
+					assertThat(reset.error().actionToken()).isPresent();
+					Path backup = reset.backupPath().orElseThrow();
+					// the default handler ran the token: backed up, and the same beans sync afresh
+					await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(backup)
+							&& session.state() == SyncSessionState.ACTIVE
+							&& session.connectionState() == ConnectionState.CONNECTED);
+					assertThat(events.has(SyncSessionStateChangedEvent.class,
+							e -> e.newState() == SyncSessionState.INACTIVE)).isTrue();
+					assertThat(events.has(SyncSessionStateChangedEvent.class,
+							e -> e.newState() == SyncSessionState.INVALID)).isFalse();
+					assertThat(database.isClosed()).isFalse();
+					assertThat(database.pendingChanges()).isZero();
+					assertThat(database.collection("tasks").get("t1")).isEmpty();
+
+					try (SyncManager other = SyncManager.create(SyncClientSettings.builder()
+						.serverUrl(second.url())
+						.baseDirectory(this.temp.resolve("other"))
+						.build())) {
+						SyncDatabase theirs = other
+							.open(SyncConfiguration.builder(other.logIn(SyncCredentials.anonymous()), "orders").build());
+						theirs.collection("tasks").put("t3", Map.of("title", "on the new server"));
+						assertThat(other.sessionFor(theirs).orElseThrow().uploadAllLocalChanges(Duration.ofSeconds(20)))
+							.isTrue();
+						await().atMost(Duration.ofSeconds(30))
+							.until(() -> database.collection("tasks").get("t3").isPresent());
+						assertThat(remote).contains("t3");
+						database.collection("tasks").put("t4", Map.of("title", "after the reset"));
+						assertThat(session.uploadAllLocalChanges(Duration.ofSeconds(20))).isTrue();
+						assertThat(other.sessionFor(theirs).orElseThrow().downloadAllServerChanges(Duration.ofSeconds(20)))
+							.isTrue();
+						assertThat(theirs.collection("tasks").get("t4")).isPresent();
+					}
+					assertThat(context.getBean(SyncSessions.class).database("orders")).isSameAs(database);
+					assertThat(context.getBean(SyncSessions.class).status("orders").orElseThrow().state())
+						.isEqualTo(SyncSessionState.ACTIVE);
+					assertThat(events.of(SyncClientResetEvent.class)).hasSize(1);
 				}
 			});
 	}
