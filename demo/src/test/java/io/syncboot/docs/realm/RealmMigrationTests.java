@@ -205,13 +205,18 @@ class RealmMigrationTests {
             .start();
         Path recovery = this.directory.resolve("manual").resolve(user.id()).resolve("recovery");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            assertThat(session.state()).isEqualTo(SyncSessionState.INVALID);
             assertThat(recovery).isDirectory();
             try (var files = java.nio.file.Files.list(recovery)) {
                 assertThat(files.map(Path::toString)).anyMatch(name -> name.endsWith(".db"));
             }
+            assertThat(session.state()).isEqualTo(SyncSessionState.ACTIVE);
         });
-        assertThat(database.isClosed()).isTrue();
+        // the token ran from the handler: the same database starts again from the server's state
+        assertThat(database.isClosed()).isFalse();
+        assertThat(session.downloadAllServerChanges(Duration.ofSeconds(30))).isTrue();
+        assertThat(database.collection("counts").get("shelf-7")).isEmpty();
+        database.collection("counts").put("shelf-7", Map.of("count", 13));
+        assertThat(session.uploadAllLocalChanges(Duration.ofSeconds(30))).isTrue();
     }
 
 }
