@@ -83,6 +83,8 @@ final class ManagedSession {
 
 	private volatile @Nullable Instant disconnectedSince;
 
+	private volatile boolean resetPending; // a MANUAL client reset waits for its action token
+
 	private volatile SyncSessionStatus.@Nullable Transfer upload;
 
 	private volatile SyncSessionStatus.@Nullable Transfer download;
@@ -198,7 +200,7 @@ final class ManagedSession {
 		Instant since = (wantsConnection && connection != ConnectionState.CONNECTED) ? this.disconnectedSince : null;
 		return new SyncSessionStatus(this.name, this.partition, this.user, state, connection, this.upload, this.download,
 				pending, this.lastError,
-				this.lastSyncedAt, since);
+				this.lastSyncedAt, since, this.resetPending && state == SyncSessionState.INACTIVE);
 	}
 
 	/** The session's error handler, installed in its configuration (notification thread). */
@@ -207,6 +209,9 @@ final class ManagedSession {
 				error.isFatal(), this.clock.instant());
 		publish(new SyncErrorEvent(source, this.name, error));
 		if (error.action() == ErrorAction.CLIENT_RESET) {
+			if (error.isFatal() && error.actionToken().isPresent()) {
+				this.resetPending = true;
+			}
 			publish(new SyncClientResetEvent(source, this.name, error, this.clientResetMode));
 		}
 		try {
@@ -218,6 +223,10 @@ final class ManagedSession {
 	}
 
 	private void stateChanged(SyncSessionState oldState, SyncSessionState newState) {
+		if (newState != SyncSessionState.INACTIVE) {
+			// syncing again (the reset's token ran), or ended
+			this.resetPending = false;
+		}
 		if (newState == SyncSessionState.ACTIVE && oldState == SyncSessionState.INACTIVE
 				&& this.session.connectionState() != ConnectionState.CONNECTED) {
 			// time spent suspended does not count as disconnected

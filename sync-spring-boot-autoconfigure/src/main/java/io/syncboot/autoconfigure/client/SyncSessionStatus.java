@@ -27,11 +27,22 @@ import org.jspecify.annotations.Nullable;
  * acknowledged upload, received download or completed download round trip
  * @param disconnectedSince since when an active session is without a connection; null while
  * connected or not active
+ * @param resetPending whether the session is inactive because a client reset left to the
+ * application ({@code MANUAL}) waits for its action token
  */
 public record SyncSessionStatus(String name, String partition, String user, SyncSessionState state,
 		ConnectionState connectionState, @Nullable Transfer upload, @Nullable Transfer download,
 		@Nullable Long pendingChanges, @Nullable ReportedError lastError,
-		@Nullable Instant lastSyncedAt, @Nullable Instant disconnectedSince) {
+		@Nullable Instant lastSyncedAt, @Nullable Instant disconnectedSince, boolean resetPending) {
+
+	/** A status with no client reset pending. */
+	public SyncSessionStatus(String name, String partition, String user, SyncSessionState state,
+			ConnectionState connectionState, @Nullable Transfer upload, @Nullable Transfer download,
+			@Nullable Long pendingChanges, @Nullable ReportedError lastError, @Nullable Instant lastSyncedAt,
+			@Nullable Instant disconnectedSince) {
+		this(name, partition, user, state, connectionState, upload, download, pendingChanges, lastError, lastSyncedAt,
+				disconnectedSince, false);
+	}
 
 	/**
 	 * The progress of one direction of transfer.
@@ -49,7 +60,7 @@ public record SyncSessionStatus(String name, String partition, String user, Sync
 	 * @param code the protocol error code
 	 * @param message the description
 	 * @param action what the error asked of the client
-	 * @param fatal whether the session ended because of it
+	 * @param fatal whether the session stopped because of it until its action is taken
 	 * @param time when it was reported
 	 */
 	public record ReportedError(int code, String message, ErrorAction action, boolean fatal, Instant time) {

@@ -16,8 +16,9 @@ import org.springframework.boot.health.contributor.Status;
 
 /**
  * Health of the configured sync sessions ({@code /actuator/health/sync}). DOWN when a session is
- * {@code INVALID}, or when an active session has been without a connection for longer than the
- * grace period; UP otherwise (connected, connecting or reconnecting within the grace period, or
+ * {@code INVALID} or inactive until a client reset's action token runs
+ * ({@link SyncSessionStatus#resetPending()}), or when an active session has been without a
+ * connection for longer than the grace period; UP otherwise (connected, connecting or reconnecting within the grace period, or
  * suspended on purpose). Details hold each session's state, connection state and, when relevant,
  * since when it is disconnected and its last error.
  */
@@ -51,8 +52,11 @@ public class SyncHealthIndicator implements HealthIndicator {
 			detail.put("state", status.state());
 			detail.put("connectionState", status.connectionState());
 			Instant since = status.disconnectedSince();
-			if (status.state() == SyncSessionState.INVALID) {
+			if (status.state() == SyncSessionState.INVALID || status.resetPending()) {
 				sessionStatus = Status.DOWN;
+				if (status.resetPending()) {
+					detail.put("resetPending", true);
+				}
 			}
 			else if (since != null) {
 				detail.put("disconnectedSince", since);

@@ -14,6 +14,7 @@ import io.syncboot.autoconfigure.event.SyncEvent;
 import io.syncboot.autoconfigure.event.SyncProgressEvent;
 import io.syncboot.autoconfigure.event.SyncSessionStateChangedEvent;
 import io.syncboot.autoconfigure.event.SyncUploadCompletedEvent;
+import io.syncboot.autoconfigure.health.SyncHealthIndicator;
 import io.syncboot.client.ClientResetMode;
 import io.syncboot.client.ConnectionState;
 import io.syncboot.client.ErrorAction;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
 
@@ -212,6 +214,43 @@ class SyncSessionEventsIntegrationTests {
 					assertThat(context.getBean(SyncSessions.class).status("orders").orElseThrow().state())
 						.isEqualTo(SyncSessionState.ACTIVE);
 					assertThat(events.of(SyncClientResetEvent.class)).hasSize(1);
+				}
+			});
+	}
+
+	@Test
+	void aManualClientResetLeftToTheApplicationKeepsTheSessionInactiveAndHealthDownUntilItsTokenRuns() {
+		List<SyncError> handled = new CopyOnWriteArrayList<>();
+		SyncServer first = server(0, "first");
+		int port = first.port();
+		this.runner
+			.withPropertyValues("sync.server-url=" + first.url(), "sync.base-directory=" + this.temp.resolve("c"),
+					"sync.sessions.orders.partition=orders", "sync.client-reset-mode=manual",
+					"sync.reconnect.initial-delay=100ms", "sync.reconnect.max-delay=500ms")
+			.withBean(SyncErrorHandler.class, () -> (session, error) -> handled.add(error))
+			.run(context -> {
+				SyncSessions sessions = context.getBean(SyncSessions.class);
+				SyncSession session = sessions.session("orders");
+				SyncHealthIndicator health = new SyncHealthIndicator(sessions, Duration.ofMinutes(1));
+				sessions.database("orders").collection("tasks").put("t1", Map.of("title", "Count stock"));
+				assertThat(session.uploadAllLocalChanges(Duration.ofSeconds(20))).isTrue();
+				assertThat(sessions.status("orders").orElseThrow().resetPending()).isFalse();
+				first.close();
+				try (SyncServer second = server(port, "second")) {
+					await().atMost(Duration.ofSeconds(30)).until(() -> !handled.isEmpty()
+							&& sessions.status("orders").orElseThrow().resetPending());
+					assertThat(session.state()).isEqualTo(SyncSessionState.INACTIVE);
+					assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+					assertThat(sessions.database("orders").collection("tasks").get("t1")).isPresent();
+
+					context.getBean(SyncManager.class).immediatelyHandleError(handled.get(0).actionToken().orElseThrow());
+
+					await().atMost(Duration.ofSeconds(30)).until(() -> session.state() == SyncSessionState.ACTIVE
+							&& session.connectionState() == ConnectionState.CONNECTED);
+					await().until(() -> !sessions.status("orders").orElseThrow().resetPending());
+					assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+					assertThat(session.downloadAllServerChanges(Duration.ofSeconds(20))).isTrue();
+					assertThat(sessions.database("orders").collection("tasks").get("t1")).isEmpty();
 				}
 			});
 	}
