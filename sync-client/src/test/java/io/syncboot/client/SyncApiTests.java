@@ -5,9 +5,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
@@ -139,10 +142,28 @@ class SyncApiTests {
 		assertThat(db.isDocumentPending("tasks", "t2")).isTrue();
 		assertThat(db.isDocumentPending("tasks", "t3")).isFalse();
 		await().until(() -> changes.size() == 5);
-		assertThat(changes).allSatisfy(change -> assertThat(change.remote()).isFalse());
+		assertThat(changes).allSatisfy(change -> {
+			assertThat(change.remote()).isFalse();
+			assertThat(change.writtenAt()).isNull();
+		});
 		assertThat(changes.get(0).ids("tasks")).containsExactly("t1");
 		assertThat(threads).allSatisfy(name -> assertThat(name).startsWith("syncboot-notify-"));
 		assertThat(db.path()).startsWith(this.base).hasFileName("store-42.db");
+	}
+
+	@Test
+	void aDatabaseChangeCopiesItsIdsAndHasAWriteTimeOnlyWhenRemote() {
+		Map<String, Set<String>> ids = new HashMap<>(Map.of("tasks", Set.of("t1")));
+		Instant at = Instant.parse("2026-11-27T10:00:00Z");
+		DatabaseChange remote = new DatabaseChange(true, ids, at);
+		ids.clear();
+		assertThat(remote.ids("tasks")).containsExactly("t1");
+		assertThat(remote.writtenAt()).isEqualTo(at);
+		assertThat(new DatabaseChange(false, Map.of()).writtenAt()).isNull();
+		assertThatIllegalArgumentException().isThrownBy(() -> new DatabaseChange(false, Map.of(), at))
+			.withMessageContaining("writtenAt is for remote changes only");
+		assertThatIllegalArgumentException().isThrownBy(() -> new DatabaseChange(true, null, at))
+			.withMessageContaining("changes");
 	}
 
 	@Test

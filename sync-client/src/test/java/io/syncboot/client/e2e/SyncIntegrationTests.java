@@ -1,6 +1,8 @@
 package io.syncboot.client.e2e;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -273,6 +275,41 @@ class SyncIntegrationTests {
 		assertThat(contents(dbC.collection("even"))).isEqualTo(contents(dbA.collection("even")));
 		assertThat(contents(dbC.collection("odd"))).isEqualTo(contents(dbA.collection("odd")));
 		assertThat(dbC.collection("even").get("doc-0").map(d -> d.get("label"))).contains("changed");
+	}
+
+	@Test
+	void aRemoteChangeTellsWhenItsWriterCommittedIt() {
+		SyncManager a = manager(this.dirA);
+		SyncManager b = manager(this.dirB);
+		SyncDatabase dbA = open(a, "times");
+		SyncDatabase dbB = open(b, "times");
+		List<DatabaseChange> onA = new CopyOnWriteArrayList<>();
+		dbA.addChangeListener(onA::add);
+		Map<DatabaseChange, Instant> onB = new ConcurrentHashMap<>();
+		dbB.addChangeListener(change -> onB.put(change, Instant.now()));
+		assertThat(session(b, dbB).downloadAllServerChanges(LONG)).isTrue();
+
+		Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+		dbA.collection("items").put("x", Map.of("n", 1));
+		await().atMost(LONG).until(() -> onB.keySet().stream().anyMatch(change -> change.contains("items", "x")));
+
+		Map.Entry<DatabaseChange, Instant> received = onB.entrySet().stream()
+			.filter(entry -> entry.getKey().contains("items", "x")).findFirst().orElseThrow();
+		assertThat(received.getKey().remote()).isTrue();
+		assertThat(received.getKey().writtenAt()).as("when A committed it, by A's clock").isNotNull()
+			.isBetween(before, received.getValue());
+		assertThat(onA).isNotEmpty().allSatisfy(change -> {
+			assertThat(change.remote()).isFalse();
+			assertThat(change.writtenAt()).as("a local write").isNull();
+		});
+
+		SyncManager c = manager(this.dirC);
+		SyncDatabase dbC = open(c, "times");
+		List<DatabaseChange> onC = new CopyOnWriteArrayList<>();
+		dbC.addChangeListener(onC::add);
+		assertThat(session(c, dbC).downloadAllServerChanges(LONG)).isTrue();
+		await().atMost(LONG).until(() -> onC.stream().anyMatch(change -> change.contains("items", "x")));
+		assertThat(onC).allSatisfy(change -> assertThat(change.writtenAt()).as("a snapshot's states").isNull());
 	}
 
 	@Test

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.syncboot.autoconfigure.event.SyncChangesReceivedEvent;
 import io.syncboot.autoconfigure.event.SyncClientResetEvent;
 import io.syncboot.autoconfigure.event.SyncConnectionStateChangedEvent;
 import io.syncboot.autoconfigure.event.SyncErrorEvent;
@@ -18,6 +19,7 @@ import io.syncboot.autoconfigure.event.SyncSessionStateChangedEvent;
 import io.syncboot.autoconfigure.event.SyncUploadCompletedEvent;
 import io.syncboot.client.ClientResetMode;
 import io.syncboot.client.ConnectionState;
+import io.syncboot.client.DatabaseChange;
 import io.syncboot.client.ErrorAction;
 import io.syncboot.client.ListenerToken;
 import io.syncboot.client.ProgressDirection;
@@ -115,6 +117,7 @@ final class ManagedSession {
 		this.listeners.add(this.database.addChangeListener(change -> {
 			if (change.remote()) {
 				synced();
+				received(change);
 			}
 			else {
 				measureUpload();
@@ -244,6 +247,16 @@ final class ManagedSession {
 			this.disconnectedSince = this.clock.instant();
 		}
 		publish(new SyncConnectionStateChangedEvent(this.session, this.name, oldState, newState, error));
+	}
+
+	/** Publishes the end-to-end latency of remote changes that carry their write time. */
+	private void received(DatabaseChange change) {
+		Instant writtenAt = change.writtenAt();
+		if (writtenAt != null) {
+			Duration latency = Duration.between(writtenAt, this.clock.instant());
+			publish(new SyncChangesReceivedEvent(this.session, this.name, writtenAt,
+					latency.isNegative() ? Duration.ZERO : latency));
+		}
 	}
 
 	private void measureUpload() {

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.syncboot.autoconfigure.client.SyncSessionStatus;
 import io.syncboot.autoconfigure.client.SyncSessions;
+import io.syncboot.autoconfigure.event.SyncChangesReceivedEvent;
 import io.syncboot.autoconfigure.event.SyncErrorEvent;
 import io.syncboot.autoconfigure.event.SyncEvent;
 import io.syncboot.autoconfigure.event.SyncUploadCompletedEvent;
@@ -31,8 +32,11 @@ import org.springframework.context.ApplicationListener;
  * uploaded (acknowledged by the server) and downloaded;</li>
  * <li>{@code sync.errors} (counter, tags {@code session}, {@code code}, {@code action}): errors
  * reported by the sessions;</li>
- * <li>{@code sync.latency} (timer, tags {@code session}, {@code direction=upload}): time from a
- * local commit to the server's acknowledgement.</li>
+ * <li>{@code sync.latency} (timer, tags {@code session}, {@code direction}): with
+ * {@code direction=upload}, the time from a local commit to the server's acknowledgement; with
+ * {@code direction=download}, the time from a change's commit on the client that wrote it (by that
+ * client's clock) until it was applied here, the end-to-end latency from one client to another
+ * (one sample per applied download that carried other clients' changes, for the newest of them).</li>
  * </ul>
  * Bound to every auto-configured registry; the counters and timers follow the application events.
  */
@@ -59,7 +63,8 @@ public class SyncMetrics implements MeterBinder, ApplicationListener<SyncEvent> 
 				.tag("session", name)
 				.description("Local changesets the server has not acknowledged yet")
 				.register(registry);
-			latency(registry, name);
+			latency(registry, name, ProgressDirection.UPLOAD);
+			latency(registry, name, ProgressDirection.DOWNLOAD);
 			for (ProgressDirection direction : ProgressDirection.values()) {
 				FunctionCounter
 					.builder("sync.transferred.bytes", this.sessions,
@@ -89,16 +94,22 @@ public class SyncMetrics implements MeterBinder, ApplicationListener<SyncEvent> 
 		}
 		else if (event instanceof SyncUploadCompletedEvent upload) {
 			for (MeterRegistry registry : this.registries) {
-				latency(registry, upload.sessionName()).record(upload.latency());
+				latency(registry, upload.sessionName(), ProgressDirection.UPLOAD).record(upload.latency());
+			}
+		}
+		else if (event instanceof SyncChangesReceivedEvent received) {
+			for (MeterRegistry registry : this.registries) {
+				latency(registry, received.sessionName(), ProgressDirection.DOWNLOAD).record(received.latency());
 			}
 		}
 	}
 
-	private static Timer latency(MeterRegistry registry, String session) {
+	private static Timer latency(MeterRegistry registry, String session, ProgressDirection direction) {
 		return Timer.builder("sync.latency")
 			.tag("session", session)
-			.tag("direction", "upload")
-			.description("Time from a local commit until the server acknowledged it")
+			.tag("direction", direction.name().toLowerCase(Locale.ROOT))
+			.description("End-to-end sync latency: upload, from a local commit until the server acknowledged it; "
+					+ "download, from a change's commit on the client that wrote it until it was applied here")
 			.register(registry);
 	}
 

@@ -3,10 +3,13 @@ package io.syncboot.autoconfigure.client;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.syncboot.autoconfigure.event.SyncChangesReceivedEvent;
 import io.syncboot.autoconfigure.event.SyncClientResetEvent;
 import io.syncboot.autoconfigure.event.SyncConnectionStateChangedEvent;
 import io.syncboot.autoconfigure.event.SyncErrorEvent;
@@ -85,6 +88,24 @@ class SyncSessionEventsIntegrationTests {
 					assertThat(status.upload()).isNotNull();
 					assertThat(status.upload().transferredBytes()).isPositive();
 					assertThat(status.disconnectedSince()).isNull();
+					assertThat(events.of(SyncChangesReceivedEvent.class)).as("no other client wrote yet").isEmpty();
+
+					Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+					try (SyncManager other = SyncManager.create(SyncClientSettings.builder()
+						.serverUrl(server.url())
+						.baseDirectory(this.temp.resolve("other"))
+						.build())) {
+						SyncDatabase theirs = other
+							.open(SyncConfiguration.builder(other.logIn(SyncCredentials.anonymous()), "orders").build());
+						theirs.collection("tasks").put("t2", Map.of("title", "Order"));
+						await().until(() -> events.has(SyncChangesReceivedEvent.class, e -> true));
+					}
+					Instant after = Instant.now();
+					assertThat(events.of(SyncChangesReceivedEvent.class)).singleElement().satisfies(e -> {
+						assertThat(e.sessionName()).isEqualTo("orders");
+						assertThat(e.writtenAt()).isBetween(before, after);
+						assertThat(e.latency()).isBetween(Duration.ZERO, Duration.between(before, after));
+					});
 					sessions.session("orders").suspend();
 					await().until(() -> events.has(SyncSessionStateChangedEvent.class,
 							e -> e.newState() == SyncSessionState.INACTIVE));

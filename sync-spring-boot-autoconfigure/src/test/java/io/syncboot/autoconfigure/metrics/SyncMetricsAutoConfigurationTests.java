@@ -1,11 +1,16 @@
 package io.syncboot.autoconfigure.metrics;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.syncboot.autoconfigure.client.SyncClientAutoConfiguration;
 import io.syncboot.autoconfigure.client.SyncSessions;
+import io.syncboot.autoconfigure.event.SyncChangesReceivedEvent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +50,13 @@ class SyncMetricsAutoConfigurationTests {
 				.functionCounter()).isNotNull();
 			assertThat(registry.get("sync.latency").tags("session", "catalog", "direction", "upload").timer().count())
 				.isZero();
+			Timer download = registry.get("sync.latency").tags("session", "orders", "direction", "download").timer();
+			assertThat(download.count()).isZero();
+			SyncSessions sessions = context.getBean(SyncSessions.class);
+			context.publishEvent(new SyncChangesReceivedEvent(sessions.session("orders"), "orders",
+					Instant.now(), Duration.ofMillis(12)));
+			assertThat(download.count()).isEqualTo(1);
+			assertThat(download.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(12.0);
 			context.getBean(SyncSessions.class).session("orders").suspend();
 			assertThat(registry.get("sync.sessions").tag("state", "inactive").gauge().value()).isEqualTo(1.0);
 		});

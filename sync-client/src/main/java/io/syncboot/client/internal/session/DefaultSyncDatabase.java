@@ -1,6 +1,7 @@
 package io.syncboot.client.internal.session;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -16,6 +17,7 @@ import io.syncboot.client.internal.store.CommitResult;
 import io.syncboot.client.internal.store.LocalWrite;
 import io.syncboot.client.internal.store.SqliteStore;
 import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.HybridLogicalClock;
 import io.syncboot.core.model.Names;
 
 /**
@@ -105,7 +107,9 @@ public final class DefaultSyncDatabase implements SyncDatabase {
 	/** Notifies listeners of a committed change. */
 	void changed(CommitResult result, boolean remote) {
 		if (!this.closed) {
-			DatabaseChange change = new DatabaseChange(remote, result.changes());
+			long newest = result.newestRemoteTimestamp();
+			DatabaseChange change = new DatabaseChange(remote, result.changes(),
+					(remote && newest > 0) ? Instant.ofEpochMilli(HybridLogicalClock.millis(newest)) : null);
 			this.listeners.notifyAll(listener -> listener.onChange(change));
 		}
 	}

@@ -21,13 +21,15 @@ import org.jspecify.annotations.Nullable;
  * changeset's encoded operations and each encoded document state); 0 otherwise
  * @param outboxEntry for a local commit, the outbox entry it appended (what an upload reads back),
  * so that it can be uploaded without reading the outbox; {@code null} otherwise
+ * @param newestRemoteTimestamp for a download, the greatest clock value of the operations of the
+ * server changesets it applied (their writers' hybrid logical clocks); 0 if it applied none
  */
 public record CommitResult(long clientVersion, Map<String, Set<String>> changes, StoreMeta meta, long downloadedBytes,
-		@Nullable OutboxEntry outboxEntry) {
+		@Nullable OutboxEntry outboxEntry, long newestRemoteTimestamp) {
 
 	/** The result of a commit that appended no outbox entry and downloaded nothing. */
 	public CommitResult(long clientVersion, Map<String, Set<String>> changes, StoreMeta meta) {
-		this(clientVersion, changes, meta, 0, null);
+		this(clientVersion, changes, meta, 0, null, 0);
 	}
 
 	/**

@@ -65,8 +65,14 @@ final class DownloadApplier {
 		long bytes = 0;
 		long cursor = before.downloadCursor();
 		long ack = before.uploadAck();
+		long newest = 0;
 		for (SyncMessage.Download download : downloads) {
 			check(download, cursor, before);
+			for (ServerChangeset changeset : download.changesets()) {
+				for (Operation operation : changeset.operations()) {
+					newest = Math.max(newest, operation.timestamp());
+				}
+			}
 			bytes += mergeChangesets(download.changesets(), states, changed);
 			bytes += mergeDocuments(download.documents(), states, changed);
 			cursor = download.serverVersion();
@@ -83,7 +89,7 @@ final class DownloadApplier {
 		StoreMeta after = new StoreMeta(before.clientFileId(), before.fileSalt(), before.serverSalt(), cursor, ack,
 				before.nextClientVersion(), this.clock.last());
 		MetaTable.write(this.statements, after);
-		return new StagedCommit(new CommitResult(0, CommitResult.byCollection(changed), after, bytes, null),
+		return new StagedCommit(new CommitResult(0, CommitResult.byCollection(changed), after, bytes, null, newest),
 				countersAfter);
 	}
 

@@ -73,7 +73,7 @@ final class LocalCommitWriter {
 		UploadCounters countersAfter = new UploadCounters(counters.sequence() + 1, counters.acknowledged(),
 				counters.pending() + size);
 		return new StagedCommit(new CommitResult(clientVersion, CommitResult.byCollection(states.keySet()), after, 0,
-				new OutboxEntry(clientVersion, before.downloadCursor(), operations, size)), countersAfter);
+				new OutboxEntry(clientVersion, before.downloadCursor(), operations, size), 0), countersAfter);
 	}
 
 }
