@@ -1,19 +1,13 @@
 package io.syncboot.server;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
+import io.syncboot.server.internal.auth.JwtSupport;
 import io.syncboot.server.internal.concurrent.NamedThreadFactory;
 import io.syncboot.server.internal.embedded.ConnectionBuffers;
-
-import org.springframework.security.converter.RsaKeyConverters;
 
 /**
  * Runs a {@link SyncServer} standalone until the process is terminated (SIGTERM or Ctrl-C close it
@@ -110,7 +104,7 @@ public final class SyncServerMain {
 					verifier = true;
 				}
 				else if (arg.startsWith("--public-key=")) {
-					builder.rsaPublicKey(readPublicKey(Path.of(value(arg))));
+					builder.rsaPublicKey(JwtSupport.readRsaPublicKey(Path.of(value(arg))));
 					verifier = true;
 				}
 				else if (arg.startsWith("--jwk-set-uri=")) {
@@ -208,19 +202,6 @@ public final class SyncServerMain {
 		System.out.println("SyncBoot server listening on " + server.url());
 		System.out.flush();
 		stopped.await();
-	}
-
-	/** Reads a PEM X.509 RSA public key (or the key of a PEM certificate). */
-	private static RSAPublicKey readPublicKey(Path file) {
-		try (InputStream in = Files.newInputStream(file)) {
-			return RsaKeyConverters.x509().convert(in);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("cannot read " + file + ": " + ex.getMessage(), ex);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(file + " holds no PEM X.509 RSA public key (" + ex.getMessage() + ")", ex);
-		}
 	}
 
 	private static String value(String arg) {

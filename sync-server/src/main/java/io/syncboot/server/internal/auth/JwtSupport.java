@@ -1,6 +1,11 @@
 package io.syncboot.server.internal.auth;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
 
 import javax.crypto.SecretKey;
@@ -8,6 +13,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.security.converter.RsaKeyConverters;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
@@ -18,7 +24,8 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 /**
  * Builds the Spring Security {@link JwtDecoder}s the server's settings describe: an HMAC secret
  * (HS256), an RSA public key (RS256), or a JWK set URI; each checks the signature, {@code exp} and
- * {@code nbf} (60 s clock skew) and, when an issuer is set, {@code iss}. Stateless.
+ * {@code nbf} (60 s clock skew) and, when an issuer is set, {@code iss}; and reads PEM RSA public
+ * keys. Stateless.
  */
 public final class JwtSupport {
 
@@ -42,6 +49,23 @@ public final class JwtSupport {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(hmacKey(secret)).macAlgorithm(MacAlgorithm.HS256).build();
 		decoder.setJwtValidator(validator(issuer));
 		return decoder;
+	}
+
+	/**
+	 * Reads a PEM X.509 RSA public key (or the key of a PEM certificate) from a file.
+	 * @throws UncheckedIOException if the file cannot be read
+	 * @throws IllegalArgumentException if it holds no such key; the message names the file
+	 */
+	public static RSAPublicKey readRsaPublicKey(Path file) {
+		try (InputStream in = Files.newInputStream(file)) {
+			return RsaKeyConverters.x509().convert(in);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("cannot read " + file + ": " + ex.getMessage(), ex);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException(file + " holds no PEM X.509 RSA public key (" + ex.getMessage() + ")", ex);
+		}
 	}
 
 	/** A decoder of RS256 tokens signed with the key's private half. */
