@@ -130,6 +130,39 @@ class UserRemovalTests {
 	}
 
 	@Test
+	void aDatabaseOpenedForTheSameIdWhileTheFilesAreDeletedIsRefusedNeverDeletedUnderIt() throws Exception {
+		// many files, so that closing and deleting them takes a while
+		for (int i = 0; i < 100; i++) {
+			open(this.alice, "p" + i, StopPolicy.IMMEDIATELY).collection("c").put("x", Map.of("v", i));
+		}
+		CompletableFuture<Void> removal = CompletableFuture.runAsync(this.alice::remove);
+		while (this.alice.state() != SyncUserState.REMOVED) {
+			Thread.onSpinWait(); // not await(): its polling interval would let the removal finish first
+		}
+		SyncDatabase reopened = null;
+		List<String> refusals = new CopyOnWriteArrayList<>();
+		while (reopened == null) {
+			SyncUser again = this.manager.logIn(SyncCredentials.token(SyncApiTests.jwt("{\"sub\":\"alice\"}")));
+			try {
+				reopened = open(again, "p0", StopPolicy.IMMEDIATELY);
+			}
+			catch (IllegalStateException ex) {
+				refusals.add(ex.getMessage());
+			}
+		}
+		removal.get();
+
+		assertThat(refusals).allSatisfy(message -> assertThat(message).contains("being deleted"));
+		assertThat(reopened.collection("c").count()).as("the removed user's documents are gone").isZero();
+		reopened.collection("c").put("new", Map.of("v", 1));
+		Path path = reopened.path();
+		assertThat(Files.exists(path)).as("the new file survives the removal").isTrue();
+		reopened.close();
+		SyncUser later = this.manager.logIn(SyncCredentials.token(SyncApiTests.jwt("{\"sub\":\"alice\"}")));
+		assertThat(open(later, "p0", StopPolicy.IMMEDIATELY).collection("c").get("new")).isPresent();
+	}
+
+	@Test
 	void aLoggedOutUserCanBeRemovedAndRemovingTwiceDoesNothing() {
 		SyncDatabase db = open(this.alice, "p", StopPolicy.AFTER_CHANGES_UPLOADED);
 		db.collection("c").put("x", Map.of("v", 1));

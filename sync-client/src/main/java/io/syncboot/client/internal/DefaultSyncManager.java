@@ -72,6 +72,8 @@ public final class DefaultSyncManager implements SyncManager {
 
 	private final Set<PendingAction> handled = new HashSet<>(); // guarded by lock: action tokens that ran
 
+	private final Set<Path> removing = new HashSet<>(); // guarded by lock: user directories being deleted
+
 	private boolean closed; // guarded by lock
 
 	public DefaultSyncManager(SyncClientSettings settings) {
@@ -163,6 +165,10 @@ public final class DefaultSyncManager implements SyncManager {
 				throw new IllegalStateException("user " + user.id() + " is " + user.state() + "; log in again first");
 			}
 			Path path = LocalPaths.databaseFile(this.settings.baseDirectory(), user.id(), configuration.partition());
+			if (this.removing.contains(path.getParent())) {
+				throw new IllegalStateException("the local files of user " + user.id()
+						+ " are being deleted (the user was removed); open the database again once remove() returned");
+			}
 			DefaultSyncSession session = this.sessions.get(path);
 			if (session == null || session.state() == SyncSessionState.INVALID) {
 				if (session != null && session.hasOpenDatabase()) {
@@ -257,10 +263,12 @@ public final class DefaultSyncManager implements SyncManager {
 	/**
 	 * Removes a user ({@link SyncUser#remove()}): marked removed and forgotten under the lock, so no
 	 * database of it opens meanwhile; then its sessions are invalidated and their files closed, and
-	 * its directory under the base directory is deleted.
+	 * its directory under the base directory is deleted. Until that is done no database opens in the
+	 * directory, not even for a user of the same id logged in meanwhile (it would be deleted under it).
 	 */
 	void removeUser(DefaultSyncUser user) {
 		List<DefaultSyncSession> removed;
+		Path directory = this.settings.baseDirectory().resolve(LocalPaths.escape(user.id()));
 		synchronized (this.lock) {
 			checkOpen();
 			if (!user.removed()) {
@@ -269,20 +277,27 @@ public final class DefaultSyncManager implements SyncManager {
 			this.users.remove(user.id(), user);
 			removed = sessionsOf(user);
 			removed.forEach(session -> this.sessions.remove(session.path()));
+			this.removing.add(directory);
 		}
-		removed.forEach(DefaultSyncSession::closeForAction);
-		Path directory = this.settings.baseDirectory().resolve(LocalPaths.escape(user.id()));
-		// its files go: a pending backup or deletion must not hit a later file of the same name
-		PendingAction.forgetUnder(this.settings.baseDirectory(), directory);
-		if (Files.isDirectory(directory)) {
-			try (var files = Files.walk(directory)) {
-				for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-					Files.delete(file);
+		try {
+			removed.forEach(DefaultSyncSession::closeForAction);
+			// its files go: a pending backup or deletion must not hit a later file of the same name
+			PendingAction.forgetUnder(this.settings.baseDirectory(), directory);
+			if (Files.isDirectory(directory)) {
+				try (var files = Files.walk(directory)) {
+					for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+						Files.delete(file);
+					}
+				}
+				catch (IOException ex) {
+					throw new UncheckedIOException("cannot delete the local files of removed user " + user.id() + " in "
+							+ directory, ex);
 				}
 			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("cannot delete the local files of removed user " + user.id() + " in "
-						+ directory, ex);
+		}
+		finally {
+			synchronized (this.lock) {
+				this.removing.remove(directory);
 			}
 		}
 		logger.debug("User {} removed; deleted {}", user.id(), directory);
