@@ -93,7 +93,7 @@ final class AuthSettings {
 	}
 
 	/**
-	 * The issuer: tokens verified by a decoder built here must carry it as {@code iss}, and tokens
+	 * The issuer: every token must carry it as {@code iss}, whichever decoder verifies it, and tokens
 	 * issued for API keys carry it.
 	 */
 	void issuer(String issuer) {

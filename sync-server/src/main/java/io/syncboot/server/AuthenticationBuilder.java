@@ -63,8 +63,8 @@ public abstract class AuthenticationBuilder<B extends AuthenticationBuilder<B>> 
 	}
 
 	/**
-	 * The issuer: tokens verified by a decoder built from the secret, key or JWK set must carry it
-	 * as {@code iss}; tokens issued for API keys carry it.
+	 * The issuer: every token must carry it as {@code iss}, also one verified by a decoder given with
+	 * {@link #jwtDecoder} (checked after that decoder's own checks); tokens issued for API keys carry it.
 	 */
 	public B issuer(String issuer) {
 		this.auth.issuer(issuer);

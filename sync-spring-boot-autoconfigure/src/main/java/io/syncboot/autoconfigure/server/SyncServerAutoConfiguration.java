@@ -62,8 +62,8 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistra
  * such a bean may be the one Spring Boot defines for the application's own resource server, which
  * says nothing about the sync server's tokens, and the explicit {@code sync.server.*} keys are the
  * more specific statement. When none is set, the application's {@link JwtDecoder} bean (the
- * {@code @Primary} one if there are several) verifies them with its own validators
- * ({@code sync.server.auth.issuer} is not applied to it). With neither, startup fails unless
+ * {@code @Primary} one if there are several) verifies them with its own validators, and then
+ * {@code sync.server.auth.issuer}, if set, is required too (logged at INFO). With neither, startup fails unless
  * {@code sync.server.allow-anonymous=true}. An application that wants its own decoder and the HMAC
  * secret for API keys defines its own {@link SyncServerEngine} bean.
  *
@@ -187,6 +187,9 @@ public final class SyncServerAutoConfiguration {
 			JwtDecoder decoder = jwtDecoders.getIfUnique();
 			if (decoder != null) {
 				builder.jwtDecoder(decoder);
+				logger.info("The sync server verifies tokens with the application's JwtDecoder bean ({}){}",
+						decoder.getClass().getName(), (auth.getIssuer() != null)
+								? " and requires the issuer " + auth.getIssuer() : "");
 			}
 			else if (jwtDecoders.stream().findAny().isPresent()) {
 				throw new IllegalStateException("The sync server would verify tokens with the application's JwtDecoder "
@@ -233,7 +236,7 @@ public final class SyncServerAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException(PUBLIC_KEY_LOCATION, location,
 					"Public key location cannot be read: " + ex.getMessage());
 		}
-		catch (IllegalArgumentException ex) {
+		catch (IllegalArgumentException | ClassCastException ex) { // an EC certificate fails with the latter
 			throw new InvalidConfigurationPropertyValueException(PUBLIC_KEY_LOCATION, location,
 					"Not a PEM-encoded X.509 RSA public key ('-----BEGIN PUBLIC KEY-----') or certificate: "
 							+ ex.getMessage());

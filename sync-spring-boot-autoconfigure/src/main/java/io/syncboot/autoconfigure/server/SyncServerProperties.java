@@ -319,7 +319,8 @@ public class SyncServerProperties implements Validator {
 		private @Nullable URI jwkSetUri;
 
 		/**
-		 * Issuer that tokens must carry as their 'iss' claim; tokens issued for API keys carry it.
+		 * Issuer that tokens must carry as their 'iss' claim, whichever verifier checks them (an
+		 * application's JwtDecoder bean too); tokens issued for API keys carry it.
 		 */
 		private @Nullable String issuer;
 

@@ -133,6 +133,24 @@ class SyncServerAutoConfigurationIntegrationTests {
 		}
 	}
 
+	@Test
+	void requiresTheConfiguredIssuerOnTopOfTheApplicationsJwtDecoderBean() throws Exception {
+		RsaTokens keys = RsaTokens.generate();
+		try (ConfigurableApplicationContext server = new SpringApplicationBuilder(ServerApplication.class)
+			.initializers(context -> ((GenericApplicationContext) context).registerBean(JwtDecoder.class,
+					() -> NimbusJwtDecoder.withPublicKey(keys.publicKey()).build()))
+			.properties("server.port=0", "sync.server.enabled=true",
+					"sync.server.data-directory=" + this.temp.resolve("server"),
+					"sync.server.auth.issuer=https://id.syncboot.test")
+			.run()) {
+			String url = "ws://localhost:" + server.getEnvironment().getProperty("local.server.port") + "/sync";
+			assertSyncsAs(url, keys.token("carol", "https://id.syncboot.test"), "carol");
+			// the bean alone would accept these: right key, another issuer or none
+			assertThat(handshakeStatus(url, keys.token("carol", "https://elsewhere.test"))).isEqualTo(401);
+			assertThat(handshakeStatus(url, keys.token("carol"))).isEqualTo(401);
+		}
+	}
+
 	/** An auto-configured client with this token uploads a change to user-<user>. */
 	private void assertSyncsAs(String url, String token, String user) {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SyncClientAutoConfiguration.class))

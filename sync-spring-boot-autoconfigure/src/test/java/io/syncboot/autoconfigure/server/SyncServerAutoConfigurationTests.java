@@ -159,6 +159,10 @@ class SyncServerAutoConfigurationTests {
 		enabled().withPropertyValues("sync.server.auth.public-key-location=file:" + ecKey)
 			.run(context -> SyncClientAutoConfigurationTestSupport.assertFailure(context,
 					"sync.server.auth.public-key-location", "Not a PEM-encoded X.509 RSA public key"));
+		Path ecCertificate = ecCertificate(this.temp.resolve("ec-certificate"));
+		enabled().withPropertyValues("sync.server.auth.public-key-location=file:" + ecCertificate)
+			.run(context -> SyncClientAutoConfigurationTestSupport.assertFailure(context,
+					"sync.server.auth.public-key-location", "Not a PEM-encoded X.509 RSA public key"));
 		Path pem = RsaTokens.generate().writePublicKey(this.temp.resolve("public.pem"));
 		enabled().withPropertyValues("sync.server.auth.public-key-location=file:" + pem,
 				"sync.server.auth.hmac-secret=" + SECRET)
@@ -302,6 +306,26 @@ class SyncServerAutoConfigurationTests {
 		enabled().withPropertyValues("sync.server.worker-threads=0")
 			.run(context -> SyncClientAutoConfigurationTestSupport.assertFailure(context,
 					"sync.server.worker-threads", "'0'"));
+	}
+
+	/** A PEM X.509 certificate of an EC key, made by the JDK's keytool. */
+	private static Path ecCertificate(Path directory) throws Exception {
+		Files.createDirectories(directory);
+		String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+		Path store = directory.resolve("ec.p12");
+		Path certificate = directory.resolve("ec-certificate.pem");
+		run(keytool, "-genkeypair", "-alias", "ec", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=ec",
+				"-validity", "1", "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit");
+		run(keytool, "-exportcert", "-rfc", "-alias", "ec", "-keystore", store.toString(), "-storepass", "changeit",
+				"-file", certificate.toString());
+		assertThat(Files.readString(certificate)).startsWith("-----BEGIN CERTIFICATE-----");
+		return certificate;
+	}
+
+	private static void run(String... command) throws Exception {
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes());
+		assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
 	}
 
 }

@@ -15,9 +15,12 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.converter.RsaKeyConverters;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
@@ -54,7 +57,8 @@ public final class JwtSupport {
 	/**
 	 * Reads a PEM X.509 RSA public key (or the key of a PEM certificate) from a file.
 	 * @throws UncheckedIOException if the file cannot be read
-	 * @throws IllegalArgumentException if it holds no such key; the message names the file
+	 * @throws IllegalArgumentException if it holds no such key (another kind of key or certificate,
+	 * or no PEM at all); the message names the file
 	 */
 	public static RSAPublicKey readRsaPublicKey(Path file) {
 		try (InputStream in = Files.newInputStream(file)) {
@@ -63,7 +67,7 @@ public final class JwtSupport {
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot read " + file + ": " + ex.getMessage(), ex);
 		}
-		catch (IllegalArgumentException ex) {
+		catch (IllegalArgumentException | ClassCastException ex) { // an EC certificate fails with the latter
 			throw new IllegalArgumentException(file + " holds no PEM X.509 RSA public key (" + ex.getMessage() + ")", ex);
 		}
 	}
@@ -80,6 +84,22 @@ public final class JwtSupport {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwkSetUri.toString()).build();
 		decoder.setJwtValidator(validator(issuer));
 		return decoder;
+	}
+
+	/**
+	 * A decoder that decodes with {@code decoder} (its own checks apply) and then also requires the
+	 * {@code iss} claim to be {@code issuer}, failing with a {@link JwtValidationException} otherwise.
+	 */
+	public static JwtDecoder requiringIssuer(JwtDecoder decoder, String issuer) {
+		JwtIssuerValidator validator = new JwtIssuerValidator(issuer);
+		return token -> {
+			Jwt jwt = decoder.decode(token);
+			OAuth2TokenValidatorResult result = validator.validate(jwt);
+			if (result.hasErrors()) {
+				throw new JwtValidationException("the token's issuer is not " + issuer, result.getErrors());
+			}
+			return jwt;
+		};
 	}
 
 	private static OAuth2TokenValidator<Jwt> validator(@Nullable String issuer) {

@@ -46,6 +46,9 @@ public final class ServerSecurity {
 		URI jwkSetUri = settings.jwkSetUri();
 		if (decoder != null) {
 			description = "JWT bearer tokens (application-provided decoder)";
+			if (settings.issuer() != null) {
+				decoder = JwtSupport.requiringIssuer(decoder, settings.issuer());
+			}
 		}
 		else if (secret != null) {
 			decoder = JwtSupport.hmacDecoder(secret, settings.issuer());
@@ -62,7 +65,7 @@ public final class ServerSecurity {
 		else {
 			description = "none";
 		}
-		if (settings.issuer() != null && settings.jwtDecoder() == null && decoder != null) {
+		if (settings.issuer() != null && decoder != null) {
 			description += ", issuer " + settings.issuer();
 		}
 		if (settings.allowAnonymous()) {
