@@ -51,6 +51,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class JdbcHistoryStore implements HistoryStore {
 
+	/** Seconds a monitoring query ({@link #sizeBytes()}, {@link #partitionCount()}) may run before it fails. */
+	static final int MONITORING_QUERY_TIMEOUT_SECONDS = 5;
+
 	/** The file name of the embedded database inside the data directory. */
 	public static final String SQLITE_FILE_NAME = "syncboot-server.db";
 
@@ -168,6 +171,8 @@ public final class JdbcHistoryStore implements HistoryStore {
 
 	private final JdbcTemplate reader;
 
+	private final JdbcTemplate monitor; // the reader's connections, a query timeout: figures asked for by a metrics scrape
+
 	private final JdbcIntegration integration;
 
 	private final WriterStatements writerStatements; // under writeLock
@@ -218,6 +223,8 @@ public final class JdbcHistoryStore implements HistoryStore {
 		this.writer = new JdbcTemplate(writeDataSource);
 		this.transactions = new TransactionTemplate(new DataSourceTransactionManager(writeDataSource));
 		this.reader = new JdbcTemplate(readDataSource);
+		this.monitor = new JdbcTemplate(readDataSource);
+		this.monitor.setQueryTimeout(MONITORING_QUERY_TIMEOUT_SECONDS);
 		this.writerStatements = new WriterStatements(this.writer, singleWriterConnection);
 		this.integration = new JdbcIntegration(this.writer, this.writerStatements, this.codec, dialect);
 		this.selectSnapshotSql = SELECT_SNAPSHOT_SQL.formatted(dialect.documentKeyOrder());
@@ -546,15 +553,18 @@ public final class JdbcHistoryStore implements HistoryStore {
 		if (sql == null) {
 			return -1;
 		}
-		Long bytes = this.reader.queryForObject(sql, Long.class);
+		Long bytes = this.monitor.queryForObject(sql, Long.class);
 		return (bytes != null) ? bytes : -1;
 	}
 
-	/** Counts the rows of {@code syncboot_partition} (one per partition, a scan of its primary key). */
+	/**
+	 * Counts the rows of {@code syncboot_partition} (one per partition, a scan of its primary key);
+	 * like {@link #sizeBytes()}, fails after {@value #MONITORING_QUERY_TIMEOUT_SECONDS} s of query.
+	 */
 	@Override
 	public long partitionCount() {
 		checkOpen();
-		Long count = this.reader.queryForObject(COUNT_PARTITIONS_SQL, Long.class);
+		Long count = this.monitor.queryForObject(COUNT_PARTITIONS_SQL, Long.class);
 		return (count != null) ? count : -1;
 	}
 
