@@ -22,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * stored as ISO-8601 strings, {@code BigDecimal} and {@code BigInteger} as decimal strings (no
  * precision is lost), {@code byte[]} as a Base64 string. A read ignores fields the type does not
  * have and gives absent or null fields the Java default ({@code null}, {@code 0}, {@code false}).
+ * An integral property ({@code int}, {@code long}, {@code Integer}, {@code BigInteger}, ...) reads
+ * a floating-point number only if it is whole and in range ({@code 3.0} reads as {@code 3}); a
+ * fractional one such as {@code 2.7} fails the read rather than being truncated.
  * {@link #put} replaces every field of the document, so fields the type does not know are dropped
  * by it; {@link #update} sets only the fields it names.
  *

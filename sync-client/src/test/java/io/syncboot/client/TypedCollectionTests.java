@@ -176,6 +176,10 @@ class TypedCollectionTests {
 
 	}
 
+	/** Numbers of several declared types, written by typed and untyped code. */
+	record Priced(String id, int n, double price, Long stock, List<Long> sizes) {
+	}
+
 	interface Shape {
 	}
 
@@ -279,6 +283,24 @@ class TypedCollectionTests {
 		// a field named id written by untyped code does not override the document id
 		this.db.collection("tasks").update("t1", Map.of("id", "other"));
 		assertThat(tasks.get("t1").map(Task::id)).contains("t1");
+	}
+
+	@Test
+	void aFractionalNumberIsNotReadIntoAnIntegralProperty() {
+		TypedCollection<Priced> prices = this.db.collection("prices", Priced.class);
+		SyncCollection raw = this.db.collection("prices");
+		raw.put("whole", Map.of("n", 3.0, "price", 3, "stock", 4.0, "sizes", List.of(1.0, 2L)));
+		assertThat(prices.get("whole")).contains(new Priced("whole", 3, 3.0, 4L, List.of(1L, 2L)));
+
+		raw.put("x", Map.of("n", 2.7));
+		assertThatIllegalStateException().isThrownBy(() -> prices.get("x"))
+			.withMessageContaining("prices/x")
+			.withMessageContaining(Priced.class.getName())
+			.withMessageContaining("'n'");
+		raw.put("x", Map.of("stock", 1e30));
+		assertThatIllegalStateException().isThrownBy(() -> prices.get("x")).withMessageContaining("'stock'");
+		raw.put("x", Map.of("sizes", List.of(1L, 0.5)));
+		assertThatIllegalStateException().isThrownBy(prices::all).withMessageContaining("prices/x");
 	}
 
 	@Test

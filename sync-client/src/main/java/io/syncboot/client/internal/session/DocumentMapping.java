@@ -12,11 +12,19 @@ import io.syncboot.core.model.JsonValues;
 import io.syncboot.core.model.Names;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.BeanDescription;
 import tools.jackson.databind.BeanProperty;
+import tools.jackson.databind.DeserializationConfig;
+import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.cfg.DateTimeFeature;
+import tools.jackson.databind.deser.ValueDeserializerModifier;
+import tools.jackson.databind.deser.std.DelegatingDeserializer;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.jsonFormatVisitors.JsonFormatVisitable;
 import tools.jackson.databind.jsonFormatVisitors.JsonFormatVisitorWrapper;
@@ -31,7 +39,9 @@ import tools.jackson.databind.ser.std.ToStringSerializer;
  * fields (plus its id, if the type has an {@code id} property) to the type. {@code java.time}
  * values and dates are ISO-8601 strings (offsets and zone ids kept), {@code BigDecimal} and
  * {@code BigInteger} decimal strings; unknown fields are ignored and missing primitives read as
- * their default. Mappings are computed once per class. Thread-safe.
+ * their default. An integral property reads a floating-point number only if it is whole and in
+ * range (another replica may store {@code 3.0}); a fractional one fails rather than being
+ * truncated. Mappings are computed once per class. Thread-safe.
  *
  * @param <T> the mapped type
  */
@@ -43,13 +53,15 @@ final class DocumentMapping<T> {
 	private static final JsonMapper MAPPER = JsonMapper.builder()
 		.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
 		.disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+		.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
 		.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
 		.disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
 		.disable(DateTimeFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
 		.disable(DateTimeFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
 		.enable(DateTimeFeature.WRITE_DATES_WITH_ZONE_ID)
 		.addModule(new SimpleModule("syncboot-exact-numbers").addSerializer(BigDecimal.class, ToStringSerializer.instance)
-			.addSerializer(BigInteger.class, ToStringSerializer.instance))
+			.addSerializer(BigInteger.class, ToStringSerializer.instance)
+			.setDeserializerModifier(new WholeNumbers()))
 		.build();
 
 	private static final ClassValue<DocumentMapping<?>> MAPPINGS = new ClassValue<>() {
@@ -316,6 +328,71 @@ final class DocumentMapping<T> {
 					+ ex.getOriginalMessage(), ex);
 		}
 		return object[0] ? names : null;
+	}
+
+	/**
+	 * Lets integral types ({@code int}, {@code long}, ... and {@code BigInteger}) read a whole
+	 * floating-point number in their range; any other floating-point number goes to Jackson's own
+	 * deserializer, which rejects it since {@code ACCEPT_FLOAT_AS_INT} is off.
+	 */
+	private static final class WholeNumbers extends ValueDeserializerModifier {
+
+		private static final long serialVersionUID = 1L;
+
+		@Override
+		public ValueDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription.Supplier description,
+				ValueDeserializer<?> deserializer) {
+			Class<?> type = description.getBeanClass();
+			boolean integral = type == int.class || type == Integer.class || type == long.class || type == Long.class
+					|| type == short.class || type == Short.class || type == byte.class || type == Byte.class
+					|| type == BigInteger.class;
+			return integral ? new WholeNumberDeserializer(deserializer) : deserializer;
+		}
+
+	}
+
+	private static final class WholeNumberDeserializer extends DelegatingDeserializer {
+
+		WholeNumberDeserializer(ValueDeserializer<?> delegate) {
+			super(delegate);
+		}
+
+		@Override
+		protected ValueDeserializer<?> newDelegatingInstance(ValueDeserializer<?> delegate) {
+			return new WholeNumberDeserializer(delegate);
+		}
+
+		@Override
+		public Object deserialize(JsonParser parser, DeserializationContext context) {
+			if (parser.hasToken(JsonToken.VALUE_NUMBER_FLOAT)) {
+				Object whole = whole(parser.getDoubleValue(), handledType());
+				if (whole != null) {
+					return whole;
+				}
+			}
+			return super.deserialize(parser, context);
+		}
+
+		private static @Nullable Object whole(double value, Class<?> type) {
+			if (value != Math.rint(value) || Math.abs(value) >= 0x1p63) {
+				return null;
+			}
+			long number = (long) value;
+			if (type == int.class || type == Integer.class) {
+				return (number == (int) number) ? (Object) (int) number : null;
+			}
+			if (type == short.class || type == Short.class) {
+				return (number == (short) number) ? (Object) (short) number : null;
+			}
+			if (type == byte.class || type == Byte.class) {
+				return (number == (byte) number) ? (Object) (byte) number : null;
+			}
+			if (type == BigInteger.class) {
+				return BigInteger.valueOf(number);
+			}
+			return number;
+		}
+
 	}
 
 }
