@@ -9,9 +9,12 @@ import java.util.NoSuchElementException;
 import java.util.UUID;
 
 import io.syncboot.autoconfigure.client.SyncSessions;
+import io.syncboot.client.Document;
 import io.syncboot.client.SyncDatabase;
 import io.syncboot.client.TypedCollection;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Service;
@@ -24,6 +27,8 @@ import org.springframework.stereotype.Service;
  */
 @Service
 public class TaskBoard {
+
+	private static final Logger logger = LoggerFactory.getLogger(TaskBoard.class);
 
 	/** The collection that holds the tasks, in both sessions. */
 	public static final String COLLECTION = "tasks";
@@ -57,7 +62,22 @@ public class TaskBoard {
 
 	/** Every task of the {@code tasks} session, oldest first. */
 	public List<Task> list() {
-		List<Task> all = new ArrayList<>(this.tasks.all());
+		List<Task> all;
+		try {
+			all = new ArrayList<>(this.tasks.all());
+		}
+		catch (IllegalStateException ex) {
+			// a document another client wrote that is no Task (say "done": "yes"): show the others
+			all = new ArrayList<>();
+			for (Document document : this.tasks.untyped().all()) {
+				try {
+					this.tasks.get(document.id()).ifPresent(all::add);
+				}
+				catch (IllegalStateException unreadable) {
+					logger.warn("Task {} is left out: {}", document.id(), unreadable.getMessage());
+				}
+			}
+		}
 		all.sort(Comparator.comparingLong(Task::created).thenComparing(Task::id));
 		return all;
 	}

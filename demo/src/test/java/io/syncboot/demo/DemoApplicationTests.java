@@ -113,6 +113,18 @@ class DemoApplicationTests {
 	}
 
 	@Test
+	void aTaskDocumentThatIsNoTaskIsLeftOutOfTheListNotTheOthers() throws Exception {
+		String good = this.json.readTree(send("POST", "/api/tasks", "{\"title\":\"A readable task\"}").body())
+			.get("id")
+			.asString();
+		this.sessions.database("tasks").collection("tasks").put("not-a-task", Map.of("title", "odd", "done", "yes"));
+		HttpResponse<String> list = get("/api/tasks");
+		assertThat(list.statusCode()).isEqualTo(200);
+		assertThat(list.body()).contains("\"id\":\"" + good + "\"").doesNotContain("not-a-task");
+		this.sessions.database("tasks").collection("tasks").delete("not-a-task");
+	}
+
+	@Test
 	void suspendAndResumeThroughTheApiChangeTheSessionState() throws Exception {
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> this.sessions.session("tasks").connectionState() == ConnectionState.CONNECTED);
