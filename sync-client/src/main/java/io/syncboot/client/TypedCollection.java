@@ -28,6 +28,15 @@ import org.jspecify.annotations.Nullable;
  * {@link #put} replaces every field of the document, so fields the type does not know are dropped
  * by it; {@link #update} sets only the fields it names.
  *
+ * <p><b>Field values.</b> A value given to {@link #update} or {@link #find} for a field that
+ * {@code T} has a property for is first converted to that property's declared type, then mapped,
+ * so it is stored and compared exactly as {@link #put} stores that property: {@code 4} for a
+ * {@code double} property is {@code 4.0}, {@code "OPEN"} for an enum property is checked against
+ * its constants, {@code 2.7} for an {@code int} property is refused. (Annotations on the property
+ * itself, such as a {@code @JsonFormat} pattern, are not applied to such a value; those on its
+ * type are.) A value for a field {@code T} has no property for is mapped as a plain value, as
+ * {@link SyncCollection} takes it.
+ *
  * <p><b>The id.</b> The document id is not stored as a field. If {@code T} has a property named
  * {@code id} (as Jackson names it), a read fills it with the document id, and a write requires it
  * to be {@code null} or equal to the id given (it must map to a JSON string, e.g. a
@@ -62,9 +71,13 @@ public interface TypedCollection<T> {
 
 	/**
 	 * The documents whose field {@code field} equals {@code value}, as {@code T}s ordered by id.
-	 * {@code field} is the stored field name (the JSON property name); {@code value} is mapped as a
-	 * property value is (an enum by its name, an {@code Instant} as its ISO-8601 string, ...). The
-	 * id is not a field: use {@link #get} for it.
+	 * {@code field} is the stored field name (the JSON property name); {@code value} is converted to
+	 * the declared type of that property and mapped as {@link #put} maps it (an enum by its name, an
+	 * {@code Instant} as its ISO-8601 string, {@code 3} for a {@code double} property as
+	 * {@code 3.0}, ...), then compared with the stored field as {@link SyncCollection#find} compares.
+	 * The id is not a field: use {@link #get} for it.
+	 * @throws IllegalArgumentException if {@code value} cannot be converted to the property's type
+	 * or cannot be mapped
 	 */
 	List<T> find(String field, @Nullable Object value);
 
@@ -90,11 +103,12 @@ public interface TypedCollection<T> {
 	void put(T value);
 
 	/**
-	 * Sets the given fields of an existing document, leaving the others as they are. Values are
-	 * mapped as property values are; keys are stored field names.
+	 * Sets the given fields of an existing document, leaving the others as they are. Keys are stored
+	 * field names; each value is converted to the declared type of that property and mapped as
+	 * {@link #put} maps it (a field the type has no property for takes a plain value).
 	 * @throws IllegalStateException if the document does not exist locally
-	 * @throws IllegalArgumentException if {@code fields} is null or empty, a value cannot be mapped,
-	 * or it names the {@code id} property of {@code T}
+	 * @throws IllegalArgumentException if {@code fields} is null or empty, a value cannot be
+	 * converted to its property's type or mapped, or it names the {@code id} property of {@code T}
 	 */
 	void update(String id, Map<String, ?> fields);
 

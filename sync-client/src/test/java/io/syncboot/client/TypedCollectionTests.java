@@ -286,6 +286,44 @@ class TypedCollectionTests {
 	}
 
 	@Test
+	void updateAndFindMapValuesThroughTheDeclaredPropertyType() {
+		TypedCollection<Priced> prices = this.db.collection("prices", Priced.class);
+		SyncCollection raw = this.db.collection("prices");
+		prices.put("a", new Priced(null, 1, 3.5, 10L, List.of(1L)));
+		prices.put("b", new Priced(null, 2, 3.0, 20L, List.of(2L)));
+
+		prices.update("a", Map.of("price", 4, "stock", 11, "sizes", List.of(1, 2.0)));
+		assertThat(raw.get("a").orElseThrow().fields()).containsEntry("price", 4.0)
+			.containsEntry("stock", 11L)
+			.containsEntry("sizes", List.of(1L, 2L));
+		assertThat(prices.get("a").map(Priced::price)).contains(4.0);
+		assertThat(prices.find("price", 4.0)).extracting(Priced::id).containsExactly("a");
+		assertThat(prices.find("price", 4)).extracting(Priced::id).containsExactly("a");
+		assertThat(prices.find("price", 3)).extracting(Priced::id).containsExactly("b");
+		assertThat(prices.find("price", 3.0f)).extracting(Priced::id).containsExactly("b");
+		assertThat(prices.find("n", 2.0)).extracting(Priced::id).containsExactly("b");
+		assertThat(prices.find("stock", 20)).extracting(Priced::id).containsExactly("b");
+		assertThat(prices.find("sizes", List.of(1.0, 2))).extracting(Priced::id).containsExactly("a");
+
+		assertThatIllegalArgumentException().isThrownBy(() -> prices.update("a", Map.of("n", 2.7)))
+			.withMessageContaining("field 'n'")
+			.withMessageContaining("int");
+		assertThatIllegalArgumentException().isThrownBy(() -> prices.find("n", 2.7))
+			.withMessageContaining("field 'n'")
+			.withMessageContaining("int");
+		assertThatIllegalArgumentException().isThrownBy(() -> prices.update("a", Map.of("price", "cheap")))
+			.withMessageContaining("field 'price'");
+		assertThat(raw.get("a").orElseThrow().fields()).containsEntry("n", 1L);
+
+		// a field the type does not have is mapped as a plain value
+		prices.update("a", Map.of("note", 5, "ratio", 0.5));
+		assertThat(raw.get("a").orElseThrow().fields()).containsEntry("note", 5L).containsEntry("ratio", 0.5);
+		assertThat(prices.find("note", 5)).extracting(Priced::id).containsExactly("a");
+		assertThat(prices.find("note", 5.0)).isEmpty();
+		assertThat(prices.find("price", null)).isEmpty();
+	}
+
+	@Test
 	void aFractionalNumberIsNotReadIntoAnIntegralProperty() {
 		TypedCollection<Priced> prices = this.db.collection("prices", Priced.class);
 		SyncCollection raw = this.db.collection("prices");

@@ -46,7 +46,7 @@ final class DefaultTypedCollection<T> implements TypedCollection<T> {
 	@Override
 	public List<T> find(String field, @Nullable Object value) {
 		Names.field(field);
-		return read(this.untyped.find(field, DocumentMapping.jsonValue(value, "value")));
+		return read(this.untyped.find(field, this.mapping.fieldValue(field, value)));
 	}
 
 	@Override

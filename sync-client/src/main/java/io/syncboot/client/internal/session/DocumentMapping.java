@@ -5,8 +5,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 import io.syncboot.core.model.JsonValues;
 import io.syncboot.core.model.Names;
@@ -75,9 +74,12 @@ final class DocumentMapping<T> {
 
 	private final boolean hasId;
 
+	/** The declared type of each property, by JSON property name. */
+	private final Map<String, JavaType> properties;
+
 	private DocumentMapping(Class<T> type) {
 		String unsuitable = unsuitable(type);
-		Set<String> properties = (unsuitable != null) ? Set.of() : objectProperties(type);
+		Map<String, JavaType> properties = (unsuitable != null) ? Map.of() : objectProperties(type);
 		if (unsuitable == null && properties == null) {
 			unsuitable = "Jackson does not write it as a JSON object";
 		}
@@ -86,7 +88,8 @@ final class DocumentMapping<T> {
 					+ "; use a record or a bean class whose properties are the document's fields");
 		}
 		this.type = type;
-		this.hasId = properties.contains(ID);
+		this.hasId = properties.containsKey(ID);
+		this.properties = Map.copyOf(properties);
 	}
 
 	/**
@@ -145,7 +148,7 @@ final class DocumentMapping<T> {
 	}
 
 	/**
-	 * Fields for an update: names checked, values mapped as property values.
+	 * Fields for an update: names checked, values mapped as {@link #fieldValue} maps them.
 	 * @throws IllegalArgumentException if {@code fields} is null, a name is malformed, a value cannot
 	 * be mapped, or a name is the id property
 	 */
@@ -161,16 +164,42 @@ final class DocumentMapping<T> {
 				throw new IllegalArgumentException("field 'id' is the document id of type " + this.type.getName()
 						+ " and cannot be updated; put the document under another id instead");
 			}
-			out.put(name, jsonValue(entry.getValue(), "field '" + name + "'"));
+			out.put(name, fieldValue(name, entry.getValue()));
 		}
 		return out;
+	}
+
+	/**
+	 * A value for a field, stored as {@code put} stores that property: converted to the declared
+	 * type of the property of that name (so {@code 4} for a {@code double} is {@code 4.0}, an
+	 * ISO-8601 string for an {@code Instant} is checked), then mapped as a property value is. A
+	 * field the type has no property for, or the {@code id} property, is mapped as a plain value.
+	 * @throws IllegalArgumentException if the value cannot be converted to the property's type or
+	 * cannot be mapped
+	 */
+	@Nullable Object fieldValue(String field, @Nullable Object value) {
+		String what = "field '" + field + "'";
+		JavaType declared = field.equals(ID) ? null : this.properties.get(field);
+		if (value == null || declared == null) {
+			return jsonValue(value, what);
+		}
+		Object converted;
+		try {
+			converted = MAPPER.convertValue(value, declared);
+		}
+		catch (JacksonException ex) {
+			throw new IllegalArgumentException("cannot map the " + what + " of type " + this.type.getName() + " from a "
+					+ value.getClass().getName() + " to its declared type " + declared.toCanonical() + ": "
+					+ ex.getOriginalMessage(), ex);
+		}
+		return jsonValue(converted, what);
 	}
 
 	/**
 	 * A value mapped as a property value is, then normalized.
 	 * @throws IllegalArgumentException if it cannot be mapped
 	 */
-	static @Nullable Object jsonValue(@Nullable Object value, String what) {
+	private static @Nullable Object jsonValue(@Nullable Object value, String what) {
 		if (value == null) {
 			return null;
 		}
@@ -290,9 +319,12 @@ final class DocumentMapping<T> {
 		return null;
 	}
 
-	/** The JSON property names Jackson writes for a type, or {@code null} if it is not written as an object. */
-	private static @Nullable Set<String> objectProperties(Class<?> type) {
-		Set<String> names = new TreeSet<>();
+	/**
+	 * The JSON property names Jackson writes for a type, with their declared types, or {@code null}
+	 * if it is not written as an object.
+	 */
+	private static @Nullable Map<String, JavaType> objectProperties(Class<?> type) {
+		Map<String, JavaType> names = new TreeMap<>();
 		boolean[] object = new boolean[1];
 		try {
 			MAPPER.acceptJsonFormatVisitor(type, new JsonFormatVisitorWrapper.Base() {
@@ -302,22 +334,22 @@ final class DocumentMapping<T> {
 					return new JsonObjectFormatVisitor.Base(getContext()) {
 						@Override
 						public void property(BeanProperty property) {
-							names.add(property.getName());
+							names.put(property.getName(), property.getType());
 						}
 
 						@Override
 						public void property(String name, JsonFormatVisitable handler, JavaType propertyType) {
-							names.add(name);
+							names.put(name, propertyType);
 						}
 
 						@Override
 						public void optionalProperty(BeanProperty property) {
-							names.add(property.getName());
+							names.put(property.getName(), property.getType());
 						}
 
 						@Override
 						public void optionalProperty(String name, JsonFormatVisitable handler, JavaType propertyType) {
-							names.add(name);
+							names.put(name, propertyType);
 						}
 					};
 				}
