@@ -39,9 +39,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>The id.</b> The document id is not stored as a field. If {@code T} has a property named
  * {@code id} (as Jackson names it), a read fills it with the document id, and a write requires it
- * to be {@code null} or equal to the id given (it must map to a JSON string, e.g. a
- * {@code String} or a {@code UUID}); {@link #put(Object)} takes the id from it. A type without
- * such a property is read without its id: use {@link #untyped()} to list ids.
+ * to be {@code null} or equal to the id given; {@link #put(Object)} takes the id from it. Since it
+ * holds a string, it must be declared as a {@code String}, {@code CharSequence}, {@code UUID} or an
+ * enum (whose document ids are then its constants as Jackson writes them): a type whose {@code id}
+ * property has any other type (a number, {@code Object}, ...) is refused when the collection is
+ * obtained, with an {@link IllegalArgumentException} naming the type and the property's type. A
+ * type without such a property is read without its id: use {@link #untyped()} to list ids.
  *
  * <p><b>Threads and transactions.</b> A collection from a {@link SyncDatabase} is thread-safe and
  * each of its writes is its own durable transaction, as with {@link SyncCollection}; one from a

@@ -180,6 +180,26 @@ class TypedCollectionTests {
 	record Priced(String id, int n, double price, Long stock, List<Long> sizes) {
 	}
 
+	/** Types whose id property is not a string. */
+	record NumberId(long id, String title) {
+	}
+
+	record BoxedId(Integer id, String title) {
+	}
+
+	record AnyId(Object id, String title) {
+	}
+
+	/** Types whose id property is one of the accepted kinds. */
+	record UuidId(UUID id, String title) {
+	}
+
+	record EnumId(Status id, String title) {
+	}
+
+	record TextId(CharSequence id, String title) {
+	}
+
 	interface Shape {
 	}
 
@@ -339,6 +359,32 @@ class TypedCollectionTests {
 		assertThatIllegalStateException().isThrownBy(() -> prices.get("x")).withMessageContaining("'stock'");
 		raw.put("x", Map.of("sizes", List.of(1L, 0.5)));
 		assertThatIllegalStateException().isThrownBy(prices::all).withMessageContaining("prices/x");
+	}
+
+	@Test
+	void anIdPropertyThatDoesNotMapToAStringIsRejectedAtOnce() {
+		for (Class<?> bad : List.of(NumberId.class, BoxedId.class, AnyId.class)) {
+			assertThatIllegalArgumentException().as(bad.getName())
+				.isThrownBy(() -> this.db.collection("things", bad))
+				.withMessageContaining(bad.getName())
+				.withMessageContaining("id property");
+		}
+		assertThatIllegalArgumentException().isThrownBy(() -> this.db.collection("things", NumberId.class))
+			.withMessageContaining("long");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.db.write(tx -> tx.collection("things", BoxedId.class)))
+			.withMessageContaining("java.lang.Integer");
+
+		UUID uuid = UUID.fromString("7c0c4f4e-8d4a-4f25-9d1a-2c4b8a0e9f11");
+		TypedCollection<UuidId> byUuid = this.db.collection("uuids", UuidId.class);
+		byUuid.put(new UuidId(uuid, "u"));
+		assertThat(byUuid.get(uuid.toString())).contains(new UuidId(uuid, "u"));
+		TypedCollection<EnumId> byEnum = this.db.collection("enums", EnumId.class);
+		byEnum.put(new EnumId(Status.DONE, "e"));
+		assertThat(byEnum.get("DONE")).contains(new EnumId(Status.DONE, "e"));
+		TypedCollection<TextId> byText = this.db.collection("texts", TextId.class);
+		byText.put(new TextId(new StringBuilder("t1"), "t"));
+		assertThat(byText.get("t1").map(text -> text.id().toString())).contains("t1");
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 
 import io.syncboot.core.model.JsonValues;
 import io.syncboot.core.model.Names;
@@ -87,8 +88,14 @@ final class DocumentMapping<T> {
 			throw new IllegalArgumentException("type " + type.getName() + " cannot map to a document: " + unsuitable
 					+ "; use a record or a bean class whose properties are the document's fields");
 		}
+		JavaType idType = properties.get(ID);
+		if (idType != null && !isStringLike(idType.getRawClass())) {
+			throw new IllegalArgumentException("type " + type.getName() + " cannot map to a document: its id property is a "
+					+ idType.toCanonical() + ", but it holds the document id, a string; declare it as a String, "
+					+ "CharSequence, UUID or enum");
+		}
 		this.type = type;
-		this.hasId = properties.containsKey(ID);
+		this.hasId = idType != null;
 		this.properties = Map.copyOf(properties);
 	}
 
@@ -295,6 +302,11 @@ final class DocumentMapping<T> {
 
 	private static String describe(Object value) {
 		return (value instanceof String text) ? "'" + text + "'" : value + " (" + value.getClass().getSimpleName() + ")";
+	}
+
+	/** Whether an id property of this declared type maps to a JSON string and reads back from one. */
+	private static boolean isStringLike(Class<?> type) {
+		return type == String.class || type == CharSequence.class || type == UUID.class || type.isEnum();
 	}
 
 	/** Why a class cannot be a document type, or {@code null}. */
