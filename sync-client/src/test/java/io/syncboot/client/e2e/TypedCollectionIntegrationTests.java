@@ -12,6 +12,7 @@ import io.syncboot.server.SyncServer;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * {@link TypedCollection} end to end: typed writes on one client reach another through a real
@@ -26,6 +27,9 @@ class TypedCollectionIntegrationTests extends SyncFixture {
 	}
 
 	record Task(String id, String title, Status status, Instant due, List<String> tags) {
+	}
+
+	record Item(String id, int count, double price) {
 	}
 
 	@Test
@@ -61,6 +65,33 @@ class TypedCollectionIntegrationTests extends SyncFixture {
 		assertThat(tasksOnA.all()).containsExactly(
 				new Task("t1", "Count stock", Status.DONE, Instant.parse("2026-03-01T09:30:00Z"), List.of("shelf")));
 		assertThat(tasksOnA.find("status", Status.DONE)).extracting(Task::id).containsExactly("t1");
+	}
+
+	@Test
+	void typedNumbersKeepTheirDeclaredTypeAcrossClients() {
+		SyncServer server = server();
+		SyncManager managerA = manager(server, this.dirA);
+		SyncManager managerB = manager(server, this.dirB);
+		SyncDatabase onA = managerA.open(config(managerA, "p").build());
+		SyncDatabase onB = managerB.open(config(managerB, "p").build());
+		SyncSession sessionA = managerA.sessionFor(onA).orElseThrow();
+		SyncSession sessionB = managerB.sessionFor(onB).orElseThrow();
+
+		TypedCollection<Item> itemsOnA = onA.collection("items", Item.class);
+		itemsOnA.put(new Item("a", 1, 3.0));
+		itemsOnA.update("a", Map.of("price", 4));
+		onA.collection("items").put("b", Map.of("count", 2.7, "price", 5.5));
+		assertThat(sessionA.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(sessionB.downloadAllServerChanges(LONG)).isTrue();
+
+		assertThat(onB.collection("items").get("a").orElseThrow().fields()).containsEntry("price", 4.0);
+		TypedCollection<Item> itemsOnB = onB.collection("items", Item.class);
+		assertThat(itemsOnB.get("a")).contains(new Item("a", 1, 4.0));
+		assertThat(itemsOnB.find("price", 4)).containsExactly(new Item("a", 1, 4.0));
+		assertThatIllegalStateException().isThrownBy(() -> itemsOnB.get("b"))
+			.withMessageContaining("items/b")
+			.withMessageContaining(Item.class.getName())
+			.withMessageContaining("'count'");
 	}
 
 }
