@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -462,6 +464,127 @@ class ClientResetIntegrationTests {
 		SyncDatabase reopened = next.open(config(next, ClientResetMode.MANUAL));
 		assertThat(SyncTestSupport.contents(reopened.collection("tasks"))).containsOnlyKeys("new");
 		assertThat(this.errors).hasSize(1);
+	}
+
+	@Test
+	void aTokenWhoseResetFailedAfterItsBackupLeavesNoBackupAndCanRunAgain() {
+		SyncManager manager = manager(this.dirA);
+		SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
+		SyncSession session = manager.sessionFor(db).orElseThrow();
+		await().atMost(LONG).until(() -> this.errors.size() == 1);
+		SyncError error = this.errors.get(0);
+		Path backup = error.backupPath().orElseThrow();
+		refuseResets(db.path(), true);
+
+		assertThatThrownBy(() -> manager.immediatelyHandleError(error.actionToken().get()))
+			.isInstanceOf(UncheckedIOException.class)
+			.hasMessageContaining("injected failure");
+
+		// the file was not reset, so the backup written before the failure is gone again
+		assertThat(backup).doesNotExist();
+		assertThat(session.state()).isEqualTo(SyncSessionState.INACTIVE);
+		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsOnlyKeys("synced", "unsynced");
+		refuseResets(db.path(), false);
+
+		manager.immediatelyHandleError(error.actionToken().get());
+
+		assertThat(fieldsInFile(backup, "unsynced")).containsEntry("title", "written offline");
+		assertThat(db.pendingChanges()).isZero();
+		await().atMost(LONG).until(() -> session.state() == SyncSessionState.ACTIVE);
+		assertThat(session.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(SyncTestSupport.contents(db.collection("tasks"))).isEmpty();
+		assertThat(pendingActions(this.dirA)).isEmpty();
+	}
+
+	@Test
+	void anAutomaticResetThatFailsFallsBackToAManualResetWhoseTokenMovesTheClosedFile() {
+		SyncManager manager = manager(this.dirA);
+		SyncDatabase db = syncThenReplace(manager, ClientResetMode.RECOVER_OR_DISCARD, null,
+				offline -> refuseResets(offline.path(), true));
+		Path file = db.path();
+		await().atMost(LONG).until(() -> this.errors.size() == 1);
+		SyncError fallback = this.errors.get(0);
+		assertThat(fallback.isFatal()).isTrue();
+		assertThat(fallback.actionToken()).isPresent();
+		assertThat(fallback.message()).contains("injected failure");
+		Path backup = fallback.backupPath().orElseThrow();
+		// the failed attempt's backup is deleted; the fallback's path is free
+		assertThat(backup).doesNotExist();
+		assertThat(backup.getParent()).isEmptyDirectory();
+		db.close();
+		refuseResets(file, false);
+
+		manager.immediatelyHandleError(fallback.actionToken().get());
+
+		assertThat(file).doesNotExist();
+		assertThat(fieldsInFile(backup, "unsynced")).containsEntry("title", "written offline");
+		assertThat(pendingActions(this.dirA)).isEmpty();
+		SyncDatabase reopened = manager.open(config(manager, ClientResetMode.RECOVER_OR_DISCARD));
+		assertThat(manager.sessionFor(reopened).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
+		assertThat(SyncTestSupport.contents(reopened.collection("tasks"))).isEmpty();
+		assertThat(this.errors).hasSize(1);
+	}
+
+	/**
+	 * Makes every reset of a client file fail (a trigger that refuses to delete documents), or no
+	 * longer, on a connection of the test's own.
+	 */
+	private static void refuseResets(Path file, boolean refuse) {
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+				Statement statement = connection.createStatement()) {
+			statement.setQueryTimeout(30);
+			statement.execute(refuse
+					? "CREATE TRIGGER refuse_reset BEFORE DELETE ON documents BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+					: "DROP TRIGGER refuse_reset");
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Test
+	void aTokenOfAnEarlierResetLeavesTheFileAndTheResetPendingNowAlone() {
+		SyncManager manager = manager(this.dirA);
+		SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
+		Path file = db.path();
+		await().atMost(LONG).until(() -> this.errors.size() == 1);
+		SyncError first = this.errors.get(0);
+		// logged out and in again, the file opened again: a new session, which meets the reset again
+		db.close();
+		db.configuration().user().logOut();
+		SyncDatabase reopened = manager.open(config(manager, ClientResetMode.MANUAL));
+		assertThat(reopened.path()).isEqualTo(file);
+		SyncSession session = manager.sessionFor(reopened).orElseThrow();
+		await().atMost(LONG).until(() -> this.errors.size() == 2);
+		SyncError second = this.errors.get(1);
+		assertThat(second.actionToken()).isPresent().isNotEqualTo(first.actionToken());
+		Path secondBackup = second.backupPath().orElseThrow();
+		assertThat(secondBackup).isNotEqualTo(first.backupPath().orElseThrow());
+		assertThat(session.state()).isEqualTo(SyncSessionState.INACTIVE);
+
+		manager.immediatelyHandleError(first.actionToken().get());
+
+		// the stale token is forgotten; the file and the pending reset are untouched
+		assertThat(first.backupPath().orElseThrow()).doesNotExist();
+		assertThat(session.state()).isEqualTo(SyncSessionState.INACTIVE);
+		assertThat(SyncTestSupport.contents(reopened.collection("tasks"))).containsOnlyKeys("synced", "unsynced");
+		assertThat(pendingActions(this.dirA)).singleElement().satisfies(line -> assertThat(line).contains(secondBackup.toString()));
+
+		manager.immediatelyHandleError(second.actionToken().get());
+
+		assertThat(fieldsInFile(secondBackup, "unsynced")).containsEntry("title", "written offline");
+		await().atMost(LONG).until(() -> session.state() == SyncSessionState.ACTIVE);
+		assertThat(session.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(pendingActions(this.dirA)).isEmpty();
+		reopened.collection("tasks").put("fresh", Map.of("title", "after the reset"));
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+
+		// the next start leaves the re-synced file where it is
+		manager.close();
+		SyncManager next = manager(this.dirA);
+		assertThat(file).exists();
+		SyncDatabase again = next.open(config(next, ClientResetMode.MANUAL));
+		assertThat(SyncTestSupport.contents(again.collection("tasks"))).containsOnlyKeys("fresh");
 	}
 
 	/** The lines of a base directory's pending-action list. */

@@ -4,13 +4,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.syncboot.client.ClientResetListener;
 import io.syncboot.client.ClientResetMode;
@@ -19,6 +24,7 @@ import io.syncboot.client.Document;
 import io.syncboot.client.ErrorAction;
 import io.syncboot.client.SyncError;
 import io.syncboot.client.SyncSessionState;
+import io.syncboot.client.internal.concurrent.EventLoop;
 import io.syncboot.client.internal.store.CommitResult;
 import io.syncboot.client.internal.store.SqliteStore;
 import io.syncboot.core.protocol.SyncMessage;
@@ -110,7 +116,9 @@ final class ClientResets {
 			reset = store.exclusively(() -> resetLocked(session, store, mode, backup, beforeListener));
 		}
 		catch (ResetFailed ex) {
-			session.engine.loop().post(() -> manual(session, error, backup, ex.getMessage()));
+			// the failed attempt left no backup (resetLocked deleted it); the fallback gets a path of its own
+			Path fallback = backupPath(session.path);
+			session.engine.loop().post(() -> manual(session, error, fallback, ex.getMessage()));
 			return;
 		}
 		session.notifyRemoteChange(reset.result());
@@ -129,7 +137,11 @@ final class ClientResets {
 				backup));
 	}
 
-	/** Backs the file up and resets it per the mode (store thread, holding the store's lock). */
+	/**
+	 * Backs the file up and resets it per the mode (store thread, holding the store's lock). If the
+	 * reset fails after the backup was written, the backup is deleted again: the file is unchanged, and
+	 * a backup path that exists would make the manual fallback's action impossible to run.
+	 */
 	private static Reset resetLocked(DefaultSyncSession session, SqliteStore store, ClientResetMode mode, Path backup,
 			@Nullable ClientResetListener beforeListener) {
 		DatabaseSnapshot before;
@@ -139,8 +151,20 @@ final class ClientResets {
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Cannot back up {} for a client reset", session.path, ex);
+			deleteBackup(backup);
 			throw new ResetFailed("the automatic reset failed: " + ex.getMessage());
 		}
+		try {
+			return resetBackedUp(session, store, mode, before, beforeListener);
+		}
+		catch (RuntimeException | Error ex) {
+			deleteBackup(backup);
+			throw ex;
+		}
+	}
+
+	private static Reset resetBackedUp(DefaultSyncSession session, SqliteStore store, ClientResetMode mode,
+			DatabaseSnapshot before, @Nullable ClientResetListener beforeListener) {
 		if (beforeListener != null) {
 			notify(session, beforeListener, before, before);
 		}
@@ -163,6 +187,22 @@ final class ClientResets {
 		catch (RuntimeException ex) {
 			logger.warn("Resetting {} failed", session.path, ex);
 			throw new ResetFailed("the automatic reset failed: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Deletes the backup of a reset that did not happen (the file is unchanged, so it holds nothing
+	 * the file does not), with any SQLite side files; a failure is logged.
+	 */
+	static void deleteBackup(Path backup) {
+		for (String suffix : new String[] { "", "-journal", "-wal", "-shm" }) {
+			Path file = Path.of(backup + suffix);
+			try {
+				Files.deleteIfExists(file);
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.error("Cannot delete {}, left by a client reset that failed", file, ex);
+			}
 		}
 	}
 
@@ -201,73 +241,199 @@ final class ClientResets {
 	 * on the store thread, under the store's lock, a consistent copy of the file goes to the
 	 * action's backup path and the file is reset in place (documents, outbox, client file id, salts,
 	 * cursor); the action is no longer recorded; the session becomes active and binds as a new
-	 * client file. Blocks until the file is reset.
-	 * @return {@code false} if this cannot run here (no reset pending, the session invalid, or its
-	 * database closed): the caller then moves the closed file
+	 * client file. Blocks until the file is reset. If the reset fails after the backup was written,
+	 * the backup is deleted again (the file is unchanged), so the token may be run again; a backup
+	 * left at the path by such an attempt is replaced, since this reset is still pending.
+	 * <p>
+	 * Only the reset the session waits for is run: a token of an earlier reset of the file (the
+	 * session was ended, for example by a log-out, and the file opened again since, so that the
+	 * session now waits for another reset's token, or for none) is stale. It is forgotten (no
+	 * longer recorded) and the file is left alone: a reset still needed is demanded again by the
+	 * server and has its own token.
+	 * @return {@code false} if this cannot run here (the session invalid, or its database closed):
+	 * the caller then moves the closed file
 	 * @throws UncheckedIOException if the backup or the reset failed (nothing changed in the file)
+	 * @throws IllegalStateException if the store thread stopped (the manager closed) before the
+	 * reset ran, or the reset did not end within {@link #RESET_TIMEOUT}
 	 */
 	static boolean resetNow(DefaultSyncSession session, PendingAction action) {
 		SqliteStore store;
 		synchronized (session.lock) {
-			if (session.state == SyncSessionState.INVALID || session.resetPending == null || session.database == null
-					|| session.store == null) {
+			if (session.state == SyncSessionState.INVALID) {
 				return false;
+			}
+			if (session.resetPending != null && !action.equals(session.resetPending)) {
+				forgetStale(session, action);
+				return true;
+			}
+			if (session.database == null || session.store == null) {
+				return false;
+			}
+			if (session.resetPending == null) {
+				forgetStale(session, action);
+				return true;
 			}
 			store = session.store;
 		}
 		Path backup = Objects.requireNonNull(action.backup(), "backup");
-		CompletableFuture<Boolean> done = new CompletableFuture<>();
-		Runnable work = () -> {
-			try {
-				if (store.isClosed()) {
-					done.complete(false);
-					return;
-				}
-				CommitResult result = store.exclusively(() -> {
-					store.backupTo(backup);
-					return store.resetForClientReset(false);
-				});
-				session.notifyRemoteChange(result);
-				session.progress.uploadChanged();
-				done.complete(true);
-			}
-			catch (RuntimeException ex) {
-				done.completeExceptionally(ex);
-			}
-		};
-		if (session.engine.storeThread().inLoop()) {
-			work.run();
-		}
-		else if (!session.engine.storeThread().post(work)) {
-			throw new IllegalStateException("the sync manager is closed");
-		}
-		boolean reset;
+		Outcome outcome;
 		try {
-			reset = done.join();
+			outcome = callOnStoreThread(session.engine.storeThread(), () -> resetOnStoreThread(session, store, action,
+					backup), RESET_TIMEOUT, "the client reset of " + session.path);
 		}
-		catch (CompletionException ex) {
-			if (ex.getCause() instanceof IllegalStateException closed && store.isClosed()) {
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof IllegalStateException closed && store.isClosed()) {
 				logger.debug("The store of {} closed while its reset was about to run", session.path, closed);
 				return false;
 			}
-			throw new UncheckedIOException("cannot back up and reset " + session.path + ": " + ex.getCause().getMessage(),
-					new IOException(ex.getCause()));
+			throw new UncheckedIOException("cannot back up and reset " + session.path + ": " + cause.getMessage(),
+					new IOException(cause));
 		}
-		if (!reset) {
-			return false;
+		return outcome != Outcome.CLOSED;
+	}
+
+	/** The longest {@link #resetNow} waits for the backup (a {@code VACUUM INTO} of the whole file) and the reset. */
+	static final Duration RESET_TIMEOUT = Duration.ofHours(1);
+
+	/** How often a caller waiting for the store thread checks that it still runs. */
+	private static final Duration POLL = Duration.ofMillis(200);
+
+	/** What a reset in place did. */
+	private enum Outcome {
+
+		/** Backed up and reset. */
+		RESET,
+		/** The token was not the pending reset's by the time it ran; forgotten. */
+		STALE,
+		/** The store closed or the session ended meanwhile: the caller moves the closed file. */
+		CLOSED
+
+	}
+
+	/** Backs the file up and resets it, then lets the session go on (store thread). */
+	private static Outcome resetOnStoreThread(DefaultSyncSession session, SqliteStore store, PendingAction action,
+			Path backup) {
+		if (store.isClosed()) {
+			return Outcome.CLOSED;
 		}
+		synchronized (session.lock) {
+			if (session.state == SyncSessionState.INVALID || session.store != store) {
+				return Outcome.CLOSED;
+			}
+			if (!action.equals(session.resetPending)) {
+				forgetStale(session, action);
+				return Outcome.STALE;
+			}
+		}
+		CommitResult result = store.exclusively(() -> {
+			// this reset is still pending, so the file was not reset: anything at the path is a
+			// leftover of an attempt that failed and could not delete it
+			deleteBackup(backup);
+			try {
+				store.backupTo(backup);
+				return store.resetForClientReset(false);
+			}
+			catch (RuntimeException | Error ex) {
+				deleteBackup(backup);
+				throw ex;
+			}
+		});
+		// what follows the reset runs here, not in the caller, which may have stopped waiting
+		session.notifyRemoteChange(result);
+		session.progress.uploadChanged();
 		try {
 			action.forget(session.engine.settings().baseDirectory());
 		}
 		catch (UncheckedIOException ex) {
-			logger.error("Cannot forget the pending action {}; the next start moves the reset file to {}", action,
-					backup, ex);
+			logger.error("Cannot forget the pending action {}; the next start leaves the reset file where it is, "
+					+ "since {} exists", action, backup, ex);
 		}
 		logger.info("Client reset of {} done by its action token: backed up to {}, downloading afresh", session.path,
 				backup);
 		session.resetActionDone();
-		return true;
+		return Outcome.RESET;
 	}
+
+	/** A token whose reset is not the one the session waits for: no longer recorded, the file untouched. */
+	private static void forgetStale(DefaultSyncSession session, PendingAction action) {
+		logger.info("{} is not the pending client reset of {} (an earlier one): forgotten, the file stays", action,
+				session.path);
+		try {
+			action.forget(session.engine.settings().baseDirectory());
+		}
+		catch (UncheckedIOException ex) {
+			logger.error("Cannot forget the stale pending action {}", action, ex);
+		}
+	}
+
+	/**
+	 * Runs {@code work} on the store thread (directly if called there) and waits for it without ever
+	 * blocking forever: whatever {@code work} throws, {@link Error}s included, ends the wait as an
+	 * {@link ExecutionException}; if the store thread is shut down (its manager closes) before the work
+	 * started, it never runs and the wait fails; so it does if the work did not end within
+	 * {@code timeout} (it is abandoned if it did not start; once started it goes on to its end).
+	 * @throws ExecutionException wrapping what {@code work} threw
+	 * @throws IllegalStateException if the store thread stopped first, the wait timed out or was
+	 * interrupted
+	 */
+	static <T> T callOnStoreThread(EventLoop storeThread, Callable<T> work, Duration timeout, String what)
+			throws ExecutionException {
+		if (storeThread.inLoop()) {
+			try {
+				return work.call();
+			}
+			catch (Exception | Error ex) {
+				throw new ExecutionException(ex);
+			}
+		}
+		CompletableFuture<T> done = new CompletableFuture<>();
+		AtomicInteger stage = new AtomicInteger(QUEUED);
+		Runnable task = () -> {
+			if (!stage.compareAndSet(QUEUED, RUNNING)) {
+				return;
+			}
+			try {
+				done.complete(work.call());
+			}
+			catch (Throwable ex) {
+				done.completeExceptionally(ex);
+			}
+		};
+		if (!storeThread.post(task)) {
+			throw new IllegalStateException("the sync manager is closed: " + what + " cannot run");
+		}
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (true) {
+			try {
+				return done.get(Math.min(POLL.toNanos(), Math.max(1, deadline - System.nanoTime())), TimeUnit.NANOSECONDS);
+			}
+			catch (TimeoutException ex) {
+				if (storeThread.isShutdown() && stage.compareAndSet(QUEUED, ABANDONED)) {
+					throw new IllegalStateException("the sync manager closed before " + what + " ran; nothing changed");
+				}
+				if (System.nanoTime() - deadline >= 0) {
+					if (stage.compareAndSet(QUEUED, ABANDONED)) {
+						throw new IllegalStateException(what + " did not start within " + timeout + "; nothing changed");
+					}
+					throw new IllegalStateException(what + " did not end within " + timeout
+							+ "; it goes on on the store thread");
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				boolean abandoned = stage.compareAndSet(QUEUED, ABANDONED);
+				throw new IllegalStateException("interrupted while waiting for " + what
+						+ (abandoned ? "; nothing changed" : "; it goes on on the store thread"), ex);
+			}
+		}
+	}
+
+	private static final int QUEUED = 0;
+
+	private static final int RUNNING = 1;
+
+	private static final int ABANDONED = 2;
 
 	/** Records an action durably; a failure is logged (the action token still works in this process). */
 	static void record(DefaultSyncSession session, PendingAction pending) {
