@@ -97,11 +97,16 @@ public interface SyncManager extends AutoCloseable {
 	 * </ul>
 	 * An action that is never run this way runs when the next manager on the same base directory
 	 * starts, before any file is opened (a file reset in place is no longer recorded). Running a
-	 * token twice does nothing the second time. May be called from an error handler.
+	 * token twice does nothing the second time. A client reset token that is no longer the one its
+	 * session waits for (the session ended, for example by a log-out, and the database was opened
+	 * again since: the new session waits for a reset with a token of its own, or for none) does
+	 * nothing to the file and is no longer recorded. May be called from an error handler.
 	 * @throws IllegalArgumentException if {@code token} is null or was not issued by this manager
-	 * @throws IllegalStateException once closed
+	 * @throws IllegalStateException once closed, or if the manager closes before a reset in place ran
+	 * (nothing changed then), or if that reset did not end within an hour
 	 * @throws java.io.UncheckedIOException if the file cannot be backed up, moved or deleted (nothing
-	 * changed then; the token may be run again)
+	 * changed then, and a backup written before the failure is deleted again; the token may be run
+	 * again)
 	 */
 	void immediatelyHandleError(ErrorActionToken token);
 
