@@ -1,5 +1,11 @@
 package io.syncboot.autoconfigure.metrics;
 
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Gauge;
@@ -14,16 +20,45 @@ import io.syncboot.server.SyncServerEngine;
  * (partitions with at least one session bound on this node), {@code sync.server.partitions.stored}
  * (partitions the history store holds, shared by every node of a shared database) and
  * {@code sync.server.history.size} (bytes the history store takes in its database). The first three
- * are counted in memory; the stored partitions and the history size are read from the store on the
- * thread that asks the registry, and have no value (NaN) when the store cannot tell, is closed or
- * does not answer. Thread-safe.
+ * are counted in memory when the registry asks. The stored partitions and the history size are
+ * queries of the store's database, so a scrape never runs them: it reads the figures last read by
+ * this binder's own daemon thread ({@code syncboot-server-metrics}), which reads them again when a
+ * scrape finds them older than {@value #STORE_FIGURES_MAX_AGE_SECONDS} s (and once when bound). They
+ * have no value (NaN) before the first read and when the store cannot tell, is closed or does not
+ * answer. Thread-safe; {@link #close()} stops the thread.
  */
-public class SyncServerMetrics implements MeterBinder {
+public class SyncServerMetrics implements MeterBinder, AutoCloseable {
+
+	/** The age after which a scrape asks for the store's figures to be read again. */
+	static final int STORE_FIGURES_MAX_AGE_SECONDS = 10;
 
 	private final SyncServerEngine engine;
 
+	private final long maxAgeNanos;
+
+	private final ExecutorService storeReader = Executors.newSingleThreadExecutor(task -> {
+		Thread thread = new Thread(task, "syncboot-server-metrics");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	private final AtomicBoolean reading = new AtomicBoolean();
+
+	private volatile long readAtNanos;
+
+	private volatile boolean read; // the figures were read at least once
+
+	private volatile double storedPartitions = Double.NaN;
+
+	private volatile double historySize = Double.NaN;
+
 	public SyncServerMetrics(SyncServerEngine engine) {
+		this(engine, Duration.ofSeconds(STORE_FIGURES_MAX_AGE_SECONDS));
+	}
+
+	SyncServerMetrics(SyncServerEngine engine, Duration maxAge) {
 		this.engine = engine;
+		this.maxAgeNanos = maxAge.toNanos();
 	}
 
 	@Override
@@ -37,21 +72,46 @@ public class SyncServerMetrics implements MeterBinder {
 		Gauge.builder("sync.server.partitions", this.engine, SyncServerEngine::activePartitionCount)
 			.description("Partitions with at least one sync session bound on this server node")
 			.register(registry);
-		Gauge.builder("sync.server.partitions.stored", this.engine, SyncServerMetrics::storedPartitions)
+		Gauge.builder("sync.server.partitions.stored", this, metrics -> metrics.fresh(() -> metrics.storedPartitions))
 			.description("Partitions the sync server's history store holds")
 			.register(registry);
-		Gauge.builder("sync.server.history.size", this.engine, SyncServerMetrics::historySize)
+		Gauge.builder("sync.server.history.size", this, metrics -> metrics.fresh(() -> metrics.historySize))
 			.baseUnit(BaseUnits.BYTES)
 			.description("Bytes the sync server's history store takes in its database")
 			.register(registry);
+		readStoreFiguresLater();
 	}
 
-	static double storedPartitions(SyncServerEngine engine) {
-		return fromStore(() -> engine.store().partitionCount());
+	/** A figure as last read, asking for a new read if it is old. */
+	private double fresh(DoubleSupplier figure) {
+		if (!this.read || System.nanoTime() - this.readAtNanos > this.maxAgeNanos) {
+			readStoreFiguresLater();
+		}
+		return figure.getAsDouble();
 	}
 
-	static double historySize(SyncServerEngine engine) {
-		return fromStore(() -> engine.store().sizeBytes());
+	private void readStoreFiguresLater() {
+		if (this.reading.compareAndSet(false, true)) {
+			try {
+				this.storeReader.execute(this::readStoreFigures);
+			}
+			catch (RejectedExecutionException ex) {
+				this.reading.set(false); // closed
+			}
+		}
+	}
+
+	/** Reads the store's figures on the calling thread (this binder's thread, or a test). */
+	void readStoreFigures() {
+		try {
+			this.storedPartitions = fromStore(() -> this.engine.store().partitionCount());
+			this.historySize = fromStore(() -> this.engine.store().sizeBytes());
+			this.readAtNanos = System.nanoTime();
+			this.read = true;
+		}
+		finally {
+			this.reading.set(false);
+		}
 	}
 
 	/** A figure the store reads from its database: NaN if it cannot tell (-1), is closed or does not answer. */
@@ -63,6 +123,12 @@ public class SyncServerMetrics implements MeterBinder {
 		catch (RuntimeException ex) {
 			return Double.NaN;
 		}
+	}
+
+	/** Stops the thread that reads the store's figures; the gauges keep their last values. */
+	@Override
+	public void close() {
+		this.storeReader.shutdownNow();
 	}
 
 }

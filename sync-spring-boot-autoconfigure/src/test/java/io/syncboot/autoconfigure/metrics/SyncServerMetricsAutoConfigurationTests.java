@@ -42,7 +42,9 @@ class SyncServerMetricsAutoConfigurationTests {
 	void bindsTheServerMeters() {
 		withServer().withBean(SimpleMeterRegistry.class).run(context -> {
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			context.getBean(SyncServerMetrics.class).bindTo(registry);
+			SyncServerMetrics metrics = context.getBean(SyncServerMetrics.class);
+			metrics.bindTo(registry);
+			metrics.readStoreFigures();
 			assertThat(registry.get("sync.server.connections").gauge().value()).isZero();
 			assertThat(registry.get("sync.server.sessions").gauge().value()).isZero();
 			assertThat(registry.get("sync.server.partitions").gauge().value()).isZero();
@@ -58,7 +60,9 @@ class SyncServerMetricsAutoConfigurationTests {
 					"sync.server.data-directory=" + this.temp.resolve("server"))
 			.run()) {
 			MeterRegistry registry = server.getBean(MeterRegistry.class);
+			SyncServerMetrics metrics = server.getBean(SyncServerMetrics.class);
 			String url = "ws://localhost:" + server.getEnvironment().getProperty("local.server.port") + "/sync";
+			metrics.readStoreFigures();
 			assertThat(registry.get("sync.server.partitions").gauge().value()).isZero();
 			assertThat(registry.get("sync.server.partitions.stored").gauge().value()).isZero();
 			client(url, "first", "orders", "stock").run(first -> {
@@ -70,13 +74,38 @@ class SyncServerMetricsAutoConfigurationTests {
 						.until(() -> registry.get("sync.server.sessions").gauge().value() == 3);
 					assertThat(registry.get("sync.server.partitions").gauge().value()).isEqualTo(2);
 				});
+				metrics.readStoreFigures();
 				assertThat(registry.get("sync.server.partitions.stored").gauge().value()).isEqualTo(2);
 			});
 			// the clients are gone; the store keeps their partitions
 			await().atMost(Duration.ofSeconds(20))
 				.until(() -> registry.get("sync.server.partitions").gauge().value() == 0);
+			metrics.readStoreFigures();
 			assertThat(registry.get("sync.server.partitions.stored").gauge().value()).isEqualTo(2);
 		}
+	}
+
+	@Test
+	void theStoreFiguresAreReadOffTheScrapeThreadWhenOldAndKeptAfterClose() {
+		withServer().run(context -> {
+			SyncServerEngine engine = context.getBean(SyncServerEngine.class);
+			MeterRegistry registry = new SimpleMeterRegistry();
+			SyncServerMetrics metrics = new SyncServerMetrics(engine, Duration.ZERO);
+			metrics.bindTo(registry);
+			// binding asked for a first read; every later scrape finds the figures old and asks again
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> registry.get("sync.server.partitions.stored").gauge().value() == 0);
+			engine.store().allocateClientFile("orders");
+			engine.store().allocateClientFile("stock");
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> registry.get("sync.server.partitions.stored").gauge().value() == 2);
+			assertThat(registry.get("sync.server.history.size").gauge().value()).isPositive();
+			metrics.close();
+			engine.store().allocateClientFile("returns");
+			Thread.sleep(200);
+			assertThat(registry.get("sync.server.partitions.stored").gauge().value())
+				.as("closed: the last figures read").isEqualTo(2);
+		});
 	}
 
 	/** A client application with one session per partition, started with its context. */
