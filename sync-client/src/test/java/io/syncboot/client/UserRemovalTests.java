@@ -86,6 +86,8 @@ class UserRemovalTests {
 			assertThat(session.connectionState()).isEqualTo(ConnectionState.DISCONNECTED);
 			assertThat(session.parentUser()).isEmpty();
 		}
+		// the wait fails once the session is invalid, on the thread that completes it
+		await().until(upload::isDone);
 		assertThat(upload).isCompletedExceptionally();
 		await().until(() -> states.contains(SyncSessionState.INVALID));
 		assertThat(open.isClosed()).isTrue();
