@@ -587,6 +587,37 @@ class ClientResetIntegrationTests {
 		assertThat(SyncTestSupport.contents(again.collection("tasks"))).containsOnlyKeys("fresh");
 	}
 
+	@Test
+	void aStaleTokenRunWhileTheDatabaseIsClosedLeavesTheFileAlone() {
+		SyncManager manager = manager(this.dirA);
+		SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
+		Path file = db.path();
+		await().atMost(LONG).until(() -> this.errors.size() == 1);
+		SyncError first = this.errors.get(0);
+		db.close();
+		db.configuration().user().logOut();
+		SyncDatabase reopened = manager.open(config(manager, ClientResetMode.MANUAL));
+		SyncSession session = manager.sessionFor(reopened).orElseThrow();
+		await().atMost(LONG).until(() -> this.errors.size() == 2);
+		manager.immediatelyHandleError(this.errors.get(1).actionToken().get());
+		await().atMost(LONG).until(() -> session.state() == SyncSessionState.ACTIVE);
+		reopened.collection("tasks").put("fresh", Map.of("title", "after the reset"));
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		reopened.collection("tasks").put("local", Map.of("title", "not uploaded yet"));
+		session.suspend();
+		reopened.close();
+
+		// the first reset's token, run now: the file was reset by the second one and holds a write
+		// not uploaded yet; it must stay where it is
+		manager.immediatelyHandleError(first.actionToken().get());
+
+		assertThat(file).exists();
+		assertThat(first.backupPath().orElseThrow()).doesNotExist();
+		assertThat(pendingActions(this.dirA)).isEmpty();
+		SyncDatabase again = manager.open(config(manager, ClientResetMode.MANUAL));
+		assertThat(SyncTestSupport.contents(again.collection("tasks"))).containsOnlyKeys("fresh", "local");
+	}
+
 	/** The lines of a base directory's pending-action list. */
 	private static List<String> pendingActions(Path baseDirectory) {
 		Path list = baseDirectory.resolve("syncboot-pending-actions");

@@ -262,16 +262,14 @@ final class ClientResets {
 			if (session.state == SyncSessionState.INVALID) {
 				return false;
 			}
-			if (session.resetPending != null && !action.equals(session.resetPending)) {
+			// the pending reset is kept until its token runs, also while the database is closed: a
+			// session that waits for another token, or for none, was not reset by this one
+			if (session.resetPending == null || !action.equals(session.resetPending)) {
 				forgetStale(session, action);
 				return true;
 			}
 			if (session.database == null || session.store == null) {
 				return false;
-			}
-			if (session.resetPending == null) {
-				forgetStale(session, action);
-				return true;
 			}
 			store = session.store;
 		}

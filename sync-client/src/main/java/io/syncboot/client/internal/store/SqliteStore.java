@@ -425,6 +425,11 @@ public final class SqliteStore implements AutoCloseable {
 				}
 				throw (RuntimeException) ex;
 			}
+			catch (Error ex) {
+				// never left open: the next transaction would commit what this one had done so far
+				rollbackQuietly();
+				throw ex;
+			}
 			try {
 				committed.accept(result);
 			}
