@@ -24,15 +24,19 @@ import org.jspecify.annotations.Nullable;
  * have and gives absent or null fields the Java default ({@code null}, {@code 0}, {@code false}).
  * An integral property ({@code int}, {@code long}, {@code Integer}, {@code BigInteger}, ...) reads
  * a floating-point number only if it is whole and in range ({@code 3.0} reads as {@code 3}); a
- * fractional one such as {@code 2.7} fails the read rather than being truncated.
+ * fractional one such as {@code 2.7} fails the read rather than being truncated. (Primitive arrays
+ * such as {@code int[]}, and {@code OptionalInt}/{@code OptionalLong}, take integers only: use a
+ * {@code List<Integer>} where other writers may store {@code 3.0}.)
  * {@link #put} replaces every field of the document, so fields the type does not know are dropped
  * by it; {@link #update} sets only the fields it names.
  *
  * <p><b>Field values.</b> A value given to {@link #update} or {@link #find} for a field that
  * {@code T} has a property for is first converted to that property's declared type, then mapped,
- * so it is stored and compared exactly as {@link #put} stores that property: {@code 4} for a
- * {@code double} property is {@code 4.0}, {@code "OPEN"} for an enum property is checked against
- * its constants, {@code 2.7} for an {@code int} property is refused. (Annotations on the property
+ * so it is stored as {@link #put} stores that property: {@code 4} for a {@code double} property
+ * is {@code 4.0}, {@code "OPEN"} for an enum property is checked against its constants, {@code 2.7}
+ * for an {@code int} property is refused. {@link #find} matches a whole number in either form the
+ * store keeps numbers in ({@code 4} and {@code 4.0}), as untyped code and other clients may have
+ * written either. (Annotations on the property
  * itself, such as a {@code @JsonFormat} pattern, are not applied to such a value; those on its
  * type are.) A value for a field {@code T} has no property for is mapped as a plain value, as
  * {@link SyncCollection} takes it.
@@ -40,10 +44,12 @@ import org.jspecify.annotations.Nullable;
  * <p><b>The id.</b> The document id is not stored as a field. If {@code T} has a property named
  * {@code id} (as Jackson names it), a read fills it with the document id, and a write requires it
  * to be {@code null} or equal to the id given; {@link #put(Object)} takes the id from it. Since it
- * holds a string, it must be declared as a {@code String}, {@code CharSequence}, {@code UUID} or an
- * enum (whose document ids are then its constants as Jackson writes them): a type whose {@code id}
- * property has any other type (a number, {@code Object}, ...) is refused when the collection is
- * obtained, with an {@link IllegalArgumentException} naming the type and the property's type. A
+ * holds a string, it must be of a type Jackson writes as a JSON string: a {@code String},
+ * {@code CharSequence}, {@code UUID}, an enum (whose document ids are then its constants as Jackson
+ * writes them), a wrapper with a {@code @JsonValue} string, or {@code Object} (each write checks
+ * that it holds a string). A type whose {@code id} property is written otherwise (a number, a
+ * boolean, an object) is refused when the collection is obtained, with an
+ * {@link IllegalArgumentException} naming the type and the property's type. A
  * type without such a property is read without its id: use {@link #untyped()} to list ids.
  *
  * <p><b>Threads and transactions.</b> A collection from a {@link SyncDatabase} is thread-safe and
@@ -77,7 +83,8 @@ public interface TypedCollection<T> {
 	 * {@code field} is the stored field name (the JSON property name); {@code value} is converted to
 	 * the declared type of that property and mapped as {@link #put} maps it (an enum by its name, an
 	 * {@code Instant} as its ISO-8601 string, {@code 3} for a {@code double} property as
-	 * {@code 3.0}, ...), then compared with the stored field as {@link SyncCollection#find} compares.
+	 * {@code 3.0}, ...), then compared with the stored field as {@link SyncCollection#find} compares,
+ * except that a whole number also matches its other stored form ({@code 4} and {@code 4.0}).
 	 * The id is not a field: use {@link #get} for it.
 	 * @throws IllegalArgumentException if {@code value} cannot be converted to the property's type
 	 * or cannot be mapped

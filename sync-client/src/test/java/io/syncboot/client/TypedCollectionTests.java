@@ -17,7 +17,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -187,10 +189,22 @@ class TypedCollectionTests {
 	record BoxedId(Integer id, String title) {
 	}
 
+	/** Types whose id property is one of the accepted kinds. */
 	record AnyId(Object id, String title) {
 	}
 
-	/** Types whose id property is one of the accepted kinds. */
+	/** An id wrapper Jackson writes as its string. */
+	record Sku(@JsonValue String value) {
+
+		@JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+		Sku {
+		}
+
+	}
+
+	record SkuId(Sku id, String title) {
+	}
+
 	record UuidId(UUID id, String title) {
 	}
 
@@ -339,7 +353,8 @@ class TypedCollectionTests {
 		prices.update("a", Map.of("note", 5, "ratio", 0.5));
 		assertThat(raw.get("a").orElseThrow().fields()).containsEntry("note", 5L).containsEntry("ratio", 0.5);
 		assertThat(prices.find("note", 5)).extracting(Priced::id).containsExactly("a");
-		assertThat(prices.find("note", 5.0)).isEmpty();
+		assertThat(prices.find("note", 5.0)).as("a whole number matches in either form").extracting(Priced::id)
+			.containsExactly("a");
 		assertThat(prices.find("price", null)).isEmpty();
 	}
 
@@ -363,7 +378,7 @@ class TypedCollectionTests {
 
 	@Test
 	void anIdPropertyThatDoesNotMapToAStringIsRejectedAtOnce() {
-		for (Class<?> bad : List.of(NumberId.class, BoxedId.class, AnyId.class)) {
+		for (Class<?> bad : List.of(NumberId.class, BoxedId.class)) {
 			assertThatIllegalArgumentException().as(bad.getName())
 				.isThrownBy(() -> this.db.collection("things", bad))
 				.withMessageContaining(bad.getName())
@@ -385,6 +400,27 @@ class TypedCollectionTests {
 		TypedCollection<TextId> byText = this.db.collection("texts", TextId.class);
 		byText.put(new TextId(new StringBuilder("t1"), "t"));
 		assertThat(byText.get("t1").map(text -> text.id().toString())).contains("t1");
+		TypedCollection<SkuId> bySku = this.db.collection("skus", SkuId.class);
+		bySku.put(new SkuId(new Sku("s1"), "wrapped"));
+		assertThat(bySku.get("s1")).contains(new SkuId(new Sku("s1"), "wrapped"));
+		TypedCollection<AnyId> byAny = this.db.collection("any", AnyId.class);
+		byAny.put("a1", new AnyId(null, "declared Object"));
+		assertThat(byAny.get("a1")).contains(new AnyId("a1", "declared Object"));
+		assertThatIllegalArgumentException().isThrownBy(() -> byAny.put(new AnyId(7, "a number")))
+			.withMessageContaining("id");
+	}
+
+	@Test
+	void findMatchesAWholeNumberInTheFormAnotherWriterStoredIt() {
+		TypedCollection<Priced> prices = this.db.collection("prices", Priced.class);
+		SyncCollection raw = this.db.collection("prices");
+		raw.put("untyped", Map.of("price", 4, "n", 3.0));
+		prices.put("typed", new Priced(null, 3, 4.0, null, List.of()));
+
+		assertThat(prices.find("price", 4.0)).extracting(Priced::id).containsExactly("typed", "untyped");
+		assertThat(prices.find("price", 4)).extracting(Priced::id).containsExactly("typed", "untyped");
+		assertThat(prices.find("n", 3)).extracting(Priced::id).containsExactly("typed", "untyped");
+		assertThat(prices.find("price", 4.5)).isEmpty();
 	}
 
 	@Test

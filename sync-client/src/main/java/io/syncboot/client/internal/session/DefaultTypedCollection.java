@@ -3,6 +3,7 @@ package io.syncboot.client.internal.session;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import io.syncboot.client.Document;
 import io.syncboot.client.SyncCollection;
@@ -46,7 +47,20 @@ final class DefaultTypedCollection<T> implements TypedCollection<T> {
 	@Override
 	public List<T> find(String field, @Nullable Object value) {
 		Names.field(field);
-		return read(this.untyped.find(field, this.mapping.fieldValue(field, value)));
+		Object stored = this.mapping.fieldValue(field, value);
+		Object otherForm = otherNumberForm(stored);
+		if (otherForm == null) {
+			return read(this.untyped.find(field, stored));
+		}
+		// the store compares exactly, and a whole number may be stored either way (4 or 4.0) by
+		// untyped code, other clients or older versions: match both, in id order
+		TreeMap<String, Document> byId = new TreeMap<>();
+		for (Object form : new Object[] { stored, otherForm }) {
+			for (Document document : this.untyped.find(field, form)) {
+				byId.put(document.id(), document);
+			}
+		}
+		return read(List.copyOf(byId.values()));
 	}
 
 	@Override
@@ -104,6 +118,17 @@ final class DefaultTypedCollection<T> implements TypedCollection<T> {
 	@Override
 	public String toString() {
 		return "TypedCollection{" + this.untyped.name() + ", " + this.mapping.type().getName() + "}";
+	}
+
+	/** The other form of a whole number as the store keeps numbers (a long or a double), or null. */
+	private static @Nullable Object otherNumberForm(@Nullable Object stored) {
+		if (stored instanceof Long whole && Math.abs(whole) <= (1L << 53)) {
+			return (double) whole;
+		}
+		if (stored instanceof Double number && number == Math.rint(number) && Math.abs(number) <= 0x1p53) {
+			return number.longValue();
+		}
+		return null;
 	}
 
 }

@@ -26,9 +26,11 @@ import tools.jackson.databind.cfg.DateTimeFeature;
 import tools.jackson.databind.deser.ValueDeserializerModifier;
 import tools.jackson.databind.deser.std.DelegatingDeserializer;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.jsonFormatVisitors.JsonAnyFormatVisitor;
 import tools.jackson.databind.jsonFormatVisitors.JsonFormatVisitable;
 import tools.jackson.databind.jsonFormatVisitors.JsonFormatVisitorWrapper;
 import tools.jackson.databind.jsonFormatVisitors.JsonObjectFormatVisitor;
+import tools.jackson.databind.jsonFormatVisitors.JsonStringFormatVisitor;
 import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.ser.std.ToStringSerializer;
 
@@ -89,10 +91,10 @@ final class DocumentMapping<T> {
 					+ "; use a record or a bean class whose properties are the document's fields");
 		}
 		JavaType idType = properties.get(ID);
-		if (idType != null && !isStringLike(idType.getRawClass())) {
+		if (idType != null && !writtenAsText(idType)) {
 			throw new IllegalArgumentException("type " + type.getName() + " cannot map to a document: its id property is a "
-					+ idType.toCanonical() + ", but it holds the document id, a string; declare it as a String, "
-					+ "CharSequence, UUID or enum");
+					+ idType.toCanonical() + ", which Jackson does not write as a string, but it holds the document id, "
+					+ "a string; declare it as a String, UUID, enum or another type written as a JSON string");
 		}
 		this.type = type;
 		this.hasId = idType != null;
@@ -305,8 +307,36 @@ final class DocumentMapping<T> {
 	}
 
 	/** Whether an id property of this declared type maps to a JSON string and reads back from one. */
-	private static boolean isStringLike(Class<?> type) {
-		return type == String.class || type == CharSequence.class || type == UUID.class || type.isEnum();
+	/**
+	 * Whether Jackson writes values of the type as JSON strings (String, UUID, enums, a wrapper with a
+	 * {@code @JsonValue} string, ...) or may (a declared {@code Object}: checked when written).
+	 */
+	private static boolean writtenAsText(JavaType type) {
+		Class<?> raw = type.getRawClass();
+		if (raw == String.class || raw == CharSequence.class || raw == UUID.class || raw.isEnum()
+				|| raw == Object.class) {
+			return true;
+		}
+		boolean[] text = new boolean[1];
+		try {
+			MAPPER.acceptJsonFormatVisitor(type, new JsonFormatVisitorWrapper.Base() {
+				@Override
+				public JsonStringFormatVisitor expectStringFormat(JavaType visited) {
+					text[0] = true;
+					return null;
+				}
+
+				@Override
+				public JsonAnyFormatVisitor expectAnyFormat(JavaType visited) {
+					text[0] = true;
+					return null;
+				}
+			});
+		}
+		catch (JacksonException | IllegalArgumentException ex) {
+			return true; // cannot tell here: each write checks the id's JSON form
+		}
+		return text[0];
 	}
 
 	/** Why a class cannot be a document type, or {@code null}. */
