@@ -1,9 +1,10 @@
 package io.syncboot.autoconfigure.metrics;
 
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
@@ -23,9 +24,10 @@ import io.syncboot.server.SyncServerEngine;
  * are counted in memory when the registry asks. The stored partitions and the history size are
  * queries of the store's database, so a scrape never runs them: it reads the figures last read by
  * this binder's own daemon thread ({@code syncboot-server-metrics}), which reads them again when a
- * scrape finds them older than {@value #STORE_FIGURES_MAX_AGE_SECONDS} s (and once when bound). They
- * have no value (NaN) before the first read and when the store cannot tell, is closed or does not
- * answer. Thread-safe; {@link #close()} stops the thread.
+ * scrape finds them older than {@value #STORE_FIGURES_MAX_AGE_SECONDS} s (and once when bound); the
+ * thread ends when idle for a while. They have no value (NaN) before the first read, when the store
+ * cannot tell, is closed or does not answer, when the last read is older than a minute (a read
+ * hangs), and once this binder is closed. Thread-safe; {@link #close()} stops the thread.
  */
 public class SyncServerMetrics implements MeterBinder, AutoCloseable {
 
@@ -36,11 +38,17 @@ public class SyncServerMetrics implements MeterBinder, AutoCloseable {
 
 	private final long maxAgeNanos;
 
-	private final ExecutorService storeReader = Executors.newSingleThreadExecutor(task -> {
-		Thread thread = new Thread(task, "syncboot-server-metrics");
-		thread.setDaemon(true);
-		return thread;
-	});
+	/** The age after which the last figures read are not shown (a read hangs, or none can run). */
+	private static final long STALE_AFTER_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+	private final ThreadPoolExecutor storeReader = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+			new LinkedBlockingQueue<>(), task -> {
+				Thread thread = new Thread(task, "syncboot-server-metrics");
+				thread.setDaemon(true);
+				return thread;
+			});
+
+	private volatile boolean closed;
 
 	private final AtomicBoolean reading = new AtomicBoolean();
 
@@ -59,6 +67,7 @@ public class SyncServerMetrics implements MeterBinder, AutoCloseable {
 	SyncServerMetrics(SyncServerEngine engine, Duration maxAge) {
 		this.engine = engine;
 		this.maxAgeNanos = maxAge.toNanos();
+		this.storeReader.allowCoreThreadTimeOut(true);
 	}
 
 	@Override
@@ -82,12 +91,16 @@ public class SyncServerMetrics implements MeterBinder, AutoCloseable {
 		readStoreFiguresLater();
 	}
 
-	/** A figure as last read, asking for a new read if it is old. */
+	/** A figure as last read, asking for a new read if it is old; NaN if too old or closed. */
 	private double fresh(DoubleSupplier figure) {
-		if (!this.read || System.nanoTime() - this.readAtNanos > this.maxAgeNanos) {
+		if (this.closed) {
+			return Double.NaN;
+		}
+		long age = System.nanoTime() - this.readAtNanos;
+		if (!this.read || age > this.maxAgeNanos) {
 			readStoreFiguresLater();
 		}
-		return figure.getAsDouble();
+		return (this.read && age <= Math.max(STALE_AFTER_NANOS, this.maxAgeNanos)) ? figure.getAsDouble() : Double.NaN;
 	}
 
 	private void readStoreFiguresLater() {
@@ -125,9 +138,10 @@ public class SyncServerMetrics implements MeterBinder, AutoCloseable {
 		}
 	}
 
-	/** Stops the thread that reads the store's figures; the gauges keep their last values. */
+	/** Stops the thread that reads the store's figures; the gauges then have no value. */
 	@Override
 	public void close() {
+		this.closed = true;
 		this.storeReader.shutdownNow();
 	}
 
