@@ -542,21 +542,41 @@ class ClientResetIntegrationTests {
 		}
 	}
 
-	@Test
-	void aTokenOfAnEarlierResetLeavesTheFileAndTheResetPendingNowAlone() {
-		SyncManager manager = manager(this.dirA);
+	/**
+	 * A manual reset, then the user logged out and in again and the file opened again: a new
+	 * session, which meets the reset again.
+	 * @param file the database file
+	 * @param first the first reset's error (its token is stale once the second is reported)
+	 * @param reopened the database opened again
+	 * @param session its session
+	 * @param second the second reset's error
+	 */
+	private record ResetMetAgain(Path file, SyncError first, SyncDatabase reopened, SyncSession session,
+			SyncError second) {
+	}
+
+	private ResetMetAgain resetMetAgain(SyncManager manager) {
 		SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
-		Path file = db.path();
 		await().atMost(LONG).until(() -> this.errors.size() == 1);
 		SyncError first = this.errors.get(0);
-		// logged out and in again, the file opened again: a new session, which meets the reset again
 		db.close();
 		db.configuration().user().logOut();
 		SyncDatabase reopened = manager.open(config(manager, ClientResetMode.MANUAL));
-		assertThat(reopened.path()).isEqualTo(file);
+		assertThat(reopened.path()).isEqualTo(db.path());
 		SyncSession session = manager.sessionFor(reopened).orElseThrow();
 		await().atMost(LONG).until(() -> this.errors.size() == 2);
-		SyncError second = this.errors.get(1);
+		return new ResetMetAgain(db.path(), first, reopened, session, this.errors.get(1));
+	}
+
+	@Test
+	void aTokenOfAnEarlierResetLeavesTheFileAndTheResetPendingNowAlone() {
+		SyncManager manager = manager(this.dirA);
+		ResetMetAgain met = resetMetAgain(manager);
+		Path file = met.file();
+		SyncError first = met.first();
+		SyncDatabase reopened = met.reopened();
+		SyncSession session = met.session();
+		SyncError second = met.second();
 		assertThat(second.actionToken()).isPresent().isNotEqualTo(first.actionToken());
 		Path secondBackup = second.backupPath().orElseThrow();
 		assertThat(secondBackup).isNotEqualTo(first.backupPath().orElseThrow());
@@ -590,16 +610,12 @@ class ClientResetIntegrationTests {
 	@Test
 	void aStaleTokenRunWhileTheDatabaseIsClosedLeavesTheFileAlone() {
 		SyncManager manager = manager(this.dirA);
-		SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
-		Path file = db.path();
-		await().atMost(LONG).until(() -> this.errors.size() == 1);
-		SyncError first = this.errors.get(0);
-		db.close();
-		db.configuration().user().logOut();
-		SyncDatabase reopened = manager.open(config(manager, ClientResetMode.MANUAL));
-		SyncSession session = manager.sessionFor(reopened).orElseThrow();
-		await().atMost(LONG).until(() -> this.errors.size() == 2);
-		manager.immediatelyHandleError(this.errors.get(1).actionToken().get());
+		ResetMetAgain met = resetMetAgain(manager);
+		Path file = met.file();
+		SyncError first = met.first();
+		SyncDatabase reopened = met.reopened();
+		SyncSession session = met.session();
+		manager.immediatelyHandleError(met.second().actionToken().get());
 		await().atMost(LONG).until(() -> session.state() == SyncSessionState.ACTIVE);
 		reopened.collection("tasks").put("fresh", Map.of("title", "after the reset"));
 		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();

@@ -386,12 +386,12 @@ final class DocumentMapping<T> {
 
 						@Override
 						public void optionalProperty(BeanProperty property) {
-							names.put(property.getName(), property.getType());
+							property(property);
 						}
 
 						@Override
 						public void optionalProperty(String name, JsonFormatVisitable handler, JavaType propertyType) {
-							names.put(name, propertyType);
+							property(name, handler, propertyType);
 						}
 					};
 				}

@@ -68,12 +68,9 @@ final class DownloadApplier {
 		long newest = 0;
 		for (SyncMessage.Download download : downloads) {
 			check(download, cursor, before);
-			for (ServerChangeset changeset : download.changesets()) {
-				for (Operation operation : changeset.operations()) {
-					newest = Math.max(newest, operation.timestamp());
-				}
-			}
-			bytes += mergeChangesets(download.changesets(), states, changed);
+			MergedChangesets merged = mergeChangesets(download.changesets(), states, changed);
+			bytes += merged.bytes();
+			newest = Math.max(newest, merged.newestTimestamp());
 			bytes += mergeDocuments(download.documents(), states, changed);
 			cursor = download.serverVersion();
 			ack = Math.max(ack, download.uploadAck());
@@ -106,23 +103,30 @@ final class DownloadApplier {
 	}
 
 	/**
-	 * Applies downloaded changesets to {@code states}.
-	 * @return the bytes of their encoded operations
+	 * What merging downloaded changesets found.
+	 * @param bytes the bytes of their encoded operations
+	 * @param newestTimestamp the greatest clock value of their operations, 0 if none
 	 */
-	private long mergeChangesets(List<ServerChangeset> changesets, Map<DocumentKey, DocumentState> states,
+	private record MergedChangesets(long bytes, long newestTimestamp) {
+	}
+
+	/** Applies downloaded changesets to {@code states}. */
+	private MergedChangesets mergeChangesets(List<ServerChangeset> changesets, Map<DocumentKey, DocumentState> states,
 			Set<DocumentKey> changed) throws SQLException {
 		long bytes = 0;
+		long newest = 0;
 		for (ServerChangeset changeset : changesets) {
 			bytes += MessageCodec.utf8Length(this.codec.encodeOperations(changeset.operations()));
 			for (Operation operation : changeset.operations()) {
 				this.clock.observe(operation.timestamp());
+				newest = Math.max(newest, operation.timestamp());
 				DocumentKey key = new DocumentKey(operation.collection(), operation.id());
 				if (this.documents.stateIn(states, key).apply(operation, changeset.originFileId())) {
 					changed.add(key);
 				}
 			}
 		}
-		return bytes;
+		return new MergedChangesets(bytes, newest);
 	}
 
 	/**
