@@ -1,16 +1,24 @@
 package io.syncboot.client.internal.session;
 
+import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import io.syncboot.client.ListenerToken;
 import io.syncboot.client.internal.concurrent.EventLoop;
 
 /**
  * Listeners of one kind; each notification runs on the notification thread, one listener after
- * the other, in the order notifications were posted. Thread-safe.
+ * the other, in the order notifications were posted. A notification reaches the listeners
+ * registered when it was posted and not removed before it runs. An exception a listener throws is
+ * logged and the next listener is called. Thread-safe.
  */
 final class ListenerList<L> {
+
+	private static final Logger logger = LoggerFactory.getLogger(ListenerList.class);
 
 	private final CopyOnWriteArrayList<L> listeners = new CopyOnWriteArrayList<>();
 
@@ -26,16 +34,34 @@ final class ListenerList<L> {
 		return registration;
 	}
 
-	/** Posts a call of every listener registered now to the notification thread. */
+	/**
+	 * Posts a call of every listener registered now to the notification thread; a listener
+	 * removed before the call runs is skipped.
+	 */
 	void notifyAll(Consumer<L> call) {
 		if (this.listeners.isEmpty()) {
 			return;
 		}
+		List<L> registered = List.copyOf(this.listeners);
 		this.notifier.post(() -> {
-			for (L listener : this.listeners) {
-				call.accept(listener);
+			for (L listener : registered) {
+				if (this.listeners.contains(listener)) {
+					callSafely(call, listener);
+				}
 			}
 		});
+	}
+
+	private static <L> void callSafely(Consumer<L> call, L listener) {
+		try {
+			call.accept(listener);
+		}
+		catch (VirtualMachineError ex) {
+			throw ex;
+		}
+		catch (Throwable ex) {
+			logger.error("Listener {} failed", listener, ex);
+		}
 	}
 
 	private final class Registration implements ListenerToken {
