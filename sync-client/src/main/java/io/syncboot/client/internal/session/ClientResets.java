@@ -27,6 +27,7 @@ import io.syncboot.client.SyncSessionState;
 import io.syncboot.client.internal.concurrent.EventLoop;
 import io.syncboot.client.internal.store.CommitResult;
 import io.syncboot.client.internal.store.SqliteStore;
+import io.syncboot.client.internal.store.StoreMeta;
 import io.syncboot.core.protocol.SyncMessage;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,6 +47,9 @@ import org.slf4j.LoggerFactory;
 final class ClientResets {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClientResets.class);
+
+	/** {@link Reset#recoveredUpTo()} of a reset that discarded the unsynced changes. */
+	private static final long NOTHING_RECOVERED = -1;
 
 	private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
 		.withZone(ZoneOffset.UTC);
@@ -127,6 +131,11 @@ final class ClientResets {
 			if (session.state == SyncSessionState.INVALID) {
 				return;
 			}
+			if (reset.recoveredUpTo() != NOTHING_RECOVERED) {
+				// the waited-for changes now have new client versions; without this the first download
+				// after the reset (acknowledging the old versions) would complete the waits too early
+				session.waits.recovered(reset.recoveredUpTo(), reset.result().meta().lastCommittedClientVersion());
+			}
 			session.resetAwaitingDownload = true;
 			session.resetBefore = reset.before();
 			session.epoch++;
@@ -170,7 +179,8 @@ final class ClientResets {
 		}
 		if (mode != ClientResetMode.DISCARD_UNSYNCED_CHANGES) {
 			try {
-				return new Reset(before, store.resetForClientReset(true),
+				StoreMeta meta = store.meta();
+				return new Reset(before, store.resetForClientReset(true), meta.lastCommittedClientVersion(),
 						"recovered " + before.pendingChanges() + " unsynced local changesets");
 			}
 			catch (RuntimeException ex) {
@@ -181,7 +191,7 @@ final class ClientResets {
 			}
 		}
 		try {
-			return new Reset(before, store.resetForClientReset(false),
+			return new Reset(before, store.resetForClientReset(false), NOTHING_RECOVERED,
 					"discarded " + before.pendingChanges() + " unsynced local changesets");
 		}
 		catch (RuntimeException ex) {
@@ -218,7 +228,12 @@ final class ClientResets {
 	}
 
 	/** What an automatic reset did: the state before it, the reset's commit, and how it treated the unsynced changes. */
-	private record Reset(DatabaseSnapshot before, CommitResult result, String how) {
+	/**
+	 * A reset that was done.
+	 * @param recoveredUpTo the last local changeset before a reset that recovered them,
+	 * {@link #NOTHING_RECOVERED} after one that discarded them
+	 */
+	private record Reset(DatabaseSnapshot before, CommitResult result, long recoveredUpTo, String how) {
 	}
 
 	/**

@@ -146,8 +146,7 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 			}
 			SqliteStore current = this.store;
 			if (current == null) {
-				return CompletableFuture.failedFuture(new IllegalStateException(
-						"the database of session " + this.path + " is closed"));
+				return CompletableFuture.failedFuture(databaseClosedError());
 			}
 			return this.waits.upload(current.meta().lastCommittedClientVersion(), current.meta().uploadAck());
 		}
@@ -163,6 +162,9 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 			if (this.resetPending != null) {
 				return CompletableFuture.failedFuture(resetPendingError());
 			}
+			if (this.store == null) {
+				return CompletableFuture.failedFuture(databaseClosedError());
+			}
 			future = this.waits.download();
 		}
 		this.driver.post(ProtocolSession::sendMarks);
@@ -171,12 +173,12 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 
 	@Override
 	public boolean uploadAllLocalChanges(Duration timeout) {
-		return SessionWaits.await(this.engine, waitForUploadCompletion(), Checks.positive(timeout, "timeout"));
+		return SessionWaits.await(this.engine, Checks.positive(timeout, "timeout"), this::waitForUploadCompletion);
 	}
 
 	@Override
 	public boolean downloadAllServerChanges(Duration timeout) {
-		return SessionWaits.await(this.engine, waitForDownloadCompletion(), Checks.positive(timeout, "timeout"));
+		return SessionWaits.await(this.engine, Checks.positive(timeout, "timeout"), this::waitForDownloadCompletion);
 	}
 
 	/**

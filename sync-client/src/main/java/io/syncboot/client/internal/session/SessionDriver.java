@@ -7,6 +7,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import io.syncboot.client.ConnectionState;
 import io.syncboot.client.internal.store.SqliteStore;
 import org.jspecify.annotations.Nullable;
 
@@ -67,8 +68,10 @@ final class SessionDriver {
 			return;
 		}
 		if (running != null) {
-			// the session stopped (or its database was reopened) since this one started: start over
+			// the session stopped (or its database was reopened, or a client reset replaced its file) since
+			// this one started: start over, and say so (listeners see DISCONNECTED before CONNECTING again)
 			stop();
+			owner.setConnectionState(ConnectionState.DISCONNECTED, null);
 		}
 		this.epoch = epoch;
 		ProtocolSession started = new ProtocolSession(owner, this.engine, store,

@@ -338,6 +338,11 @@ abstract class SessionStateMachine {
 				+ " (SyncManager.immediatelyHandleError) to back the file up and download afresh");
 	}
 
+	IllegalStateException databaseClosedError() {
+		return new IllegalStateException("the database of session " + this.path
+				+ " is closed: nothing moves until it is opened again");
+	}
+
 	IllegalStateException invalidError() {
 		return new IllegalStateException("the session of " + this.path + " is invalid");
 	}

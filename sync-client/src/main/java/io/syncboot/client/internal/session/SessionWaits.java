@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import io.syncboot.client.internal.concurrent.EventLoop;
 
@@ -57,6 +58,15 @@ final class SessionWaits {
 		}
 	}
 
+	/**
+	 * An automatic client reset recovered the unacknowledged local changesets up to
+	 * {@code lastBefore} as new changesets up to {@code lastRecovered}: the upload waits for the
+	 * former now wait for all of the latter (their changes are in them).
+	 */
+	synchronized void recovered(long lastBefore, long lastRecovered) {
+		this.uploads.replaceAll(wait -> wait.target <= lastBefore ? new UploadWait(lastRecovered, wait.future) : wait);
+	}
+
 	/** Registers a download wait; the MARK request id is its key. */
 	synchronized CompletableFuture<Void> download() {
 		CompletableFuture<Void> future = new CompletableFuture<>();
@@ -99,16 +109,17 @@ final class SessionWaits {
 	}
 
 	/**
-	 * Blocks until {@code future} completes or the timeout passes; refuses to block the engine's own
-	 * threads.
+	 * Registers a wait and blocks until it completes or the timeout passes; refuses to block the
+	 * engine's own threads (before registering anything).
 	 * @return {@code false} on timeout
 	 * @throws IllegalStateException if the wait failed, was interrupted, or runs on an engine thread
 	 */
-	static boolean await(EngineContext engine, CompletableFuture<Void> future, Duration timeout) {
+	static boolean await(EngineContext engine, Duration timeout, Supplier<CompletableFuture<Void>> wait) {
 		if (engine.loop().inLoop() || engine.notifier().inLoop() || engine.storeThread().inLoop()) {
 			throw new IllegalStateException("blocking waits are not allowed on SyncBoot's own threads ("
 					+ Thread.currentThread().getName() + "); use the waitFor* futures instead");
 		}
+		CompletableFuture<Void> future = wait.get();
 		try {
 			future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 			return true;

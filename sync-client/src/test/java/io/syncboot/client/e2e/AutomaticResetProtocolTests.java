@@ -1,0 +1,149 @@
+package io.syncboot.client.e2e;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.syncboot.client.ClientResetMode;
+import io.syncboot.client.SyncClientSettings;
+import io.syncboot.client.SyncConfiguration;
+import io.syncboot.client.SyncCredentials;
+import io.syncboot.client.SyncDatabase;
+import io.syncboot.client.SyncError;
+import io.syncboot.client.SyncManager;
+import io.syncboot.client.SyncSession;
+import io.syncboot.client.SyncUser;
+import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.SyncMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static io.syncboot.client.e2e.SyncTestSupport.LONG;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An automatic client reset seen message by message, against a scripted server: what the
+ * application's upload waits and connection listeners see while the file is reset and bound again.
+ */
+class AutomaticResetProtocolTests {
+
+	private final MessageCodec codec = new MessageCodec();
+
+	private final List<SyncError> errors = new CopyOnWriteArrayList<>();
+
+	@TempDir
+	Path dir;
+
+	private FakeSyncServer server;
+
+	private SyncManager manager;
+
+	private SyncDatabase database;
+
+	private SyncSession session;
+
+	@BeforeEach
+	void start() throws Exception {
+		this.server = new FakeSyncServer();
+		this.manager = SyncManager.create(SyncClientSettings.builder()
+			.serverUrl(this.server.url())
+			.baseDirectory(this.dir)
+			.reconnectInitialDelay(Duration.ofMillis(50))
+			.reconnectMaxDelay(Duration.ofMillis(200))
+			.build());
+		SyncUser user = this.manager.logIn(SyncCredentials.anonymous());
+		this.database = this.manager.open(SyncConfiguration.builder(user, "p")
+			.clientResetMode(ClientResetMode.RECOVER_UNSYNCED_CHANGES)
+			.errorHandler((session, error) -> this.errors.add(error))
+			.build());
+		this.session = this.manager.sessionFor(this.database).orElseThrow();
+	}
+
+	@AfterEach
+	void stop() throws Exception {
+		this.manager.close();
+		this.server.close();
+	}
+
+	@Test
+	void anUploadWaitForARecoveredChangeCompletesOnlyWhenTheServerAcknowledgedItsNewVersion() throws Exception {
+		this.database.collection("c").put("x", Map.of("v", 1));
+		SyncMessage.Bind bind = connectAndBind(5);
+		SyncMessage.Upload upload = (SyncMessage.Upload) next();
+		assertThat(upload.changesets()).singleElement().satisfies(c -> assertThat(c.clientVersion()).isEqualTo(1));
+		CompletableFuture<Void> wait = this.session.waitForUploadCompletion();
+
+		SyncMessage.Bind rebind = demandResetAndRebind(bind, 6);
+		SyncMessage.Upload recovered = (SyncMessage.Upload) next();
+		assertThat(recovered.changesets()).singleElement().satisfies(c -> assertThat(c.clientVersion()).isEqualTo(2));
+		CompletableFuture<Void> downloaded = this.session.waitForDownloadCompletion();
+		SyncMessage.Mark mark = (SyncMessage.Mark) next();
+		// the bootstrap comes before the server integrated the recovered upload: it acknowledges nothing
+		send(new SyncMessage.Download(rebind.session(), 1, 0, 0, List.of(), List.of()));
+		send(mark); // answered after that download, so the client applied it once this wait completes
+		assertThat(downloaded).succeedsWithin(LONG);
+		assertThat(this.database.pendingChanges()).isEqualTo(1);
+
+		assertThat(wait).as("x, recovered as client version 2, is not acknowledged yet").isNotDone();
+		send(new SyncMessage.Download(rebind.session(), 1, 2, 0, List.of(), List.of()));
+		assertThat(wait).succeedsWithin(LONG);
+		assertThat(this.database.pendingChanges()).isZero();
+	}
+
+	@Test
+	void theConnectionGoesThroughDisconnectedWhenTheResetFileBindsAgain() throws Exception {
+		List<String> transitions = new CopyOnWriteArrayList<>();
+		this.session.addConnectionStateListener((from, to, error) -> transitions.add(from + "->" + to));
+		SyncMessage.Bind bind = connectAndBind(5);
+		await().atMost(LONG).until(() -> transitions.contains("CONNECTING->CONNECTED"));
+
+		demandResetAndRebind(bind, 6);
+
+		await().atMost(LONG).until(() -> transitions.stream().filter("CONNECTING->CONNECTED"::equals).count() == 2);
+		assertThat(transitions).containsExactly("DISCONNECTED->CONNECTING", "CONNECTING->CONNECTED",
+				"CONNECTED->DISCONNECTED", "DISCONNECTED->CONNECTING", "CONNECTING->CONNECTED");
+	}
+
+	private SyncMessage.Bind connectAndBind(long clientFileId) throws Exception {
+		this.server.upgrade(this.server.acceptHandshake());
+		SyncMessage.Bind bind = (SyncMessage.Bind) next();
+		send(new SyncMessage.Ident(bind.session(), clientFileId, clientFileId * 11, 0, 555));
+		assertThat(next()).isInstanceOf(SyncMessage.Ident.class);
+		return bind;
+	}
+
+	/** The server forgot the client file; the client resets and binds again as a new file. */
+	private SyncMessage.Bind demandResetAndRebind(SyncMessage.Bind bind, long newClientFileId) throws Exception {
+		send(new SyncMessage.Error(bind.session(), ErrorCode.BAD_CLIENT_FILE_ID, "unknown client file"));
+		await().atMost(LONG).until(() -> this.errors.size() == 1);
+		SyncMessage message = next();
+		if (message instanceof SyncMessage.Unbind) {
+			message = next();
+		}
+		SyncMessage.Bind rebind = (SyncMessage.Bind) message;
+		send(new SyncMessage.Ident(rebind.session(), newClientFileId, newClientFileId * 11, 0, 555));
+		assertThat(next()).isInstanceOf(SyncMessage.Ident.class);
+		return rebind;
+	}
+
+	private void send(SyncMessage message) throws Exception {
+		this.server.sendText(this.codec.encode(message));
+	}
+
+	private SyncMessage next() throws Exception {
+		while (true) {
+			SyncMessage message = this.codec.decode(this.server.readText());
+			if (!(message instanceof SyncMessage.Ping)) {
+				return message;
+			}
+		}
+	}
+
+}

@@ -1,0 +1,101 @@
+package io.syncboot.client.e2e;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import io.syncboot.client.StopPolicy;
+import io.syncboot.client.SyncClientSettings;
+import io.syncboot.client.SyncConfiguration;
+import io.syncboot.client.SyncCredentials;
+import io.syncboot.client.SyncDatabase;
+import io.syncboot.client.SyncManager;
+import io.syncboot.client.SyncSession;
+import io.syncboot.client.SyncUser;
+import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.core.protocol.SyncMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static io.syncboot.client.e2e.SyncTestSupport.LONG;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+/** Download waits against a scripted server: what a refused call leaves behind, and a closed database. */
+class WaitProtocolTests {
+
+	private final MessageCodec codec = new MessageCodec();
+
+	@TempDir
+	Path dir;
+
+	private FakeSyncServer server;
+
+	private SyncManager manager;
+
+	private SyncUser user;
+
+	@BeforeEach
+	void start() throws Exception {
+		this.server = new FakeSyncServer();
+		this.manager = SyncManager.create(SyncClientSettings.builder()
+			.serverUrl(this.server.url())
+			.baseDirectory(this.dir)
+			.reconnectInitialDelay(Duration.ofMillis(50))
+			.reconnectMaxDelay(Duration.ofMillis(200))
+			.build());
+		this.user = this.manager.logIn(SyncCredentials.anonymous());
+	}
+
+	@AfterEach
+	void stop() throws Exception {
+		this.manager.close();
+		this.server.close();
+	}
+
+	@Test
+	void aBlockingDownloadWaitRefusedForItsTimeoutAsksTheServerForNothing() throws Exception {
+		SyncDatabase database = this.manager.open(SyncConfiguration.builder(this.user, "p").build());
+		SyncSession session = this.manager.sessionFor(database).orElseThrow();
+		assertThatIllegalArgumentException().isThrownBy(() -> session.downloadAllServerChanges(Duration.ZERO));
+		assertThatIllegalArgumentException().isThrownBy(() -> session.uploadAllLocalChanges(Duration.ofSeconds(-1)));
+
+		this.server.upgrade(this.server.acceptHandshake());
+		SyncMessage.Bind bind = (SyncMessage.Bind) next();
+		this.server.sendText(this.codec.encode(new SyncMessage.Ident(bind.session(), 5, 55, 0, 555)));
+		assertThat(next()).isInstanceOf(SyncMessage.Ident.class);
+		CompletableFuture<Void> wait = session.waitForDownloadCompletion();
+		SyncMessage.Mark mark = (SyncMessage.Mark) next();
+		this.server.sendText(this.codec.encode(mark));
+
+		assertThat(wait).as("the first MARK the server sees is this wait's").succeedsWithin(Duration.ofSeconds(10));
+	}
+
+	@Test
+	void aDownloadWaitOnAClosedDatabaseFailsAtOnceLikeAnUploadWait() {
+		SyncDatabase database = this.manager.open(SyncConfiguration.builder(this.user, "p")
+			.stopPolicy(StopPolicy.IMMEDIATELY)
+			.build());
+		SyncSession session = this.manager.sessionFor(database).orElseThrow();
+		database.close();
+
+		assertThat(session.waitForUploadCompletion()).failsWithin(Duration.ZERO)
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withMessageContaining("is closed");
+		assertThat(session.waitForDownloadCompletion()).failsWithin(Duration.ZERO)
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withMessageContaining("is closed");
+	}
+
+	private SyncMessage next() throws Exception {
+		while (true) {
+			SyncMessage message = this.codec.decode(this.server.readText());
+			if (!(message instanceof SyncMessage.Ping)) {
+				return message;
+			}
+		}
+	}
+
+}
