@@ -39,8 +39,14 @@ public final class PartitionHub {
 		this.sessions.add(session);
 	}
 
+	/**
+	 * Removes a session; the last one to leave drops the recent changesets, which only serve bound
+	 * sessions (a session bound later reads what it misses from the store).
+	 */
 	void unregister(ServerSession session) {
-		this.sessions.remove(session);
+		if (this.sessions.remove(session) && this.sessions.isEmpty()) {
+			this.recent.clear();
+		}
 	}
 
 	/** The number of sessions bound. */
