@@ -99,7 +99,7 @@ public final class SyncServerEngine implements AutoCloseable {
 				SyncProtocol.DEFAULT_BATCH_BYTES);
 		ServerContext context = new ServerContext(store, this.executors, this.partitions,
 				new IntegrationBatcher(store, this.executors.writer(), this.partitions), settings, codec, permissions,
-				new Compensator(System::currentTimeMillis));
+				new Compensator());
 		this.handler = new SyncWebSocketHandler(context, this.security.authenticator());
 		this.subscription = store.subscribe(new HistoryStore.CommitListener() {
 

@@ -7,22 +7,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.LongSupplier;
 
 import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.merge.FieldRegister;
 import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.DocumentKey;
-import io.syncboot.core.model.HybridLogicalClock;
 import io.syncboot.core.model.Operation;
 import io.syncboot.server.store.CompensationPlanner;
 
 /**
  * Plans the compensating writes that revert a rejected upload. Merging is a join, so re-sending the
  * server's old document states would not undo a client's newer writes: instead the server writes the
- * old content again with fresh hybrid-logical-clock stamps: the server's wall clock, or just above
- * every stamp of the rejected writes and of the documents' current states if that is greater, so the
- * compensation is greater than all of them on every replica. Per document:
+ * old content again with fresh hybrid-logical-clock stamps just above every stamp of the rejected
+ * writes and of the documents' current states, so the compensation is greater than all of them on
+ * every replica, and no greater: a writer's edit stamped after the rejected write still wins over
+ * the compensation, as it would have without the rejected write (stamps from the server's clock
+ * would beat every edit made before the rejection and uploaded after it). Per document:
  * <ul>
  * <li>touched by a {@code put} or {@code delete} (existence, and for a put the whole document): a
  * present document is put again with its visible fields; an absent one is deleted again (after an
@@ -31,20 +31,12 @@ import io.syncboot.server.store.CompensationPlanner;
  * value, or unset where the server has none.</li>
  * </ul>
  * Registers the rejected write never touched keep their stamps, so concurrent writes by others to
- * other fields are not overwritten. Thread-safe (stateless apart from the wall clock).
+ * other fields are not overwritten. Thread-safe (stateless).
  */
 public final class Compensator implements CompensationPlanner {
 
-	private final LongSupplier wallMillis;
-
-	/** @param wallMillis the server's wall clock, in milliseconds since the epoch */
-	public Compensator(LongSupplier wallMillis) {
-		this.wallMillis = wallMillis;
-	}
-
 	/**
-	 * The stamps of one plan: from the greater of the wall clock and just above every observed
-	 * timestamp, increasing. Local to the plan, so a client that sends absurd timestamps cannot move
+	 * The stamps of one plan: from just above every observed timestamp, increasing. Local to the plan, so a client that sends absurd timestamps cannot move
 	 * the stamps of compensations on other documents.
 	 */
 	private static final class Stamps {
@@ -107,7 +99,7 @@ public final class Compensator implements CompensationPlanner {
 		if (floor == Long.MAX_VALUE) {
 			throw new IllegalStateException("the rejected writes carry timestamps too large to compensate");
 		}
-		Stamps stamps = new Stamps(Math.max(HybridLogicalClock.pack(this.wallMillis.getAsLong(), 0), floor + 1));
+		Stamps stamps = new Stamps(floor + 1);
 		List<Operation> operations = new ArrayList<>();
 		touched.forEach((key, doc) -> {
 			DocumentState state = current.get(key);

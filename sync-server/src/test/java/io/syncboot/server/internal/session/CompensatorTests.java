@@ -41,7 +41,7 @@ class CompensatorTests {
 		long seed = System.nanoTime();
 		Random random = new Random(seed);
 		AtomicLong wall = new AtomicLong(1_000_000);
-		Compensator compensator = new Compensator(wall::get);
+		Compensator compensator = new Compensator();
 		for (int round = 0; round < 500; round++) {
 			String context = "seed " + seed + ", round " + round;
 			long base = HybridLogicalClock.pack(wall.addAndGet(random.nextInt(5)), 0);
@@ -83,7 +83,7 @@ class CompensatorTests {
 
 	@Test
 	void untouchedFieldsKeepTheirStamps() {
-		Compensator compensator = new Compensator(() -> 5_000);
+		Compensator compensator = new Compensator();
 		DocumentKey key = new DocumentKey("tasks", "t");
 		DocumentState state = new DocumentState(key);
 		state.apply(new Operation.Put("tasks", "t", 10, Map.of("x", 1, "y", 2)), OTHER_WRITER);
@@ -98,15 +98,33 @@ class CompensatorTests {
 
 	@Test
 	void absurdTimestampsFailOnlyTheirOwnCompensation() {
-		Compensator compensator = new Compensator(() -> 5_000);
+		Compensator compensator = new Compensator();
 		DocumentKey key = new DocumentKey("tasks", "t");
 		Changeset absurd = new Changeset(1, 0, List.of(new Operation.Update("tasks", "t", Long.MAX_VALUE, Map.of("x", 9))));
 		org.assertj.core.api.Assertions.assertThatIllegalStateException()
 			.isThrownBy(() -> compensator.plan(List.of(absurd), Map.of(key, new DocumentState(key))));
 		Changeset normal = new Changeset(1, 0, List.of(new Operation.Update("tasks", "t", 20, Map.of("x", 9))));
 		List<Operation> plan = compensator.plan(List.of(normal), Map.of(key, new DocumentState(key)));
-		assertThat(plan.get(0).timestamp()).as("the wall clock, not the absurd stamp")
-			.isEqualTo(HybridLogicalClock.pack(5_000, 0));
+		assertThat(plan.get(0).timestamp()).as("just above its own rejected write, not the absurd stamp").isEqualTo(21);
+	}
+
+	@Test
+	void aWritersEditStampedAfterTheRejectedWriteStillWinsOverTheCompensation() {
+		Compensator compensator = new Compensator();
+		DocumentKey key = new DocumentKey("items", "pen");
+		DocumentState server = new DocumentState(key);
+		server.apply(new Operation.Put("items", "pen", 100, Map.of("price", 1)), OTHER_WRITER);
+		Changeset rejected = new Changeset(1, 0, List.of(new Operation.Update("items", "pen", 200, Map.of("price", 99))));
+		List<Operation> compensation = compensator.plan(List.of(rejected), Map.of(key, server.copy()));
+		for (Operation operation : compensation) {
+			server.apply(operation, SERVER_FILE);
+		}
+		assertThat(server.visibleFields()).containsEntry("price", 1L);
+
+		// a writer set the price at 300 while offline and uploads it after the rejection
+		server.apply(new Operation.Update("items", "pen", 300, Map.of("price", 2)), OTHER_WRITER);
+
+		assertThat(server.visibleFields()).containsEntry("price", 2L);
 	}
 
 	private static List<Operation> randomOperations(Random random, long clock, int count) {
