@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
 import io.syncboot.server.SyncServer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
@@ -19,15 +22,19 @@ import org.springframework.test.context.MergedContextConfiguration;
 
 /**
  * Starts the test server before the context refreshes, registers it as the {@code syncTestServer}
- * bean, puts its URL first as {@code sync.server-url}, and closes it (deleting its data) when the
- * context closes. All instances are equal, so contexts that differ only by this customizer share
- * the test context cache entry.
+ * bean, puts its URL first as {@code sync.server-url} and a fresh client directory as
+ * {@code sync.base-directory} (unless the test's own inline properties set one), and closes it
+ * (deleting its data and the client's) when the context closes. A new server has a new history, so
+ * client files kept from an earlier run would only meet a client reset. All instances are equal, so
+ * contexts that differ only by this customizer share the test context cache entry.
  */
 class SyncTestServerContextCustomizer implements ContextCustomizer {
 
 	static final String BEAN_NAME = "syncTestServer";
 
 	static final String PROPERTY_SOURCE_NAME = "syncTestServer";
+
+	private static final String BASE_DIRECTORY = "sync.base-directory";
 
 	@Override
 	public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
@@ -38,10 +45,18 @@ class SyncTestServerContextCustomizer implements ContextCustomizer {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot create a data directory for the sync test server", ex);
 		}
-		SyncServer server = SyncServer.builder().port(0).dataDirectory(directory).allowAnonymous().build().start();
-		context.getEnvironment()
-			.getPropertySources()
-			.addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, Map.of("sync.server-url", server.url().toString())));
+		SyncServer server = SyncServer.builder()
+			.port(0)
+			.dataDirectory(directory.resolve("server"))
+			.allowAnonymous()
+			.build()
+			.start();
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("sync.server-url", server.url().toString());
+		if (!setsBaseDirectory(mergedConfig)) {
+			properties.put(BASE_DIRECTORY, directory.resolve("client").toString());
+		}
+		context.getEnvironment().getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, properties));
 		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
 		beanFactory.registerSingleton(BEAN_NAME, server);
 		if (beanFactory instanceof DefaultListableBeanFactory registry) {
@@ -51,6 +66,16 @@ class SyncTestServerContextCustomizer implements ContextCustomizer {
 				delete(directory);
 			});
 		}
+	}
+
+	/** Whether the test's inline properties ({@code @SpringBootTest(properties)}, {@code @TestPropertySource}) name the client directory. */
+	private static boolean setsBaseDirectory(@Nullable MergedContextConfiguration mergedConfig) {
+		if (mergedConfig == null) {
+			return false;
+		}
+		return Arrays.stream(mergedConfig.getPropertySourceProperties())
+			.map(property -> property.split("[=:]", 2)[0].trim())
+			.anyMatch(key -> key.equals(BASE_DIRECTORY) || key.equals("sync.baseDirectory"));
 	}
 
 	private static void delete(Path directory) {

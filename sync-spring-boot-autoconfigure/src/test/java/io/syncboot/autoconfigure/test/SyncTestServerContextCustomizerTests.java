@@ -4,11 +4,15 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import io.syncboot.server.SyncServer;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.test.context.MergedContextConfiguration;
 import org.springframework.test.context.ContextCustomizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,6 +54,57 @@ class SyncTestServerContextCustomizerTests {
 		}
 		assertThatIllegalStateException().isThrownBy(server::url);
 		assertThat(Files.exists(data)).isFalse();
+	}
+
+	@Test
+	void theClientGetsAFreshDirectoryDeletedWithTheContext() {
+		Path client;
+		try (GenericApplicationContext context = new GenericApplicationContext()) {
+			context.getEnvironment()
+				.getPropertySources()
+				.addLast(new MapPropertySource("application", Map.of("sync.base-directory", "sync-data")));
+			new SyncTestServerContextCustomizer().customizeContext(context, mergedConfig());
+			context.refresh();
+			client = Path.of(context.getEnvironment().getProperty("sync.base-directory"));
+			Path server = context.getBean("syncTestServer", SyncServer.class).dataDirectory();
+			assertThat(client).isAbsolute().isNotEqualTo(server);
+			assertThat(client.getParent()).isEqualTo(server.getParent());
+		}
+		assertThat(client.getParent()).doesNotExist();
+	}
+
+	@Test
+	void aClientDirectoryTheTestSetsInlineIsKept() {
+		try (GenericApplicationContext context = new GenericApplicationContext()) {
+			new SyncTestServerContextCustomizer().customizeContext(context,
+					mergedConfig("sync.sessions.orders.partition=orders", "sync.base-directory = target/mine"));
+			context.refresh();
+			assertThat(context.getEnvironment().getProperty("sync.base-directory")).isNull();
+		}
+	}
+
+	@Test
+	void withoutTheServerOnTheClassPathTheAnnotationSaysWhichDependencyIsMissing() {
+		ClassLoader withoutServer = new ClassLoader(getClass().getClassLoader()) {
+
+			@Override
+			protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+				if (name.equals(SyncTestServerContextCustomizerFactory.SERVER_CLASS)) {
+					throw new ClassNotFoundException(name);
+				}
+				return super.loadClass(name, resolve);
+			}
+
+		};
+		assertThatIllegalStateException()
+			.isThrownBy(() -> SyncTestServerContextCustomizerFactory.requireServer(Annotated.class, withoutServer))
+			.withMessageContaining("io.syncboot:sync-server");
+		SyncTestServerContextCustomizerFactory.requireServer(Annotated.class, getClass().getClassLoader());
+	}
+
+	private static MergedContextConfiguration mergedConfig(String... inlineProperties) {
+		return new MergedContextConfiguration(Annotated.class, null, null, null, null, List.of(), inlineProperties,
+				Set.of(), null, null, null);
 	}
 
 	static class Plain {
