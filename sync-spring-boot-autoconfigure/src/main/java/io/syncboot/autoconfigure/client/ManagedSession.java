@@ -87,6 +87,8 @@ final class ManagedSession {
 
 	private volatile boolean resetPending; // a MANUAL client reset waits for its action token
 
+	private volatile boolean publishing; // events are published once the application context started the sessions
+
 	private volatile SyncSessionStatus.@Nullable Transfer upload;
 
 	private volatile SyncSessionStatus.@Nullable Transfer download;
@@ -131,8 +133,12 @@ final class ManagedSession {
 		}
 	}
 
-	/** Starts syncing, if the session is configured to start with the application. */
+	/**
+	 * Starts publishing events (the status is kept from {@link #listen()} on) and syncing, if the
+	 * session is configured to start with the application.
+	 */
 	void start() {
+		this.publishing = true;
 		if (this.autoStart) {
 			this.disconnectedSince = this.clock.instant();
 			this.session.resume();
@@ -333,6 +339,10 @@ final class ManagedSession {
 	}
 
 	void publish(SyncEvent event) {
+		if (!this.publishing) {
+			// the context is still being refreshed: its listeners may not all exist yet
+			return;
+		}
 		try {
 			this.publisher.publishEvent(event);
 		}

@@ -3,6 +3,7 @@ package io.syncboot.autoconfigure.client;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -253,8 +254,22 @@ public class SyncProperties implements Validator {
 						"must be set to the partition the session syncs");
 			}
 		});
+		Map<String, String> sessionOfPartition = new HashMap<>();
+		this.sessions.forEach((name, session) -> {
+			String partition = session.getPartition();
+			String other = (partition != null) ? sessionOfPartition.putIfAbsent(partition, name) : null;
+			if (other != null) {
+				reject(errors, "sync.sessions." + name + ".partition", partition, "is also the partition of session '"
+						+ other + "'; each session needs a partition of its own (one local database per partition)");
+			}
+		});
 		if (this.auth.getToken() != null && this.auth.getApiKey() != null) {
 			errors.reject("sync.auth.conflict", "sync.auth.token and sync.auth.api-key are both set; set only one");
+		}
+		String token = this.auth.getToken();
+		if (token != null && (token.isBlank() || token.split("\\.", -1).length != 3)) {
+			// the value is a secret: not repeated in the message
+			errors.reject("sync.auth.token.invalid", "sync.auth.token must be a JWT (three dot-separated parts)");
 		}
 		positive(errors, "sync.connect-timeout", this.connectTimeout);
 		notNegative(errors, "sync.connection-linger", this.connectionLinger);

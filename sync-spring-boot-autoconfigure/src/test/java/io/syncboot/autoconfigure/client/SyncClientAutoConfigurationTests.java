@@ -256,6 +256,13 @@ class SyncClientAutoConfigurationTests {
 			.run(context -> assertFailure(context, "sync.keepalive.ping-interval", "PT0S"));
 		withServer().withPropertyValues("sync.auth.token=" + jwt("bob"), "sync.auth.api-key=k1")
 			.run(context -> assertFailure(context, "sync.auth.token and sync.auth.api-key are both set"));
+		withServer().withPropertyValues("sync.sessions.a.partition=same", "sync.sessions.b.partition=same")
+			.run(context -> assertFailure(context, "sync.sessions.b.partition is also the partition of session 'a'"));
+		withServer().withPropertyValues("sync.auth.token=garbage-secret")
+			.run(context -> {
+				assertFailure(context, "sync.auth.token must be a JWT");
+				assertThat(context.getStartupFailure()).rootCause().message().doesNotContain("garbage-secret");
+			});
 	}
 
 	static void assertFailure(AssertableApplicationContext context, String... fragments) {

@@ -67,7 +67,8 @@ class SyncSessionEventsIntegrationTests {
 					SyncSessions sessions = context.getBean(SyncSessions.class);
 					await().until(() -> events.has(SyncConnectionStateChangedEvent.class,
 							e -> e.newState() == ConnectionState.CONNECTED && e.sessionName().equals("orders")));
-					assertThat(events.of(SyncSessionStateChangedEvent.class)).anySatisfy(e -> {
+					// the session was suspended while the context was refreshed: not published
+					assertThat(events.of(SyncSessionStateChangedEvent.class)).first().satisfies(e -> {
 						assertThat(e.oldState()).isEqualTo(SyncSessionState.INACTIVE);
 						assertThat(e.newState()).isEqualTo(SyncSessionState.ACTIVE);
 					});
