@@ -83,6 +83,11 @@ class DemoApplicationTests {
 		assertThat(sync.statusCode()).isEqualTo(200);
 		assertThat(sync.body()).contains("\"tasks\"").contains("\"demo-tasks\"").contains("\"bulk\"");
 		assertThat(get("/actuator/health/sync").statusCode()).isEqualTo(200);
+		for (String body : new String[] { "{}", "{\"action\":\"explode\"}" }) {
+			HttpResponse<String> refused = send("POST", "/actuator/sync/tasks", body);
+			assertThat(refused.statusCode()).as(body).isEqualTo(400);
+			assertThat(refused.body()).as(body).contains("use suspend, resume or reconnect");
+		}
 	}
 
 	@Test

@@ -54,7 +54,7 @@ public class SyncEndpoint {
 	 * @throws InvalidEndpointRequestException if the action is not one of suspend, resume, reconnect
 	 */
 	@WriteOperation
-	public @Nullable SessionDescriptor control(@Selector String name, String action) {
+	public @Nullable SessionDescriptor control(@Selector String name, @Nullable String action) {
 		Action parsed = Action.parse(action);
 		SyncSession session = this.sessions.find(name).orElse(null);
 		if (session == null) {

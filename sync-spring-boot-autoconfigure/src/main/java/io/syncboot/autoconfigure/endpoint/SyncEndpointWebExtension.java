@@ -2,6 +2,8 @@ package io.syncboot.autoconfigure.endpoint;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
@@ -21,9 +23,9 @@ public class SyncEndpointWebExtension {
 		this.endpoint = endpoint;
 	}
 
-	/** Suspends, resumes or reconnects a session. */
+	/** Suspends, resumes or reconnects a session; a missing action is an unknown one. */
 	@WriteOperation
-	public WebEndpointResponse<Object> control(@Selector String name, String action) {
+	public WebEndpointResponse<Object> control(@Selector String name, @Nullable String action) {
 		try {
 			SyncEndpoint.SessionDescriptor result = this.endpoint.control(name, action);
 			if (result == null) {
