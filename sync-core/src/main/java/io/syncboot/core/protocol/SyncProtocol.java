@@ -14,6 +14,14 @@ public final class SyncProtocol {
 	/** Default largest message, in bytes (16 MiB). */
 	public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
+	/**
+	 * The largest stored state of one document, in UTF-8 bytes of its JSON: a download carries at
+	 * least one whole state, so a larger one could reach no client with the default message limit.
+	 * The server refuses an upload that would grow a document past it ({@link ErrorCode#MESSAGE_TOO_BIG});
+	 * the client refuses such a local write.
+	 */
+	public static final int MAX_DOCUMENT_STATE_BYTES = DEFAULT_MAX_MESSAGE_BYTES - 4096;
+
 	/** Default target size of one upload or download batch, in bytes. */
 	public static final int DEFAULT_BATCH_BYTES = 256 * 1024;
 

@@ -112,7 +112,7 @@ final class DocumentTable {
 		PreparedStatement statement = this.statements.prepare(UPSERT_REMOTE_SQL);
 		int rows = 0;
 		for (DocumentState state : states) {
-			bindState(statement, state);
+			bindState(statement, state, Integer.MAX_VALUE);
 			statement.addBatch();
 			rows++;
 		}
@@ -123,15 +123,24 @@ final class DocumentTable {
 
 	/** Writes states changed by the local changeset {@code clientVersion}, which they are now pending on. */
 	void writeLocal(List<DocumentState> states, long clientVersion) throws SQLException {
+		writeLocal(states, clientVersion, Integer.MAX_VALUE);
+	}
+
+	/**
+	 * Writes the states of a local change.
+	 * @throws IllegalArgumentException if a state is larger than {@code maxStateBytes} (nothing of
+	 * it is written; the caller rolls the transaction back)
+	 */
+	void writeLocal(List<DocumentState> states, long clientVersion, int maxStateBytes) throws SQLException {
 		PreparedStatement statement = this.statements.prepare(UPSERT_LOCAL_SQL);
 		if (states.size() == 1) {
-			bindState(statement, states.get(0));
+			bindState(statement, states.get(0), maxStateBytes);
 			statement.setLong(7, clientVersion);
 			statement.executeUpdate();
 			return;
 		}
 		for (DocumentState state : states) {
-			bindState(statement, state);
+			bindState(statement, state, maxStateBytes);
 			statement.setLong(7, clientVersion);
 			statement.addBatch();
 		}
@@ -169,12 +178,21 @@ final class DocumentTable {
 		return inserted;
 	}
 
-	private void bindState(PreparedStatement statement, DocumentState state) throws SQLException {
+	private void bindState(PreparedStatement statement, DocumentState state, int maxStateBytes) throws SQLException {
+		String encoded = this.codec.encodeDocumentState(state);
+		if (encoded.length() > maxStateBytes / 3) { // fewer chars than a third of the limit fit in any case
+			long bytes = MessageCodec.utf8Length(encoded);
+			if (bytes > maxStateBytes) {
+				throw new IllegalArgumentException("document " + state.key().collection() + "/" + state.key().id()
+						+ " would be " + bytes + " bytes stored, more than the limit of " + maxStateBytes
+						+ " bytes (a document must fit in one message): keep large values in more documents");
+			}
+		}
 		statement.setString(1, state.key().collection());
 		statement.setString(2, state.key().id());
 		statement.setInt(3, state.isPresent() ? 1 : 0);
 		statement.setInt(4, state.hasUnassignedStamps() ? 1 : 0);
-		statement.setString(5, this.codec.encodeDocumentState(state));
+		statement.setString(5, encoded);
 		statement.setString(6, this.codec.encodeVisibleFields(state));
 	}
 

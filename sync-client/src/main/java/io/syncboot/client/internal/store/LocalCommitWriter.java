@@ -11,6 +11,7 @@ import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.HybridLogicalClock;
 import io.syncboot.core.model.Operation;
+import io.syncboot.core.protocol.SyncProtocol;
 
 /**
  * The local-commit path of {@link SqliteStore}: stamps local writes with fresh clock values, merges
@@ -48,7 +49,8 @@ final class LocalCommitWriter {
 	 * Writes non-empty local writes as one changeset on top of {@code before} and
 	 * {@code counters}, uncommitted.
 	 * @return the result (with the outbox entry appended) and the upload counters after it
-	 * @throws IllegalArgumentException if the changeset is larger than the message size allows
+	 * @throws IllegalArgumentException if the changeset is larger than the message size allows, or
+	 * a document's state would be (it could not be downloaded)
 	 */
 	StagedCommit commit(List<LocalWrite> writes, StoreMeta before, UploadCounters counters) throws SQLException {
 		List<Operation> operations = writes.stream().map(write -> write.stamp(this.clock.next())).toList();
@@ -64,7 +66,8 @@ final class LocalCommitWriter {
 				.apply(operation, before.clientFileId());
 		}
 		long clientVersion = before.nextClientVersion();
-		this.documents.writeLocal(List.copyOf(states.values()), clientVersion);
+		this.documents.writeLocal(List.copyOf(states.values()), clientVersion,
+				Math.min(this.maxChangesetBytes, SyncProtocol.MAX_DOCUMENT_STATE_BYTES));
 		// no meta row: MetaTable.recover finds the next client version and the clock in the outbox
 		this.outbox.insert(clientVersion, before.downloadCursor(), ops, size, this.wallMillis.getAsLong(),
 				this.clock.last());

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SqliteStoreTests {
@@ -67,6 +68,10 @@ class SqliteStoreTests {
 		return new LocalWrite.Put(key.collection(), key.id(), fields);
 	}
 
+	private static LocalWrite.Update update(DocumentKey key, Map<String, Object> fields) {
+		return new LocalWrite.Update(key.collection(), key.id(), fields);
+	}
+
 	@Test
 	void localCommitWritesDocumentsAndOneOutboxEntryTogether() {
 		CommitResult result = this.store.commitLocal(List.of(put(T1, Map.of("title", "count")),
@@ -87,6 +92,23 @@ class SqliteStoreTests {
 			assertThat(entry.operations().get(0).timestamp()).isLessThan(entry.operations().get(2).timestamp());
 		});
 		assertThat(this.store.meta().nextClientVersion()).isEqualTo(2);
+	}
+
+	@Test
+	void aWriteThatWouldGrowADocumentPastOneMessageIsRefusedAndTheEarlierOnesStay() {
+		String quarter = "y".repeat(256 * 1024);
+		this.store.commitLocal(List.of(put(T1, Map.of("part1", quarter))));
+		for (int part = 2; part <= 3; part++) {
+			this.store.commitLocal(List.of(update(T1, Map.of("part" + part, quarter))));
+		}
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.store.commitLocal(List.of(update(T1, Map.of("part4", quarter)))))
+			.withMessageContaining("document tasks/t1 would be")
+			.withMessageContaining("more than the limit of " + (1024 * 1024) + " bytes");
+
+		assertThat(this.store.get(T1)).hasValueSatisfying(fields -> assertThat(fields).hasSize(3));
+		assertThat(this.store.pendingChanges()).isEqualTo(3);
+		assertThat(this.store.meta().nextClientVersion()).isEqualTo(4);
 	}
 
 	@Test
