@@ -51,7 +51,7 @@ final class RawSyncSession implements AutoCloseable {
 			socket.sendText(CODEC.encode(new SyncMessage.Bind(SESSION, partition, true)));
 			SyncMessage.Ident allocated = expect(socket, SyncMessage.Ident.class, timeout);
 			socket.sendText(CODEC.encode(new SyncMessage.Ident(SESSION, allocated.clientFileId(), allocated.fileSalt(),
-					0, allocated.serverSalt())));
+					0, 0, allocated.serverSalt())));
 			expect(socket, SyncMessage.Download.class, timeout);
 			return new RawSyncSession(socket);
 		}

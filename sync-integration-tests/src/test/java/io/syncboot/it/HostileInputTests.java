@@ -195,7 +195,7 @@ class HostileInputTests {
 				await().atMost(Duration.ofSeconds(10)).until(() -> !socket.received.isEmpty());
 				SyncMessage.Ident ident = (SyncMessage.Ident) this.codec.decode(socket.received.get(0));
 				socket.sendText(this.codec.encode(new SyncMessage.Ident(1, ident.clientFileId(), ident.fileSalt(),
-						1_000_000 + random.nextInt(1000), ident.serverSalt())), true);
+						1_000_000 + random.nextInt(1000), 0, ident.serverSalt())), true);
 				return new Outcome(2, false);
 			}
 			case 7: // a frame over the size limit

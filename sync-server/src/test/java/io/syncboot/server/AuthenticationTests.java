@@ -122,12 +122,12 @@ class AuthenticationTests {
 		}
 		try (RawSyncClient bob = new RawSyncClient(server.url(), Tokens.valid("bob"))) {
 			bob.send(new SyncMessage.Bind(1, "shared", false));
-			bob.send(new SyncMessage.Ident(1, alices.fileId(), alices.fileSalt(), 0, alices.serverSalt()));
+			bob.send(new SyncMessage.Ident(1, alices.fileId(), alices.fileSalt(), 0, 0, alices.serverSalt()));
 			assertThat(bob.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.BAD_CLIENT_FILE_ID);
 		}
 		try (RawSyncClient alice = new RawSyncClient(server.url(), Tokens.valid("alice"))) {
 			alice.send(new SyncMessage.Bind(1, "shared", false));
-			alice.send(new SyncMessage.Ident(1, alices.fileId(), alices.fileSalt(), 0, alices.serverSalt()));
+			alice.send(new SyncMessage.Ident(1, alices.fileId(), alices.fileSalt(), 0, 0, alices.serverSalt()));
 			assertThat(alice.expect(SyncMessage.Download.class).session()).isEqualTo(1);
 		}
 	}

@@ -50,7 +50,7 @@ class BackPressureTests {
 			MessageCodec codec = new MessageCodec();
 			try (StuckSocketClient stuck = new StuckSocketClient(server.port(), "/sync")) {
 				stuck.sendText(codec.encode(new SyncMessage.Bind(1, "bp", false)));
-				stuck.sendText(codec.encode(new SyncMessage.Ident(1, stuckFile.fileId(), stuckFile.fileSalt(), 0,
+				stuck.sendText(codec.encode(new SyncMessage.Ident(1, stuckFile.fileId(), stuckFile.fileSalt(), 0, 0,
 						stuckFile.serverSalt())));
 				await().atMost(Duration.ofSeconds(10)).until(() -> server.connectionCount() == 3);
 

@@ -97,7 +97,7 @@ class ClientFileIdAttackTests {
 	private static RawSyncClient malloryConnected() {
 		RawSyncClient mallory = new RawSyncClient(server.url(), Tokens.valid("mallory"));
 		mallory.send(new SyncMessage.Bind(1, PARTITION, false));
-		mallory.send(new SyncMessage.Ident(1, mallorys.fileId(), mallorys.fileSalt(), 0, mallorys.serverSalt()));
+		mallory.send(new SyncMessage.Ident(1, mallorys.fileId(), mallorys.fileSalt(), 0, 0, mallorys.serverSalt()));
 		mallory.downloadsUntil(download -> download.remainingBytes() == 0);
 		return mallory;
 	}
@@ -171,7 +171,7 @@ class ClientFileIdAttackTests {
 		Stored before = Stored.now();
 		try (RawSyncClient mallory = malloryConnected()) {
 			mallory.send(new SyncMessage.Bind(2, PARTITION, false));
-			mallory.send(new SyncMessage.Ident(2, alices.fileId(), alices.fileSalt(), 0, alices.serverSalt()));
+			mallory.send(new SyncMessage.Ident(2, alices.fileId(), alices.fileSalt(), 0, 0, alices.serverSalt()));
 			mallory.upload(2, new Changeset(aliceVersion + 1, 0,
 					List.of(new Operation.Put("notes", "alice-1", ++clock, Map.of("by", "mallory")))));
 			mallory.upload(2, new Changeset(aliceVersion + 2, 0, List.of(new Operation.Delete("notes", "alice-1", ++clock))));
@@ -194,7 +194,7 @@ class ClientFileIdAttackTests {
 			for (long guess = 0; guess < 20; guess++) {
 				long session = 2 + guess;
 				mallory.send(new SyncMessage.Bind(session, PARTITION, false));
-				mallory.send(new SyncMessage.Ident(session, alices.fileId(), guess, 0, 0));
+				mallory.send(new SyncMessage.Ident(session, alices.fileId(), guess, 0, 0, 0));
 				mallory.upload(session, new Changeset(aliceVersion + 1, 0, List.of(new Operation.Delete("notes", "alice-1", ++clock))));
 				SyncMessage.Error error = mallory.expect(SyncMessage.Error.class);
 				assertThat(error.session()).isEqualTo(session);

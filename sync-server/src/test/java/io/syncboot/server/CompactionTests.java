@@ -132,7 +132,7 @@ class CompactionTests {
 			Thread.sleep(300);
 			try (RawSyncClient back = new RawSyncClient(node(0))) {
 				back.send(new SyncMessage.Bind(1, "log", false));
-				back.send(new SyncMessage.Ident(1, briefIdentity.fileId(), briefIdentity.fileSalt(), briefCursor,
+				back.send(new SyncMessage.Ident(1, briefIdentity.fileId(), briefIdentity.fileSalt(), briefCursor, 0,
 						briefIdentity.serverSalt()));
 				briefVersions.addAll(follow(back, total));
 			}
@@ -146,7 +146,7 @@ class CompactionTests {
 			}
 			try (RawSyncClient expired = new RawSyncClient(node(1))) {
 				expired.send(new SyncMessage.Bind(1, "log", false));
-				expired.send(new SyncMessage.Ident(1, staleIdentity.fileId(), staleIdentity.fileSalt(), 1,
+				expired.send(new SyncMessage.Ident(1, staleIdentity.fileId(), staleIdentity.fileSalt(), 1, 0,
 						staleIdentity.serverSalt()));
 				SyncMessage.Error error = expired.expect(SyncMessage.Error.class);
 				assertThat(error.code()).isEqualTo(ErrorCode.CLIENT_FILE_EXPIRED);

@@ -41,7 +41,7 @@ class CrashRecoveryTests {
 				}
 				else {
 					client.send(new SyncMessage.Bind(1, "crash", false));
-					client.send(new SyncMessage.Ident(1, identity.fileId(), identity.fileSalt(), 0, identity.serverSalt()));
+					client.send(new SyncMessage.Ident(1, identity.fileId(), identity.fileSalt(), 0, 0, identity.serverSalt()));
 				}
 				long durable = client.downloadsUntil(d -> d.remainingBytes() == 0).get(0).uploadAck();
 				assertThat(durable).as("acknowledged before kill %d", cycle).isBetween(acknowledged, acknowledged + 1);

@@ -181,10 +181,13 @@ class MultiNodeTests {
 			writer.downloadsUntil(d -> d.uploadAck() == 20);
 			RawSyncClient.Identity reader;
 			long cursor;
+			long cursorSalt;
 			try (RawSyncClient first = new RawSyncClient(this.nodes.get(1).url())) {
 				reader = first.bindNew(1, "moving");
 				List<SyncMessage.Download> downloads = first.downloadsUntil(d -> d.serverVersion() == 20);
 				cursor = downloads.get(downloads.size() - 1).serverVersion();
+				cursorSalt = downloads.get(downloads.size() - 1).serverVersionSalt();
+				assertThat(cursorSalt).as("a bootstrap's cursor has a salt").isNotZero();
 				int before = first.rawTexts().stream().mapToInt(t -> t.getBytes(StandardCharsets.UTF_8).length).sum();
 				assertThat(before).isGreaterThan(20 * 2_000);
 			}
@@ -194,7 +197,8 @@ class MultiNodeTests {
 			writer.downloadsUntil(d -> d.uploadAck() == 25);
 			try (RawSyncClient moved = new RawSyncClient(this.nodes.get(2).url())) {
 				moved.send(new SyncMessage.Bind(1, "moving", false));
-				moved.send(new SyncMessage.Ident(1, reader.fileId(), reader.fileSalt(), cursor, reader.serverSalt()));
+				moved.send(new SyncMessage.Ident(1, reader.fileId(), reader.fileSalt(), cursor, cursorSalt,
+						reader.serverSalt()));
 				List<SyncMessage.Download> downloads = moved.downloadsUntil(d -> d.serverVersion() == 25);
 				assertThat(downloads.stream().flatMap(d -> d.changesets().stream()).map(ServerChangeset::serverVersion))
 					.containsExactly(21L, 22L, 23L, 24L, 25L);
@@ -217,6 +221,7 @@ class MultiNodeTests {
 		RawSyncClient.Identity identity;
 		long acknowledged = 0;
 		long cursor = 0;
+		long cursorSalt = 0;
 		try (RawSyncClient observer = new RawSyncClient(this.nodes.get(0).url())) {
 			observer.bindNew(1, "crash");
 			try (RawSyncClient client = new RawSyncClient(killed.url())) {
@@ -229,6 +234,7 @@ class MultiNodeTests {
 					SyncMessage.Download download = client.expect(SyncMessage.Download.class);
 					acknowledged = Math.max(acknowledged, download.uploadAck());
 					cursor = download.serverVersion();
+					cursorSalt = download.serverVersionSalt();
 				}
 				killed.process().destroyForcibly();
 				assertThat(killed.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -240,7 +246,8 @@ class MultiNodeTests {
 			// the client resumes on another node: the ack tells it what to send again
 			try (RawSyncClient resumed = new RawSyncClient(this.nodes.get(1).url())) {
 				resumed.send(new SyncMessage.Bind(1, "crash", false));
-				resumed.send(new SyncMessage.Ident(1, identity.fileId(), identity.fileSalt(), cursor, identity.serverSalt()));
+				resumed.send(new SyncMessage.Ident(1, identity.fileId(), identity.fileSalt(), cursor, cursorSalt,
+						identity.serverSalt()));
 				long durable = resumed.expect(SyncMessage.Download.class).uploadAck();
 				assertThat(durable).isGreaterThanOrEqualTo(acknowledged);
 				for (long v = durable + 1; v <= total; v++) {
@@ -310,7 +317,7 @@ class MultiNodeTests {
 		}
 		try (RawSyncClient resumed = new RawSyncClient(this.nodes.get(0).url())) {
 			resumed.send(new SyncMessage.Bind(1, "draining", false));
-			resumed.send(new SyncMessage.Ident(1, identity.fileId(), identity.fileSalt(), 0, identity.serverSalt()));
+			resumed.send(new SyncMessage.Ident(1, identity.fileId(), identity.fileSalt(), 0, 0, identity.serverSalt()));
 			long durable = resumed.expect(SyncMessage.Download.class).uploadAck();
 			assertThat(durable).isGreaterThanOrEqualTo(acknowledged);
 			for (long v = durable + 1; v <= total; v++) {

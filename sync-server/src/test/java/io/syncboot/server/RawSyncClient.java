@@ -174,7 +174,7 @@ final class RawSyncClient implements AutoCloseable {
 		send(new SyncMessage.Bind(session, partition, true));
 		SyncMessage.Ident ident = expect(SyncMessage.Ident.class);
 		assertThat(ident.session()).isEqualTo(session);
-		send(new SyncMessage.Ident(session, ident.clientFileId(), ident.fileSalt(), 0, ident.serverSalt()));
+		send(new SyncMessage.Ident(session, ident.clientFileId(), ident.fileSalt(), 0, 0, ident.serverSalt()));
 		return new Identity(ident.clientFileId(), ident.fileSalt(), ident.serverSalt());
 	}
 

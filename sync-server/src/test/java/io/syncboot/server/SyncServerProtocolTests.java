@@ -108,13 +108,17 @@ class SyncServerProtocolTests {
 	@Test
 	void resumesFromCursorWithoutGapOrDuplicate() {
 		RawSyncClient.Identity reader;
+		long cursorSalt;
 		try (RawSyncClient writer = connect(); RawSyncClient first = connect()) {
 			writer.bindNew(1, "resume-p");
 			writer.expect(SyncMessage.Download.class);
 			reader = first.bindNew(1, "resume-p");
 			first.expect(SyncMessage.Download.class);
 			writer.upload(1, new Changeset(1, 0, List.of(put("a", Map.of("n", 1)))));
-			assertThat(first.expect(SyncMessage.Download.class).serverVersion()).isEqualTo(1);
+			SyncMessage.Download seen = first.expect(SyncMessage.Download.class);
+			assertThat(seen.serverVersion()).isEqualTo(1);
+			assertThat(seen.serverVersionSalt()).isNotZero();
+			cursorSalt = seen.serverVersionSalt();
 			first.close();
 			writer.expect(SyncMessage.Download.class);
 			writer.upload(1, new Changeset(2, 1, List.of(put("b", Map.of("n", 2)))));
@@ -122,7 +126,7 @@ class SyncServerProtocolTests {
 		}
 		try (RawSyncClient again = connect()) {
 			again.send(new SyncMessage.Bind(7, "resume-p", false));
-			again.send(new SyncMessage.Ident(7, reader.fileId(), reader.fileSalt(), 1, reader.serverSalt()));
+			again.send(new SyncMessage.Ident(7, reader.fileId(), reader.fileSalt(), 1, cursorSalt, reader.serverSalt()));
 			SyncMessage.Download download = again.expect(SyncMessage.Download.class);
 			assertThat(download.serverVersion()).isEqualTo(2);
 			assertThat(download.changesets()).extracting(ServerChangeset::serverVersion).containsExactly(2L);
@@ -250,23 +254,23 @@ class SyncServerProtocolTests {
 			RawSyncClient.Identity identity = client.bindNew(1, "ident-p");
 			client.expect(SyncMessage.Download.class);
 			client.send(new SyncMessage.Bind(2, "ident-p", false));
-			client.send(new SyncMessage.Ident(2, 9_999_999, 1, 0, 0));
+			client.send(new SyncMessage.Ident(2, 9_999_999, 1, 0, 0, 0));
 			SyncMessage.Error error = client.expect(SyncMessage.Error.class);
 			assertThat(error.session()).isEqualTo(2);
 			assertThat(error.code()).isEqualTo(ErrorCode.BAD_CLIENT_FILE_ID);
 			assertThat(error.code().number()).isEqualTo(208);
 
 			client.send(new SyncMessage.Bind(3, "ident-p", false));
-			client.send(new SyncMessage.Ident(3, identity.fileId(), identity.fileSalt(), 0, identity.serverSalt() + 1));
+			client.send(new SyncMessage.Ident(3, identity.fileId(), identity.fileSalt(), 0, 0, identity.serverSalt() + 1));
 			assertThat(client.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES);
 
 			client.send(new SyncMessage.Bind(4, "ident-other", false));
-			client.send(new SyncMessage.Ident(4, identity.fileId(), identity.fileSalt(), 0, identity.serverSalt()));
+			client.send(new SyncMessage.Ident(4, identity.fileId(), identity.fileSalt(), 0, 0, identity.serverSalt()));
 			assertThat(client.expect(SyncMessage.Error.class).code()).as("wrong partition")
 				.isEqualTo(ErrorCode.BAD_CLIENT_FILE_ID);
 
 			client.send(new SyncMessage.Bind(5, "ident-p", false));
-			client.send(new SyncMessage.Ident(5, identity.fileId(), identity.fileSalt(), 99, identity.serverSalt()));
+			client.send(new SyncMessage.Ident(5, identity.fileId(), identity.fileSalt(), 99, 0, identity.serverSalt()));
 			assertThat(client.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.BAD_SERVER_VERSION);
 
 			client.send(new SyncMessage.Ping(1));

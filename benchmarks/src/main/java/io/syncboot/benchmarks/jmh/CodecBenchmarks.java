@@ -61,13 +61,13 @@ public class CodecBenchmarks {
 			states.add(DocumentState.of(new Operation.Put("s8", "d-" + i, 1_000_000L + i,
 					Map.of("n", (long) i, "body", "p".repeat(180))), 7));
 		}
-		this.snapshotText = this.codec.encode(new SyncMessage.Download(1, 1000, 0, 0, List.of(), states));
+		this.snapshotText = this.codec.encode(new SyncMessage.Download(1, 1000, 0, 0, 0, List.of(), states));
 		// as a server holds a snapshot batch: states known by their stored text
 		List<DocumentState> stored = new ArrayList<>();
 		for (DocumentState state : states) {
 			stored.add(this.codec.decodeDocumentStateLazily(state.key(), this.codec.encodeDocumentState(state)));
 		}
-		this.snapshot = new SyncMessage.Download(1, 1000, 0, 0, List.of(), stored);
+		this.snapshot = new SyncMessage.Download(1, 1000, 0, 0, 0, List.of(), stored);
 		String prefix = "{\"type\":\"download\",";
 		this.snapshotTypeLastText = "{" + this.snapshotText.substring(prefix.length(), this.snapshotText.length() - 1)
 				+ ",\"type\":\"download\"}";

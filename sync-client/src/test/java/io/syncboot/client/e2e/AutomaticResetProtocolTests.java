@@ -86,13 +86,13 @@ class AutomaticResetProtocolTests {
 		CompletableFuture<Void> downloaded = this.session.waitForDownloadCompletion();
 		SyncMessage.Mark mark = (SyncMessage.Mark) next();
 		// the bootstrap comes before the server integrated the recovered upload: it acknowledges nothing
-		send(new SyncMessage.Download(rebind.session(), 1, 0, 0, List.of(), List.of()));
+		send(new SyncMessage.Download(rebind.session(), 1, 0, 0, 0, List.of(), List.of()));
 		send(mark); // answered after that download, so the client applied it once this wait completes
 		assertThat(downloaded).succeedsWithin(LONG);
 		assertThat(this.database.pendingChanges()).isEqualTo(1);
 
 		assertThat(wait).as("x, recovered as client version 2, is not acknowledged yet").isNotDone();
-		send(new SyncMessage.Download(rebind.session(), 1, 2, 0, List.of(), List.of()));
+		send(new SyncMessage.Download(rebind.session(), 1, 0, 2, 0, List.of(), List.of()));
 		assertThat(wait).succeedsWithin(LONG);
 		assertThat(this.database.pendingChanges()).isZero();
 	}
@@ -114,7 +114,7 @@ class AutomaticResetProtocolTests {
 	private SyncMessage.Bind connectAndBind(long clientFileId) throws Exception {
 		this.server.upgrade(this.server.acceptHandshake());
 		SyncMessage.Bind bind = (SyncMessage.Bind) next();
-		send(new SyncMessage.Ident(bind.session(), clientFileId, clientFileId * 11, 0, 555));
+		send(new SyncMessage.Ident(bind.session(), clientFileId, clientFileId * 11, 0, 0, 555));
 		assertThat(next()).isInstanceOf(SyncMessage.Ident.class);
 		return bind;
 	}
@@ -128,7 +128,7 @@ class AutomaticResetProtocolTests {
 			message = next();
 		}
 		SyncMessage.Bind rebind = (SyncMessage.Bind) message;
-		send(new SyncMessage.Ident(rebind.session(), newClientFileId, newClientFileId * 11, 0, 555));
+		send(new SyncMessage.Ident(rebind.session(), newClientFileId, newClientFileId * 11, 0, 0, 555));
 		assertThat(next()).isInstanceOf(SyncMessage.Ident.class);
 		return rebind;
 	}

@@ -679,6 +679,53 @@ class ClientResetIntegrationTests {
 	}
 
 	@Test
+	void aServerRestoredFromAnOlderCopyAndWrittenByAnotherClientResetsTheClientThatFollowedTheLostHistory() {
+		SyncManager manager = manager(this.dirA);
+		SyncDatabase db = manager.open(config(manager, ClientResetMode.RECOVER_OR_DISCARD));
+		SyncSession session = manager.sessionFor(db).orElseThrow();
+		db.collection("tasks").put("old", Map.of("title", "in the copy"));
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		// another client follows the partition up to the copy, then goes offline
+		SyncManager otherManager = manager(this.dirC);
+		SyncConfiguration otherConfiguration = SyncConfiguration.builder(otherManager.logIn(SyncCredentials.anonymous()),
+				"tasks-list").errorHandler((s, error) -> this.errors.add(error)).build();
+		SyncDatabase other = otherManager.open(otherConfiguration);
+		assertThat(otherManager.sessionFor(other).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
+		other.close();
+		stopServer();
+		copyContents(this.serverDir, this.copyDir);
+		startServer();
+		db.collection("tasks").put("lost", Map.of("title", "synced after the copy"));
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		session.suspend();
+		db.collection("tasks").put("unsynced", Map.of("title", "written offline"));
+		stopServer();
+		deleteContents(this.serverDir);
+		copyContents(this.copyDir, this.serverDir);
+		startServer();
+		// the restored server gives the versions this client saw ("lost") to the other client's write
+		other = otherManager.open(otherConfiguration);
+		other.collection("tasks").put("new", Map.of("title", "written to the restored server"));
+		assertThat(otherManager.sessionFor(other).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+		session.resume();
+
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		assertThat(this.errors).singleElement().satisfies(error -> {
+			assertThat(error.code()).isEqualTo(209);
+			assertThat(error.action()).isEqualTo(ErrorAction.CLIENT_RESET);
+			assertThat(error.backupPath()).hasValueSatisfying(path -> assertThat(path).exists());
+		});
+		assertThat(fieldsInFile(this.errors.get(0).backupPath().get(), "lost")).isNotNull();
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(session.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsOnlyKeys("old", "new", "unsynced");
+		assertThat(otherManager.sessionFor(other).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
+		assertThat(SyncTestSupport.contents(other.collection("tasks")))
+			.isEqualTo(SyncTestSupport.contents(db.collection("tasks")));
+		assertThat(serverContents()).containsOnlyKeys("old", "new", "unsynced");
+	}
+
+	@Test
 	void aServerRestoredFromACopyOlderThanTheClientFileSays208AndTheDefaultModeRecovers() {
 		startServer();
 		stopServer();
@@ -797,7 +844,7 @@ class ClientResetIntegrationTests {
 			for (int round = 0; round < 2; round++) {
 				SyncMessage.Bind bind = next(fake, codec, SyncMessage.Bind.class);
 				assertThat(bind.needClientFileId()).isTrue();
-				fake.sendText(codec.encode(new SyncMessage.Ident(bind.session(), 5 + round, 55, 0, 555)));
+				fake.sendText(codec.encode(new SyncMessage.Ident(bind.session(), 5 + round, 55, 0, 0, 555)));
 				next(fake, codec, SyncMessage.Ident.class);
 				fake.sendText(codec.encode(new SyncMessage.Error(bind.session(), ErrorCode.DIVERGING_HISTORIES,
 						"the history diverged")));

@@ -109,7 +109,7 @@ class MisbehavingServerIntegrationTests {
 		this.server.upgrade(this.server.acceptHandshake());
 		SyncMessage.Bind bind = (SyncMessage.Bind) this.codec.decode(this.server.readText());
 		long id = bind.session();
-		this.server.sendText(this.codec.encode(new SyncMessage.Ident(id, 5, 55, 0, 555)));
+		this.server.sendText(this.codec.encode(new SyncMessage.Ident(id, 5, 55, 0, 0, 555)));
 		SyncMessage.Ident ident = (SyncMessage.Ident) this.codec.decode(this.server.readText());
 		assertThat(ident.clientFileId()).isEqualTo(5);
 		assertThat(ident.fileSalt()).isEqualTo(55);
@@ -118,9 +118,9 @@ class MisbehavingServerIntegrationTests {
 		SyncMessage.Upload upload = (SyncMessage.Upload) this.codec.decode(this.server.readText());
 		assertThat(upload.changesets()).singleElement().satisfies(c -> assertThat(c.clientVersion()).isEqualTo(1));
 
-		this.server.sendText(this.codec.encode(new SyncMessage.Download(id, 10, 1, 0, List.of(), List.of())));
+		this.server.sendText(this.codec.encode(new SyncMessage.Download(id, 10, 0, 1, 0, List.of(), List.of())));
 		await().atMost(LONG).until(() -> db.pendingChanges() == 0);
-		this.server.sendText(this.codec.encode(new SyncMessage.Download(id, 5, 1, 0, List.of(), List.of())));
+		this.server.sendText(this.codec.encode(new SyncMessage.Download(id, 5, 0, 1, 0, List.of(), List.of())));
 
 		await().atMost(LONG).until(() -> session.state() == SyncSessionState.INVALID);
 		await().atMost(LONG).until(() -> errors.size() == 1);

@@ -64,7 +64,7 @@ class WaitProtocolTests {
 
 		this.server.upgrade(this.server.acceptHandshake());
 		SyncMessage.Bind bind = (SyncMessage.Bind) next();
-		this.server.sendText(this.codec.encode(new SyncMessage.Ident(bind.session(), 5, 55, 0, 555)));
+		this.server.sendText(this.codec.encode(new SyncMessage.Ident(bind.session(), 5, 55, 0, 0, 555)));
 		assertThat(next()).isInstanceOf(SyncMessage.Ident.class);
 		CompletableFuture<Void> wait = session.waitForDownloadCompletion();
 		SyncMessage.Mark mark = (SyncMessage.Mark) next();

@@ -61,6 +61,7 @@ final class DownloadReader {
 		}
 		Long session = null;
 		Long serverVersion = null;
+		long serverVersionSalt = 0; // optional: absent from downloads of earlier servers
 		Long uploadAck = null;
 		Long remainingBytes = null;
 		List<ServerChangeset> changesets = null;
@@ -76,6 +77,7 @@ final class DownloadReader {
 				}
 				case "session" -> session = number(token, name);
 				case "serverVersion" -> serverVersion = number(token, name);
+				case "serverVersionSalt" -> serverVersionSalt = number(token, name);
 				case "uploadAck" -> uploadAck = number(token, name);
 				case "remainingBytes" -> remainingBytes = number(token, name);
 				case "changesets" -> changesets = changesets(token);
@@ -90,7 +92,8 @@ final class DownloadReader {
 		required(changesets, "changesets");
 		required(documents, "documents");
 		return new SyncMessage.Download(required(session, "session"), required(serverVersion, "serverVersion"),
-				required(uploadAck, "uploadAck"), required(remainingBytes, "remainingBytes"), changesets, documents);
+				serverVersionSalt, required(uploadAck, "uploadAck"), required(remainingBytes, "remainingBytes"),
+				changesets, documents);
 	}
 
 	private List<ServerChangeset> changesets(JsonToken token) {

@@ -51,9 +51,11 @@ public final class MessageCodec {
 
 	private static final Map<String, Set<String>> MESSAGE_FIELDS = Map.of(
 			"bind", Set.of("type", "session", "partition", "needClientFileId"),
-			"ident", Set.of("type", "session", "clientFileId", "fileSalt", "downloadServerVersion", "serverSalt"),
+			"ident", Set.of("type", "session", "clientFileId", "fileSalt", "downloadServerVersion",
+					"downloadServerVersionSalt", "serverSalt"),
 			"upload", Set.of("type", "session", "changesets"),
-			"download", Set.of("type", "session", "serverVersion", "uploadAck", "remainingBytes", "changesets", "documents"),
+			"download", Set.of("type", "session", "serverVersion", "serverVersionSalt", "uploadAck", "remainingBytes",
+					"changesets", "documents"),
 			"mark", Set.of("type", "session", "requestId"),
 			"unbind", Set.of("type", "session"),
 			"error", Set.of("type", "session", "code", "action", "message", "tryAgain", "backoffMillis", "documents"),
@@ -313,7 +315,8 @@ public final class MessageCodec {
 						bool(root, "needClientFileId"));
 			case "ident":
 				return new SyncMessage.Ident(number(root, "session"), number(root, "clientFileId"),
-						number(root, "fileSalt"), number(root, "downloadServerVersion"), number(root, "serverSalt"));
+						number(root, "fileSalt"), number(root, "downloadServerVersion"),
+						optionalNumber(root, "downloadServerVersionSalt"), number(root, "serverSalt"));
 			case "upload": {
 				List<Changeset> changesets = new ArrayList<>();
 				for (JsonNode node : array(root, "changesets")) {
@@ -334,7 +337,8 @@ public final class MessageCodec {
 					documents.add(readState(node));
 				}
 				return new SyncMessage.Download(number(root, "session"), number(root, "serverVersion"),
-						number(root, "uploadAck"), number(root, "remainingBytes"), changesets, documents);
+						optionalNumber(root, "serverVersionSalt"), number(root, "uploadAck"), number(root, "remainingBytes"),
+						changesets, documents);
 			}
 			case "mark":
 				return new SyncMessage.Mark(number(root, "session"), number(root, "requestId"));
@@ -546,6 +550,14 @@ public final class MessageCodec {
 			throw mistyped(name, "a 64-bit integer");
 		}
 		return value.longValue();
+	}
+
+	/**
+	 * A 64-bit integer field that a peer of an earlier revision of protocol version 1 does not send:
+	 * 0 when absent, else as {@link #number}.
+	 */
+	private static long optionalNumber(JsonNode node, String name) {
+		return (node.get(name) != null) ? number(node, name) : 0;
 	}
 
 	private static boolean bool(JsonNode node, String name) {

@@ -46,8 +46,8 @@ final class MessageWriter {
 	 */
 	private String messageWithDocuments(SyncMessage.Download download) {
 		String head = write(gen -> writeMessage(gen, new SyncMessage.Download(download.session(),
-				download.serverVersion(), download.uploadAck(), download.remainingBytes(), download.changesets(),
-				List.of())));
+				download.serverVersion(), download.serverVersionSalt(), download.uploadAck(), download.remainingBytes(),
+				download.changesets(), List.of())));
 		// the head ends with "documents":[]} ; the states go between the brackets
 		int open = head.length() - 2;
 		List<DocumentState> documents = download.documents();
@@ -113,6 +113,7 @@ final class MessageWriter {
 			gen.writeNumberProperty("clientFileId", m.clientFileId());
 			gen.writeNumberProperty("fileSalt", m.fileSalt());
 			gen.writeNumberProperty("downloadServerVersion", m.downloadServerVersion());
+			gen.writeNumberProperty("downloadServerVersionSalt", m.downloadServerVersionSalt());
 			gen.writeNumberProperty("serverSalt", m.serverSalt());
 		}
 		else if (message instanceof SyncMessage.Upload m) {
@@ -134,6 +135,7 @@ final class MessageWriter {
 			gen.writeStringProperty("type", "download");
 			gen.writeNumberProperty("session", m.session());
 			gen.writeNumberProperty("serverVersion", m.serverVersion());
+			gen.writeNumberProperty("serverVersionSalt", m.serverVersionSalt());
 			gen.writeNumberProperty("uploadAck", m.uploadAck());
 			gen.writeNumberProperty("remainingBytes", m.remainingBytes());
 			gen.writeName("changesets");

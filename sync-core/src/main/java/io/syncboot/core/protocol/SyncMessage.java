@@ -30,16 +30,22 @@ public sealed interface SyncMessage permits SyncMessage.Bind, SyncMessage.Ident,
 	}
 
 	/**
-	 * Server to client: the allocated client file id and its salt (only when the bind asked for one).
-	 * Client to server: the client file, its salt, its download cursor and the salt of the server
-	 * history it follows; the server answers with downloads from the cursor.
+	 * Server to client: the allocated client file id and its salt (only when the bind asked for one;
+	 * its cursor and cursor salt are then 0). Client to server: the client file, its salt, its
+	 * download cursor with that cursor's salt, and the salt of the server history it follows; the
+	 * server answers with downloads from the cursor, or with a client-reset error if the history at
+	 * the cursor is not the one the client downloaded.
+	 * @param downloadServerVersionSalt the {@link Download#serverVersionSalt()} that came with the
+	 * download that moved the cursor to {@code downloadServerVersion}; 0 if unknown (a file that
+	 * never stored one), which the server does not check; must be 0 when the cursor is 0
 	 */
-	record Ident(long session, long clientFileId, long fileSalt, long downloadServerVersion, long serverSalt)
-			implements SyncMessage {
+	record Ident(long session, long clientFileId, long fileSalt, long downloadServerVersion,
+			long downloadServerVersionSalt, long serverSalt) implements SyncMessage {
 		public Ident {
 			requireSession(session);
 			requirePositive("clientFileId", clientFileId);
 			requireNonNegative("downloadServerVersion", downloadServerVersion);
+			requireNoSaltWithoutVersion("downloadServerVersionSalt", downloadServerVersionSalt, downloadServerVersion);
 		}
 	}
 
@@ -63,17 +69,23 @@ public sealed interface SyncMessage permits SyncMessage.Bind, SyncMessage.Ident,
 	 * Server to client: server changesets after the client's cursor, or a batch of the partition's
 	 * snapshot during bootstrap, with the new cursor.
 	 * @param serverVersion the download cursor once this message is applied
+	 * @param serverVersionSalt the identity of the partition's history entry at {@code serverVersion}
+	 * (a 64-bit value the server derives from that entry); the client stores it with its cursor and
+	 * sends it back in its {@link Ident}, so that a server whose history at that version is another
+	 * one (restored from an older copy, then written) is detected. 0 if the server does not know it
+	 * (no entry: {@code serverVersion} 0, or the entry was compacted away); 0 when {@code serverVersion} is 0
 	 * @param uploadAck the greatest client version of this client file the server has integrated
 	 * durably
 	 * @param remainingBytes the server's estimate of the bytes still to download after this message
 	 * @param changesets server changesets in increasing server version order
 	 * @param documents snapshot document states (bootstrap only)
 	 */
-	record Download(long session, long serverVersion, long uploadAck, long remainingBytes,
+	record Download(long session, long serverVersion, long serverVersionSalt, long uploadAck, long remainingBytes,
 			List<ServerChangeset> changesets, List<DocumentState> documents) implements SyncMessage {
 		public Download {
 			requireSession(session);
 			requireNonNegative("serverVersion", serverVersion);
+			requireNoSaltWithoutVersion("serverVersionSalt", serverVersionSalt, serverVersion);
 			requireNonNegative("uploadAck", uploadAck);
 			requireNonNegative("remainingBytes", remainingBytes);
 			changesets = List.copyOf(changesets);
@@ -175,6 +187,12 @@ public sealed interface SyncMessage permits SyncMessage.Bind, SyncMessage.Ident,
 	private static void requirePositive(String name, long value) {
 		if (value < 1) {
 			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, name + " must be >= 1, was " + value);
+		}
+	}
+
+	private static void requireNoSaltWithoutVersion(String name, long salt, long version) {
+		if (version == 0 && salt != 0) {
+			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, name + " must be 0 at server version 0, was " + salt);
 		}
 	}
 

@@ -57,7 +57,7 @@ class DownloadReaderTests {
 		String alphabet = "{}[],:\"0-9.eatrunlxfsv \\";
 		int failures = 0;
 		for (int i = 0; i < 3000; i++) {
-			SyncMessage.Download download = new SyncMessage.Download(1 + random.nextInt(5), 40, 0, 7,
+			SyncMessage.Download download = new SyncMessage.Download(1 + random.nextInt(5), 40, 4_000, 0, 7,
 					List.of(), Generators.documentStates(random, 1 + random.nextInt(3)));
 			String text = this.codec.encode(download);
 			// change one character after the prefix (not the closing brace), the same in both forms

@@ -83,16 +83,17 @@ class MessageCodecTests {
 		List<SyncMessage> messages = new ArrayList<>();
 		messages.add(new SyncMessage.Bind(1, "store-42", true));
 		messages.add(new SyncMessage.Bind(Long.MAX_VALUE, "user-alice@example.com", false));
-		messages.add(new SyncMessage.Ident(1, 7, -1234567890123L, 0, 0));
-		messages.add(new SyncMessage.Ident(2, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE));
+		messages.add(new SyncMessage.Ident(1, 7, -1234567890123L, 0, 0, 0));
+		messages.add(new SyncMessage.Ident(2, Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE,
+				Long.MAX_VALUE));
 		messages.add(new SyncMessage.Upload(1, List.of(new Changeset(1, 0, allOperationKinds()),
 				new Changeset(2, 5, List.of(new Operation.Delete("tasks", "t2", 104))))));
 		messages.add(new SyncMessage.Upload(1, List.of()));
-		messages.add(new SyncMessage.Download(1, 12, 2, 4096,
+		messages.add(new SyncMessage.Download(1, 12, -5_000_000_000L, 2, 4096,
 				List.of(new ServerChangeset(11, 3, 1, allOperationKinds()),
 						new ServerChangeset(12, 4, 9, List.of(new Operation.Delete("tasks", "t1", 105)))),
 				List.of(stateWithEveryKindOfRegister(), absentState(), new DocumentState(new DocumentKey("_meta", "x")))));
-		messages.add(new SyncMessage.Download(1, 0, 0, 0, List.of(), List.of()));
+		messages.add(new SyncMessage.Download(1, 0, 0, 0, 0, List.of(), List.of()));
 		messages.add(new SyncMessage.Mark(1, 0));
 		messages.add(new SyncMessage.Mark(3, Long.MAX_VALUE));
 		messages.add(new SyncMessage.Unbind(4));
@@ -161,8 +162,9 @@ class MessageCodecTests {
 	void writesTheDocumentedWireFormat() {
 		assertThat(this.codec.encode(new SyncMessage.Bind(1, "store-42", true)))
 			.isEqualTo("{\"type\":\"bind\",\"session\":1,\"partition\":\"store-42\",\"needClientFileId\":true}");
-		assertThat(this.codec.encode(new SyncMessage.Ident(1, 7, 11, 0, 13))).isEqualTo(
-				"{\"type\":\"ident\",\"session\":1,\"clientFileId\":7,\"fileSalt\":11,\"downloadServerVersion\":0,\"serverSalt\":13}");
+		assertThat(this.codec.encode(new SyncMessage.Ident(1, 7, 11, 4, 17, 13))).isEqualTo(
+				"{\"type\":\"ident\",\"session\":1,\"clientFileId\":7,\"fileSalt\":11,\"downloadServerVersion\":4,"
+						+ "\"downloadServerVersionSalt\":17,\"serverSalt\":13}");
 		assertThat(this.codec.encode(new SyncMessage.Mark(1, 5)))
 			.isEqualTo("{\"type\":\"mark\",\"session\":1,\"requestId\":5}");
 		assertThat(this.codec.encode(new SyncMessage.Unbind(1))).isEqualTo("{\"type\":\"unbind\",\"session\":1}");
@@ -186,9 +188,9 @@ class MessageCodecTests {
 				registers);
 		assertThat(this.codec.encodeDocumentState(state)).isEqualTo("{\"c\":\"tasks\",\"id\":\"t1\",\"p\":true,"
 				+ "\"e\":[5,1],\"r\":[5,1],\"f\":{\"a\":{\"s\":[5,1],\"v\":1},\"b\":{\"s\":[6,2],\"u\":true}}}");
-		assertThat(this.codec.encode(new SyncMessage.Download(1, 3, 2, 0,
+		assertThat(this.codec.encode(new SyncMessage.Download(1, 3, 19, 2, 0,
 				List.of(new ServerChangeset(3, 7, 2, List.of(new Operation.Delete("tasks", "t1", 12)))), List.of(state))))
-			.isEqualTo("{\"type\":\"download\",\"session\":1,\"serverVersion\":3,\"uploadAck\":2,\"remainingBytes\":0,"
+			.isEqualTo("{\"type\":\"download\",\"session\":1,\"serverVersion\":3,\"serverVersionSalt\":19,\"uploadAck\":2,\"remainingBytes\":0,"
 					+ "\"changesets\":[{\"serverVersion\":3,\"originFileId\":7,\"clientVersion\":2,\"ops\":["
 					+ "{\"op\":\"delete\",\"c\":\"tasks\",\"id\":\"t1\",\"ts\":12}]}],\"documents\":["
 					+ this.codec.encodeDocumentState(state) + "]}");
@@ -209,7 +211,8 @@ class MessageCodecTests {
 				states.add(state);
 			}
 			SyncMessage.Download download = (SyncMessage.Download) RandomMessages.message(random, 3);
-			download = new SyncMessage.Download(download.session(), download.serverVersion(), download.uploadAck(),
+			download = new SyncMessage.Download(download.session(), download.serverVersion(),
+					download.serverVersionSalt(), download.uploadAck(),
 					download.remainingBytes(), download.changesets(), states);
 			String text = this.codec.encode(download);
 			// what a generator writes for the same tree: no whitespace, fields and states in order
@@ -227,6 +230,26 @@ class MessageCodecTests {
 		// unknown fields are ignored, for forward compatibility
 		assertThat(this.codec.decode("{\"type\":\"ping\",\"timestamp\":1,\"future\":{\"x\":[1,2]}}"))
 			.isEqualTo(new SyncMessage.Ping(1));
+	}
+
+	@Test
+	void readsTheCursorSaltsAsUnknownWhenAnEarlierPeerDoesNotSendThem() {
+		MessageCodec strict = MessageCodec.rejectingUnknownFields(SyncProtocol.DEFAULT_MAX_MESSAGE_BYTES);
+		String ident = "{\"type\":\"ident\",\"session\":1,\"clientFileId\":7,\"fileSalt\":11,\"downloadServerVersion\":4,"
+				+ "\"serverSalt\":13}";
+		assertThat(strict.decode(ident)).isEqualTo(new SyncMessage.Ident(1, 7, 11, 4, 0, 13));
+		assertThat(this.codec.decode(ident)).isEqualTo(new SyncMessage.Ident(1, 7, 11, 4, 0, 13));
+		// streamed (the order the codec writes) and as a tree (any other order)
+		String streamed = download(4, "[]", "[]");
+		String tree = "{\"session\":1,\"type\":\"download\",\"serverVersion\":4,\"uploadAck\":0,\"remainingBytes\":0,"
+				+ "\"changesets\":[],\"documents\":[]}";
+		SyncMessage.Download expected = new SyncMessage.Download(1, 4, 0, 0, 0, List.of(), List.of());
+		for (String text : List.of(streamed, tree)) {
+			assertThat(this.codec.decode(text)).as(text).isEqualTo(expected);
+			assertThat(strict.decode(text)).as(text).isEqualTo(expected);
+		}
+		assertThat(this.codec.decode(tree.replace("\"serverVersion\":4,", "\"serverVersion\":4,\"serverVersionSalt\":-8,")))
+			.isEqualTo(new SyncMessage.Download(1, 4, -8, 0, 0, List.of(), List.of()));
 	}
 
 	@Test
@@ -474,6 +497,11 @@ class MessageCodecTests {
 				Arguments.of("negative baseServerVersion", "{\"type\":\"upload\",\"session\":1,\"changesets\":[{\"clientVersion\":1,\"baseServerVersion\":-1,\"ops\":[" + op + "]}]}", m),
 				Arguments.of("changeset without operations", "{\"type\":\"upload\",\"session\":1,\"changesets\":[{\"clientVersion\":1,\"baseServerVersion\":0,\"ops\":[]}]}", m),
 				Arguments.of("negative serverVersion", download(-1, "[]", "[]"), m),
+				Arguments.of("serverVersionSalt as string", download(3, "[]", "[]").replace("\"serverVersion\":3,", "\"serverVersion\":3,\"serverVersionSalt\":\"5\","), m),
+				Arguments.of("serverVersionSalt as string, tree", download(3, "[]", "[]").replace("{\"type\":\"download\",\"session\":1,", "{\"session\":1,\"type\":\"download\",\"serverVersionSalt\":\"5\","), m),
+				Arguments.of("serverVersionSalt at version 0", download(0, "[]", "[]").replace("\"serverVersion\":0,", "\"serverVersion\":0,\"serverVersionSalt\":5,"), m),
+				Arguments.of("downloadServerVersionSalt at version 0", "{\"type\":\"ident\",\"session\":1,\"clientFileId\":1,\"fileSalt\":1,\"downloadServerVersion\":0,\"downloadServerVersionSalt\":5,\"serverSalt\":0}", m),
+				Arguments.of("downloadServerVersionSalt beyond 64 bits", "{\"type\":\"ident\",\"session\":1,\"clientFileId\":1,\"fileSalt\":1,\"downloadServerVersion\":2,\"downloadServerVersionSalt\":18446744073709551616,\"serverSalt\":0}", m),
 				Arguments.of("negative uploadAck", "{\"type\":\"download\",\"session\":1,\"serverVersion\":0,\"uploadAck\":-1,\"remainingBytes\":0,\"changesets\":[],\"documents\":[]}", m),
 				Arguments.of("negative remainingBytes", "{\"type\":\"download\",\"session\":1,\"serverVersion\":0,\"uploadAck\":0,\"remainingBytes\":-1,\"changesets\":[],\"documents\":[]}", m),
 				Arguments.of("server changeset version 0", download(3, "[{\"serverVersion\":0,\"originFileId\":1,\"clientVersion\":1,\"ops\":[" + op + "]}]", "[]"), m),

@@ -61,15 +61,18 @@ final class RandomMessages {
 		switch (kind) {
 			case 0:
 				return new SyncMessage.Bind(session, PARTITIONS.get(random.nextInt(PARTITIONS.size())), random.nextBoolean());
-			case 1:
-				return new SyncMessage.Ident(session, positive(random), anyLong(random), positive(random) - 1,
-						anyLong(random));
+			case 1: {
+				long cursor = positive(random) - 1;
+				return new SyncMessage.Ident(session, positive(random), anyLong(random), cursor,
+						(cursor == 0) ? 0 : anyLong(random), anyLong(random));
+			}
 			case 2:
 				return new SyncMessage.Upload(session, Generators.changesets(random, 4));
 			case 3: {
 				long cursor = random.nextInt(60);
 				List<ServerChangeset> changesets = Generators.serverChangesets(random, 4, cursor);
-				return new SyncMessage.Download(session, cursor, random.nextInt(100), positive(random) - 1, changesets,
+				return new SyncMessage.Download(session, cursor, (cursor == 0) ? 0 : anyLong(random), random.nextInt(100),
+						positive(random) - 1, changesets,
 						random.nextBoolean() ? Generators.documentStates(random, random.nextInt(12)) : List.of());
 			}
 			case 4:

@@ -62,7 +62,7 @@ class RememberedEncodingTests {
 	void downloadStatesRememberTheirText() {
 		List<DocumentState> states = new ArrayList<>(tricky());
 		states.addAll(Generators.documentStates(new Random(0x5EED8L), 400));
-		String text = this.codec.encode(new SyncMessage.Download(1, 9, 0, 0, List.of(), states));
+		String text = this.codec.encode(new SyncMessage.Download(1, 9, 0, 0, 0, List.of(), states));
 		SyncMessage.Download decoded = (SyncMessage.Download) this.codec.decode(text);
 		assertThat(decoded.documents()).isEqualTo(states);
 		for (DocumentState state : decoded.documents()) {
@@ -107,8 +107,8 @@ class RememberedEncodingTests {
 		DocumentState stored = tricky().get(0);
 		String text = this.codec.encodeDocumentState(stored);
 		DocumentState lazy = this.codec.decodeDocumentStateLazily(stored.key(), text);
-		assertThat(this.codec.encode(new SyncMessage.Download(1, 2, 0, 0, List.of(), List.of(lazy))))
-			.isEqualTo(this.codec.encode(new SyncMessage.Download(1, 2, 0, 0, List.of(), List.of(stored))));
+		assertThat(this.codec.encode(new SyncMessage.Download(1, 2, 0, 0, 0, List.of(), List.of(lazy))))
+			.isEqualTo(this.codec.encode(new SyncMessage.Download(1, 2, 0, 0, 0, List.of(), List.of(stored))));
 		assertThat(lazy).isEqualTo(stored);
 		assertThat(lazy.visibleFields()).isEqualTo(stored.visibleFields());
 		assertThat(lazy.latestStamp()).isEqualTo(stored.latestStamp());

@@ -36,11 +36,14 @@ class SyncMessageTests {
 
 	@Test
 	void identChecksFileIdAndCursor() {
-		assertThat(new SyncMessage.Ident(1, 7, -3, 0, 0).fileSalt()).isEqualTo(-3);
+		assertThat(new SyncMessage.Ident(1, 7, -3, 0, 0, 0).fileSalt()).isEqualTo(-3);
+		assertThat(new SyncMessage.Ident(1, 7, -3, 4, -9, 0).downloadServerVersionSalt()).isEqualTo(-9);
 		assertRejected(ErrorCode.MALFORMED_MESSAGE, "clientFileId must be >= 1, was 0",
-				() -> new SyncMessage.Ident(1, 0, 1, 0, 0));
+				() -> new SyncMessage.Ident(1, 0, 1, 0, 0, 0));
 		assertRejected(ErrorCode.MALFORMED_MESSAGE, "downloadServerVersion must be >= 0, was -1",
-				() -> new SyncMessage.Ident(1, 1, 1, -1, 0));
+				() -> new SyncMessage.Ident(1, 1, 1, -1, 0, 0));
+		assertRejected(ErrorCode.MALFORMED_MESSAGE, "downloadServerVersionSalt must be 0 at server version 0, was 5",
+				() -> new SyncMessage.Ident(1, 1, 1, 0, 5, 0));
 	}
 
 	@Test
@@ -59,20 +62,22 @@ class SyncMessageTests {
 	@Test
 	void downloadNeedsOrderedServerVersionsUpToTheCursor() {
 		DocumentState state = DocumentState.of(new Operation.Put("tasks", "t1", 5, Map.of()), 1);
-		SyncMessage.Download download = new SyncMessage.Download(1, 4, 0, 0,
+		SyncMessage.Download download = new SyncMessage.Download(1, 4, 44, 0, 0,
 				List.of(new ServerChangeset(2, 1, 1, OPS), new ServerChangeset(4, 1, 2, OPS)), List.of(state));
 		assertThat(download.documents()).containsExactly(state);
 		assertRejected(ErrorCode.BAD_SERVER_VERSION, "beyond the cursor 3",
-				() -> new SyncMessage.Download(1, 3, 0, 0, List.of(new ServerChangeset(4, 1, 1, OPS)), List.of()));
+				() -> new SyncMessage.Download(1, 3, 0, 0, 0, List.of(new ServerChangeset(4, 1, 1, OPS)), List.of()));
 		assertRejected(ErrorCode.BAD_SERVER_VERSION, "out of order",
-				() -> new SyncMessage.Download(1, 9, 0, 0,
+				() -> new SyncMessage.Download(1, 9, 0, 0, 0,
 						List.of(new ServerChangeset(4, 1, 1, OPS), new ServerChangeset(4, 1, 2, OPS)), List.of()));
 		assertRejected(ErrorCode.MALFORMED_MESSAGE, "serverVersion must be >= 0",
-				() -> new SyncMessage.Download(1, -1, 0, 0, List.of(), List.of()));
+				() -> new SyncMessage.Download(1, -1, 0, 0, 0, List.of(), List.of()));
+		assertRejected(ErrorCode.MALFORMED_MESSAGE, "serverVersionSalt must be 0 at server version 0, was 3",
+				() -> new SyncMessage.Download(1, 0, 3, 0, 0, List.of(), List.of()));
 		assertRejected(ErrorCode.MALFORMED_MESSAGE, "uploadAck must be >= 0",
-				() -> new SyncMessage.Download(1, 0, -1, 0, List.of(), List.of()));
+				() -> new SyncMessage.Download(1, 0, 0, -1, 0, List.of(), List.of()));
 		assertRejected(ErrorCode.MALFORMED_MESSAGE, "remainingBytes must be >= 0",
-				() -> new SyncMessage.Download(1, 0, 0, -1, List.of(), List.of()));
+				() -> new SyncMessage.Download(1, 0, 0, 0, -1, List.of(), List.of()));
 		assertThat(new DocumentKey("tasks", "t1")).isEqualTo(state.key());
 	}
 
@@ -103,9 +108,9 @@ class SyncMessageTests {
 	@Test
 	void sessionIdOfEveryKind() {
 		assertThat(new SyncMessage.Bind(2, "p", false).sessionId()).isEqualTo(2);
-		assertThat(new SyncMessage.Ident(3, 1, 0, 0, 0).sessionId()).isEqualTo(3);
+		assertThat(new SyncMessage.Ident(3, 1, 0, 0, 0, 0).sessionId()).isEqualTo(3);
 		assertThat(new SyncMessage.Upload(4, List.of()).sessionId()).isEqualTo(4);
-		assertThat(new SyncMessage.Download(5, 0, 0, 0, List.of(), List.of()).sessionId()).isEqualTo(5);
+		assertThat(new SyncMessage.Download(5, 0, 0, 0, 0, List.of(), List.of()).sessionId()).isEqualTo(5);
 		assertThat(new SyncMessage.Mark(6, 0).sessionId()).isEqualTo(6);
 		assertThat(new SyncMessage.Unbind(7).sessionId()).isEqualTo(7);
 		assertThat(new SyncMessage.Error(8, ErrorCode.INTERNAL_ERROR, "x").sessionId()).isEqualTo(8);

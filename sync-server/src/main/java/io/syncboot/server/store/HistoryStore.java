@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.ServerChangeset;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -109,6 +110,24 @@ public interface HistoryStore extends AutoCloseable {
 	 * (the caller's new cursor), or {@code afterVersion} when nothing is newer
 	 */
 	ChangesetBatch changesetsAfter(String partition, long afterVersion, long excludeFileId, long maxBytes);
+
+	/**
+	 * The changeset of a partition's history at one server version, with its operations (whoever
+	 * its origin): the server derives the download cursor's salt from it. Empty if the partition has
+	 * no such version, or compaction removed it. The default reads it through {@link #changesetsAfter};
+	 * a store should read the one row instead.
+	 * @param serverVersion a version of the partition, at least 1
+	 * @throws IllegalArgumentException if {@code serverVersion} is below 1
+	 */
+	default Optional<ServerChangeset> changesetAt(String partition, long serverVersion) {
+		if (serverVersion < 1) {
+			throw new IllegalArgumentException("serverVersion must be >= 1, was " + serverVersion);
+		}
+		return changesetsAfter(partition, serverVersion - 1, 0, 1).changesets()
+			.stream()
+			.findFirst()
+			.filter(changeset -> changeset.serverVersion() == serverVersion);
+	}
 
 	/**
 	 * The content bytes of the history after a version, not counting {@code excludeFileId}'s own

@@ -169,7 +169,7 @@ final class ProtocolSession implements ConnectionSession {
 
 	private void sendIdent(StoreMeta meta) {
 		this.connection.send(new SyncMessage.Ident(this.sessionId, meta.clientFileId(), meta.fileSalt(),
-				meta.downloadCursor(), meta.serverSalt()));
+				meta.downloadCursor(), meta.downloadSalt(), meta.serverSalt()));
 		this.phase = Phase.READY;
 		this.uploads.restartAfter(meta.uploadAck());
 		this.marksSent.clear();

@@ -52,7 +52,8 @@ final class DownloadApplier {
 
 	/**
 	 * Applies consecutive downloads on top of {@code before} and {@code counters}, writing the
-	 * documents, the outbox and the metadata row, uncommitted.
+	 * documents, the outbox and the metadata row (the last download's cursor with its salt),
+	 * uncommitted.
 	 * @return the documents any of them changed, the bytes of all their content, the metadata after
 	 * the last and the upload counters after them
 	 * @throws ProtocolException if one of them would move the cursor backwards or acknowledges a
@@ -64,6 +65,7 @@ final class DownloadApplier {
 		Set<DocumentKey> changed = new LinkedHashSet<>();
 		long bytes = 0;
 		long cursor = before.downloadCursor();
+		long salt = before.downloadSalt();
 		long ack = before.uploadAck();
 		long newest = 0;
 		for (SyncMessage.Download download : downloads) {
@@ -73,6 +75,7 @@ final class DownloadApplier {
 			newest = Math.max(newest, merged.newestTimestamp());
 			bytes += mergeDocuments(download.documents(), states, changed);
 			cursor = download.serverVersion();
+			salt = download.serverVersionSalt();
 			ack = Math.max(ack, download.uploadAck());
 		}
 		this.documents.writeRemote(states.values().stream().filter(s -> changed.contains(s.key())).toList());
@@ -83,7 +86,7 @@ final class DownloadApplier {
 			countersAfter = new UploadCounters(counters.sequence() + 1, counters.acknowledged() + acknowledgedBytes,
 					Math.max(0, counters.pending() - acknowledgedBytes));
 		}
-		StoreMeta after = new StoreMeta(before.clientFileId(), before.fileSalt(), before.serverSalt(), cursor, ack,
+		StoreMeta after = new StoreMeta(before.clientFileId(), before.fileSalt(), before.serverSalt(), cursor, salt, ack,
 				before.nextClientVersion(), this.clock.last());
 		MetaTable.write(this.statements, after);
 		return new StagedCommit(new CommitResult(0, CommitResult.byCollection(changed), after, bytes, null, newest),

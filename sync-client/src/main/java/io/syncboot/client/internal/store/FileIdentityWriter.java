@@ -78,7 +78,7 @@ final class FileIdentityWriter {
 		this.documents.rewriteStates(sameBody);
 		this.documents.writeRemote(changedBody);
 		StoreMeta after = new StoreMeta(clientFileId, fileSalt, serverSalt, before.downloadCursor(),
-				before.uploadAck(), before.nextClientVersion(), before.lastHlc());
+				before.downloadSalt(), before.uploadAck(), before.nextClientVersion(), before.lastHlc());
 		MetaTable.write(this.statements, after);
 		return after;
 	}
@@ -118,7 +118,7 @@ final class FileIdentityWriter {
 			nextClientVersion++;
 			pending += size;
 		}
-		StoreMeta after = new StoreMeta(0, 0, 0, 0, nextClientVersion - 1 - entries.size(), nextClientVersion,
+		StoreMeta after = new StoreMeta(0, 0, 0, 0, 0, nextClientVersion - 1 - entries.size(), nextClientVersion,
 				this.clock.last());
 		MetaTable.write(this.statements, after);
 		return new StagedCommit(new CommitResult(0, CommitResult.byCollection(touched), after),

@@ -72,7 +72,7 @@ final class LocalCommitWriter {
 		this.outbox.insert(clientVersion, before.downloadCursor(), ops, size, this.wallMillis.getAsLong(),
 				this.clock.last());
 		StoreMeta after = new StoreMeta(before.clientFileId(), before.fileSalt(), before.serverSalt(),
-				before.downloadCursor(), before.uploadAck(), clientVersion + 1, this.clock.last());
+				before.downloadCursor(), before.downloadSalt(), before.uploadAck(), clientVersion + 1, this.clock.last());
 		UploadCounters countersAfter = new UploadCounters(counters.sequence() + 1, counters.acknowledged(),
 				counters.pending() + size);
 		return new StagedCommit(new CommitResult(clientVersion, CommitResult.byCollection(states.keySet()), after, 0,

@@ -21,6 +21,10 @@ import java.sql.Statement;
  * bootstrap), its visible fields are then derived from its {@code state}; no table changes, so a
  * version 2 file only gets the new version number, but a version 2 reader must not open such a
  * file.</li>
+ * <li>version 4: {@code meta} holds the salt of the download cursor ({@code download_salt}, sent
+ * back in the ident so that the server can tell whether its history at the cursor is the one the
+ * file downloaded); an earlier file gets the column with 0 (unknown: the server does not check
+ * it) until its next download stores one.</li>
  * </ol>
  *
  * <p>Called once by {@link SqliteStore#open} before any other use of the connection (auto-commit
@@ -30,7 +34,7 @@ import java.sql.Statement;
 final class LocalSchema {
 
 	/** The version this code writes. */
-	static final int VERSION = 3;
+	static final int VERSION = 4;
 
 	private static final String[] MIGRATE_1_TO_2 = {
 			"ALTER TABLE documents ADD COLUMN pending_version INTEGER NOT NULL DEFAULT 0",
@@ -68,10 +72,13 @@ final class LocalSchema {
 				statement.execute(DocumentTable.CREATE_SQL);
 				statement.execute(OutboxTable.CREATE_SQL);
 			}
-			else if (version == 1) {
-				for (String sql : MIGRATE_1_TO_2) {
-					statement.execute(sql);
+			else {
+				if (version == 1) {
+					for (String sql : MIGRATE_1_TO_2) {
+						statement.execute(sql);
+					}
 				}
+				statement.execute(MetaTable.ADD_DOWNLOAD_SALT_SQL);
 			}
 			statement.execute("PRAGMA user_version = " + VERSION);
 			connection.commit();

@@ -24,19 +24,24 @@ final class MetaTable {
 			    download_cursor     INTEGER NOT NULL,
 			    upload_ack          INTEGER NOT NULL,
 			    next_client_version INTEGER NOT NULL,
-			    last_hlc            INTEGER NOT NULL
+			    last_hlc            INTEGER NOT NULL,
+			    download_salt       INTEGER NOT NULL DEFAULT 0
 			)""";
 
+	/** Adds {@code download_salt} to the table of a file of schema version 3 or earlier (see {@link LocalSchema}). */
+	static final String ADD_DOWNLOAD_SALT_SQL = "ALTER TABLE meta ADD COLUMN download_salt INTEGER NOT NULL DEFAULT 0";
+
 	private static final String INSERT_INITIAL_SQL = """
-			INSERT OR IGNORE INTO meta VALUES (1, 0, 0, 0, 0, 0, 1, 0)""";
+			INSERT OR IGNORE INTO meta VALUES (1, 0, 0, 0, 0, 0, 1, 0, 0)""";
 
 	private static final String SELECT_META_SQL = """
-			SELECT client_file_id, file_salt, server_salt, download_cursor, upload_ack, next_client_version, last_hlc
+			SELECT client_file_id, file_salt, server_salt, download_cursor, download_salt, upload_ack, next_client_version,
+			    last_hlc
 			FROM meta WHERE singleton = 1""";
 
 	private static final String UPDATE_META_SQL = """
-			UPDATE meta SET client_file_id = ?, file_salt = ?, server_salt = ?, download_cursor = ?, upload_ack = ?,
-			    next_client_version = ?, last_hlc = ? WHERE singleton = 1""";
+			UPDATE meta SET client_file_id = ?, file_salt = ?, server_salt = ?, download_cursor = ?, download_salt = ?,
+			    upload_ack = ?, next_client_version = ?, last_hlc = ? WHERE singleton = 1""";
 
 	private static final String SELECT_LAST_OUTBOX_SQL = """
 			SELECT client_version, last_hlc FROM outbox ORDER BY client_version DESC LIMIT 1""";
@@ -57,7 +62,7 @@ final class MetaTable {
 				throw new SQLException("the meta row is missing");
 			}
 			return new StoreMeta(rows.getLong(1), rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5),
-					rows.getLong(6), rows.getLong(7));
+					rows.getLong(6), rows.getLong(7), rows.getLong(8));
 		}
 	}
 
@@ -73,7 +78,7 @@ final class MetaTable {
 			long nextClientVersion = Math.max(stored.nextClientVersion(), rows.getLong(1) + 1);
 			long lastHlc = Math.max(stored.lastHlc(), rows.getLong(2));
 			return new StoreMeta(stored.clientFileId(), stored.fileSalt(), stored.serverSalt(), stored.downloadCursor(),
-					stored.uploadAck(), nextClientVersion, lastHlc);
+					stored.downloadSalt(), stored.uploadAck(), nextClientVersion, lastHlc);
 		}
 	}
 
@@ -83,9 +88,10 @@ final class MetaTable {
 		statement.setLong(2, meta.fileSalt());
 		statement.setLong(3, meta.serverSalt());
 		statement.setLong(4, meta.downloadCursor());
-		statement.setLong(5, meta.uploadAck());
-		statement.setLong(6, meta.nextClientVersion());
-		statement.setLong(7, meta.lastHlc());
+		statement.setLong(5, meta.downloadSalt());
+		statement.setLong(6, meta.uploadAck());
+		statement.setLong(7, meta.nextClientVersion());
+		statement.setLong(8, meta.lastHlc());
 		if (statement.executeUpdate() != 1) {
 			throw new SQLException("the meta row is missing");
 		}

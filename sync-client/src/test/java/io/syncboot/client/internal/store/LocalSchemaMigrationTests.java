@@ -16,6 +16,7 @@ import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.HybridLogicalClock;
 import io.syncboot.core.model.Operation;
+import io.syncboot.core.protocol.SyncMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,7 +49,7 @@ class LocalSchemaMigrationTests {
 		writeVersion1File(file, t1Stamp, l1Stamp, lastHlc);
 
 		try (SqliteStore store = SqliteStore.open(file, this.codec, this.wallClock::get, 1024 * 1024)) {
-			assertThat(store.meta()).isEqualTo(new StoreMeta(7, 70, 700, 5, 1, 3, lastHlc));
+			assertThat(store.meta()).isEqualTo(new StoreMeta(7, 70, 700, 5, 0, 1, 3, lastHlc));
 			assertThat(store.get(T1)).contains(Map.of("title", "acknowledged"));
 			assertThat(store.get(L1)).contains(Map.of("line", 1L));
 			assertThat(store.isPending(T1)).isFalse();
@@ -81,13 +82,14 @@ class LocalSchemaMigrationTests {
 	}
 
 	@Test
-	void aVersion2FileOpensAsItIsAndGetsVersion3() throws Exception {
+	void aVersion2FileOpensAsItIsAndGetsTheCurrentVersion() throws Exception {
 		Path file = this.dir.resolve("v2.db");
 		try (SqliteStore store = SqliteStore.open(file, this.codec, this.wallClock::get, 1024 * 1024)) {
 			store.commitLocal(List.of(new LocalWrite.Put("tasks", "t1", Map.of("title", "kept"))));
 		}
 		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
 				Statement statement = connection.createStatement()) {
+			statement.execute("ALTER TABLE meta DROP COLUMN download_salt");
 			statement.execute("PRAGMA user_version = 2");
 		}
 
@@ -96,7 +98,34 @@ class LocalSchemaMigrationTests {
 			assertThat(store.pendingChanges()).isEqualTo(1);
 		}
 		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
-			assertThat(query(connection, "PRAGMA user_version")).isEqualTo(3);
+			assertThat(query(connection, "PRAGMA user_version")).isEqualTo(LocalSchema.VERSION);
+		}
+	}
+
+	@Test
+	void aVersion3FileKeepsItsCursorWithAnUnknownSaltUntilItsNextDownload() throws Exception {
+		Path file = this.dir.resolve("v3.db");
+		try (SqliteStore store = SqliteStore.open(file, this.codec, this.wallClock::get, 1024 * 1024)) {
+			store.assignClientFileId(7, 70, 700);
+			store.applyDownload(new SyncMessage.Download(1, 5, 0, 0, 0, List.of(), List.of()));
+		}
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+				Statement statement = connection.createStatement()) {
+			statement.execute("ALTER TABLE meta DROP COLUMN download_salt");
+			statement.execute("PRAGMA user_version = 3");
+		}
+
+		try (SqliteStore store = SqliteStore.open(file, this.codec, this.wallClock::get, 1024 * 1024)) {
+			assertThat(store.meta().downloadCursor()).isEqualTo(5);
+			assertThat(store.meta().downloadSalt()).as("unknown: the server does not check it").isZero();
+			store.applyDownload(new SyncMessage.Download(1, 6, 1234, 0, 0, List.of(), List.of()));
+		}
+		try (SqliteStore store = SqliteStore.open(file, this.codec, this.wallClock::get, 1024 * 1024)) {
+			assertThat(store.meta().downloadCursor()).isEqualTo(6);
+			assertThat(store.meta().downloadSalt()).isEqualTo(1234);
+		}
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file)) {
+			assertThat(query(connection, "PRAGMA user_version")).isEqualTo(LocalSchema.VERSION);
 		}
 	}
 

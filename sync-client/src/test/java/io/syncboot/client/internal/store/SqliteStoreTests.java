@@ -337,6 +337,35 @@ class SqliteStoreTests {
 	}
 
 	@Test
+	void theCursorSaltIsStoredWithTheCursorOfTheLastDownloadAndClearedByAReset() {
+		this.store.assignClientFileId(1, 10, 100);
+		this.store.commitLocal(List.of(put(T1, Map.of("title", "mine"))));
+		SyncMessage.Download first = new SyncMessage.Download(1, 4, 44, 0, 0, List.of(), List.of());
+		SyncMessage.Download second = new SyncMessage.Download(1, 6, -66, 0, 0, List.of(), List.of());
+		SyncMessage.Download stale = new SyncMessage.Download(1, 5, 55, 0, 0, List.of(), List.of());
+
+		assertThatThrownBy(() -> this.store.applyDownloads(List.of(first, second, stale), result -> {
+		})).isInstanceOf(ProtocolException.class);
+		assertThat(this.store.meta().downloadSalt()).isZero();
+
+		this.store.applyDownloads(List.of(first, second), result -> {
+		});
+		assertThat(this.store.meta().downloadCursor()).isEqualTo(6);
+		assertThat(this.store.meta().downloadSalt()).isEqualTo(-66);
+		this.store.commitLocal(List.of(put(L1, Map.of("line", 1))));
+		this.store.close();
+		this.store = openStore();
+		assertThat(this.store.meta().downloadCursor()).isEqualTo(6);
+		assertThat(this.store.meta().downloadSalt()).isEqualTo(-66);
+
+		this.store.resetForClientReset(true);
+		assertThat(this.store.meta().downloadCursor()).isZero();
+		assertThat(this.store.meta().downloadSalt()).isZero();
+		this.store.assignClientFileId(2, 20, 100);
+		assertThat(this.store.meta().downloadSalt()).isZero();
+	}
+
+	@Test
 	void aBackupAfterReadsAndWritesCopiesTheFileAndTheStoreGoesOn() {
 		this.store.commitLocal(List.of(put(T1, Map.of("title", "kept"))));
 		this.store.commitLocal(List.of(put(L1, Map.of("line", 1))));
@@ -404,7 +433,7 @@ class SqliteStoreTests {
 
 	private static SyncMessage.Download download(long serverVersion, long ack, List<ServerChangeset> changesets,
 			List<DocumentState> documents) {
-		return new SyncMessage.Download(1, serverVersion, ack, 0, changesets, documents);
+		return new SyncMessage.Download(1, serverVersion, 0, ack, 0, changesets, documents);
 	}
 
 	private static List<Stamp> stampsOf(DocumentState state) {

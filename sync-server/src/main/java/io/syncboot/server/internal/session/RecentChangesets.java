@@ -19,8 +19,11 @@ final class RecentChangesets {
 	private record Entry(ServerChangeset changeset, long bytes) {
 	}
 
-	/** A batch served from memory, with the bytes left after it. */
-	record Cached(ChangesetBatch batch, long remainingBytes) {
+	/**
+	 * A batch served from memory, with the bytes left after it and the changeset at its scanned
+	 * version (the new cursor), which may be the excluded file's own; null if nothing was scanned.
+	 */
+	record Cached(ChangesetBatch batch, long remainingBytes, @Nullable ServerChangeset scannedChangeset) {
 	}
 
 	private final int maxEntries;
@@ -67,6 +70,7 @@ final class RecentChangesets {
 		}
 		List<ServerChangeset> changesets = new ArrayList<>();
 		long scanned = cursor;
+		ServerChangeset scannedChangeset = null;
 		long batchBytes = 0;
 		long remaining = 0;
 		boolean full = false;
@@ -84,13 +88,14 @@ final class RecentChangesets {
 				continue;
 			}
 			scanned = version;
+			scannedChangeset = entry.changeset();
 			if (!own) {
 				changesets.add(entry.changeset());
 				batchBytes += entry.bytes();
 				full = batchBytes >= budget;
 			}
 		}
-		return new Cached(new ChangesetBatch(changesets, scanned, batchBytes), remaining);
+		return new Cached(new ChangesetBatch(changesets, scanned, batchBytes), remaining, scannedChangeset);
 	}
 
 }

@@ -57,6 +57,8 @@ public final class ServerSession {
 
 	private long cursor; // serial queue only
 
+	private long cursorSalt; // serial queue only: CursorSalts of the history entry at the cursor, 0 if unknown
+
 	private final AtomicLong uploadAck = new AtomicLong(); // serial queue, and the writer once an upload is durable
 
 	private final IntegrationBatcher.UploadSequence uploads = new IntegrationBatcher.UploadSequence(
@@ -67,6 +69,8 @@ public final class ServerSession {
 	private boolean bootstrapping; // serial queue only
 
 	private long snapshotVersion = -1; // serial queue only; -1 until the first snapshot batch
+
+	private long snapshotSalt; // serial queue only: the cursor salt at snapshotVersion
 
 	private @Nullable DocumentKey snapshotAfter; // serial queue only
 
@@ -114,11 +118,17 @@ public final class ServerSession {
 
 	private void sendAllocated(ClientFile file) {
 		if (this.state != State.RELEASED) {
-			this.owner.send(new SyncMessage.Ident(this.id, file.fileId(), file.salt(), 0, this.store.serverSalt()));
+			this.owner.send(new SyncMessage.Ident(this.id, file.fileId(), file.salt(), 0, 0, this.store.serverSalt()));
 		}
 	}
 
-	/** Checks the client's ident and activates the session; throws a client-reset error on mismatch. */
+	/**
+	 * Checks the client's ident and activates the session; throws a client-reset error on mismatch:
+	 * among others when the history entry at the client's cursor is not the one the client
+	 * downloaded (its cursor salt differs: the server was restored from an older copy and then
+	 * written, reusing versions the client had seen). A cursor salt of 0 (unknown), a cursor of 0
+	 * and a cursor whose entry compaction removed are not checked.
+	 */
 	public void ident(SyncMessage.Ident ident) {
 		if (this.state != State.BOUND) {
 			throw new ProtocolException(ErrorCode.BAD_MESSAGE_ORDER, "session " + this.id + " already sent ident");
@@ -145,11 +155,18 @@ public final class ServerSession {
 					+ ident.downloadServerVersion() + " is behind the history kept for partition '" + this.partition
 					+ "' (compacted up to " + this.store.compactedVersion(this.partition) + ")");
 		}
+		long salt = saltAt(ident.downloadServerVersion());
+		if (ident.downloadServerVersionSalt() != 0 && salt != 0 && ident.downloadServerVersionSalt() != salt) {
+			throw new ProtocolException(ErrorCode.BAD_SERVER_VERSION, "the history at download cursor "
+					+ ident.downloadServerVersion() + " of partition '" + this.partition
+					+ "' is not the one this client file downloaded (the server was restored from an older copy)");
+		}
 		if (latest > partitionHub.latestVersion()) {
 			partitionHub.committed(latest);
 		}
 		this.fileId = file.fileId();
 		this.cursor = ident.downloadServerVersion();
+		this.cursorSalt = salt;
 		this.uploadAck.set(file.lastIntegratedClientVersion());
 		this.bootstrapping = this.cursor == 0 && latest > 0;
 		this.state = State.ACTIVE;
@@ -297,6 +314,7 @@ public final class ServerSession {
 	private void sendSnapshotBatch() {
 		if (this.snapshotVersion < 0) {
 			this.snapshotVersion = this.store.latestVersion(this.partition);
+			this.snapshotSalt = saltAt(this.snapshotVersion);
 			this.remaining = this.store.snapshotBytesAfter(this.partition, null)
 					+ this.store.bytesAfter(this.partition, this.snapshotVersion, this.fileId);
 			this.remainingAsOf = this.snapshotVersion;
@@ -306,6 +324,7 @@ public final class ServerSession {
 		if (batch.isLast()) {
 			this.bootstrapping = false;
 			this.cursor = this.snapshotVersion;
+			this.cursorSalt = this.snapshotSalt;
 			this.remaining = this.store.bytesAfter(this.partition, this.cursor, this.fileId);
 		}
 		else {
@@ -319,8 +338,10 @@ public final class ServerSession {
 		long budget = this.context.settings().batchBytes();
 		RecentChangesets.Cached cached = hub().recent().after(this.cursor, latest, this.fileId, budget);
 		ChangesetBatch batch;
+		ServerChangeset scanned = null;
 		if (cached != null) {
 			batch = cached.batch();
+			scanned = cached.scannedChangeset();
 			this.remaining = cached.remainingBytes();
 			this.remainingAsOf = latest;
 		}
@@ -341,6 +362,16 @@ public final class ServerSession {
 			this.remaining = Math.max(0, this.remaining - batch.bytes());
 		}
 		boolean progressed = batch.scannedVersion() > this.cursor;
+		if (progressed) {
+			// the changeset at the new cursor: from memory or the batch's last, unless the batch ended on
+			// this file's own changeset, which it does not carry: then it is read
+			List<ServerChangeset> sent = batch.changesets();
+			if (scanned == null && !sent.isEmpty()) {
+				scanned = sent.get(sent.size() - 1);
+			}
+			this.cursorSalt = (scanned != null && scanned.serverVersion() == batch.scannedVersion())
+					? CursorSalts.of(scanned) : saltAt(batch.scannedVersion());
+		}
 		this.cursor = batch.scannedVersion();
 		if (this.cursor >= latest) {
 			this.remaining = 0;
@@ -353,8 +384,20 @@ public final class ServerSession {
 
 	private void sendDownload(long remainingBytes, List<ServerChangeset> changesets, List<DocumentState> documents) {
 		long ack = this.uploadAck.get();
-		this.owner.send(new SyncMessage.Download(this.id, this.cursor, ack, remainingBytes, changesets, documents));
+		this.owner.send(new SyncMessage.Download(this.id, this.cursor, this.cursorSalt, ack, remainingBytes, changesets,
+				documents));
 		this.sentAck = ack;
+	}
+
+	/**
+	 * The cursor salt at a version of this partition, read from the store: 0 for version 0 and for a
+	 * version whose history entry is gone (compacted).
+	 */
+	private long saltAt(long serverVersion) {
+		if (serverVersion == 0) {
+			return 0;
+		}
+		return this.store.changesetAt(this.partition, serverVersion).map(CursorSalts::of).orElse(0L);
 	}
 
 }

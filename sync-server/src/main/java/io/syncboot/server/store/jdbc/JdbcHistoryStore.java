@@ -110,6 +110,11 @@ public final class JdbcHistoryStore implements HistoryStore {
 			LIMIT ?
 			""";
 
+	private static final String SELECT_HISTORY_AT_SQL = """
+			SELECT origin_file_id, client_version, ops FROM syncboot_history
+			WHERE partition_id = ? AND server_version = ?
+			""";
+
 	private static final String SUM_HISTORY_BYTES_SQL = """
 			SELECT COALESCE(SUM(size_bytes), 0) FROM syncboot_history
 			WHERE partition_id = ? AND server_version > ? AND origin_file_id <> ?
@@ -482,6 +487,21 @@ public final class JdbcHistoryStore implements HistoryStore {
 			}
 		}
 		return new ChangesetBatch(changesets, cursor, bytes);
+	}
+
+	@Override
+	public Optional<ServerChangeset> changesetAt(String partition, long serverVersion) {
+		if (serverVersion < 1) {
+			throw new IllegalArgumentException("serverVersion must be >= 1, was " + serverVersion);
+		}
+		long partitionId = partitionId(partition);
+		if (partitionId < 0) {
+			return Optional.empty();
+		}
+		return this.reader.query(SELECT_HISTORY_AT_SQL, (rs, n) -> new ServerChangeset(serverVersion, rs.getLong(1),
+				rs.getLong(2), this.codec.decodeOperations(rs.getString(3))), partitionId, serverVersion)
+			.stream()
+			.findFirst();
 	}
 
 	@Override

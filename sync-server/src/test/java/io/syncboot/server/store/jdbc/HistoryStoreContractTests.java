@@ -182,6 +182,28 @@ abstract class HistoryStoreContractTests {
 	}
 
 	@Test
+	void changesetAtReadsTheOneChangesetOfAVersionWhoeverWroteIt() throws Exception {
+		ClientFile a = this.store.allocateClientFile("p");
+		ClientFile b = this.store.allocateClientFile("p");
+		this.store.integrate("p", a.fileId(), List.of(changeset(1, put("a1", 1))));
+		Thread.sleep(20);
+		long cutoff = System.currentTimeMillis();
+		Thread.sleep(20);
+		this.store.integrate("p", b.fileId(), List.of(changeset(1, put("b1", 1))));
+		this.store.integrate("p", a.fileId(), List.of(changeset(2, put("a2", 2))));
+		List<ServerChangeset> all = this.store.changesetsAfter("p", 0, 0, 1_000_000).changesets();
+		for (ServerChangeset changeset : all) {
+			assertThat(this.store.changesetAt("p", changeset.serverVersion())).contains(changeset);
+		}
+		assertThat(this.store.changesetAt("p", 4)).isEmpty();
+		assertThat(this.store.changesetAt("unknown", 1)).isEmpty();
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.changesetAt("p", 0));
+		this.store.compact(cutoff);
+		assertThat(this.store.changesetAt("p", 1)).as("compacted").isEmpty();
+		assertThat(this.store.changesetAt("p", 2)).contains(all.get(1));
+	}
+
+	@Test
 	void changesetBatchesRespectTheByteBudget() {
 		ClientFile a = this.store.allocateClientFile("p");
 		List<Changeset> changesets = new ArrayList<>();
