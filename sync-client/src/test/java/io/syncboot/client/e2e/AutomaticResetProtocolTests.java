@@ -107,8 +107,10 @@ class AutomaticResetProtocolTests {
 		demandResetAndRebind(bind, 6);
 
 		await().atMost(LONG).until(() -> transitions.stream().filter("CONNECTING->CONNECTED"::equals).count() == 2);
-		assertThat(transitions).containsExactly("DISCONNECTED->CONNECTING", "CONNECTING->CONNECTED",
-				"CONNECTED->DISCONNECTED", "DISCONNECTED->CONNECTING", "CONNECTING->CONNECTED");
+		// the first DISCONNECTED->CONNECTING may come before the listener (the session connects when opened)
+		List<String> sinceConnected = transitions.subList(transitions.indexOf("CONNECTING->CONNECTED"), transitions.size());
+		assertThat(sinceConnected).containsExactly("CONNECTING->CONNECTED", "CONNECTED->DISCONNECTED",
+				"DISCONNECTED->CONNECTING", "CONNECTING->CONNECTED");
 	}
 
 	private SyncMessage.Bind connectAndBind(long clientFileId) throws Exception {
