@@ -152,8 +152,8 @@ final class ManagedSession {
 	CompletableFuture<Void> close() {
 		CompletableFuture<Void> stopped = new CompletableFuture<>();
 		AtomicBoolean closed = new AtomicBoolean();
-		// The listener may also hear of transitions posted before it was registered: it looks at
-		// the current state, and only once the database is closed.
+		// The listener hears the transitions posted after it was registered (closing the database
+		// posts one); it looks at the current state, and only once the database is closed.
 		ListenerToken token = this.session.addStateListener((oldState, newState) -> {
 			if (closed.get() && this.session.state() != SyncSessionState.DYING) {
 				stopped.complete(null);
