@@ -37,8 +37,11 @@ public final class SyncCredentials {
 	 * handshake thread if a connection needs a token first). The user id is the {@code sub} claim
 	 * of the token the server issues. A key the server refuses (HTTP 401) at login makes
 	 * {@link SyncManager#logIn(SyncCredentials)} throw {@link IllegalArgumentException}; refused
-	 * later, it logs the user out ({@link ErrorAction#LOG_OUT}). A server that cannot be reached is
-	 * retried (an {@link java.io.UncheckedIOException} at login).
+	 * later, it logs the user out ({@link ErrorAction#LOG_OUT}), as does a key that now gives a
+	 * token of another user. If the server cannot be reached at login, a key that logged in before
+	 * under the same base directory logs in as that user (remembered by the SHA-256 of the key,
+	 * never the key) and is exchanged once a connection is made, retried with the reconnect
+	 * backoff; a key never used there makes the login throw {@link java.io.UncheckedIOException}.
 	 * @throws IllegalArgumentException if {@code key} is null or blank
 	 */
 	public static SyncCredentials apiKey(String key) {

@@ -38,7 +38,8 @@ public interface SyncManager extends AutoCloseable {
 	 * returns that user, now with these credentials.
 	 * @throws IllegalArgumentException if {@code credentials} is null, its token has no subject, or the
 	 * server refuses its API key
-	 * @throws java.io.UncheckedIOException if the token endpoint cannot be reached (API key)
+	 * @throws java.io.UncheckedIOException if the token endpoint cannot be reached and the API key
+	 * never logged in under this base directory (one that did logs in offline as its user)
 	 * @throws IllegalStateException once closed
 	 */
 	SyncUser logIn(SyncCredentials credentials);

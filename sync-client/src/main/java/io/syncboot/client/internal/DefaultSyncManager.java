@@ -114,18 +114,31 @@ public final class DefaultSyncManager implements SyncManager {
 			checkOpen();
 		}
 		String token;
-		if (credentials.apiKey().isPresent()) {
+		String id;
+		Optional<String> apiKey = credentials.apiKey();
+		if (apiKey.isPresent()) {
+			Path base = this.settings.baseDirectory();
 			try {
-				token = this.exchange.exchange(credentials.apiKey().get());
+				token = this.exchange.exchange(apiKey.get());
+				id = Jwts.subject(token, this.engine.codec());
+				ApiKeyUsers.remember(base, apiKey.get(), id);
 			}
 			catch (TokenExchange.Refused ex) {
 				throw new IllegalArgumentException(ex.getMessage(), ex);
 			}
+			catch (UncheckedIOException ex) {
+				// offline first: the user this key logged in as before opens its files; the key is
+				// exchanged when a connection is made (retried with the reconnect backoff)
+				id = ApiKeyUsers.find(base, apiKey.get()).orElseThrow(() -> ex);
+				token = null;
+				logger.warn("Logged in as '{}' while the token endpoint cannot be reached ({}): the user this API key"
+						+ " logged in as before; its key is exchanged once a connection is made", id, ex.getMessage());
+			}
 		}
 		else {
 			token = credentials.isAnonymous() ? null : tokenOf(credentials);
+			id = (token == null) ? "anonymous" : Jwts.subject(token, this.engine.codec());
 		}
-		String id = (token == null) ? "anonymous" : Jwts.subject(token, this.engine.codec());
 		synchronized (this.lock) {
 			checkOpen();
 			DefaultSyncUser user = this.users.get(id);

@@ -147,6 +147,13 @@ final class DefaultSyncUser implements SyncUser, TokenSource {
 		catch (UncheckedIOException ex) {
 			throw new IllegalStateException(ex.getMessage(), ex);
 		}
+		String subject = Jwts.subject(fresh, this.codec);
+		if (!subject.equals(this.id)) {
+			// a user logged in offline (API key remembered) whose key now belongs to someone else
+			String reason = "the credentials of user '" + this.id + "' now give a token of another user (" + subject + ")";
+			tokenInvalid(reason);
+			throw new IllegalStateException(reason);
+		}
 		tokenChanged(fresh);
 		return Optional.of(fresh);
 	}

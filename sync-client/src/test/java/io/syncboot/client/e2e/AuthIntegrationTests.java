@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -297,6 +298,67 @@ class AuthIntegrationTests {
 		assertThat(errors.get(0).action()).isEqualTo(ErrorAction.LOG_OUT);
 		assertThat(errors.get(0).code()).isEqualTo(231);
 		assertThat(server.connectionCount()).isZero();
+	}
+
+	@Test
+	void anApiKeyThatLoggedInBeforeLogsInWhileTheServerIsDownAndSyncsOnceItIsBack() throws Exception {
+		SyncServer first = server(userRules());
+		int port = first.port();
+		java.net.URI url = first.url();
+		try (SyncManager manager = SyncManager.create(SyncTestSupport.settings(url, this.dirA))) {
+			SyncDatabase db = manager.open(SyncConfiguration.builder(manager.logIn(SyncCredentials.apiKey("key-alice")),
+					"user-alice").build());
+			db.collection("notes").put("online", Map.of("n", 1));
+			assertThat(manager.sessionFor(db).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+		}
+		first.close();
+
+		SyncManager offline = manager(url, this.dirA);
+		SyncUser alice = offline.logIn(SyncCredentials.apiKey("key-alice"));
+		assertThat(alice.id()).isEqualTo("alice");
+		SyncDatabase db = offline.open(SyncConfiguration.builder(alice, "user-alice").build());
+		assertThat(db.collection("notes").get("online")).isPresent();
+		db.collection("notes").put("offline", Map.of("n", 2));
+		// a key that never logged in here cannot be used offline
+		assertThatThrownBy(() -> offline.logIn(SyncCredentials.apiKey("key-bob")))
+			.isInstanceOf(java.io.UncheckedIOException.class)
+			.hasMessageContaining("token endpoint");
+
+		track(SyncServer.builder().port(port).dataDirectory(this.serverDir).hmacSecret(SECRET).apiKey("key-alice", "alice")
+			.permissions(userRules()).build().start());
+		assertThat(offline.sessionFor(db).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(alice.state()).isEqualTo(SyncUserState.LOGGED_IN);
+		assertThat(Files.readString(this.dirA.resolve("syncboot.api-key-users"))).contains("alice")
+			.doesNotContain("key-alice");
+	}
+
+	@Test
+	void aUserLoggedInOfflineWhoseKeyNowBelongsToAnotherUserIsLoggedOutWhenItConnects() throws Exception {
+		SyncServer first = server(userRules());
+		int port = first.port();
+		java.net.URI url = first.url();
+		try (SyncManager manager = SyncManager.create(SyncTestSupport.settings(url, this.dirA))) {
+			assertThat(manager.logIn(SyncCredentials.apiKey("key-alice")).id()).isEqualTo("alice");
+		}
+		first.close();
+		SyncManager offline = manager(url, this.dirA);
+		SyncUser alice = offline.logIn(SyncCredentials.apiKey("key-alice"));
+		List<SyncError> errors = new CopyOnWriteArrayList<>();
+		SyncDatabase db = offline.open(SyncConfiguration.builder(alice, "user-alice").errorHandler((s, e) -> errors.add(e)).build());
+
+		track(SyncServer.builder().port(port).dataDirectory(this.serverDir).hmacSecret(SECRET).apiKey("key-alice", "bob")
+			.permissions(userRules()).build().start());
+
+		await().atMost(LONG).until(() -> alice.state() == SyncUserState.LOGGED_OUT);
+		await().atMost(LONG).until(() -> !errors.isEmpty());
+		assertThat(errors).anySatisfy(error -> {
+			assertThat(error.action()).isEqualTo(ErrorAction.LOG_OUT);
+			assertThat(error.message()).contains("another user (bob)");
+		});
+	}
+
+	private SyncManager manager(java.net.URI url, Path dir) {
+		return track(SyncManager.create(SyncTestSupport.settings(url, dir)));
 	}
 
 	@Test
