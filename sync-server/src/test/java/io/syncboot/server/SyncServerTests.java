@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import io.syncboot.core.model.Changeset;
-import io.syncboot.core.model.Operation;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.SyncMessage;
 import io.syncboot.core.protocol.SyncProtocol;
@@ -147,37 +143,6 @@ class SyncServerTests {
 			assertThat(client.awaitCloseCode()).isEqualTo(SyncProtocol.CLOSE_PROTOCOL_ERROR);
 			other.send(new SyncMessage.Ping(2));
 			assertThat(other.expect(SyncMessage.Pong.class).timestamp()).isEqualTo(2);
-		}
-	}
-
-	@Test
-	void anUploadThatWouldGrowADocumentPastWhatADownloadCanCarryIsRefusedAndTheDocumentStaysFreshClientsReadable() {
-		String mebibyte = "x".repeat(1024 * 1024);
-		int parts = SyncProtocol.MAX_DOCUMENT_STATE_BYTES / mebibyte.length() + 1;
-		try (SyncServer server = SyncServer.builder().port(0).dataDirectory(this.dataDirectory).allowAnonymous()
-			.build().start();
-				RawSyncClient writer = new RawSyncClient(server.url())) {
-			writer.bindNew(1, "notes");
-			writer.expect(SyncMessage.Download.class);
-			for (int version = 1; version < parts; version++) {
-				Map<String, Object> part = Map.of("part" + version, mebibyte);
-				writer.upload(1, new Changeset(version, 0, List.of((version == 1)
-						? new Operation.Put("notes", "big", 1_000 + version, part)
-						: new Operation.Update("notes", "big", 1_000 + version, part))));
-				assertThat(writer.expect(SyncMessage.Download.class).uploadAck()).isEqualTo(version);
-			}
-			writer.upload(1, new Changeset(parts, 0, List.of(new Operation.Update("notes", "big", 1_000 + parts,
-					Map.of("part" + parts, mebibyte)))));
-			SyncMessage.Error error = writer.expect(SyncMessage.Error.class);
-			assertThat(error.code()).isEqualTo(ErrorCode.MESSAGE_TOO_BIG);
-			assertThat(error.message()).contains("notes/big");
-
-			try (RawSyncClient fresh = new RawSyncClient(server.url())) {
-				fresh.bindNew(1, "notes");
-				List<SyncMessage.Download> bootstrap = fresh.downloadsUntil(download -> download.remainingBytes() == 0);
-				assertThat(bootstrap).flatMap(SyncMessage.Download::documents).singleElement()
-					.satisfies(state -> assertThat(state.visibleFields()).hasSize(parts - 1));
-			}
 		}
 	}
 

@@ -18,9 +18,6 @@ import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
-import io.syncboot.core.protocol.ErrorCode;
-import io.syncboot.core.protocol.ProtocolException;
-import io.syncboot.core.protocol.SyncProtocol;
 import io.syncboot.server.store.CompensationPlanner;
 import io.syncboot.server.store.IntegrationResult;
 import org.jspecify.annotations.Nullable;
@@ -266,12 +263,6 @@ final class JdbcIntegration {
 		batch(UPSERT_DOCUMENT_SQL, rows, (statement, row) -> {
 			String state = this.codec.encodeDocumentState(states.get(row.getKey()));
 			long size = MessageCodec.utf8Length(state);
-			if (size > SyncProtocol.MAX_DOCUMENT_STATE_BYTES) {
-				// no client could download it: refuse the upload (the transaction rolls back)
-				throw new ProtocolException(ErrorCode.MESSAGE_TOO_BIG, "the upload would make document "
-						+ row.getKey().collection() + "/" + row.getKey().id() + " " + size + " bytes, more than the limit of "
-						+ SyncProtocol.MAX_DOCUMENT_STATE_BYTES + " bytes for one document");
-			}
 			growth[0] += size - storedSizes.getOrDefault(row.getKey(), 0L);
 			statement.setLong(1, partitionId);
 			statement.setString(2, row.getKey().collection());
