@@ -113,7 +113,11 @@ final class MessageWriter {
 			gen.writeNumberProperty("clientFileId", m.clientFileId());
 			gen.writeNumberProperty("fileSalt", m.fileSalt());
 			gen.writeNumberProperty("downloadServerVersion", m.downloadServerVersion());
-			gen.writeNumberProperty("downloadServerVersionSalt", m.downloadServerVersionSalt());
+			if (m.downloadServerVersionSalt() != 0) {
+				// left out when unknown, so a server that predates cursor salts (and refuses fields it does
+				// not know) still accepts the ident of a file that never downloaded from a newer one
+				gen.writeNumberProperty("downloadServerVersionSalt", m.downloadServerVersionSalt());
+			}
 			gen.writeNumberProperty("serverSalt", m.serverSalt());
 		}
 		else if (message instanceof SyncMessage.Upload m) {
@@ -135,7 +139,9 @@ final class MessageWriter {
 			gen.writeStringProperty("type", "download");
 			gen.writeNumberProperty("session", m.session());
 			gen.writeNumberProperty("serverVersion", m.serverVersion());
-			gen.writeNumberProperty("serverVersionSalt", m.serverVersionSalt());
+			if (m.serverVersionSalt() != 0) {
+				gen.writeNumberProperty("serverVersionSalt", m.serverVersionSalt());
+			}
 			gen.writeNumberProperty("uploadAck", m.uploadAck());
 			gen.writeNumberProperty("remainingBytes", m.remainingBytes());
 			gen.writeName("changesets");

@@ -253,6 +253,26 @@ class MessageCodecTests {
 	}
 
 	@Test
+	void anUnknownCursorSaltIsLeftOutSoAPeerThatPredatesSaltsAcceptsTheMessage() {
+		// what a server built before cursor salts accepts: exactly the fields it knew
+		Set<String> earlierIdent = Set.of("type", "session", "clientFileId", "fileSalt", "downloadServerVersion",
+				"serverSalt");
+		Set<String> earlierDownload = Set.of("type", "session", "serverVersion", "uploadAck", "remainingBytes",
+				"changesets", "documents");
+		assertThat(fieldNames(this.codec.encode(new SyncMessage.Ident(1, 7, 11, 4, 0, 13)))).isEqualTo(earlierIdent);
+		assertThat(fieldNames(this.codec.encode(new SyncMessage.Download(1, 4, 0, 0, 0, List.of(), List.of()))))
+			.isEqualTo(earlierDownload);
+		assertThat(fieldNames(this.codec.encode(new SyncMessage.Ident(1, 7, 11, 4, 5, 13))))
+			.contains("downloadServerVersionSalt");
+	}
+
+	private static Set<String> fieldNames(String json) {
+		Set<String> names = new java.util.TreeSet<>();
+		tools.jackson.databind.json.JsonMapper.builder().build().readTree(json).propertyNames().forEach(names::add);
+		return names;
+	}
+
+	@Test
 	void aCodecRejectingUnknownFieldsStillReadsEveryMessageItWrites() {
 		MessageCodec strict = MessageCodec.rejectingUnknownFields(SyncProtocol.DEFAULT_MAX_MESSAGE_BYTES);
 		assertThat(strict.rejectsUnknownFields()).isTrue();
