@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import io.syncboot.autoconfigure.event.SyncEvent;
 import io.syncboot.autoconfigure.event.SyncProgressEvent;
 import io.syncboot.client.ClientResetMode;
+import io.syncboot.client.DatabaseChange;
 import io.syncboot.client.SyncClientSettings;
 import io.syncboot.client.SyncConfiguration;
 import io.syncboot.client.SyncCredentials;
@@ -49,12 +50,15 @@ class ManagedSessionTests {
 			ManagedSession managed = new ManagedSession("orders", database, session, ClientResetMode.RECOVER_OR_DISCARD,
 					false, Duration.ZERO, published::add, Clock.systemUTC());
 			managed.listen();
+			List<DatabaseChange> delivered = new CopyOnWriteArrayList<>();
+			database.addChangeListener(delivered::add);
 			database.collection("tasks").put("t1", Map.of("title", "Count stock"));
 			session.resume();
-			await().until(() -> managed.status().pendingChanges() == 1 && session.state() == SyncSessionState.ACTIVE);
-			// a change from the notification thread after the others: every earlier notification was handled
+			// notifications are delivered in order: once t2's change is, every earlier one was handled
 			database.collection("tasks").put("t2", Map.of("title", "Order"));
-			await().until(() -> managed.status().pendingChanges() == 2);
+			await().until(() -> delivered.size() == 2);
+			assertThat(session.state()).isEqualTo(SyncSessionState.ACTIVE);
+			assertThat(managed.status().pendingChanges()).isEqualTo(2);
 			assertThat(published).isEmpty();
 
 			managed.start();

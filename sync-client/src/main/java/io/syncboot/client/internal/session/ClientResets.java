@@ -227,9 +227,9 @@ final class ClientResets {
 
 	}
 
-	/** What an automatic reset did: the state before it, the reset's commit, and how it treated the unsynced changes. */
 	/**
-	 * A reset that was done.
+	 * What an automatic reset did: the state before it, the reset's commit, and how it treated the
+	 * unsynced changes.
 	 * @param recoveredUpTo the last local changeset before a reset that recovered them,
 	 * {@link #NOTHING_RECOVERED} after one that discarded them
 	 */
