@@ -1,14 +1,12 @@
 package io.syncboot.client.e2e;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.syncboot.client.ClientResetMode;
-import io.syncboot.client.SyncClientSettings;
 import io.syncboot.client.SyncConfiguration;
 import io.syncboot.client.SyncCredentials;
 import io.syncboot.client.SyncDatabase;
@@ -16,7 +14,6 @@ import io.syncboot.client.SyncError;
 import io.syncboot.client.SyncManager;
 import io.syncboot.client.SyncSession;
 import io.syncboot.client.SyncUser;
-import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.SyncMessage;
 import org.junit.jupiter.api.AfterEach;
@@ -34,8 +31,6 @@ import static org.awaitility.Awaitility.await;
  */
 class AutomaticResetProtocolTests {
 
-	private final MessageCodec codec = new MessageCodec();
-
 	private final List<SyncError> errors = new CopyOnWriteArrayList<>();
 
 	@TempDir
@@ -52,12 +47,7 @@ class AutomaticResetProtocolTests {
 	@BeforeEach
 	void start() throws Exception {
 		this.server = new FakeSyncServer();
-		this.manager = SyncManager.create(SyncClientSettings.builder()
-			.serverUrl(this.server.url())
-			.baseDirectory(this.dir)
-			.reconnectInitialDelay(Duration.ofMillis(50))
-			.reconnectMaxDelay(Duration.ofMillis(200))
-			.build());
+		this.manager = SyncManager.create(this.server.clientSettings(this.dir));
 		SyncUser user = this.manager.logIn(SyncCredentials.anonymous());
 		this.database = this.manager.open(SyncConfiguration.builder(user, "p")
 			.clientResetMode(ClientResetMode.RECOVER_UNSYNCED_CHANGES)
@@ -136,16 +126,11 @@ class AutomaticResetProtocolTests {
 	}
 
 	private void send(SyncMessage message) throws Exception {
-		this.server.sendText(this.codec.encode(message));
+		this.server.send(message);
 	}
 
 	private SyncMessage next() throws Exception {
-		while (true) {
-			SyncMessage message = this.codec.decode(this.server.readText());
-			if (!(message instanceof SyncMessage.Ping)) {
-				return message;
-			}
-		}
+		return this.server.next();
 	}
 
 }

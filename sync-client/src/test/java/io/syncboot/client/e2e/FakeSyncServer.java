@@ -9,7 +9,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -17,6 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+
+import io.syncboot.client.SyncClientSettings;
+import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.core.protocol.SyncMessage;
 
 /**
  * A scripted WebSocket peer on a plain socket, for tests that need a server that misbehaves: it
@@ -26,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 final class FakeSyncServer implements AutoCloseable {
 
 	private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+	private final MessageCodec codec = new MessageCodec();
 
 	private final ServerSocket listener;
 
@@ -164,6 +172,31 @@ final class FakeSyncServer implements AutoCloseable {
 			old.close();
 		}
 		this.listener.close();
+	}
+
+	/** Settings of a client of this server that reconnects quickly. */
+	SyncClientSettings clientSettings(Path baseDirectory) {
+		return SyncClientSettings.builder()
+			.serverUrl(url())
+			.baseDirectory(baseDirectory)
+			.reconnectInitialDelay(Duration.ofMillis(50))
+			.reconnectMaxDelay(Duration.ofMillis(200))
+			.build();
+	}
+
+	/** The next message the client sent, pings skipped. */
+	SyncMessage next() throws IOException {
+		while (true) {
+			SyncMessage message = this.codec.decode(readText());
+			if (!(message instanceof SyncMessage.Ping)) {
+				return message;
+			}
+		}
+	}
+
+	/** Sends a message to the client. */
+	void send(SyncMessage message) throws IOException {
+		sendText(this.codec.encode(message));
 	}
 
 }

@@ -48,12 +48,7 @@ class MisbehavingServerIntegrationTests {
 	@BeforeEach
 	void start() throws Exception {
 		this.server = new FakeSyncServer();
-		this.manager = SyncManager.create(SyncClientSettings.builder()
-			.serverUrl(this.server.url())
-			.baseDirectory(this.dir)
-			.reconnectInitialDelay(Duration.ofMillis(50))
-			.reconnectMaxDelay(Duration.ofMillis(200))
-			.build());
+		this.manager = SyncManager.create(this.server.clientSettings(this.dir));
 	}
 
 	@AfterEach

@@ -5,14 +5,12 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import io.syncboot.client.StopPolicy;
-import io.syncboot.client.SyncClientSettings;
 import io.syncboot.client.SyncConfiguration;
 import io.syncboot.client.SyncCredentials;
 import io.syncboot.client.SyncDatabase;
 import io.syncboot.client.SyncManager;
 import io.syncboot.client.SyncSession;
 import io.syncboot.client.SyncUser;
-import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.protocol.SyncMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,8 +24,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 /** Download waits against a scripted server: what a refused call leaves behind, and a closed database. */
 class WaitProtocolTests {
 
-	private final MessageCodec codec = new MessageCodec();
-
 	@TempDir
 	Path dir;
 
@@ -40,12 +36,7 @@ class WaitProtocolTests {
 	@BeforeEach
 	void start() throws Exception {
 		this.server = new FakeSyncServer();
-		this.manager = SyncManager.create(SyncClientSettings.builder()
-			.serverUrl(this.server.url())
-			.baseDirectory(this.dir)
-			.reconnectInitialDelay(Duration.ofMillis(50))
-			.reconnectMaxDelay(Duration.ofMillis(200))
-			.build());
+		this.manager = SyncManager.create(this.server.clientSettings(this.dir));
 		this.user = this.manager.logIn(SyncCredentials.anonymous());
 	}
 
@@ -64,11 +55,11 @@ class WaitProtocolTests {
 
 		this.server.upgrade(this.server.acceptHandshake());
 		SyncMessage.Bind bind = (SyncMessage.Bind) next();
-		this.server.sendText(this.codec.encode(new SyncMessage.Ident(bind.session(), 5, 55, 0, 0, 555)));
+		this.server.send(new SyncMessage.Ident(bind.session(), 5, 55, 0, 0, 555));
 		assertThat(next()).isInstanceOf(SyncMessage.Ident.class);
 		CompletableFuture<Void> wait = session.waitForDownloadCompletion();
 		SyncMessage.Mark mark = (SyncMessage.Mark) next();
-		this.server.sendText(this.codec.encode(mark));
+		this.server.send(mark);
 
 		assertThat(wait).as("the first MARK the server sees is this wait's").succeedsWithin(Duration.ofSeconds(10));
 	}
@@ -90,12 +81,7 @@ class WaitProtocolTests {
 	}
 
 	private SyncMessage next() throws Exception {
-		while (true) {
-			SyncMessage message = this.codec.decode(this.server.readText());
-			if (!(message instanceof SyncMessage.Ping)) {
-				return message;
-			}
-		}
+		return this.server.next();
 	}
 
 }
