@@ -84,6 +84,8 @@ class AuthenticationTests {
 				Arguments.of("not yet valid", Tokens.hs256(Tokens.claims("alice")
 					.notBeforeTime(Date.from(now.plus(Duration.ofMinutes(5)))).build(), Tokens.SECRET),
 						ErrorCode.INVALID_TOKEN),
+				Arguments.of("a subject longer than 512 characters",
+						Tokens.hs256(Tokens.claims("a".repeat(513)).build(), Tokens.SECRET), ErrorCode.INVALID_TOKEN),
 				Arguments.of("no subject", Tokens.hs256(Tokens.claims("alice").subject(null).build(), Tokens.SECRET),
 						ErrorCode.INVALID_TOKEN),
 				Arguments.of("oversized", Tokens.valid("alice", Map.of("padding", big)), ErrorCode.INVALID_TOKEN));

@@ -43,6 +43,9 @@ public final class Authenticator {
 
 	private static final String BEARER = "bearer ";
 
+	/** The longest user name (a token's {@code sub}) the store records as a client file's owner. */
+	static final int MAX_SUBJECT_LENGTH = 512;
+
 	private final @Nullable JwtDecoder decoder;
 
 	private final boolean allowAnonymous;
@@ -166,6 +169,11 @@ public final class Authenticator {
 		String subject = jwt.getSubject();
 		if (subject == null || subject.isBlank()) {
 			return new Refused(ErrorCode.INVALID_TOKEN, "the token has no subject ('sub' claim)", true);
+		}
+		if (subject.length() > MAX_SUBJECT_LENGTH) {
+			// the store records it as the owner of the client files it allocates
+			return new Refused(ErrorCode.INVALID_TOKEN, "the token's subject is longer than " + MAX_SUBJECT_LENGTH
+					+ " characters", true);
 		}
 		return new Accepted(new SyncPrincipal(subject, jwt.getClaims(), expiresAt));
 	}
