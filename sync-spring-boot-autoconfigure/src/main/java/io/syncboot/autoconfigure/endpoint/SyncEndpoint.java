@@ -77,7 +77,8 @@ public class SyncEndpoint {
 					}
 				}
 			}
-			String message = "Unknown action '" + action + "': use suspend, resume or reconnect";
+			String message = ((action != null) ? "Unknown action '" + action + "'" : "No action given")
+					+ ": use suspend, resume or reconnect";
 			throw new InvalidEndpointRequestException(message, message);
 		}
 
