@@ -30,7 +30,9 @@ import org.springframework.test.context.ContextCustomizerFactories;
  * }
  * </pre>
  *
- * Needs {@code io.syncboot:sync-server} on the test class path.
+ * The server accepts anonymous clients; {@link #apiKeys()} adds API keys for an application that
+ * logs in with {@code sync.auth.api-key}. Needs {@code io.syncboot:sync-server} on the test class
+ * path.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -38,5 +40,13 @@ import org.springframework.test.context.ContextCustomizerFactories;
 @Inherited
 @ContextCustomizerFactories(SyncTestServerContextCustomizerFactory.class)
 public @interface AutoConfigureSyncTestServer {
+
+	/**
+	 * API keys the server exchanges for tokens, each {@code "key=userId"} (for example
+	 * {@code "test-key=alice"}, with {@code sync.auth.api-key=test-key}); the server then signs its
+	 * tokens with a random secret. A malformed entry fails the test's context.
+	 * @return the keys, none by default
+	 */
+	String[] apiKeys() default {};
 
 }

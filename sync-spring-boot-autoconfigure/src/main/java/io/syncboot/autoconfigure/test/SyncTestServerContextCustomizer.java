@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -25,8 +27,8 @@ import org.springframework.test.context.MergedContextConfiguration;
  * bean, puts its URL first as {@code sync.server-url} and a fresh client directory as
  * {@code sync.base-directory} (unless the test's own inline properties set one), and closes it
  * (deleting its data and the client's) when the context closes. A new server has a new history, so
- * client files kept from an earlier run would only meet a client reset. All instances are equal, so
- * contexts that differ only by this customizer share the test context cache entry.
+ * client files kept from an earlier run would only meet a client reset. Instances with the same API
+ * keys are equal, so contexts that differ only by this customizer share the test context cache entry.
  */
 class SyncTestServerContextCustomizer implements ContextCustomizer {
 
@@ -36,8 +38,28 @@ class SyncTestServerContextCustomizer implements ContextCustomizer {
 
 	private static final String BASE_DIRECTORY = "sync.base-directory";
 
+	private final List<String> apiKeys;
+
+	/** @param apiKeys API keys the server accepts, each {@code "key=userId"} */
+	SyncTestServerContextCustomizer(List<String> apiKeys) {
+		this.apiKeys = List.copyOf(apiKeys);
+	}
+
+	SyncTestServerContextCustomizer() {
+		this(List.of());
+	}
+
 	@Override
 	public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration mergedConfig) {
+		Map<String, String> keys = new LinkedHashMap<>();
+		for (String entry : this.apiKeys) {
+			int separator = entry.indexOf('=');
+			if (separator <= 0 || entry.substring(separator + 1).isBlank()) {
+				throw new IllegalStateException("@AutoConfigureSyncTestServer(apiKeys) entries are \"key=userId\", was '"
+						+ entry + "'");
+			}
+			keys.put(entry.substring(0, separator).trim(), entry.substring(separator + 1).trim());
+		}
 		Path directory;
 		try {
 			directory = Files.createTempDirectory("syncboot-test-server-");
@@ -45,12 +67,14 @@ class SyncTestServerContextCustomizer implements ContextCustomizer {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot create a data directory for the sync test server", ex);
 		}
-		SyncServer server = SyncServer.builder()
-			.port(0)
-			.dataDirectory(directory.resolve("server"))
-			.allowAnonymous()
-			.build()
-			.start();
+		SyncServer.Builder builder = SyncServer.builder().port(0).dataDirectory(directory.resolve("server")).allowAnonymous();
+		if (!keys.isEmpty()) {
+			byte[] secret = new byte[32];
+			new SecureRandom().nextBytes(secret);
+			builder.hmacSecret(secret);
+			keys.forEach(builder::apiKey);
+		}
+		SyncServer server = builder.build().start();
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("sync.server-url", server.url().toString());
 		if (!setsBaseDirectory(mergedConfig)) {
@@ -89,12 +113,13 @@ class SyncTestServerContextCustomizer implements ContextCustomizer {
 
 	@Override
 	public boolean equals(Object other) {
-		return other != null && other.getClass() == getClass();
+		return other != null && other.getClass() == getClass()
+				&& this.apiKeys.equals(((SyncTestServerContextCustomizer) other).apiKeys);
 	}
 
 	@Override
 	public int hashCode() {
-		return getClass().hashCode();
+		return this.apiKeys.hashCode();
 	}
 
 }

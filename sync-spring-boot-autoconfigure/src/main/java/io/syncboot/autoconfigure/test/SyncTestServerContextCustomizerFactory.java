@@ -25,7 +25,9 @@ class SyncTestServerContextCustomizerFactory implements ContextCustomizerFactory
 			return null;
 		}
 		requireServer(testClass, testClass.getClassLoader());
-		return new SyncTestServerContextCustomizer();
+		AutoConfigureSyncTestServer annotation = TestContextAnnotationUtils.findMergedAnnotation(testClass,
+				AutoConfigureSyncTestServer.class);
+		return new SyncTestServerContextCustomizer((annotation != null) ? List.of(annotation.apiKeys()) : List.of());
 	}
 
 	/** Fails with the dependency to add if the sync server is not on the test class path. */

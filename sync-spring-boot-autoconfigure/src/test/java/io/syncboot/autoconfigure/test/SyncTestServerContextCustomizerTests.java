@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.syncboot.client.SyncClientSettings;
+import io.syncboot.client.SyncCredentials;
+import io.syncboot.client.SyncManager;
 import io.syncboot.server.SyncServer;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +87,35 @@ class SyncTestServerContextCustomizerTests {
 	}
 
 	@Test
+	void apiKeysOfTheAnnotationAreExchangedForTokensOfTheirUsers() throws Exception {
+		ContextCustomizer customizer = this.factory.createContextCustomizer(WithApiKeys.class, List.of());
+		assertThat(customizer).isNotEqualTo(this.factory.createContextCustomizer(Annotated.class, List.of()))
+			.isEqualTo(this.factory.createContextCustomizer(WithApiKeys.class, List.of()));
+		try (GenericApplicationContext context = new GenericApplicationContext()) {
+			customizer.customizeContext(context, mergedConfig());
+			context.refresh();
+			SyncServer server = context.getBean("syncTestServer", SyncServer.class);
+			try (SyncManager manager = SyncManager.create(SyncClientSettings.builder()
+				.serverUrl(server.url())
+				.baseDirectory(Path.of(context.getEnvironment().getProperty("sync.base-directory")))
+				.build())) {
+				assertThat(manager.logIn(SyncCredentials.apiKey("test-key")).id()).isEqualTo("alice");
+				assertThat(manager.logIn(SyncCredentials.anonymous()).id()).isEqualTo("anonymous");
+			}
+		}
+	}
+
+	@Test
+	void aMalformedApiKeyEntryFailsTheContextNamingIt() {
+		try (GenericApplicationContext context = new GenericApplicationContext()) {
+			assertThatIllegalStateException()
+				.isThrownBy(() -> new SyncTestServerContextCustomizer(List.of("no-user")).customizeContext(context,
+						mergedConfig()))
+				.withMessageContaining("'no-user'");
+		}
+	}
+
+	@Test
 	void withoutTheServerOnTheClassPathTheAnnotationSaysWhichDependencyIsMissing() {
 		ClassLoader withoutServer = new ClassLoader(getClass().getClassLoader()) {
 
@@ -117,6 +149,11 @@ class SyncTestServerContextCustomizerTests {
 	}
 
 	static class Inheriting extends Annotated {
+
+	}
+
+	@AutoConfigureSyncTestServer(apiKeys = "test-key = alice")
+	static class WithApiKeys {
 
 	}
 
