@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Predicate;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,15 +46,30 @@ final class ApiKeyUsers {
 
 	/** Remembers the user id of a key that logged in; a failure is logged. */
 	static void remember(Path baseDirectory, String apiKey, String userId) {
-		Path file = baseDirectory.resolve(FILE_NAME);
 		String key = hash(apiKey);
+		update(baseDirectory, users -> {
+			if (userId.equals(users.getProperty(key))) {
+				return false;
+			}
+			users.setProperty(key, userId);
+			return true;
+		});
+	}
+
+	/** Forgets every key of a user (the user was removed); a failure is logged. */
+	static void forget(Path baseDirectory, String userId) {
+		update(baseDirectory, users -> users.values().removeIf(userId::equals));
+	}
+
+	/** Reads, changes and, if {@code change} says it changed anything, atomically rewrites the file. */
+	private static void update(Path baseDirectory, Predicate<Properties> change) {
+		Path file = baseDirectory.resolve(FILE_NAME);
 		synchronized (LOCK) {
 			try {
 				Properties users = read(file);
-				if (userId.equals(users.getProperty(key))) {
+				if (!change.test(users)) {
 					return;
 				}
-				users.setProperty(key, userId);
 				Path temporary = baseDirectory.resolve(FILE_NAME + ".tmp");
 				try (OutputStream out = Files.newOutputStream(temporary)) {
 					users.store(out, "SyncBoot: the user id each API key (SHA-256) logged in as, for logins while offline");
@@ -61,8 +77,8 @@ final class ApiKeyUsers {
 				Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 			}
 			catch (IOException | UncheckedIOException ex) {
-				logger.warn("Cannot remember the user of an API key in {}: a login while the server cannot be reached"
-						+ " will fail", file, ex);
+				logger.warn("Cannot update the users of API keys in {}: a login while the server cannot be reached"
+						+ " may fail, or log in a removed user", file, ex);
 			}
 		}
 	}

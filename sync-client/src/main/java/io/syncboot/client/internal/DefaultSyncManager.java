@@ -296,6 +296,8 @@ public final class DefaultSyncManager implements SyncManager {
 			removed.forEach(DefaultSyncSession::closeForAction);
 			// its files go: a pending backup or deletion must not hit a later file of the same name
 			PendingAction.forgetUnder(this.settings.baseDirectory(), directory);
+			// and an offline login with its API key must not bring it back
+			ApiKeyUsers.forget(this.settings.baseDirectory(), user.id());
 			if (Files.isDirectory(directory)) {
 				try (var files = Files.walk(directory)) {
 					for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {

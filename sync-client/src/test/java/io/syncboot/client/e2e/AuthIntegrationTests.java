@@ -333,6 +333,21 @@ class AuthIntegrationTests {
 	}
 
 	@Test
+	void aRemovedUserIsNotLoggedInOfflineWithItsApiKey() {
+		SyncServer server = server(userRules());
+		java.net.URI url = server.url();
+		try (SyncManager manager = SyncManager.create(SyncTestSupport.settings(url, this.dirA))) {
+			manager.logIn(SyncCredentials.apiKey("key-alice")).remove();
+		}
+		server.close();
+
+		SyncManager offline = manager(url, this.dirA);
+		assertThatThrownBy(() -> offline.logIn(SyncCredentials.apiKey("key-alice")))
+			.isInstanceOf(java.io.UncheckedIOException.class);
+		assertThat(this.dirA.resolve("alice")).doesNotExist();
+	}
+
+	@Test
 	void aUserLoggedInOfflineWhoseKeyNowBelongsToAnotherUserIsLoggedOutWhenItConnects() throws Exception {
 		SyncServer first = server(userRules());
 		int port = first.port();
