@@ -12,9 +12,11 @@ import java.util.stream.Stream;
 
 import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.Operation;
+import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.ProtocolAction;
 import io.syncboot.core.protocol.SyncMessage;
+import io.syncboot.server.internal.session.CursorSaltsTests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,33 +142,141 @@ class ServerRestoreTests {
 	}
 
 	@Test
+	void aClientIsResetWhenTheRestoredServerHoldsTheSameChangesetAtItsCursorButAnotherOneBefore() {
+		Resumable a;
+		Resumable d;
+		Resumable w;
+		Resumable x;
+		try (SyncServer server = start(); RawSyncClient clientA = new RawSyncClient(server.url());
+				RawSyncClient clientD = new RawSyncClient(server.url());
+				RawSyncClient clientW = new RawSyncClient(server.url());
+				RawSyncClient clientX = new RawSyncClient(server.url())) {
+			a = bindNew(clientA);
+			d = bindNew(clientD);
+			w = bindNew(clientW);
+			x = bindNew(clientX);
+			for (RawSyncClient client : List.of(clientA, clientD, clientW, clientX)) {
+				client.expect(SyncMessage.Download.class);
+			}
+		}
+		copy(this.dataDirectory, this.backup);
+		Changeset a1 = put(1, "a1");
+		try (SyncServer server = start(); RawSyncClient clientA = new RawSyncClient(server.url());
+				RawSyncClient clientD = new RawSyncClient(server.url());
+				RawSyncClient clientW = new RawSyncClient(server.url())) {
+			ident(clientD, d);
+			clientD.expect(SyncMessage.Download.class);
+			ident(clientW, w);
+			clientW.expect(SyncMessage.Download.class);
+			clientW.upload(1, put(1, "w1"));
+			assertThat(lastOf(clientW.downloadsUntil(dl -> dl.uploadAck() == 1)).serverVersion()).isEqualTo(1);
+			ident(clientA, a);
+			clientA.expect(SyncMessage.Download.class);
+			clientA.upload(1, a1);
+			// A's acknowledgement is lost with the restore: A keeps its cursor and a1 in its outbox
+			assertThat(lastOf(clientA.downloadsUntil(dl -> dl.uploadAck() == 1)).serverVersion()).isEqualTo(2);
+			d = d.at(lastOf(clientD.downloadsUntil(dl -> dl.serverVersion() == 2)));
+			assertThat(d.cursorSalt()).isNotZero();
+		}
+		copy(this.backup, this.dataDirectory);
+		try (SyncServer server = start()) {
+			try (RawSyncClient clientX = new RawSyncClient(server.url());
+					RawSyncClient clientA = new RawSyncClient(server.url())) {
+				ident(clientX, x);
+				clientX.expect(SyncMessage.Download.class);
+				clientX.upload(1, put(1, "x1"));
+				assertThat(lastOf(clientX.downloadsUntil(dl -> dl.uploadAck() == 1)).serverVersion()).isEqualTo(1);
+				ident(clientA, a);
+				clientA.upload(1, a1);
+				assertThat(lastOf(clientA.downloadsUntil(dl -> dl.uploadAck() == 1)).serverVersion())
+					.as("the very changeset D saw at 2 is at 2 again").isEqualTo(2);
+			}
+			try (RawSyncClient clientD = new RawSyncClient(server.url())) {
+				ident(clientD, d);
+				SyncMessage reply = clientD.next();
+				assertThat(reply).as("version 1 is x1 now, which D never got").isInstanceOf(SyncMessage.Error.class);
+				SyncMessage.Error error = (SyncMessage.Error) reply;
+				assertThat(error.session()).isEqualTo(1);
+				assertThat(error.code()).isEqualTo(ErrorCode.BAD_SERVER_VERSION);
+				assertThat(error.code().action()).isEqualTo(ProtocolAction.CLIENT_RESET);
+			}
+		}
+	}
+
+	@Test
 	void theCursorSaltIsTheSameWhetherTheEntryWasSentFannedOutOrReadFromTheStore() {
 		Resumable a;
+		Resumable b;
 		long saltAtOne;
 		long saltAtThree;
 		try (SyncServer server = start(); RawSyncClient clientA = new RawSyncClient(server.url());
 				RawSyncClient clientB = new RawSyncClient(server.url())) {
 			a = bindNew(clientA);
 			clientA.expect(SyncMessage.Download.class);
-			bindNew(clientB);
+			b = bindNew(clientB);
 			clientB.expect(SyncMessage.Download.class);
 			clientA.upload(1, put(1, "a1"));
 			a = a.at(lastOf(clientA.downloadsUntil(d -> d.uploadAck() == 1)));
 			saltAtOne = a.cursorSalt();
-			clientB.downloadsUntil(d -> d.serverVersion() == 1);
+			b = b.at(lastOf(clientB.downloadsUntil(d -> d.serverVersion() == 1)));
+			assertThat(b.cursorSalt()).isEqualTo(saltAtOne);
 			clientB.upload(1, put(1, "b1"));
 			clientA.downloadsUntil(d -> d.serverVersion() == 2);
 			clientA.upload(1, put(2, "a2"));
+			// the commit time of version 3 comes with the integration: A's cursor ends on its own changeset,
+			// B is sent it, both from memory
 			saltAtThree = lastOf(clientA.downloadsUntil(d -> d.uploadAck() == 2 && d.serverVersion() == 3))
 				.serverVersionSalt();
+			assertThat(lastOf(clientB.downloadsUntil(d -> d.serverVersion() == 3)).serverVersionSalt())
+				.isEqualTo(saltAtThree);
 		}
 		assertThat(saltAtThree).isNotZero().isNotEqualTo(saltAtOne);
-		// after a restart nothing is in memory: A resumes at 1 and its download ends on its own changeset
-		try (SyncServer server = start(); RawSyncClient clientA = new RawSyncClient(server.url())) {
+		// after a restart nothing is in memory: every salt is read from the store
+		try (SyncServer server = start(); RawSyncClient clientA = new RawSyncClient(server.url());
+				RawSyncClient clientB = new RawSyncClient(server.url());
+				RawSyncClient fresh = new RawSyncClient(server.url())) {
+			// A resumes at 1 and its download ends on its own changeset (the entry is read on its own)
 			ident(clientA, a);
 			SyncMessage.Download download = lastOf(clientA.downloadsUntil(d -> d.serverVersion() == 3));
 			assertThat(download.changesets()).extracting(c -> c.serverVersion()).containsExactly(2L);
 			assertThat(download.serverVersionSalt()).isEqualTo(saltAtThree);
+			// B resumes at 1 and its batch ends on a2, which it carries (read with the batch)
+			ident(clientB, b);
+			download = lastOf(clientB.downloadsUntil(d -> d.serverVersion() == 3));
+			assertThat(download.changesets()).extracting(c -> c.serverVersion()).containsExactly(3L);
+			assertThat(download.serverVersionSalt()).isEqualTo(saltAtThree);
+			// a new file is bootstrapped from a snapshot at 3
+			bindNew(fresh);
+			assertThat(lastOf(fresh.downloadsUntil(d -> d.serverVersion() == 3)).serverVersionSalt())
+				.isEqualTo(saltAtThree);
+		}
+	}
+
+	@Test
+	void aCursorSaltComputedBeforeCommitTimesWereMixedInIsStillAccepted() {
+		Changeset a1 = put(1, "a1");
+		Resumable a;
+		try (SyncServer server = start()) {
+			try (RawSyncClient clientA = new RawSyncClient(server.url())) {
+				a = bindNew(clientA);
+				clientA.expect(SyncMessage.Download.class);
+				clientA.upload(1, a1);
+				a = a.at(lastOf(clientA.downloadsUntil(d -> d.uploadAck() == 1)));
+			}
+			long earlier = CursorSaltsTests
+				.saltWithoutCommitTime(new ServerChangeset(1, a.identity().fileId(), 1, a1.operations()));
+			assertThat(earlier).isNotEqualTo(a.cursorSalt());
+			try (RawSyncClient client = new RawSyncClient(server.url())) {
+				ident(client, new Resumable(a.identity(), 1, earlier));
+				SyncMessage.Download download = client.expect(SyncMessage.Download.class);
+				assertThat(download.serverVersion()).isEqualTo(1);
+				assertThat(download.serverVersionSalt()).as("the client stores the salt of today")
+					.isEqualTo(a.cursorSalt());
+			}
+			try (RawSyncClient client = new RawSyncClient(server.url())) {
+				ident(client, new Resumable(a.identity(), 1, earlier ^ 1));
+				assertThat(client.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.BAD_SERVER_VERSION);
+			}
 		}
 	}
 

@@ -5,7 +5,6 @@ import java.util.Optional;
 
 import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.DocumentKey;
-import io.syncboot.core.model.ServerChangeset;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,8 +56,9 @@ public interface HistoryStore extends AutoCloseable {
 	 * client version is at or below the last one integrated for the file are skipped (exactly once);
 	 * each other one gets the next server version of the partition, is recorded in the history with
 	 * the file as its origin, and is merged into the partition's document states; the file's last
-	 * integrated client version is updated. When this method returns, the transaction is committed
-	 * and durable.
+	 * integrated client version is updated. Every history row it writes records the same commit time
+	 * (the result's {@code committedAt}). When this method returns, the transaction is committed and
+	 * durable.
 	 * @param partition the partition the file belongs to
 	 * @param fileId the uploading client file
 	 * @param changesets changesets in increasing client version order (may be empty)
@@ -84,9 +84,9 @@ public interface HistoryStore extends AutoCloseable {
 	 * changesets above the file's last integrated client version are acknowledged without being
 	 * integrated (nothing of them enters the history or the document states), and the operations
 	 * {@code planner} returns for them are integrated as one changeset of the partition's server file
-	 * (a client file the store allocates on the partition for the server's own writes). Changesets at
-	 * or below the last integrated client version are skipped, as {@link #integrate} skips them, and
-	 * then nothing is planned.
+	 * (a client file the store allocates on the partition for the server's own writes), with its commit
+	 * time (the result's {@code committedAt}). Changesets at or below the last integrated client version
+	 * are skipped, as {@link #integrate} skips them, and then nothing is planned.
 	 * @return the compensating changeset (if any was integrated), the skipped count, the partition's
 	 * latest version and the new acknowledgement
 	 * @throws IllegalArgumentException as {@link #integrate} does
@@ -107,26 +107,31 @@ public interface HistoryStore extends AutoCloseable {
 	 * @param excludeFileId the file whose own changesets are skipped, or 0 for none
 	 * @param maxBytes the content budget of the batch, at least 1
 	 * @return the batch, whose {@link ChangesetBatch#scannedVersion()} is the highest version examined
-	 * (the caller's new cursor), or {@code afterVersion} when nothing is newer
+	 * (the caller's new cursor), or {@code afterVersion} when nothing is newer, and whose
+	 * {@link ChangesetBatch#scannedCommittedAt()} is that version's commit time (0 when nothing is newer)
 	 */
 	ChangesetBatch changesetsAfter(String partition, long afterVersion, long excludeFileId, long maxBytes);
 
 	/**
-	 * The changeset of a partition's history at one server version, with its operations (whoever
-	 * its origin): the server derives the download cursor's salt from it. Empty if the partition has
-	 * no such version, or compaction removed it. The default reads it through {@link #changesetsAfter};
-	 * a store should read the one row instead.
+	 * The entry of a partition's history at one server version: its changeset, with its operations
+	 * (whoever its origin), and its commit time, exactly as {@link #integrate} or {@link #reject}
+	 * reported them. The server derives the download cursor's salt from it, so every node of a shared
+	 * database must read the same values. Empty if the partition has no such version, or compaction
+	 * removed it. The default reads it through {@link #changesetsAfter}; a store should read the one row
+	 * instead.
 	 * @param serverVersion a version of the partition, at least 1
 	 * @throws IllegalArgumentException if {@code serverVersion} is below 1
 	 */
-	default Optional<ServerChangeset> changesetAt(String partition, long serverVersion) {
+	default Optional<HistoryEntry> entryAt(String partition, long serverVersion) {
 		if (serverVersion < 1) {
 			throw new IllegalArgumentException("serverVersion must be >= 1, was " + serverVersion);
 		}
-		return changesetsAfter(partition, serverVersion - 1, 0, 1).changesets()
+		ChangesetBatch batch = changesetsAfter(partition, serverVersion - 1, 0, 1);
+		return batch.changesets()
 			.stream()
 			.findFirst()
-			.filter(changeset -> changeset.serverVersion() == serverVersion);
+			.filter(changeset -> changeset.serverVersion() == serverVersion)
+			.map(changeset -> new HistoryEntry(changeset, batch.scannedCommittedAt()));
 	}
 
 	/**

@@ -14,15 +14,18 @@ import io.syncboot.core.model.ServerChangeset;
  * @param uploadAck the greatest client version of the file integrated so far (the acknowledgement)
  * @param integratedBytes the UTF-8 size of each integrated changeset's operations as the store
  * encoded them, in the order of {@code integrated}; empty if the store did not count them
+ * @param committedAt the commit time the store recorded with every changeset of {@code integrated}
+ * (epoch milliseconds; what {@link HistoryStore#entryAt} and
+ * {@link ChangesetBatch#scannedCommittedAt()} read back for them), 0 when nothing was integrated
  */
 public record IntegrationResult(List<ServerChangeset> integrated, int skipped, long latestVersion, long uploadAck,
-		List<Long> integratedBytes) {
+		List<Long> integratedBytes, long committedAt) {
 
 	public IntegrationResult {
 		integrated = List.copyOf(integrated);
 		integratedBytes = List.copyOf(integratedBytes);
-		if (skipped < 0 || latestVersion < 0 || uploadAck < 0) {
-			throw new IllegalArgumentException("counts and versions must be >= 0");
+		if (skipped < 0 || latestVersion < 0 || uploadAck < 0 || committedAt < 0) {
+			throw new IllegalArgumentException("counts, versions and committedAt must be >= 0");
 		}
 		if (!integratedBytes.isEmpty() && integratedBytes.size() != integrated.size()) {
 			throw new IllegalArgumentException("integratedBytes must be empty or have one size per integrated changeset");
@@ -30,8 +33,9 @@ public record IntegrationResult(List<ServerChangeset> integrated, int skipped, l
 	}
 
 	/** An outcome without the sizes of the integrated changesets. */
-	public IntegrationResult(List<ServerChangeset> integrated, int skipped, long latestVersion, long uploadAck) {
-		this(integrated, skipped, latestVersion, uploadAck, List.of());
+	public IntegrationResult(List<ServerChangeset> integrated, int skipped, long latestVersion, long uploadAck,
+			long committedAt) {
+		this(integrated, skipped, latestVersion, uploadAck, List.of(), committedAt);
 	}
 
 }

@@ -60,16 +60,16 @@ public final class PartitionHub {
 	}
 
 	/**
-	 * Records a commit of this node (in commit order, with the changesets and their content bytes)
-	 * and asks every bound session to send what is new.
+	 * Records a commit of this node (in commit order, with the changesets, their content bytes and the
+	 * commit time the store recorded with them) and asks every bound session to send what is new.
 	 */
-	void committed(long version, List<ServerChangeset> changesets, List<Long> sizes) {
+	void committed(long version, List<ServerChangeset> changesets, List<Long> sizes, long committedAt) {
 		if (this.sessions.isEmpty()) {
 			this.recent.clear();
 		}
 		else {
 			for (int i = 0; i < changesets.size(); i++) {
-				this.recent.add(changesets.get(i), sizes.get(i));
+				this.recent.add(changesets.get(i), sizes.get(i), committedAt);
 			}
 		}
 		committed(version);

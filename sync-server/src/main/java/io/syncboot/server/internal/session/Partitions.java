@@ -40,13 +40,14 @@ public final class Partitions {
 			partitionHub.committed(result.latestVersion());
 		}
 		else if (result.integratedBytes().size() == result.integrated().size()) {
-			partitionHub.committed(result.latestVersion(), result.integrated(), result.integratedBytes());
+			partitionHub.committed(result.latestVersion(), result.integrated(), result.integratedBytes(),
+					result.committedAt());
 		}
 		else {
 			partitionHub.committed(result.latestVersion(), result.integrated(), result.integrated()
 				.stream()
 				.map(changeset -> (long) MessageCodec.utf8Length(this.codec.encodeOperations(changeset.operations())))
-				.toList());
+				.toList(), result.committedAt());
 		}
 	}
 

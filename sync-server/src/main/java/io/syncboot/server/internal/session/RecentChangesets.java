@@ -16,11 +16,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class RecentChangesets {
 
-	private record Entry(ServerChangeset changeset, long bytes) {
+	private record Entry(ServerChangeset changeset, long bytes, long committedAt) {
 	}
 
 	/**
-	 * A batch served from memory, with the bytes left after it and the changeset at its scanned
+	 * A batch served from memory (its {@link ChangesetBatch#scannedCommittedAt()} from the commit that
+	 * added the scanned changeset), with the bytes left after it and the changeset at its scanned
 	 * version (the new cursor), which may be the excluded file's own; null if nothing was scanned.
 	 */
 	record Cached(ChangesetBatch batch, long remainingBytes, @Nullable ServerChangeset scannedChangeset) {
@@ -39,13 +40,17 @@ final class RecentChangesets {
 		this.maxBytes = maxBytes;
 	}
 
-	/** Appends changesets committed in version order. */
-	synchronized void add(ServerChangeset changeset, long size) {
+	/**
+	 * Appends changesets committed in version order.
+	 * @param size the changeset's content bytes
+	 * @param committedAt its commit time, as the store recorded it ({@code IntegrationResult.committedAt})
+	 */
+	synchronized void add(ServerChangeset changeset, long size, long committedAt) {
 		Entry last = this.entries.peekLast();
 		if (last != null && changeset.serverVersion() != last.changeset().serverVersion() + 1) {
 			clear();
 		}
-		this.entries.addLast(new Entry(changeset, size));
+		this.entries.addLast(new Entry(changeset, size, committedAt));
 		this.bytes += size;
 		while (this.entries.size() > this.maxEntries || (this.bytes > this.maxBytes && this.entries.size() > 1)) {
 			this.bytes -= this.entries.removeFirst().bytes();
@@ -71,6 +76,7 @@ final class RecentChangesets {
 		List<ServerChangeset> changesets = new ArrayList<>();
 		long scanned = cursor;
 		ServerChangeset scannedChangeset = null;
+		long scannedCommittedAt = 0;
 		long batchBytes = 0;
 		long remaining = 0;
 		boolean full = false;
@@ -89,13 +95,15 @@ final class RecentChangesets {
 			}
 			scanned = version;
 			scannedChangeset = entry.changeset();
+			scannedCommittedAt = entry.committedAt();
 			if (!own) {
 				changesets.add(entry.changeset());
 				batchBytes += entry.bytes();
 				full = batchBytes >= budget;
 			}
 		}
-		return new Cached(new ChangesetBatch(changesets, scanned, batchBytes), remaining, scannedChangeset);
+		return new Cached(new ChangesetBatch(changesets, scanned, batchBytes, scannedCommittedAt), remaining,
+				scannedChangeset);
 	}
 
 }

@@ -15,6 +15,7 @@ import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncMessage;
 import io.syncboot.server.store.ChangesetBatch;
 import io.syncboot.server.store.ClientFile;
+import io.syncboot.server.store.HistoryEntry;
 import io.syncboot.server.store.HistoryStore;
 import io.syncboot.server.store.SnapshotBatch;
 import org.jspecify.annotations.Nullable;
@@ -127,7 +128,8 @@ public final class ServerSession {
 	 * among others when the history entry at the client's cursor is not the one the client
 	 * downloaded (its cursor salt differs: the server was restored from an older copy and then
 	 * written, reusing versions the client had seen). A cursor salt of 0 (unknown), a cursor of 0
-	 * and a cursor whose entry compaction removed are not checked.
+	 * and a cursor whose entry compaction removed are not checked; a salt computed without the
+	 * entry's commit time (by a server built before it was mixed in) is accepted as well.
 	 */
 	public void ident(SyncMessage.Ident ident) {
 		if (this.state != State.BOUND) {
@@ -155,8 +157,10 @@ public final class ServerSession {
 					+ ident.downloadServerVersion() + " is behind the history kept for partition '" + this.partition
 					+ "' (compacted up to " + this.store.compactedVersion(this.partition) + ")");
 		}
-		long salt = saltAt(ident.downloadServerVersion());
-		if (ident.downloadServerVersionSalt() != 0 && salt != 0 && ident.downloadServerVersionSalt() != salt) {
+		HistoryEntry entry = entryAt(ident.downloadServerVersion());
+		long salt = (entry != null) ? CursorSalts.of(entry) : 0;
+		if (ident.downloadServerVersionSalt() != 0 && entry != null && ident.downloadServerVersionSalt() != salt
+				&& ident.downloadServerVersionSalt() != CursorSalts.withoutCommitTime(entry.changeset())) {
 			throw new ProtocolException(ErrorCode.BAD_SERVER_VERSION, "the history at download cursor "
 					+ ident.downloadServerVersion() + " of partition '" + this.partition
 					+ "' is not the one this client file downloaded (the server was restored from an older copy)");
@@ -370,7 +374,7 @@ public final class ServerSession {
 				scanned = sent.get(sent.size() - 1);
 			}
 			this.cursorSalt = (scanned != null && scanned.serverVersion() == batch.scannedVersion())
-					? CursorSalts.of(scanned) : saltAt(batch.scannedVersion());
+					? CursorSalts.of(scanned, batch.scannedCommittedAt()) : saltAt(batch.scannedVersion());
 		}
 		this.cursor = batch.scannedVersion();
 		if (this.cursor >= latest) {
@@ -394,10 +398,16 @@ public final class ServerSession {
 	 * version whose history entry is gone (compacted).
 	 */
 	private long saltAt(long serverVersion) {
+		HistoryEntry entry = entryAt(serverVersion);
+		return (entry != null) ? CursorSalts.of(entry) : 0;
+	}
+
+	/** The history entry at a version of this partition, read from the store; null for version 0 or if gone. */
+	private @Nullable HistoryEntry entryAt(long serverVersion) {
 		if (serverVersion == 0) {
-			return 0;
+			return null;
 		}
-		return this.store.changesetAt(this.partition, serverVersion).map(CursorSalts::of).orElse(0L);
+		return this.store.entryAt(this.partition, serverVersion).orElse(null);
 	}
 
 }

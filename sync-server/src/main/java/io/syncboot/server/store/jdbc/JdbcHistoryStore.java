@@ -19,6 +19,7 @@ import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.server.store.ChangesetBatch;
 import io.syncboot.server.store.ClientFile;
 import io.syncboot.server.store.CompensationPlanner;
+import io.syncboot.server.store.HistoryEntry;
 import io.syncboot.server.store.HistoryStore;
 import io.syncboot.server.store.Integration;
 import io.syncboot.server.store.IntegrationResult;
@@ -103,7 +104,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 
 	private static final String SELECT_HISTORY_SQL = """
 			SELECT server_version, origin_file_id, client_version, size_bytes,
-			       CASE WHEN origin_file_id = ? THEN NULL ELSE ops END AS ops
+			       CASE WHEN origin_file_id = ? THEN NULL ELSE ops END AS ops, committed_at
 			FROM syncboot_history
 			WHERE partition_id = ? AND server_version > ?
 			ORDER BY server_version
@@ -111,7 +112,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 			""";
 
 	private static final String SELECT_HISTORY_AT_SQL = """
-			SELECT origin_file_id, client_version, ops FROM syncboot_history
+			SELECT origin_file_id, client_version, ops, committed_at FROM syncboot_history
 			WHERE partition_id = ? AND server_version = ?
 			""";
 
@@ -443,7 +444,8 @@ public final class JdbcHistoryStore implements HistoryStore {
 		return (latest != null) ? latest : 0;
 	}
 
-	private record HistoryRow(long version, long origin, long clientVersion, long size, @Nullable String ops) {
+	private record HistoryRow(long version, long origin, long clientVersion, long size, @Nullable String ops,
+			long committedAt) {
 	}
 
 	@Override
@@ -455,18 +457,20 @@ public final class JdbcHistoryStore implements HistoryStore {
 		long partitionId = partitionId(partition);
 		List<ServerChangeset> changesets = new ArrayList<>();
 		long cursor = afterVersion;
+		long cursorCommittedAt = 0;
 		long bytes = 0;
 		int scanned = 0;
 		if (partitionId < 0) {
-			return new ChangesetBatch(changesets, cursor, bytes);
+			return new ChangesetBatch(changesets, cursor, bytes, cursorCommittedAt);
 		}
 		scan: while (scanned < MAX_SCANNED_ROWS) {
 			List<HistoryRow> rows = this.reader.query(SELECT_HISTORY_SQL, (rs, n) -> new HistoryRow(rs.getLong(1),
-					rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5)), excludeFileId, partitionId, cursor,
-					HISTORY_PAGE_ROWS);
+					rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getString(5), rs.getLong(6)), excludeFileId,
+					partitionId, cursor, HISTORY_PAGE_ROWS);
 			for (HistoryRow row : rows) {
 				if (row.ops() == null) {
 					cursor = row.version();
+					cursorCommittedAt = row.committedAt();
 					scanned++;
 					continue;
 				}
@@ -477,6 +481,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 						this.codec.decodeOperations(row.ops())));
 				bytes += row.size();
 				cursor = row.version();
+				cursorCommittedAt = row.committedAt();
 				scanned++;
 				if (bytes >= maxBytes) {
 					break scan;
@@ -486,11 +491,11 @@ public final class JdbcHistoryStore implements HistoryStore {
 				break;
 			}
 		}
-		return new ChangesetBatch(changesets, cursor, bytes);
+		return new ChangesetBatch(changesets, cursor, bytes, cursorCommittedAt);
 	}
 
 	@Override
-	public Optional<ServerChangeset> changesetAt(String partition, long serverVersion) {
+	public Optional<HistoryEntry> entryAt(String partition, long serverVersion) {
 		if (serverVersion < 1) {
 			throw new IllegalArgumentException("serverVersion must be >= 1, was " + serverVersion);
 		}
@@ -498,8 +503,9 @@ public final class JdbcHistoryStore implements HistoryStore {
 		if (partitionId < 0) {
 			return Optional.empty();
 		}
-		return this.reader.query(SELECT_HISTORY_AT_SQL, (rs, n) -> new ServerChangeset(serverVersion, rs.getLong(1),
-				rs.getLong(2), this.codec.decodeOperations(rs.getString(3))), partitionId, serverVersion)
+		return this.reader.query(SELECT_HISTORY_AT_SQL, (rs, n) -> new HistoryEntry(new ServerChangeset(serverVersion,
+				rs.getLong(1), rs.getLong(2), this.codec.decodeOperations(rs.getString(3))), rs.getLong(4)),
+				partitionId, serverVersion)
 			.stream()
 			.findFirst();
 	}

@@ -151,7 +151,7 @@ final class JdbcIntegration {
 		}
 		int skipped = changesets.size() - pending.size();
 		if (pending.isEmpty()) {
-			return new IntegrationResult(List.of(), skipped, file.latestVersion(), ack);
+			return new IntegrationResult(List.of(), skipped, file.latestVersion(), ack, 0);
 		}
 		long now = System.currentTimeMillis();
 		long version = file.latestVersion();
@@ -188,7 +188,7 @@ final class JdbcIntegration {
 		long grown = upsert(file.partitionId(), states, changed, storedSizes);
 		updateVersions(file.partitionId(), version, grown, fileId, ack);
 		announce(partition, version);
-		return new IntegrationResult(integrated, skipped, version, ack, sizes);
+		return new IntegrationResult(integrated, skipped, version, ack, sizes, now);
 	}
 
 	/**
@@ -315,7 +315,7 @@ final class JdbcIntegration {
 			.filter(changeset -> changeset.clientVersion() > file.lastClientVersion())
 			.toList();
 		if (pending.isEmpty()) {
-			return new IntegrationResult(List.of(), changesets.size(), file.latestVersion(), file.lastClientVersion());
+			return new IntegrationResult(List.of(), changesets.size(), file.latestVersion(), file.lastClientVersion(), 0);
 		}
 		Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
 		Map<DocumentKey, Long> storedSizes = new HashMap<>();
@@ -330,14 +330,16 @@ final class JdbcIntegration {
 		List<Operation> compensation = planner.plan(pending, Collections.unmodifiableMap(copies));
 		long version = file.latestVersion();
 		List<ServerChangeset> integrated = List.of();
+		long committedAt = 0;
 		if (!compensation.isEmpty()) {
 			long[] serverFile = serverFile(file.partitionId(), salts);
 			long serverFileId = serverFile[0];
 			long clientVersion = serverFile[1] + 1;
 			version++;
 			String ops = this.codec.encodeOperations(compensation);
+			committedAt = System.currentTimeMillis();
 			this.jdbc.update(INSERT_HISTORY_SQL, file.partitionId(), version, serverFileId, clientVersion,
-					MessageCodec.utf8Length(ops), ops, System.currentTimeMillis());
+					MessageCodec.utf8Length(ops), ops, committedAt);
 			Map<DocumentKey, Long> changed = new LinkedHashMap<>();
 			for (Operation operation : compensation) {
 				DocumentKey key = new DocumentKey(operation.collection(), operation.id());
@@ -356,7 +358,7 @@ final class JdbcIntegration {
 			statement.setLong(1, ack);
 			statement.setLong(2, fileId);
 		});
-		return new IntegrationResult(integrated, changesets.size() - pending.size(), version, ack);
+		return new IntegrationResult(integrated, changesets.size() - pending.size(), version, ack, committedAt);
 	}
 
 	/** The partition's server file {id, last client version}, allocated on first use. */

@@ -22,15 +22,15 @@ class PartitionHubTests {
 		ServerSession second = session(2);
 		hub.register(first);
 		hub.register(second);
-		hub.committed(1, List.of(changeset(1)), List.of(100L));
-		hub.committed(2, List.of(changeset(2)), List.of(100L));
+		hub.committed(1, List.of(changeset(1)), List.of(100L), 1L);
+		hub.committed(2, List.of(changeset(2)), List.of(100L), 2L);
 
 		hub.unregister(first);
 		assertThat(hub.recent().after(0, 2, 0, Long.MAX_VALUE)).as("one session still bound").isNotNull();
 		hub.unregister(second);
 		assertThat(hub.recent().after(0, 2, 0, Long.MAX_VALUE)).as("nobody bound").isNull();
 
-		hub.committed(3, List.of(changeset(3)), List.of(100L));
+		hub.committed(3, List.of(changeset(3)), List.of(100L), 3L);
 		assertThat(hub.recent().after(2, 3, 0, Long.MAX_VALUE)).isNull();
 		assertThat(hub.latestVersion()).isEqualTo(3);
 	}

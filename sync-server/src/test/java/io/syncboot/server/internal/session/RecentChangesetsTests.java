@@ -12,6 +12,7 @@ import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.server.store.ChangesetBatch;
 import io.syncboot.server.store.ClientFile;
+import io.syncboot.server.store.IntegrationResult;
 import io.syncboot.server.store.jdbc.JdbcHistoryStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,10 +44,11 @@ class RecentChangesetsTests {
 				for (int o = 0, n = 1 + random.nextInt(5); o < n; o++) {
 					ops.add(new Operation.Put("c", "d" + random.nextInt(50), clock++, Map.of("x", "y".repeat(random.nextInt(300)))));
 				}
-				List<ServerChangeset> integrated = store.integrate("p", files.get(f).fileId(),
-						List.of(new Changeset(++versions[f], 0, ops))).integrated();
-				for (ServerChangeset changeset : integrated) {
-					recent.add(changeset, MessageCodec.utf8Length(codec.encodeOperations(changeset.operations())));
+				IntegrationResult result = store.integrate("p", files.get(f).fileId(),
+						List.of(new Changeset(++versions[f], 0, ops)));
+				for (ServerChangeset changeset : result.integrated()) {
+					recent.add(changeset, MessageCodec.utf8Length(codec.encodeOperations(changeset.operations())),
+							result.committedAt());
 				}
 			}
 			long latest = store.latestVersion("p");
@@ -69,14 +71,15 @@ class RecentChangesetsTests {
 	void coversOnlyAContiguousRange() {
 		RecentChangesets recent = new RecentChangesets(3, Long.MAX_VALUE);
 		for (long v = 1; v <= 5; v++) {
-			recent.add(new ServerChangeset(v, 1, v, List.of(new Operation.Delete("c", "d", v))), 10);
+			recent.add(new ServerChangeset(v, 1, v, List.of(new Operation.Delete("c", "d", v))), 10, 100 + v);
 		}
 		assertThat(recent.after(1, 5, 0, 100)).as("version 2 was evicted").isNull();
 		assertThat(recent.after(2, 5, 0, 100).batch().changesets()).hasSize(3);
 		assertThat(recent.after(2, 6, 0, 100)).as("version 6 is not held").isNull();
-		recent.add(new ServerChangeset(9, 1, 9, List.of(new Operation.Delete("c", "d", 9))), 10);
+		recent.add(new ServerChangeset(9, 1, 9, List.of(new Operation.Delete("c", "d", 9))), 10, 109);
 		assertThat(recent.after(5, 9, 0, 100)).as("a gap empties it").isNull();
 		assertThat(recent.after(8, 9, 0, 100).batch().scannedVersion()).isEqualTo(9);
+		assertThat(recent.after(8, 9, 0, 100).batch().scannedCommittedAt()).isEqualTo(109);
 	}
 
 }

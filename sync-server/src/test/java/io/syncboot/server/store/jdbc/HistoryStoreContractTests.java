@@ -22,6 +22,7 @@ import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.server.store.ChangesetBatch;
 import io.syncboot.server.store.ClientFile;
+import io.syncboot.server.store.HistoryEntry;
 import io.syncboot.server.store.Integration;
 import io.syncboot.server.store.IntegrationResult;
 import io.syncboot.server.store.SnapshotBatch;
@@ -182,25 +183,48 @@ abstract class HistoryStoreContractTests {
 	}
 
 	@Test
-	void changesetAtReadsTheOneChangesetOfAVersionWhoeverWroteIt() throws Exception {
+	void entryAtReadsTheOneChangesetOfAVersionWhoeverWroteItWithTheCommitTimeTheWriterReported() throws Exception {
 		ClientFile a = this.store.allocateClientFile("p");
 		ClientFile b = this.store.allocateClientFile("p");
-		this.store.integrate("p", a.fileId(), List.of(changeset(1, put("a1", 1))));
+		IntegrationResult first = this.store.integrate("p", a.fileId(), List.of(changeset(1, put("a1", 1))));
 		Thread.sleep(20);
 		long cutoff = System.currentTimeMillis();
 		Thread.sleep(20);
-		this.store.integrate("p", b.fileId(), List.of(changeset(1, put("b1", 1))));
-		this.store.integrate("p", a.fileId(), List.of(changeset(2, put("a2", 2))));
-		List<ServerChangeset> all = this.store.changesetsAfter("p", 0, 0, 1_000_000).changesets();
-		for (ServerChangeset changeset : all) {
-			assertThat(this.store.changesetAt("p", changeset.serverVersion())).contains(changeset);
+		IntegrationResult second = this.store.integrate("p", b.fileId(), List.of(changeset(1, put("b1", 1))));
+		Thread.sleep(5);
+		IntegrationResult third = this.store.integrate("p", a.fileId(),
+				List.of(changeset(2, put("a2", 2)), changeset(3, put("a3", 3))));
+		Thread.sleep(5);
+		IntegrationResult compensation = this.store.reject("p", b.fileId(), List.of(changeset(2, put("a1", "no"))),
+				(rejected, current) -> List.of(put("a1", 1)));
+		List<IntegrationResult> results = List.of(first, second, third, compensation);
+		assertThat(results).extracting(IntegrationResult::committedAt).allMatch(time -> time > 0);
+		assertThat(first.committedAt()).isLessThan(second.committedAt());
+		List<HistoryEntry> entries = new ArrayList<>();
+		for (IntegrationResult result : results) {
+			for (ServerChangeset changeset : result.integrated()) {
+				entries.add(new HistoryEntry(changeset, result.committedAt()));
+			}
 		}
-		assertThat(this.store.changesetAt("p", 4)).isEmpty();
-		assertThat(this.store.changesetAt("unknown", 1)).isEmpty();
-		assertThatIllegalArgumentException().isThrownBy(() -> this.store.changesetAt("p", 0));
+		assertThat(entries).extracting(entry -> entry.changeset().serverVersion()).containsExactly(1L, 2L, 3L, 4L, 5L);
+		for (HistoryEntry entry : entries) {
+			long version = entry.changeset().serverVersion();
+			assertThat(this.store.entryAt("p", version)).contains(entry);
+			ChangesetBatch one = this.store.changesetsAfter("p", version - 1, 0, 1);
+			assertThat(one.scannedVersion()).isEqualTo(version);
+			assertThat(one.scannedCommittedAt()).isEqualTo(entry.committedAt());
+			ChangesetBatch excluded = this.store.changesetsAfter("p", version - 1, entry.changeset().originFileId(), 1);
+			assertThat(excluded.scannedCommittedAt()).as("a batch that ends on an excluded changeset")
+				.isEqualTo(this.store.entryAt("p", excluded.scannedVersion()).orElseThrow().committedAt());
+		}
+		assertThat(this.store.changesetsAfter("p", 5, 0, 1_000_000).scannedCommittedAt()).as("nothing scanned")
+			.isZero();
+		assertThat(this.store.entryAt("p", 6)).isEmpty();
+		assertThat(this.store.entryAt("unknown", 1)).isEmpty();
+		assertThatIllegalArgumentException().isThrownBy(() -> this.store.entryAt("p", 0));
 		this.store.compact(cutoff);
-		assertThat(this.store.changesetAt("p", 1)).as("compacted").isEmpty();
-		assertThat(this.store.changesetAt("p", 2)).contains(all.get(1));
+		assertThat(this.store.entryAt("p", 1)).as("compacted").isEmpty();
+		assertThat(this.store.entryAt("p", 2)).contains(entries.get(1));
 	}
 
 	@Test
