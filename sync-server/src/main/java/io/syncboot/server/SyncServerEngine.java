@@ -97,9 +97,10 @@ public final class SyncServerEngine implements AutoCloseable {
 		this.partitions = new Partitions(store, codec);
 		ServerSettings settings = ServerSettings.of(builder.maxMessageBytes, builder.sendTimeout,
 				SyncProtocol.DEFAULT_BATCH_BYTES);
+		Compensator compensator = new Compensator();
 		ServerContext context = new ServerContext(store, this.executors, this.partitions,
-				new IntegrationBatcher(store, this.executors.writer(), this.partitions), settings, codec, permissions,
-				new Compensator());
+				new IntegrationBatcher(store, this.executors.writer(), this.partitions, compensator), settings, codec,
+				permissions, compensator);
 		this.handler = new SyncWebSocketHandler(context, this.security.authenticator());
 		this.subscription = store.subscribe(new HistoryStore.CommitListener() {
 

@@ -18,8 +18,9 @@ public final class SyncProtocol {
 	 * The largest stored state of one document, in UTF-8 bytes of its JSON: a download carries at
 	 * least one whole state, so a larger one could reach no client with the default message limit.
 	 * The client refuses a local write that would grow a document past it (or past its own message
-	 * limit). The server does not enforce it: concurrent writes of several clients can still merge
-	 * into a larger document.
+	 * limit). The server rejects a changeset that would (concurrent writes of several clients can
+	 * merge into a larger document) as it rejects a read-only write: acknowledged, reverted by a
+	 * compensating changeset, reported with {@link ErrorCode#WRITE_REJECTED}.
 	 */
 	public static final int MAX_DOCUMENT_STATE_BYTES = DEFAULT_MAX_MESSAGE_BYTES - 4096;
 

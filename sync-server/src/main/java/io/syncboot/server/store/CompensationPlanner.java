@@ -9,9 +9,11 @@ import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.Operation;
 
 /**
- * Plans the compensating writes of a rejected upload: the server's own operations that, merged on
- * top of the rejected writes anywhere, restore the server's state of every document they touched.
- * Called by {@link HistoryStore#reject} inside its transaction, on the store's writer.
+ * Plans the compensating writes of a rejected upload (or of one changeset rejected for a document's
+ * size): the server's own operations that, merged on top of the rejected writes anywhere, restore
+ * the server's state of every document they touched. Called by {@link HistoryStore#reject} and
+ * {@link HistoryStore#integrate(String, long, java.util.List, CompensationPlanner)} inside their
+ * transaction, on the store's writer; an exception it throws fails that write (nothing is written).
  */
 @FunctionalInterface
 public interface CompensationPlanner {

@@ -59,24 +59,58 @@ public interface HistoryStore extends AutoCloseable {
 	 * integrated client version is updated. Every history row it writes records the same commit time
 	 * (the result's {@code committedAt}). When this method returns, the transaction is committed and
 	 * durable.
+	 *
+	 * <p>A changeset that would grow a document's stored state past
+	 * {@link io.syncboot.core.protocol.SyncProtocol#MAX_DOCUMENT_STATE_BYTES} (no download could
+	 * carry it) is rejected as {@link #reject} rejects a read-only file's: it is acknowledged but not
+	 * integrated (nothing of it enters the history or the document states), and the operations
+	 * {@code oversized} plans for it, against the documents' states at that point, are integrated
+	 * right after as a changeset of the partition's server file. It is listed in the result's
+	 * {@code rejected}; the other changesets are integrated as usual (a later one sees the
+	 * compensation's effects). A changeset that leaves an already larger document no larger is not
+	 * rejected.
 	 * @param partition the partition the file belongs to
 	 * @param fileId the uploading client file
 	 * @param changesets changesets in increasing client version order (may be empty)
-	 * @return what was integrated and the new acknowledgement
+	 * @param oversized plans the compensation of a changeset rejected for a document's size; called on
+	 * the store's writer inside the transaction, only when one is rejected
+	 * @return what was integrated, what was rejected and the new acknowledgement
 	 * @throws IllegalArgumentException if the file is unknown or belongs to another partition, or if the
 	 * client versions do not increase
 	 */
-	IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets);
+	IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets,
+			CompensationPlanner oversized);
 
 	/**
-	 * Integrates several uploads as {@link #integrate} does, one after the other, in one durable
-	 * transaction where the store supports it (group commit): all or nothing. A later upload sees the
-	 * effects of the earlier ones (the same file twice is integrated exactly once).
+	 * Integrates as {@link #integrate(String, long, List, CompensationPlanner)} with a planner that
+	 * plans nothing: a changeset rejected for a document's size is acknowledged and left out, but not
+	 * reverted on its writer's replica. For tools and tests; the server passes its planner.
+	 */
+	default IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets) {
+		return integrate(partition, fileId, changesets, (rejected, current) -> List.of());
+	}
+
+	/**
+	 * Integrates several uploads as {@link #integrate(String, long, List, CompensationPlanner)} does,
+	 * one after the other, in one durable transaction where the store supports it (group commit): all
+	 * or nothing. A later upload sees the effects of the earlier ones (the same file twice is
+	 * integrated exactly once). A changeset rejected for a document's size fails neither its upload
+	 * nor the group.
 	 * @return one result per upload, in order
 	 * @throws IllegalArgumentException as {@link #integrate} does, for any of them (nothing is written)
 	 */
+	default List<IntegrationResult> integrateAll(List<Integration> integrations, CompensationPlanner oversized) {
+		return integrations.stream()
+			.map(i -> integrate(i.partition(), i.fileId(), i.changesets(), oversized))
+			.toList();
+	}
+
+	/**
+	 * Integrates as {@link #integrateAll(List, CompensationPlanner)} with a planner that plans nothing
+	 * (see {@link #integrate(String, long, List)}).
+	 */
 	default List<IntegrationResult> integrateAll(List<Integration> integrations) {
-		return integrations.stream().map(i -> integrate(i.partition(), i.fileId(), i.changesets())).toList();
+		return integrateAll(integrations, (rejected, current) -> List.of());
 	}
 
 	/**
@@ -88,7 +122,7 @@ public interface HistoryStore extends AutoCloseable {
 	 * time (the result's {@code committedAt}). Changesets at or below the last integrated client version
 	 * are skipped, as {@link #integrate} skips them, and then nothing is planned.
 	 * @return the compensating changeset (if any was integrated), the skipped count, the partition's
-	 * latest version and the new acknowledgement
+	 * latest version, the new acknowledgement and the rejected changesets
 	 * @throws IllegalArgumentException as {@link #integrate} does
 	 */
 	IntegrationResult reject(String partition, long fileId, List<Changeset> changesets, CompensationPlanner planner);

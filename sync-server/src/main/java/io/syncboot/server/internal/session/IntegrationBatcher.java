@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * changeset that is not in the history. Thread-safe. The store work runs on the writer thread, or,
  * for an upload queued with {@code runHereIfIdle} while no integration is under way, on the thread
  * that queued it (no hand-off to wake the writer for a lone upload). Either way one integration
- * runs at a time and commits are fanned out in commit order.
+ * runs at a time and commits are fanned out in commit order. A changeset the store rejects because
+ * it would make a document too large to download fails nothing: its upload's result lists it in
+ * {@link IntegrationResult#rejected()} and carries its compensation in {@code integrated}.
  */
 public final class IntegrationBatcher {
 
@@ -74,10 +76,27 @@ public final class IntegrationBatcher {
 
 	private final Partitions partitions;
 
+	private final CompensationPlanner oversized;
+
+	/**
+	 * A batcher whose store plans nothing for a changeset rejected for a document's size (it is
+	 * acknowledged and left out, not reverted on its writer's replica): for tests.
+	 */
 	public IntegrationBatcher(HistoryStore store, Executor writer, Partitions partitions) {
+		this(store, writer, partitions, (rejected, current) -> List.of());
+	}
+
+	/**
+	 * @param oversized plans the compensation of a changeset the store rejects because it would grow a
+	 * document past what a download can carry ({@link HistoryStore#integrate(String, long, List,
+	 * CompensationPlanner)}); the rejected changesets are in the upload's {@link IntegrationResult#rejected()}
+	 */
+	public IntegrationBatcher(HistoryStore store, Executor writer, Partitions partitions,
+			CompensationPlanner oversized) {
 		this.store = store;
 		this.writer = writer;
 		this.partitions = partitions;
+		this.oversized = oversized;
 	}
 
 	/** Queues an upload; the future completes once it is durable (on the integrating thread). */
@@ -182,7 +201,8 @@ public final class IntegrationBatcher {
 		}
 		if (group.size() > 1) {
 			try {
-				List<IntegrationResult> results = this.store.integrateAll(group.stream().map(Pending::integration).toList());
+				List<IntegrationResult> results = this.store.integrateAll(group.stream().map(Pending::integration).toList(),
+						this.oversized);
 				for (int i = 0; i < group.size(); i++) {
 					durable(group.get(i), results.get(i));
 				}
@@ -207,7 +227,8 @@ public final class IntegrationBatcher {
 			IntegrationResult result;
 			try {
 				Integration integration = pending.integration();
-				result = this.store.integrate(integration.partition(), integration.fileId(), integration.changesets());
+				result = this.store.integrate(integration.partition(), integration.fileId(), integration.changesets(),
+						this.oversized);
 			}
 			catch (RuntimeException ex) {
 				pending.sequence().failed = true;

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.Operation;
+import io.syncboot.core.protocol.SyncProtocol;
 
 /**
  * The {@code documents} of a {@code WRITE_REJECTED} error: every document a rejected upload touched,
@@ -30,6 +31,14 @@ final class RejectedDocuments {
 			}
 		}
 		return new ArrayList<>(documents);
+	}
+
+	/** The message of a rejection of changesets that would have grown a document past the limit. */
+	static String tooLargeMessage(String partition, List<String> documents) {
+		return "a write to partition '" + partition + "' would have made a document larger than "
+				+ SyncProtocol.MAX_DOCUMENT_STATE_BYTES + " bytes, more than a download can carry: it was rejected and "
+				+ documents.size() + (documents.size() >= MAX_DOCUMENTS ? " or more" : "")
+				+ " document(s) reverted by compensating changes";
 	}
 
 	static String message(String user, String partition, List<String> documents) {

@@ -2,8 +2,10 @@ package io.syncboot.server.internal.session;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -82,10 +84,11 @@ public final class ServerSession {
 	private final ArrayDeque<long[]> marks = new ArrayDeque<>(); // serial queue only: {requestId, target}
 
 	/** A rejected upload whose error is sent once the download carrying its compensation was sent. */
-	private record Rejection(long version, long ack, List<String> documents) {
+	private record Rejection(long version, long ack, List<String> documents, String message) {
 	}
 
-	private final ArrayDeque<Rejection> rejections = new ArrayDeque<>(); // serial queue only
+	// added by the serial queue, a worker or the integrating thread; polled by the serial queue only
+	private final Queue<Rejection> rejections = new ConcurrentLinkedQueue<>();
 
 	/**
 	 * @param writable whether the user may write the partition; if not, uploads are rejected and
@@ -191,7 +194,10 @@ public final class ServerSession {
 	/**
 	 * Queues an upload for integration on the writer thread; the acknowledgement follows in a
 	 * download. The stage completes once the upload is durable (on the writer thread), or
-	 * exceptionally if it, or an earlier upload of this session, failed.
+	 * exceptionally if it, or an earlier upload of this session, failed. Changesets the store rejected
+	 * because they would have made a document too large to download are acknowledged and reverted
+	 * by a compensating server changeset; a {@code WRITE_REJECTED} warning naming the documents they
+	 * touched follows the download that carries the compensation and the ack.
 	 */
 	public CompletionStage<?> upload(SyncMessage.Upload upload) {
 		return upload(upload, false);
@@ -216,7 +222,14 @@ public final class ServerSession {
 		// this one covers a session the fan-out did not reach
 		return this.context.integrations()
 			.integrate(this.partition, this.fileId, upload.changesets(), this.uploads, lone)
-			.thenRun(this::requestPump);
+			.thenAccept(result -> {
+				if (!result.rejected().isEmpty()) {
+					List<String> documents = RejectedDocuments.of(result.rejected());
+					this.rejections.add(new Rejection(result.latestVersion(), result.uploadAck(), documents,
+							RejectedDocuments.tooLargeMessage(this.partition, documents)));
+				}
+				requestPump();
+			});
 	}
 
 	/**
@@ -231,7 +244,8 @@ public final class ServerSession {
 			.thenAcceptAsync(result -> {
 				this.uploadAck.accumulateAndGet(result.uploadAck(), Math::max);
 				long version = result.integrated().isEmpty() ? 0 : result.integrated().get(0).serverVersion();
-				this.rejections.add(new Rejection(version, result.uploadAck(), documents));
+				this.rejections.add(new Rejection(version, result.uploadAck(), documents,
+						RejectedDocuments.message(this.user, this.partition, documents)));
 				requestPump();
 			}, this.context.executors().workers());
 	}
@@ -309,8 +323,8 @@ public final class ServerSession {
 		while (!this.bootstrapping && !this.rejections.isEmpty() && this.rejections.peek().version() <= this.cursor
 				&& this.rejections.peek().ack() <= this.sentAck) {
 			Rejection rejection = this.rejections.poll();
-			this.owner.send(new SyncMessage.Error(this.id, ErrorCode.WRITE_REJECTED, RejectedDocuments.message(this.user,
-					this.partition, rejection.documents()), true, 0, rejection.documents()));
+			this.owner.send(new SyncMessage.Error(this.id, ErrorCode.WRITE_REJECTED, rejection.message(), true, 0,
+					rejection.documents()));
 		}
 		return progressed && (this.bootstrapping || this.cursor < hub().latestVersion());
 	}

@@ -365,24 +365,55 @@ public final class JdbcHistoryStore implements HistoryStore {
 		return found.stream().findFirst();
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>Runs on the calling thread under the store's write lock. The usual path encodes each changed
+	 * state once; if one would be too large, that transaction is rolled back and the upload is
+	 * integrated again in a second transaction that measures each changeset's documents.
+	 */
 	@Override
-	public IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets) {
+	public IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets,
+			CompensationPlanner oversized) {
 		Names.partition(partition);
-		if (changesets == null) {
-			throw new IllegalArgumentException("changesets must not be null");
+		if (changesets == null || oversized == null) {
+			throw new IllegalArgumentException("changesets and oversized must not be null");
 		}
-		return write(() -> this.integration.integrate(partition, fileId, changesets));
+		try {
+			return write(() -> this.integration.integrate(partition, fileId, changesets, oversized,
+					this::randomNonZero, false));
+		}
+		catch (JdbcIntegration.OversizedDocument ex) {
+			return write(() -> this.integration.integrate(partition, fileId, changesets, oversized,
+					this::randomNonZero, true));
+		}
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>One transaction for the whole group, under the store's write lock; if a document would be
+	 * too large, it is rolled back and the whole group is integrated again in one transaction that
+	 * measures each changeset's documents.
+	 */
 	@Override
-	public List<IntegrationResult> integrateAll(List<Integration> integrations) {
-		if (integrations == null) {
-			throw new IllegalArgumentException("integrations must not be null");
+	public List<IntegrationResult> integrateAll(List<Integration> integrations, CompensationPlanner oversized) {
+		if (integrations == null || oversized == null) {
+			throw new IllegalArgumentException("integrations and oversized must not be null");
 		}
+		try {
+			return integrateAll(integrations, oversized, false);
+		}
+		catch (JdbcIntegration.OversizedDocument ex) {
+			return integrateAll(integrations, oversized, true);
+		}
+	}
+
+	private List<IntegrationResult> integrateAll(List<Integration> integrations, CompensationPlanner oversized,
+			boolean careful) {
 		return write(() -> {
 			lockPartitionsInOrder(integrations);
 			return integrations.stream()
-				.map(i -> this.integration.integrate(i.partition(), i.fileId(), i.changesets()))
+				.map(i -> this.integration.integrate(i.partition(), i.fileId(), i.changesets(), oversized,
+						this::randomNonZero, careful))
 				.toList();
 		});
 	}

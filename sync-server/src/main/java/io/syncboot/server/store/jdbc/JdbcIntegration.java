@@ -18,6 +18,7 @@ import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.protocol.SyncProtocol;
 import io.syncboot.server.store.CompensationPlanner;
 import io.syncboot.server.store.IntegrationResult;
 import org.jspecify.annotations.Nullable;
@@ -137,10 +138,34 @@ final class JdbcIntegration {
 	}
 
 	/**
+	 * Thrown on the fast path when a changed state would exceed
+	 * {@link SyncProtocol#MAX_DOCUMENT_STATE_BYTES}: it rolls the transaction back, and the store
+	 * redoes the work in careful mode. Carries no stack trace.
+	 */
+	static final class OversizedDocument extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		OversizedDocument(DocumentKey key, long size) {
+			super("document " + key.collection() + "/" + key.id() + " would be " + size + " bytes", null, false, false);
+		}
+
+	}
+
+	/**
 	 * Integrates an upload: one batched insert of its history rows, one read of every document it
 	 * touches (in chunks of {@value #LOAD_CHUNK} keys), one batched upsert of the changed states.
+	 * A changeset that would grow a document past {@link SyncProtocol#MAX_DOCUMENT_STATE_BYTES} is
+	 * only found when the states are encoded for the upsert: then, unless {@code careful},
+	 * {@link OversizedDocument} is thrown (the caller rolls the transaction back and calls again with
+	 * {@code careful}). In careful mode each changeset's touched states are copied before it is
+	 * applied and measured after; one that grows a state past the limit is restored from the copies,
+	 * acknowledged, left out of the history and compensated by {@code oversized}'s operations,
+	 * integrated at once as a changeset of the partition's server file (allocated with a salt from
+	 * {@code salts} on first use).
 	 */
-	IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets) {
+	IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets,
+			CompensationPlanner oversized, LongSupplier salts, boolean careful) {
 		FileRow file = lockFile(partition, fileId, changesets);
 		long ack = file.lastClientVersion();
 		List<Changeset> pending = new ArrayList<>(changesets.size());
@@ -161,18 +186,61 @@ final class JdbcIntegration {
 		List<ServerChangeset> integrated = new ArrayList<>(pending.size());
 		List<Long> sizes = new ArrayList<>(pending.size());
 		List<HistoryRow> history = new ArrayList<>(pending.size());
+		List<Changeset> rejected = new ArrayList<>();
+		long @Nullable [] serverFile = null; // careful mode, once a compensation is integrated: {id, last client version}
 		for (Changeset changeset : pending) {
+			ack = changeset.clientVersion();
+			@Nullable Set<DocumentKey> changedCarefully = Set.of();
+			if (careful) {
+				Map<DocumentKey, DocumentState> before = new LinkedHashMap<>();
+				changedCarefully = applyCarefully(changeset, fileId, states, before);
+				if (changedCarefully == null) {
+					rejected.add(changeset);
+					Map<DocumentKey, DocumentState> current = new LinkedHashMap<>();
+					before.forEach((key, state) -> current.put(key, state.copy()));
+					List<Operation> compensation = oversized.plan(List.of(changeset),
+							Collections.unmodifiableMap(current));
+					if (!compensation.isEmpty()) {
+						if (serverFile == null) {
+							serverFile = serverFile(file.partitionId(), salts);
+						}
+						long serverFileId = serverFile[0];
+						long clientVersion = ++serverFile[1];
+						version++;
+						String ops = this.codec.encodeOperations(compensation);
+						long size = MessageCodec.utf8Length(ops);
+						history.add(new HistoryRow(file.partitionId(), version, serverFileId, clientVersion, size, ops,
+								now));
+						for (Operation operation : compensation) {
+							DocumentKey key = new DocumentKey(operation.collection(), operation.id());
+							if (states.computeIfAbsent(key, k -> load(file.partitionId(), k, storedSizes))
+								.apply(operation, serverFileId)) {
+								changed.put(key, version);
+							}
+						}
+						integrated.add(new ServerChangeset(version, serverFileId, clientVersion, compensation));
+						sizes.add(size);
+					}
+					continue;
+				}
+			}
 			version++;
 			String ops = this.codec.encodeOperations(changeset.operations());
 			long size = MessageCodec.utf8Length(ops);
 			history.add(new HistoryRow(file.partitionId(), version, fileId, changeset.clientVersion(), size, ops, now));
-			for (Operation operation : changeset.operations()) {
-				DocumentKey key = new DocumentKey(operation.collection(), operation.id());
-				if (states.get(key).apply(operation, fileId)) {
+			if (careful) {
+				for (DocumentKey key : changedCarefully) {
 					changed.put(key, version);
 				}
 			}
-			ack = changeset.clientVersion();
+			else {
+				for (Operation operation : changeset.operations()) {
+					DocumentKey key = new DocumentKey(operation.collection(), operation.id());
+					if (states.get(key).apply(operation, fileId)) {
+						changed.put(key, version);
+					}
+				}
+			}
 			integrated.add(new ServerChangeset(version, fileId, changeset.clientVersion(), changeset.operations()));
 			sizes.add(size);
 		}
@@ -185,10 +253,49 @@ final class JdbcIntegration {
 			statement.setString(6, row.ops());
 			statement.setLong(7, row.committedAt());
 		});
-		long grown = upsert(file.partitionId(), states, changed, storedSizes);
+		long grown = upsert(file.partitionId(), states, changed, storedSizes, !careful);
 		updateVersions(file.partitionId(), version, grown, fileId, ack);
+		if (serverFile != null) {
+			long[] server = serverFile;
+			this.statements.update(UPDATE_FILE_VERSION_SQL, statement -> {
+				statement.setLong(1, server[1]);
+				statement.setLong(2, server[0]);
+			});
+		}
 		announce(partition, version);
-		return new IntegrationResult(integrated, skipped, version, ack, sizes, now);
+		return new IntegrationResult(integrated, skipped, version, ack, sizes, integrated.isEmpty() ? 0 : now,
+				rejected);
+	}
+
+	/**
+	 * Applies a changeset to {@code states} (careful mode), copying each state it touches into
+	 * {@code before} first; returns the keys whose state changed. If that grows a state past
+	 * {@link SyncProtocol#MAX_DOCUMENT_STATE_BYTES} (and past its size before), puts the copies back
+	 * into {@code states} instead and returns null: {@code before} then holds the states as they are.
+	 */
+	private @Nullable Set<DocumentKey> applyCarefully(Changeset changeset, long fileId,
+			Map<DocumentKey, DocumentState> states, Map<DocumentKey, DocumentState> before) {
+		Set<DocumentKey> changedHere = new LinkedHashSet<>();
+		for (Operation operation : changeset.operations()) {
+			DocumentKey key = new DocumentKey(operation.collection(), operation.id());
+			DocumentState state = states.get(key);
+			before.computeIfAbsent(key, k -> state.copy());
+			if (state.apply(operation, fileId)) {
+				changedHere.add(key);
+			}
+		}
+		for (DocumentKey key : changedHere) {
+			long size = encodedSize(states.get(key));
+			if (size > SyncProtocol.MAX_DOCUMENT_STATE_BYTES && size > encodedSize(before.get(key))) {
+				states.putAll(before);
+				return null;
+			}
+		}
+		return changedHere;
+	}
+
+	private long encodedSize(DocumentState state) {
+		return MessageCodec.utf8Length(this.codec.encodeDocumentState(state));
 	}
 
 	/**
@@ -253,25 +360,39 @@ final class JdbcIntegration {
 	}
 
 	/**
-	 * Writes the changed states; returns by how many bytes their sizes exceed the stored ones
-	 * ({@code storedSizes}: none stored counts as 0).
+	 * Writes the changed states, each encoded once; returns by how many bytes their sizes exceed the
+	 * stored ones ({@code storedSizes}: none stored counts as 0). If {@code refuseOversized}, throws
+	 * {@link OversizedDocument} before writing anything when a state would be larger than
+	 * {@link SyncProtocol#MAX_DOCUMENT_STATE_BYTES} and than its stored size.
 	 */
 	private long upsert(long partitionId, Map<DocumentKey, DocumentState> states, Map<DocumentKey, Long> changed,
-			Map<DocumentKey, Long> storedSizes) {
-		List<Map.Entry<DocumentKey, Long>> rows = new ArrayList<>(changed.entrySet());
-		long[] growth = new long[1];
-		batch(UPSERT_DOCUMENT_SQL, rows, (statement, row) -> {
-			String state = this.codec.encodeDocumentState(states.get(row.getKey()));
+			Map<DocumentKey, Long> storedSizes, boolean refuseOversized) {
+		List<EncodedState> rows = new ArrayList<>(changed.size());
+		long growth = 0;
+		for (Map.Entry<DocumentKey, Long> entry : changed.entrySet()) {
+			DocumentKey key = entry.getKey();
+			String state = this.codec.encodeDocumentState(states.get(key));
 			long size = MessageCodec.utf8Length(state);
-			growth[0] += size - storedSizes.getOrDefault(row.getKey(), 0L);
+			long stored = storedSizes.getOrDefault(key, 0L);
+			if (refuseOversized && size > SyncProtocol.MAX_DOCUMENT_STATE_BYTES && size > stored) {
+				throw new OversizedDocument(key, size);
+			}
+			growth += size - stored;
+			rows.add(new EncodedState(key, state, size, entry.getValue()));
+		}
+		batch(UPSERT_DOCUMENT_SQL, rows, (statement, row) -> {
 			statement.setLong(1, partitionId);
-			statement.setString(2, row.getKey().collection());
-			statement.setString(3, row.getKey().id());
-			statement.setString(4, state);
-			statement.setLong(5, size);
-			statement.setLong(6, row.getValue());
+			statement.setString(2, row.key().collection());
+			statement.setString(3, row.key().id());
+			statement.setString(4, row.state());
+			statement.setLong(5, row.size());
+			statement.setLong(6, row.lastVersion());
 		});
-		return growth[0];
+		return growth;
+	}
+
+	/** A changed document state, encoded for the upsert. */
+	private record EncodedState(DocumentKey key, String state, long size, long lastVersion) {
 	}
 
 	/** A history row of an integrated changeset. */
@@ -348,7 +469,7 @@ final class JdbcIntegration {
 					changed.put(key, version);
 				}
 			}
-			long grown = upsert(file.partitionId(), states, changed, storedSizes);
+			long grown = upsert(file.partitionId(), states, changed, storedSizes, false);
 			updateVersions(file.partitionId(), version, grown, serverFileId, clientVersion);
 			announce(partition, version);
 			integrated = List.of(new ServerChangeset(version, serverFileId, clientVersion, compensation));
@@ -358,7 +479,8 @@ final class JdbcIntegration {
 			statement.setLong(1, ack);
 			statement.setLong(2, fileId);
 		});
-		return new IntegrationResult(integrated, changesets.size() - pending.size(), version, ack, committedAt);
+		return new IntegrationResult(integrated, changesets.size() - pending.size(), version, ack, List.of(),
+				committedAt, pending);
 	}
 
 	/** The partition's server file {id, last client version}, allocated on first use. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 
 import io.syncboot.core.codec.MessageCodec;
@@ -20,8 +21,10 @@ import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.protocol.SyncProtocol;
 import io.syncboot.server.store.ChangesetBatch;
 import io.syncboot.server.store.ClientFile;
+import io.syncboot.server.store.CompensationPlanner;
 import io.syncboot.server.store.HistoryEntry;
 import io.syncboot.server.store.Integration;
 import io.syncboot.server.store.IntegrationResult;
@@ -133,6 +136,61 @@ abstract class HistoryStoreContractTests {
 				new Integration("p", b.fileId(), List.of(changeset(2, put("t4", 5)))))));
 		assertThat(this.store.latestVersion("p")).as("the whole group rolled back").isEqualTo(2);
 		assertThat(this.store.findClientFile(a.fileId()).orElseThrow().lastIntegratedClientVersion()).isEqualTo(2);
+	}
+
+	@Test
+	void aChangesetThatWouldGrowADocumentPastWhatADownloadCanCarryIsRejectedAndCompensatedAndTheOthersIntegrated() {
+		ClientFile a = this.store.allocateClientFile("p");
+		ClientFile b = this.store.allocateClientFile("q");
+		String half = "x".repeat(SyncProtocol.MAX_DOCUMENT_STATE_BYTES / 2);
+		this.store.integrate("p", a.fileId(),
+				List.of(changeset(1, new Operation.Put("tasks", "big", ++this.clock, Map.of("h1", half)))));
+		List<Map<DocumentKey, DocumentState>> planned = new ArrayList<>();
+		CompensationPlanner planner = (rejected, current) -> {
+			assertThat(rejected).extracting(Changeset::clientVersion).containsExactly(3L);
+			planned.add(Map.copyOf(current));
+			return List.of(new Operation.Unset("tasks", "big", ++this.clock, Set.of("h2")));
+		};
+		Changeset tooLarge = changeset(3, new Operation.Update("tasks", "big", ++this.clock, Map.of("h2", half)),
+				put("t3", 3));
+		List<IntegrationResult> results = this.store.integrateAll(List.of(
+				new Integration("q", b.fileId(), List.of(changeset(1, put("o", 1)))),
+				new Integration("p", a.fileId(), List.of(changeset(2, put("t2", 2)), tooLarge, changeset(4, put("t4", 4))))),
+				planner);
+
+		assertThat(results.get(0).rejected()).isEmpty();
+		assertThat(results.get(0).latestVersion()).isEqualTo(1);
+		IntegrationResult result = results.get(1);
+		assertThat(result.rejected()).containsExactly(tooLarge);
+		assertThat(result.uploadAck()).isEqualTo(4);
+		assertThat(result.latestVersion()).isEqualTo(4);
+		assertThat(result.integrated()).extracting(ServerChangeset::serverVersion).containsExactly(2L, 3L, 4L);
+		assertThat(result.integratedBytes()).hasSize(3);
+		assertThat(result.integrated().get(1).originFileId()).as("the compensation is the server's")
+			.isNotEqualTo(a.fileId());
+		assertThat(result.integrated()).extracting(ServerChangeset::clientVersion).startsWith(2L).endsWith(4L);
+		assertThat(planned).singleElement()
+			.satisfies(current -> assertThat(current.get(new DocumentKey("tasks", "big")).visibleFields())
+				.containsOnlyKeys("h1"));
+		assertThat(this.store.changesetsAfter("p", 1, 0, Long.MAX_VALUE).changesets()).isEqualTo(result.integrated());
+		assertThat(this.store.findClientFile(a.fileId()).orElseThrow().lastIntegratedClientVersion()).isEqualTo(4);
+
+		SnapshotBatch snapshot = this.store.snapshot("p", null, Long.MAX_VALUE);
+		assertThat(snapshot.documents()).extracting(state -> state.key().id()).containsExactly("big", "t2", "t4");
+		assertThat(snapshot.documents().get(0).visibleFields()).containsOnlyKeys("h1");
+		assertThat(this.store.snapshotBytesAfter("p", null)).isEqualTo(sizeOfEveryState("p"));
+
+		IntegrationResult again = this.store.integrate("p", a.fileId(), List.of(tooLarge), planner);
+		assertThat(again.skipped()).as("a re-sent rejected changeset is skipped").isEqualTo(1);
+		assertThat(again.rejected()).isEmpty();
+		assertThat(planned).hasSize(1);
+
+		IntegrationResult alone = this.store.integrate("p", a.fileId(), List.of(changeset(5,
+				new Operation.Update("tasks", "big", ++this.clock, Map.of("h3", half)))));
+		assertThat(alone.rejected()).as("without a planner, rejected but not compensated").hasSize(1);
+		assertThat(alone.integrated()).isEmpty();
+		assertThat(alone.uploadAck()).isEqualTo(5);
+		assertThat(this.store.latestVersion("p")).isEqualTo(4);
 	}
 
 	@Test
