@@ -39,6 +39,15 @@ class OversizedDocumentTests {
 
 	private long clock = 1_000;
 
+	/** Collects the downloads the client gets until an error arrives, and returns the error. */
+	private static SyncMessage.Error downloadsUntilError(RawSyncClient client, List<SyncMessage.Download> downloads) {
+		SyncMessage message;
+		while (!((message = client.next()) instanceof SyncMessage.Error)) {
+			downloads.add((SyncMessage.Download) message);
+		}
+		return (SyncMessage.Error) message;
+	}
+
 	private Operation part(int part) {
 		Map<String, Object> fields = Map.of("part" + part, MEBIBYTE);
 		return (part == 1) ? new Operation.Put("notes", "big", ++this.clock, fields)
@@ -68,11 +77,7 @@ class OversizedDocumentTests {
 			tooMuch.operations().forEach(operation -> replica.apply(operation, writerFile));
 			writer.upload(1, tooMuch);
 			List<SyncMessage.Download> downloads = new ArrayList<>();
-			SyncMessage message;
-			while (!((message = writer.next()) instanceof SyncMessage.Error)) {
-				downloads.add((SyncMessage.Download) message);
-			}
-			SyncMessage.Error error = (SyncMessage.Error) message;
+			SyncMessage.Error error = downloadsUntilError(writer, downloads);
 			assertThat(error.code()).isEqualTo(ErrorCode.WRITE_REJECTED);
 			assertThat(error.session()).isEqualTo(1);
 			assertThat(error.tryAgain()).as("a warning, not fatal").isTrue();
@@ -136,11 +141,7 @@ class OversizedDocumentTests {
 			Changeset tooMuch = new Changeset(PARTS + 2, 0, List.of(part(PARTS + 1)));
 			writer.upload(1, fits, tooMuch);
 			List<SyncMessage.Download> downloads = new ArrayList<>();
-			SyncMessage message;
-			while (!((message = writer.next()) instanceof SyncMessage.Error)) {
-				downloads.add((SyncMessage.Download) message);
-			}
-			SyncMessage.Error error = (SyncMessage.Error) message;
+			SyncMessage.Error error = downloadsUntilError(writer, downloads);
 			assertThat(error.code()).isEqualTo(ErrorCode.WRITE_REJECTED);
 			assertThat(error.documents()).containsExactly("notes/big");
 			assertThat(downloads.get(downloads.size() - 1).uploadAck()).isEqualTo(PARTS + 2);
