@@ -1,6 +1,5 @@
 package io.syncboot.client;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,11 +36,7 @@ class ListenerDeliveryTests {
 
 	@BeforeEach
 	void open() {
-		this.manager = SyncManager.create(SyncClientSettings.builder()
-			.serverUrl(URI.create("ws://127.0.0.1:9/sync"))
-			.baseDirectory(this.dir)
-			.reconnectInitialDelay(Duration.ofSeconds(30))
-			.build());
+		this.manager = SyncManager.create(OfflineClients.settings(this.dir));
 		SyncUser user = this.manager.logIn(SyncCredentials.anonymous());
 		this.database = this.manager.open(SyncConfiguration.builder(user, "p").build());
 		this.session = this.manager.sessionFor(this.database).orElseThrow();

@@ -29,8 +29,6 @@ import static org.awaitility.Awaitility.await;
  */
 class SyncApiTests {
 
-	private static final URI NOWHERE = URI.create("ws://127.0.0.1:9/sync");
-
 	@TempDir
 	Path base;
 
@@ -40,11 +38,7 @@ class SyncApiTests {
 
 	@BeforeEach
 	void create() {
-		this.manager = SyncManager.create(SyncClientSettings.builder()
-			.serverUrl(NOWHERE)
-			.baseDirectory(this.base)
-			.reconnectInitialDelay(Duration.ofSeconds(30))
-			.build());
+		this.manager = SyncManager.create(OfflineClients.settings(this.base));
 		this.user = this.manager.logIn(SyncCredentials.anonymous());
 	}
 
@@ -59,7 +53,10 @@ class SyncApiTests {
 
 	@Test
 	void settingsHaveTheContractDefaultsAndRejectBadValues() {
-		SyncClientSettings settings = SyncClientSettings.builder().serverUrl(NOWHERE).baseDirectory(this.base).build();
+		SyncClientSettings settings = SyncClientSettings.builder()
+			.serverUrl(OfflineClients.NOWHERE)
+			.baseDirectory(this.base)
+			.build();
 		assertThat(settings.reconnectInitialDelay()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(settings.reconnectMultiplier()).isEqualTo(2.0);
 		assertThat(settings.reconnectMaxDelay()).isEqualTo(Duration.ofMinutes(5));
@@ -87,7 +84,7 @@ class SyncApiTests {
 			.withMessageContaining("serverUrl");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> SyncClientSettings.builder()
-				.serverUrl(NOWHERE)
+				.serverUrl(OfflineClients.NOWHERE)
 				.baseDirectory(this.base)
 				.reconnectInitialDelay(Duration.ofMinutes(10))
 				.build())
@@ -351,7 +348,7 @@ class SyncApiTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.manager.sessionFor(null))
 			.withMessageContaining("database");
 		try (SyncManager other = SyncManager.create(SyncClientSettings.builder()
-			.serverUrl(NOWHERE)
+			.serverUrl(OfflineClients.NOWHERE)
 			.baseDirectory(this.base.resolve("other"))
 			.build())) {
 			SyncUser stranger = other.logIn(SyncCredentials.anonymous());
@@ -381,7 +378,8 @@ class SyncApiTests {
 	@Test
 	void theBaseDirectoryCanBeDeletedRightAfterClose() throws Exception {
 		Path base = this.base.resolve("deleted");
-		SyncManager local = SyncManager.create(SyncClientSettings.builder().serverUrl(NOWHERE).baseDirectory(base).build());
+		SyncManager local = SyncManager.create(
+				SyncClientSettings.builder().serverUrl(OfflineClients.NOWHERE).baseDirectory(base).build());
 		SyncUser anonymous = local.logIn(SyncCredentials.anonymous());
 		SyncUser alice = local.logIn(SyncCredentials.token(jwt("{\"sub\":\"alice\"}")));
 		SyncDatabase open = local.open(SyncConfiguration.builder(anonymous, "open").build());

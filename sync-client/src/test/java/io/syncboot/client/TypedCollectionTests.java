@@ -1,7 +1,6 @@
 package io.syncboot.client;
 
 import java.math.BigDecimal;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +34,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  */
 class TypedCollectionTests {
 
-	private static final URI NOWHERE = URI.create("ws://127.0.0.1:9/sync");
-
 	private static final Instant DUE = Instant.parse("2026-03-01T09:30:00.123456789Z");
 
 	@TempDir
@@ -48,11 +45,7 @@ class TypedCollectionTests {
 
 	@BeforeEach
 	void open() {
-		this.manager = SyncManager.create(SyncClientSettings.builder()
-			.serverUrl(NOWHERE)
-			.baseDirectory(this.base)
-			.reconnectInitialDelay(Duration.ofSeconds(30))
-			.build());
+		this.manager = SyncManager.create(OfflineClients.settings(this.base));
 		SyncUser user = this.manager.logIn(SyncCredentials.anonymous());
 		this.db = this.manager.open(SyncConfiguration.builder(user, "p").build());
 	}

@@ -1,9 +1,7 @@
 package io.syncboot.client;
 
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -24,8 +22,6 @@ import static org.awaitility.Awaitility.await;
  */
 class UserRemovalTests {
 
-	private static final URI NOWHERE = URI.create("ws://127.0.0.1:9/sync");
-
 	@TempDir
 	Path base;
 
@@ -37,11 +33,7 @@ class UserRemovalTests {
 
 	@BeforeEach
 	void create() {
-		this.manager = SyncManager.create(SyncClientSettings.builder()
-			.serverUrl(NOWHERE)
-			.baseDirectory(this.base)
-			.reconnectInitialDelay(Duration.ofSeconds(30))
-			.build());
+		this.manager = SyncManager.create(OfflineClients.settings(this.base));
 		this.alice = this.manager.logIn(SyncCredentials.token(SyncApiTests.jwt("{\"sub\":\"alice\"}")));
 		this.bob = this.manager.logIn(SyncCredentials.token(SyncApiTests.jwt("{\"sub\":\"bob\"}")));
 	}

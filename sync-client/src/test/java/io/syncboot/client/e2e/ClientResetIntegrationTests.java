@@ -100,6 +100,20 @@ class ClientResetIntegrationTests {
 		return closeable;
 	}
 
+	/** Waits for the session's first error and returns it; it must be the only one. */
+	private SyncError awaitTheOneError() {
+		await().atMost(LONG).until(() -> this.errors.size() == 1);
+		return this.errors.get(0);
+	}
+
+	/** A reset a wiped server asked for (208 or 211), left to the application: fatal, with its token. */
+	private static void assertManualResetOfAWipedServer(SyncError error) {
+		assertThat(error.code()).isIn(208, 211);
+		assertThat(error.action()).isEqualTo(ErrorAction.CLIENT_RESET);
+		assertThat(error.isFatal()).isTrue();
+		assertThat(error.actionToken()).isPresent();
+	}
+
 	private void startServer() {
 		this.server = SyncTestSupport.startServer(this.serverDir, this.port);
 		this.port = this.server.port();
@@ -282,12 +296,8 @@ class ClientResetIntegrationTests {
 		});
 		SyncSession session = manager.sessionFor(db).orElseThrow();
 
-		await().atMost(LONG).until(() -> this.errors.size() == 1);
-		SyncError error = this.errors.get(0);
-		assertThat(error.code()).isIn(208, 211);
-		assertThat(error.action()).isEqualTo(ErrorAction.CLIENT_RESET);
-		assertThat(error.isFatal()).isTrue();
-		assertThat(error.actionToken()).isPresent();
+		SyncError error = awaitTheOneError();
+		assertManualResetOfAWipedServer(error);
 		assertThat(error.message()).contains("inactive until the action token runs");
 		assertThat(error.backupPath()).hasValueSatisfying(path -> assertThat(path).doesNotExist());
 		assertThat(session.state()).isEqualTo(SyncSessionState.INACTIVE);
@@ -330,8 +340,7 @@ class ClientResetIntegrationTests {
 				remoteChanges.add(change);
 			}
 		});
-		await().atMost(LONG).until(() -> this.errors.size() == 1);
-		SyncError error = this.errors.get(0);
+		SyncError error = awaitTheOneError();
 		Path backup = error.backupPath().orElseThrow();
 		assertThat(session.state()).isEqualTo(SyncSessionState.INACTIVE);
 		db.collection("tasks").put("after", Map.of("title", "written after the reset error"));
@@ -386,12 +395,8 @@ class ClientResetIntegrationTests {
 		SyncSession session = manager.sessionFor(db).orElseThrow();
 		Path file = db.path();
 
-		await().atMost(LONG).until(() -> this.errors.size() == 1);
-		SyncError error = this.errors.get(0);
-		assertThat(error.code()).isIn(208, 211);
-		assertThat(error.action()).isEqualTo(ErrorAction.CLIENT_RESET);
-		assertThat(error.isFatal()).isTrue();
-		assertThat(error.actionToken()).isPresent();
+		SyncError error = awaitTheOneError();
+		assertManualResetOfAWipedServer(error);
 		Path backup = error.backupPath().orElseThrow();
 		assertThat(backup).doesNotExist();
 		assertThat(session.state()).isEqualTo(SyncSessionState.INACTIVE);
@@ -419,8 +424,7 @@ class ClientResetIntegrationTests {
 		SyncManager manager = manager(this.dirA);
 		SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
 		SyncSession session = manager.sessionFor(db).orElseThrow();
-		await().atMost(LONG).until(() -> this.errors.size() == 1);
-		SyncError error = this.errors.get(0);
+		SyncError error = awaitTheOneError();
 		db.close();
 
 		SyncDatabase reopened = manager.open(config(manager, ClientResetMode.MANUAL));
@@ -443,7 +447,7 @@ class ClientResetIntegrationTests {
 		try {
 			SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
 			file = db.path();
-			await().atMost(LONG).until(() -> this.errors.size() == 1);
+			awaitTheOneError();
 			assertThat(pendingActions(this.dirA)).anyMatch(line -> line.contains(file.toString()));
 			db.configuration().user().remove();
 			assertThat(file).doesNotExist();
@@ -471,8 +475,7 @@ class ClientResetIntegrationTests {
 		SyncManager manager = manager(this.dirA);
 		SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
 		SyncSession session = manager.sessionFor(db).orElseThrow();
-		await().atMost(LONG).until(() -> this.errors.size() == 1);
-		SyncError error = this.errors.get(0);
+		SyncError error = awaitTheOneError();
 		Path backup = error.backupPath().orElseThrow();
 		refuseResets(db.path(), true);
 
@@ -502,8 +505,7 @@ class ClientResetIntegrationTests {
 		SyncDatabase db = syncThenReplace(manager, ClientResetMode.RECOVER_OR_DISCARD, null,
 				offline -> refuseResets(offline.path(), true));
 		Path file = db.path();
-		await().atMost(LONG).until(() -> this.errors.size() == 1);
-		SyncError fallback = this.errors.get(0);
+		SyncError fallback = awaitTheOneError();
 		assertThat(fallback.isFatal()).isTrue();
 		assertThat(fallback.actionToken()).isPresent();
 		assertThat(fallback.message()).contains("injected failure");
@@ -557,8 +559,7 @@ class ClientResetIntegrationTests {
 
 	private ResetMetAgain resetMetAgain(SyncManager manager) {
 		SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
-		await().atMost(LONG).until(() -> this.errors.size() == 1);
-		SyncError first = this.errors.get(0);
+		SyncError first = awaitTheOneError();
 		db.close();
 		db.configuration().user().logOut();
 		SyncDatabase reopened = manager.open(config(manager, ClientResetMode.MANUAL));
@@ -653,9 +654,9 @@ class ClientResetIntegrationTests {
 		try {
 			SyncDatabase db = syncThenWipe(manager, ClientResetMode.MANUAL);
 			file = db.path();
-			await().atMost(LONG).until(() -> this.errors.size() == 1);
-			backup = this.errors.get(0).backupPath().orElseThrow();
-			assertThat(this.errors.get(0).actionToken()).isPresent();
+			SyncError error = awaitTheOneError();
+			backup = error.backupPath().orElseThrow();
+			assertThat(error.actionToken()).isPresent();
 		}
 		finally {
 			manager.close();
