@@ -279,6 +279,24 @@ class SyncServerProtocolTests {
 	}
 
 	@Test
+	void aReleasedSessionIdIsRememberedOnlyUntilTheClientUnbindsIt() {
+		try (RawSyncClient client = connect()) {
+			client.send(new SyncMessage.Bind(1, "forget-p", false));
+			client.send(new SyncMessage.Ident(1, 9_999_999, 1, 0, 0, 0));
+			assertThat(client.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.BAD_CLIENT_FILE_ID);
+			client.send(new SyncMessage.Mark(1, 5));
+			client.send(new SyncMessage.Unbind(1));
+			assertThat(client.expect(SyncMessage.Unbind.class).session()).as("in-flight mark ignored, unbind echoed")
+				.isEqualTo(1);
+
+			client.send(new SyncMessage.Mark(1, 6));
+			SyncMessage.Error error = client.expect(SyncMessage.Error.class);
+			assertThat(error.code()).as("nothing may follow the client's unbind").isEqualTo(ErrorCode.UNKNOWN_SESSION);
+			assertThat(client.awaitCloseCode()).isEqualTo(SyncProtocol.CLOSE_PROTOCOL_ERROR);
+		}
+	}
+
+	@Test
 	void uploadBeforeIdentBreaksTheMessageOrder() {
 		try (RawSyncClient client = connect()) {
 			client.send(new SyncMessage.Bind(1, "order-p", false));

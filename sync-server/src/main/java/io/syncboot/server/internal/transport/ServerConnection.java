@@ -63,7 +63,7 @@ final class ServerConnection implements SessionOwner {
 
 	private final Map<Long, ServerSession> sessions = new HashMap<>(); // serial queue only
 
-	private final Set<Long> released = new HashSet<>(); // serial queue only
+	private final Set<Long> released = new HashSet<>(); // serial queue only; ids released until the client's unbind
 
 	private final Set<ServerSession> blocked = new LinkedHashSet<>(); // serial queue only
 
@@ -236,6 +236,8 @@ final class ServerConnection implements SessionOwner {
 			if (session != null || this.released.contains(unbind.session())) {
 				release(unbind.session());
 				send(new SyncMessage.Unbind(unbind.session()));
+				// the client sends nothing for a session after its unbind: the id need not be remembered
+				this.released.remove(unbind.session());
 			}
 		}
 		else if (message instanceof SyncMessage.Ping ping) {
