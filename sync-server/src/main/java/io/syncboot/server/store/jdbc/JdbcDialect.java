@@ -29,8 +29,8 @@ public interface JdbcDialect {
 	}
 
 	/**
-	 * A statement run first in every write transaction (PostgreSQL: {@code SET LOCAL synchronous_commit TO on}),
-	 * or {@code null}.
+	 * Statements run first in every write transaction (PostgreSQL: the isolation level, durable
+	 * commit, lock and idle timeouts), or {@code null}.
 	 */
 	default @Nullable String writeTransactionSetup() {
 		return null;

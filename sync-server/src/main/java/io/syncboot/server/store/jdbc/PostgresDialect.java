@@ -4,15 +4,22 @@ package io.syncboot.server.store.jdbc;
  * The PostgreSQL dialect: migrations under {@code io/syncboot/server/store/jdbc/migration/postgresql}.
  * Several server nodes may write at once: an integration locks its client file and partition rows
  * ({@code FOR UPDATE}), so the partition's server versions are allocated gap-free and without
- * duplicates, and readers see them only on commit. Every write transaction runs with
- * {@code synchronous_commit = on} (durable before acknowledgement, whatever the server default) and
- * announces its commits on the channel {@value #CHANNEL}. Keys use the {@code "C"} collation.
+ * duplicates, and readers see them only on commit. Every write transaction runs at
+ * {@code READ COMMITTED} with {@code synchronous_commit = on} (durable before acknowledgement,
+ * whatever the database's defaults) and bounded lock and idle waits ({@link #writeTransactionSetup()}),
+ * and announces its commits on the channel {@value #CHANNEL}. Keys use the {@code "C"} collation.
  * Immutable.
  */
 public final class PostgresDialect implements JdbcDialect {
 
 	/** The one instance. */
 	public static final PostgresDialect INSTANCE = new PostgresDialect();
+
+	/** How long a write transaction waits for a row lock another node holds. */
+	public static final String LOCK_TIMEOUT = "10s";
+
+	/** How long a write transaction may stay open between two statements before PostgreSQL ends it. */
+	public static final String IDLE_IN_TRANSACTION_TIMEOUT = "30s";
 
 	/** The LISTEN/NOTIFY channel of commits; the payload is {@code <latestVersion>:<partition>}. */
 	public static final String CHANNEL = "syncboot_commits";
@@ -45,9 +52,21 @@ public final class PostgresDialect implements JdbcDialect {
 		return "FOR UPDATE";
 	}
 
+	/**
+	 * Every write transaction: {@code READ COMMITTED} (a {@code FOR UPDATE} that waited reads the row
+	 * as the other node committed it; under a stricter database default two nodes writing one
+	 * partition would fail instead of taking turns), {@code synchronous_commit = on}, a
+	 * {@value #LOCK_TIMEOUT} lock timeout (a node that waits for another node's row locks longer fails
+	 * that integration, unacknowledged, and its client sends it again, instead of holding up every
+	 * other write of the node) and a {@value #IDLE_IN_TRANSACTION_TIMEOUT} idle-in-transaction timeout
+	 * (a node that stops mid-transaction, frozen or cut off from the database, loses the transaction
+	 * and its locks then, not when TCP keepalive notices, by default hours later).
+	 */
 	@Override
 	public String writeTransactionSetup() {
-		return "SET LOCAL synchronous_commit TO on";
+		return "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO on; "
+				+ "SET LOCAL lock_timeout TO '" + LOCK_TIMEOUT + "'; SET LOCAL idle_in_transaction_session_timeout TO '"
+				+ IDLE_IN_TRANSACTION_TIMEOUT + "'";
 	}
 
 	@Override

@@ -3,7 +3,9 @@ package io.syncboot.server.store.jdbc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -102,6 +104,106 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 		assertThat(EmbeddedDatabase.queryLong(this.url, "SELECT count(*) FROM seen_setting WHERE setting = 'on'"))
 			.isEqualTo(2);
 		assertThat(EmbeddedDatabase.queryLong(this.url, "SELECT count(*) FROM seen_setting")).isEqualTo(2);
+	}
+
+	@Test
+	void writesAtReadCommittedWithBoundedLockAndIdleWaitsWhateverTheDatabaseDefaults() {
+		String name = this.url.substring(this.url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+		EmbeddedDatabase.execute(this.url, "ALTER DATABASE " + name
+				+ " SET default_transaction_isolation = 'repeatable read'");
+		EmbeddedDatabase.execute(this.url, """
+				CREATE TABLE seen_setting (setting TEXT NOT NULL);
+				CREATE FUNCTION record_setting() RETURNS trigger AS $$
+				BEGIN INSERT INTO seen_setting VALUES (current_setting('transaction_isolation') || ','
+				|| current_setting('lock_timeout') || ',' || current_setting('idle_in_transaction_session_timeout'));
+				RETURN NEW; END
+				$$ LANGUAGE plpgsql;
+				CREATE TRIGGER record_setting AFTER INSERT ON syncboot_history FOR EACH ROW EXECUTE FUNCTION record_setting();
+				""");
+		JdbcHistoryStore node = openStore();
+		try {
+			ClientFile file = node.allocateClientFile("p");
+			node.integrate("p", file.fileId(), List.of(changeset(1, put("a", 1))));
+		}
+		finally {
+			node.close();
+		}
+		assertThat(EmbeddedDatabase.queryLong(this.url,
+				"SELECT count(*) FROM seen_setting WHERE setting = 'read committed,10s,30s'")).isEqualTo(1);
+	}
+
+	@Test
+	void nodesTakeTurnsOnOnePartitionUnderAStricterDatabaseDefaultIsolation() throws Exception {
+		String name = this.url.substring(this.url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+		EmbeddedDatabase.execute(this.url, "ALTER DATABASE " + name
+				+ " SET default_transaction_isolation = 'repeatable read'");
+		CountDownLatch inside = new CountDownLatch(1);
+		CountDownLatch go = new CountDownLatch(1);
+		try (JdbcHistoryStore nodeA = openStore(); JdbcHistoryStore nodeB = openStore()) {
+			ClientFile a = nodeA.allocateClientFile("p");
+			ClientFile b = nodeB.allocateClientFile("p");
+			// node A holds the partition's row lock (in a rejection's planner) while node B writes too
+			CompletableFuture<IntegrationResult> first = CompletableFuture.supplyAsync(() -> nodeA.reject("p",
+					a.fileId(), List.of(changeset(1, put("x", 1))), (rejected, current) -> {
+						inside.countDown();
+						awaitQuietly(go);
+						return List.of(new Operation.Delete("tasks", "x", 5_000));
+					}));
+			assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+			CompletableFuture<IntegrationResult> second = CompletableFuture
+				.supplyAsync(() -> nodeB.integrate("p", b.fileId(), List.of(changeset(1, put("y", 2)))));
+			Thread.sleep(500);
+			go.countDown();
+			first.get(10, TimeUnit.SECONDS);
+			assertThat(second.get(10, TimeUnit.SECONDS).latestVersion()).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void aNodeStuckInATransactionHoldsUpTheOtherNodesOnlyUntilTheirLockTimeout() throws Exception {
+		CountDownLatch frozen = new CountDownLatch(1);
+		CountDownLatch thaw = new CountDownLatch(1);
+		try (JdbcHistoryStore nodeA = openStore(); JdbcHistoryStore nodeB = openStore()) {
+			ClientFile stuck = nodeA.allocateClientFile("busy");
+			ClientFile writer = nodeB.allocateClientFile("busy");
+			ClientFile other = nodeB.allocateClientFile("unrelated");
+			// node A stops inside a transaction that locked the partition's rows (frozen, paused, cut off)
+			CompletableFuture<IntegrationResult> a = CompletableFuture.supplyAsync(() -> nodeA.reject("busy",
+					stuck.fileId(), List.of(changeset(1, put("x", 1))), (rejected, current) -> {
+						frozen.countDown();
+						awaitQuietly(thaw);
+						return List.of();
+					}));
+			assertThat(frozen.await(10, TimeUnit.SECONDS)).isTrue();
+			long start = System.nanoTime();
+			CompletableFuture<IntegrationResult> sameTarget = CompletableFuture
+				.supplyAsync(() -> nodeB.integrate("busy", writer.fileId(), List.of(changeset(1, put("y", 2)))));
+			Thread.sleep(200);
+			CompletableFuture<IntegrationResult> unrelated = CompletableFuture
+				.supplyAsync(() -> nodeB.integrate("unrelated", other.fileId(), List.of(changeset(1, put("z", 3)))));
+			try {
+				assertThat(unrelated.get(30, TimeUnit.SECONDS).latestVersion()).isEqualTo(1);
+				assertThat(sameTarget).as("gave up waiting for node A's lock").isCompletedExceptionally();
+				assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(25);
+				assertThat(nodeB.latestVersion("busy")).as("nothing of the failed integration").isZero();
+			}
+			finally {
+				thaw.countDown();
+				a.get(30, TimeUnit.SECONDS);
+			}
+			// sent again, as a client does when its upload is not acknowledged
+			assertThat(nodeB.integrate("busy", writer.fileId(), List.of(changeset(1, put("y", 2)))).integrated())
+				.hasSize(1);
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	@Test
