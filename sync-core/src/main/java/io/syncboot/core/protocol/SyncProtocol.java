@@ -15,6 +15,13 @@ public final class SyncProtocol {
 	public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 	/**
+	 * Room a message keeps for its envelope, in bytes: one changeset's operations, as the server
+	 * stores and sends them, take at most the message limit less this (the client refuses a larger
+	 * local transaction, the server a larger changeset), so that a download can carry any changeset.
+	 */
+	public static final int ENVELOPE_BYTES = 4096;
+
+	/**
 	 * The largest stored state of one document, in UTF-8 bytes of its JSON: a download carries at
 	 * least one whole state, so a larger one could reach no client with the default message limit.
 	 * The client refuses a local write that would grow a document past it (or past its own message
@@ -22,7 +29,7 @@ public final class SyncProtocol {
 	 * merge into a larger document) as it rejects a read-only write: acknowledged, reverted by a
 	 * compensating changeset, reported with {@link ErrorCode#WRITE_REJECTED}.
 	 */
-	public static final int MAX_DOCUMENT_STATE_BYTES = DEFAULT_MAX_MESSAGE_BYTES - 4096;
+	public static final int MAX_DOCUMENT_STATE_BYTES = DEFAULT_MAX_MESSAGE_BYTES - ENVELOPE_BYTES;
 
 	/** Default target size of one upload or download batch, in bytes. */
 	public static final int DEFAULT_BATCH_BYTES = 256 * 1024;

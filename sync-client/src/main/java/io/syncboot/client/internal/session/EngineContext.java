@@ -19,8 +19,8 @@ import io.syncboot.core.protocol.SyncProtocol;
 public record EngineContext(SyncClientSettings settings, MessageCodec codec, EventLoop loop, EventLoop storeThread,
 		EventLoop notifier, CallbackPool progressPool, ConnectionPool pool, int uploadBatchBytes) {
 
-	/** Room left in a message around its changesets. */
-	public static final int ENVELOPE_BYTES = 4096;
+	/** Room left in a message around its changesets ({@link SyncProtocol#ENVELOPE_BYTES}). */
+	public static final int ENVELOPE_BYTES = SyncProtocol.ENVELOPE_BYTES;
 
 	/** The largest encoded changeset one local transaction may produce. */
 	public int maxChangesetBytes() {

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.core.model.Changeset;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncMessage;
@@ -155,6 +156,7 @@ final class ServerConnection implements SessionOwner {
 			SyncMessage message = this.context.codec().decode(text);
 			sessionId = message.sessionId();
 			if (message instanceof SyncMessage.Upload upload) {
+				checkDownloadable(upload, text.length());
 				ServerSession session = session(upload.session());
 				if (session != null && session.pipelinesUploads()) {
 					return pipelineUpload(session, upload);
@@ -171,6 +173,31 @@ final class ServerConnection implements SessionOwner {
 		catch (RuntimeException ex) {
 			fail(sessionId, ex);
 			return CompletableFuture.completedFuture(null);
+		}
+	}
+
+	/**
+	 * Refuses an upload holding a changeset whose operations, encoded as the server stores and sends
+	 * them, would not fit in a download ({@link SyncProtocol#ENVELOPE_BYTES} less than a message):
+	 * integrated, it would make every download of the partition's history too big for its readers.
+	 * SyncBoot's client never sends one (it checks the same encoding); another writer could, by
+	 * spelling numbers short ({@code 1e6} is stored as {@code 1000000.0}) or by filling a message to
+	 * the limit. The encoding is at most three bytes for each character received (a number's
+	 * canonical form is at most three times its shortest spelling, and a string's UTF-8 bytes never
+	 * grow), so only messages longer than a third of the bound are encoded to be checked.
+	 */
+	private void checkDownloadable(SyncMessage.Upload upload, int receivedChars) {
+		long bound = (long) this.context.settings().maxMessageBytes() - SyncProtocol.ENVELOPE_BYTES;
+		if (3L * receivedChars <= bound) {
+			return;
+		}
+		for (Changeset changeset : upload.changesets()) {
+			long size = MessageCodec.utf8Length(this.context.codec().encodeOperations(changeset.operations()));
+			if (size > bound) {
+				throw new ProtocolException(ErrorCode.MESSAGE_TOO_BIG, "changeset " + changeset.clientVersion()
+						+ " takes " + size + " bytes as the server stores it, more than a download can carry ("
+						+ bound + ")");
+			}
 		}
 	}
 
