@@ -10,6 +10,7 @@ import java.util.Map;
 
 import io.syncboot.client.ClientResetMode;
 import io.syncboot.client.StopPolicy;
+import io.syncboot.core.model.Names;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -249,9 +250,18 @@ public class SyncProperties implements Validator {
 					+ "(sync.sessions: " + String.join(", ", this.sessions.keySet()) + ")");
 		}
 		this.sessions.forEach((name, session) -> {
-			if (session.getPartition() == null || session.getPartition().isBlank()) {
-				reject(errors, "sync.sessions." + name + ".partition", session.getPartition(),
-						"must be set to the partition the session syncs");
+			String key = "sync.sessions." + name + ".partition";
+			String partition = session.getPartition();
+			if (partition == null || partition.isBlank()) {
+				reject(errors, key, partition, "must be set to the partition the session syncs");
+				return;
+			}
+			try {
+				Names.partition(partition);
+			}
+			catch (IllegalArgumentException ex) {
+				// the message names the value (shortened when long) and the rule
+				errors.reject(key + ".invalid", key + " is not a valid partition name: " + ex.getMessage());
 			}
 		});
 		Map<String, String> sessionOfPartition = new HashMap<>();

@@ -265,6 +265,30 @@ class SyncClientAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void failsOnAnInvalidPartitionNamingTheKeyAndTheValue() {
+		for (String partition : List.of("my tasks", "../etc", "a/b", "-tasks", ".tasks", "a..b", "tâches")) {
+			withServer().withPropertyValues("sync.sessions.tasks.partition=" + partition)
+				.run(context -> assertFailure(context,
+						"sync.sessions.tasks.partition is not a valid partition name: invalid partition '" + partition
+								+ "'",
+						"starting with a letter or digit, without '..'"));
+		}
+		String tooLong = "p".repeat(257);
+		withServer().withPropertyValues("sync.sessions.tasks.partition=" + tooLong)
+			.run(context -> assertFailure(context, "sync.sessions.tasks.partition is not a valid partition name",
+					"'" + "p".repeat(64) + "...'", "use 1 to 256 characters"));
+	}
+
+	@Test
+	void acceptsPartitionNamesWithinTheDocumentedRule() {
+		withServer()
+			.withPropertyValues("sync.sessions.a.partition=" + "p".repeat(256), "sync.sessions.b.partition=7",
+					"sync.sessions.c.partition=store-42.orders", "sync.sessions.d.partition=user@example.com",
+					"sync.sessions.e.partition=Store_42:eu|n+1=2")
+			.run(context -> assertThat(context).hasNotFailed());
+	}
+
 	static void assertFailure(AssertableApplicationContext context, String... fragments) {
 		SyncClientAutoConfigurationTestSupport.assertFailure(context, fragments);
 	}
