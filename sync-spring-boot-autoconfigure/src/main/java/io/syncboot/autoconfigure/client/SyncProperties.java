@@ -425,12 +425,14 @@ public class SyncProperties implements Validator {
 	public static class Keepalive {
 
 		/**
-		 * Interval between pings on an idle connection.
+		 * Interval between pings: the first an interval after connecting, each next one an interval
+		 * after the previous pong (minus up to 10% jitter); one ping is outstanding at a time.
 		 */
 		private Duration pingInterval = Duration.ofSeconds(60);
 
 		/**
-		 * Time without a pong after which the connection is considered dead and reopened.
+		 * How long the client waits for the pong to a ping before the connection is considered dead
+		 * and reopened. Counted from each ping, so it may be shorter or longer than the ping interval.
 		 */
 		private Duration pongTimeout = Duration.ofSeconds(120);
 

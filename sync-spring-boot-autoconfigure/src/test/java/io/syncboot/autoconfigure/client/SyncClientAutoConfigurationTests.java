@@ -122,6 +122,17 @@ class SyncClientAutoConfigurationTests {
 	}
 
 	@Test
+	void acceptsAPongTimeoutShorterThanThePingInterval() {
+		// the client counts the pong timeout from each ping, one ping at a time: any pair is consistent
+		withServer().withPropertyValues("sync.keepalive.ping-interval=60s", "sync.keepalive.pong-timeout=10s")
+			.run(context -> {
+				SyncClientSettings settings = context.getBean(SyncManager.class).settings();
+				assertThat(settings.pingInterval()).hasSeconds(60);
+				assertThat(settings.pongTimeout()).hasSeconds(10);
+			});
+	}
+
+	@Test
 	void aSessionWithoutAutoStartStaysSuspended() {
 		withServer().withPropertyValues("sync.sessions.orders.partition=orders", "sync.sessions.orders.auto-start=false")
 			.run(context -> assertThat(context.getBean(SyncSessions.class).session("orders").state())
