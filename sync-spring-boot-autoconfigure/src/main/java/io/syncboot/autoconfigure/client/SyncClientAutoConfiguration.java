@@ -1,6 +1,10 @@
 package io.syncboot.autoconfigure.client;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +28,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -68,7 +73,27 @@ public final class SyncClientAutoConfiguration {
 			builder.serverUrl(serverUrl);
 		}
 		customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
-		return SyncManager.create(builder.build());
+		SyncClientSettings settings = builder.build();
+		try {
+			return SyncManager.create(settings);
+		}
+		catch (UncheckedIOException ex) {
+			Path directory = settings.baseDirectory();
+			if (directory.equals(properties.getBaseDirectory()) && !Files.isDirectory(directory)) {
+				throw new InvalidConfigurationPropertyValueException("sync.base-directory", directory,
+						unusableDirectory(directory, ex));
+			}
+			throw ex;
+		}
+	}
+
+	private static String unusableDirectory(Path directory, UncheckedIOException ex) {
+		if (Files.exists(directory)) {
+			return "It is a file, not a directory: the local databases need a directory of their own";
+		}
+		IOException cause = ex.getCause();
+		return "The directory cannot be created (" + cause.getClass().getSimpleName() + ": " + cause.getMessage()
+				+ ")";
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package io.syncboot.autoconfigure.client;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -274,6 +275,18 @@ class SyncClientAutoConfigurationTests {
 				assertFailure(context, "sync.auth.token must be a JWT");
 				assertThat(context.getStartupFailure()).rootCause().message().doesNotContain("garbage-secret");
 			});
+	}
+
+	@Test
+	void failsNamingTheBaseDirectoryWhenItIsAFile() throws Exception {
+		Path file = Files.writeString(this.temp.resolve("sync-data"), "not a directory");
+		this.runner.withPropertyValues("sync.server-url=ws://localhost:9/sync", "sync.base-directory=" + file)
+			.run(context -> assertFailure(context, "sync.base-directory", "'" + file + "'",
+					"It is a file, not a directory"));
+		Path below = file.resolve("client");
+		this.runner.withPropertyValues("sync.server-url=ws://localhost:9/sync", "sync.base-directory=" + below)
+			.run(context -> assertFailure(context, "sync.base-directory", "'" + below + "'",
+					"The directory cannot be created"));
 	}
 
 	@Test
