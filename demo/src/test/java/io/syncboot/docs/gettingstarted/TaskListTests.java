@@ -1,6 +1,5 @@
 package io.syncboot.docs.gettingstarted;
 
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -11,6 +10,7 @@ import io.syncboot.client.SyncCredentials;
 import io.syncboot.client.SyncDatabase;
 import io.syncboot.client.SyncManager;
 import io.syncboot.client.SyncSession;
+import io.syncboot.client.SyncUser;
 import io.syncboot.server.SyncServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,9 +31,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @AutoConfigureSyncTestServer
 class TaskListTests {
 
-    @Autowired
-    SyncServer syncTestServer;
-
     // tag::test[]
     @Autowired
     TaskList taskList;
@@ -50,23 +47,32 @@ class TaskListTests {
     }
     // end::test[]
 
+    // tag::second-client[]
+    @Autowired
+    SyncServer syncTestServer;
+
     @Test
-    void anotherClientReceivesTheTaskAndItsCompletion(@TempDir Path directory) {
-        String id = this.taskList.add("Label the shelves");
-        this.taskList.complete(id);
-        assertThat(this.tasksSession.uploadAllLocalChanges(Duration.ofSeconds(10))).isTrue();
-        URI url = this.syncTestServer.url();
-        try (SyncManager other = SyncManager.create(
-                SyncClientSettings.builder().serverUrl(url).baseDirectory(directory).build())) {
-            SyncDatabase tasks = other.open(
-                    SyncConfiguration.builder(other.logIn(SyncCredentials.anonymous()), "my-tasks").build());
-            assertThat(other.sessionFor(tasks).orElseThrow().downloadAllServerChanges(Duration.ofSeconds(10)))
-                .isTrue();
-            assertThat(tasks.collection("tasks").get(id)).hasValueSatisfying(
-                    task -> assertThat(task.fields()).containsEntry("title", "Label the shelves")
-                        .containsEntry("done", true));
+    void anotherClientReceivesTheTask(@TempDir Path directory) {
+        String id = taskList.add("Label the shelves");
+        taskList.complete(id);
+        assertThat(tasksSession.uploadAllLocalChanges(Duration.ofSeconds(10))).isTrue();
+
+        // a second client of the same server, as another installation of the application
+        SyncClientSettings settings = SyncClientSettings.builder()
+            .serverUrl(syncTestServer.url())
+            .baseDirectory(directory)
+            .build();
+        try (SyncManager other = SyncManager.create(settings)) {
+            SyncUser user = other.logIn(SyncCredentials.anonymous());
+            SyncDatabase tasks = other.open(SyncConfiguration.builder(user, "my-tasks").build());
+            SyncSession session = other.sessionFor(tasks).orElseThrow();
+            assertThat(session.downloadAllServerChanges(Duration.ofSeconds(10))).isTrue();
+            assertThat(tasks.collection("tasks").get(id)).hasValueSatisfying(task -> assertThat(task.fields())
+                .containsEntry("title", "Label the shelves")
+                .containsEntry("done", true));
         }
-        assertThat(this.taskList.open()).extracting(task -> task.id()).doesNotContain(id);
+        assertThat(taskList.open()).extracting(task -> task.id()).doesNotContain(id);
     }
+    // end::second-client[]
 
 }
