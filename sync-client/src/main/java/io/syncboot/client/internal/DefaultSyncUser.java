@@ -165,6 +165,19 @@ final class DefaultSyncUser implements SyncUser, TokenSource {
 		}
 	}
 
+	/** Why a user whose credentials cannot renew its token is logged out, as far as the client can tell. */
+	private String notRenewable(@Nullable String cached) {
+		if (cached == null) {
+			return "the server requires an access token and the user logged in anonymously";
+		}
+		if (expiresSoon(cached)) {
+			return "the token expires at " + Jwts.expiry(cached, this.codec).orElseThrow()
+					+ " and the credentials have no token provider to renew it";
+		}
+		return "the server refused the token (expired by the server's clock, signed with a key it does not accept,"
+				+ " or of another issuer or audience) and the credentials have no token provider to renew it";
+	}
+
 	private static boolean refreshable(SyncCredentials credentials) {
 		return credentials.hasTokenProvider() || credentials.apiKey().isPresent();
 	}
@@ -215,7 +228,7 @@ final class DefaultSyncUser implements SyncUser, TokenSource {
 		}
 		try {
 			if (!refreshable(current)) {
-				failure = "the token expired and the credentials have no token provider to renew it";
+				failure = notRenewable(cached);
 			}
 			else {
 				fresh = obtain(current);

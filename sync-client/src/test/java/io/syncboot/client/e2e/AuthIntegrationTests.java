@@ -18,6 +18,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.syncboot.client.ConnectionState;
 import io.syncboot.client.Document;
 import io.syncboot.client.ErrorAction;
 import io.syncboot.client.SyncConfiguration;
@@ -289,15 +290,40 @@ class AuthIntegrationTests {
 		SyncUser alice = manager.logIn(SyncCredentials.token(jwt("alice", Duration.ofHours(1),
 				"another-secret-that-is-long-enough-0123456789")));
 		List<SyncError> errors = new CopyOnWriteArrayList<>();
+		List<String> disconnects = new CopyOnWriteArrayList<>();
 		SyncDatabase db = manager.open(SyncConfiguration.builder(alice, "user-alice").errorHandler((s, e) -> errors.add(e)).build());
 		SyncSession session = manager.sessionFor(db).orElseThrow();
+		session.addConnectionStateListener((oldState, newState, error) -> {
+			if (newState == ConnectionState.DISCONNECTED) {
+				disconnects.add(String.valueOf(error));
+			}
+		});
 
 		await().atMost(LONG).until(() -> session.state() == SyncSessionState.INVALID);
 		assertThat(alice.state()).isEqualTo(SyncUserState.LOGGED_OUT);
 		await().atMost(LONG).until(() -> !errors.isEmpty());
 		assertThat(errors.get(0).action()).isEqualTo(ErrorAction.LOG_OUT);
 		assertThat(errors.get(0).code()).isEqualTo(231);
+		assertThat(errors.get(0).message()).as("the token had not expired").doesNotContain("the token expired")
+			.contains("the server refused the token");
+		assertThat(disconnects).as("the refused handshake is the error of the disconnect").isNotEmpty()
+			.allSatisfy(error -> assertThat(error).contains("refused"));
 		assertThat(server.connectionCount()).isZero();
+	}
+
+	@Test
+	void anAnonymousUserOfAServerThatRequiresTokensIsToldSo() {
+		SyncServer server = server(userRules());
+		SyncManager manager = manager(server, this.dirA);
+		SyncUser anonymous = manager.logIn(SyncCredentials.anonymous());
+		List<SyncError> errors = new CopyOnWriteArrayList<>();
+		SyncDatabase db = manager.open(SyncConfiguration.builder(anonymous, "open").errorHandler((s, e) -> errors.add(e)).build());
+		SyncSession session = manager.sessionFor(db).orElseThrow();
+
+		await().atMost(LONG).until(() -> session.state() == SyncSessionState.INVALID);
+		await().atMost(LONG).until(() -> !errors.isEmpty());
+		assertThat(errors.get(0).action()).isEqualTo(ErrorAction.LOG_OUT);
+		assertThat(errors.get(0).message()).contains("requires an access token");
 	}
 
 	@Test

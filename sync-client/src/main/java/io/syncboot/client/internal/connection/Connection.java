@@ -372,8 +372,11 @@ public final class Connection {
 
 	private void tokenExpired(String why) {
 		logger.debug("The server refused the token of {}: {}", this.key, why);
-		List.copyOf(this.attached).forEach(ConnectionSession::onTokenExpired);
-		lost(new ConnectionLostException("the access token expired: " + why, 0, null));
+		List<ConnectionSession> sessions = List.copyOf(this.attached);
+		// the disconnect (with its error) first: a renewal that fails at once ends the sessions
+		// from the auth thread, and their disconnect would then carry no error
+		lost(new ConnectionLostException("the server refused the access token: " + why, 0, null));
+		sessions.forEach(ConnectionSession::onTokenExpired);
 	}
 
 	private void authRejected(AuthRejectedException rejected) {
