@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.syncboot.client.ConnectionState;
 import io.syncboot.client.StopPolicy;
 import io.syncboot.client.SyncClientSettings;
@@ -19,6 +23,7 @@ import io.syncboot.client.SyncSession;
 import io.syncboot.server.SyncServer;
 import io.syncboot.test.proxy.FaultProxy;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -103,13 +108,29 @@ class ConnectionIntegrationTests extends SyncFixture {
 		SyncSession session = manager.sessionFor(db).orElseThrow();
 		Connections connections = resumedWithListener(session);
 		connections.changes.clear();
+		Logger logger = (Logger) LoggerFactory.getLogger("io.syncboot.client.internal.connection.Connection");
+		ListAppender<ILoggingEvent> log = new ListAppender<>();
+		log.start();
+		logger.addAppender(log);
 
-		server.close();
-		await().atMost(LONG).until(() -> connections.changes.stream().filter(c -> c.to() == ConnectionState.CONNECTING).count() >= 2);
-		db.collection("c").put("x", Map.of("v", 1));
-		server(port);
-		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
-		await().atMost(LONG).until(() -> connections.endsWith(ConnectionState.CONNECTED));
+		try {
+			server.close();
+			await().atMost(LONG).until(() -> connections.changes.stream().filter(c -> c.to() == ConnectionState.CONNECTING).count() >= 3);
+			db.collection("c").put("x", Map.of("v", 1));
+			server(port);
+			assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+			await().atMost(LONG).until(() -> connections.endsWith(ConnectionState.CONNECTED));
+		}
+		finally {
+			logger.detachAppender(log);
+		}
+		// the failed attempts are said once (naming the URL and why), and so is the recovery
+		assertThat(log.list).filteredOn(event -> event.getLevel() == Level.WARN)
+			.singleElement()
+			.satisfies(event -> assertThat(event.getFormattedMessage()).contains("Cannot connect", ":" + port + "/sync"));
+		assertThat(log.list).filteredOn(event -> event.getLevel() == Level.INFO)
+			.singleElement()
+			.satisfies(event -> assertThat(event.getFormattedMessage()).contains("failed attempt(s)"));
 
 		List<String> arrows = connections.arrows();
 		assertThat(arrows.get(0)).isEqualTo("CONNECTED->DISCONNECTED");

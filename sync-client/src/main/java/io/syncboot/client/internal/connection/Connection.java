@@ -84,6 +84,8 @@ public final class Connection {
 
 	private int authFailures; // loop thread only: handshakes refused with 401 since the last open
 
+	private int failedAttempts; // loop thread only: connection attempts failed since the last open
+
 	private static final int CLOSE_POLICY_VIOLATION = 1008;
 
 	public Connection(String key, EventLoop loop, SyncClientSettings settings, MessageCodec codec,
@@ -305,7 +307,14 @@ public final class Connection {
 		this.connectTimer.cancel();
 		this.state = ConnectionState.CONNECTED;
 		this.authFailures = 0;
-		logger.debug("Connected {}", this.key);
+		if (this.failedAttempts > 0) {
+			logger.info("Connected {} to {} after {} failed attempt(s)", this.key, this.settings.serverUrl(),
+					this.failedAttempts);
+			this.failedAttempts = 0;
+		}
+		else {
+			logger.debug("Connected {}", this.key);
+		}
 		this.keepalive.start();
 		updateReading();
 		List.copyOf(this.attached).forEach(ConnectionSession::onConnected);
@@ -425,6 +434,7 @@ public final class Connection {
 			current.close(CloseStatus.GOING_AWAY);
 		}
 		boolean wasUp = this.state != ConnectionState.DISCONNECTED;
+		boolean attemptFailed = this.state == ConnectionState.CONNECTING;
 		this.state = ConnectionState.DISCONNECTED;
 		this.bound.clear();
 		if (wasUp) {
@@ -439,8 +449,24 @@ public final class Connection {
 		if (backoffHintMillis > 0) {
 			delay = Duration.ofMillis(Math.max(delay.toMillis(), backoffHintMillis));
 		}
+		if (attemptFailed && ++this.failedAttempts == 1) {
+			// a wrong URL, a server that is down or a proxy that refuses the upgrade: said once, then
+			// at debug level until a connection opens (the sessions' connection listeners get each one)
+			logger.warn("Cannot connect {} to {}: {}; retrying with backoff (next in {})", this.key,
+					this.settings.serverUrl(), describe(error), delay);
+		}
 		logger.debug("Reconnecting {} in {}", this.key, delay);
 		this.reconnectTimer = this.loop.schedule(delay, this::connect);
+	}
+
+	/** The error and its innermost cause, which says what went wrong (refused, not found, timed out). */
+	private static String describe(Throwable error) {
+		Throwable root = error;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return (root == error) ? String.valueOf(error.getMessage())
+				: error.getMessage() + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
 	}
 
 	/** Transport events, posted to the loop and dropped if they belong to an older socket. */
