@@ -343,6 +343,8 @@ class SyncApiTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> SyncManager.create(null)).withMessageContaining("settings");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.manager.logIn(null))
 			.withMessageContaining("credentials");
+		assertThatIllegalArgumentException().isThrownBy(() -> this.manager.immediatelyHandleError(null))
+			.withMessage("token must not be null");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.manager.open(null))
 			.withMessageContaining("configuration");
 		assertThatIllegalArgumentException().isThrownBy(() -> this.manager.sessionFor(null))

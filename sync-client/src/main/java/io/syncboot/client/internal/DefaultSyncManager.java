@@ -230,6 +230,9 @@ public final class DefaultSyncManager implements SyncManager {
 
 	@Override
 	public void immediatelyHandleError(ErrorActionToken token) {
+		if (token == null) {
+			throw new IllegalArgumentException("token must not be null");
+		}
 		if (!(token instanceof PendingAction action) || action.owner() != this.engine) {
 			throw new IllegalArgumentException("token " + token + " was not issued by this manager");
 		}
