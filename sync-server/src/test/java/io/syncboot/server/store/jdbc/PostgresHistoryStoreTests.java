@@ -108,9 +108,7 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 
 	@Test
 	void writesAtReadCommittedWithBoundedLockAndIdleWaitsWhateverTheDatabaseDefaults() {
-		String name = this.url.substring(this.url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
-		EmbeddedDatabase.execute(this.url, "ALTER DATABASE " + name
-				+ " SET default_transaction_isolation = 'repeatable read'");
+		defaultToRepeatableRead();
 		EmbeddedDatabase.execute(this.url, """
 				CREATE TABLE seen_setting (setting TEXT NOT NULL);
 				CREATE FUNCTION record_setting() RETURNS trigger AS $$
@@ -134,21 +132,15 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 
 	@Test
 	void nodesTakeTurnsOnOnePartitionUnderAStricterDatabaseDefaultIsolation() throws Exception {
-		String name = this.url.substring(this.url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
-		EmbeddedDatabase.execute(this.url, "ALTER DATABASE " + name
-				+ " SET default_transaction_isolation = 'repeatable read'");
+		defaultToRepeatableRead();
 		CountDownLatch inside = new CountDownLatch(1);
 		CountDownLatch go = new CountDownLatch(1);
 		try (JdbcHistoryStore nodeA = openStore(); JdbcHistoryStore nodeB = openStore()) {
 			ClientFile a = nodeA.allocateClientFile("p");
 			ClientFile b = nodeB.allocateClientFile("p");
 			// node A holds the partition's row lock (in a rejection's planner) while node B writes too
-			CompletableFuture<IntegrationResult> first = CompletableFuture.supplyAsync(() -> nodeA.reject("p",
-					a.fileId(), List.of(changeset(1, put("x", 1))), (rejected, current) -> {
-						inside.countDown();
-						awaitQuietly(go);
-						return List.of(new Operation.Delete("tasks", "x", 5_000));
-					}));
+			CompletableFuture<IntegrationResult> first = holdingThePartitionsLocks(nodeA, "p", a, inside, go,
+					List.of(new Operation.Delete("tasks", "x", 5_000)));
 			assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
 			CompletableFuture<IntegrationResult> second = CompletableFuture
 				.supplyAsync(() -> nodeB.integrate("p", b.fileId(), List.of(changeset(1, put("y", 2)))));
@@ -168,12 +160,8 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 			ClientFile writer = nodeB.allocateClientFile("busy");
 			ClientFile other = nodeB.allocateClientFile("unrelated");
 			// node A stops inside a transaction that locked the partition's rows (frozen, paused, cut off)
-			CompletableFuture<IntegrationResult> a = CompletableFuture.supplyAsync(() -> nodeA.reject("busy",
-					stuck.fileId(), List.of(changeset(1, put("x", 1))), (rejected, current) -> {
-						frozen.countDown();
-						awaitQuietly(thaw);
-						return List.of();
-					}));
+			CompletableFuture<IntegrationResult> a = holdingThePartitionsLocks(nodeA, "busy", stuck, frozen, thaw,
+					List.of());
 			assertThat(frozen.await(10, TimeUnit.SECONDS)).isTrue();
 			long start = System.nanoTime();
 			CompletableFuture<IntegrationResult> sameTarget = CompletableFuture
@@ -197,13 +185,29 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 		}
 	}
 
-	private static void awaitQuietly(CountDownLatch latch) {
-		try {
-			latch.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+	private void defaultToRepeatableRead() {
+		String name = this.url.substring(this.url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
+		EmbeddedDatabase.execute(this.url, "ALTER DATABASE " + name
+				+ " SET default_transaction_isolation = 'repeatable read'");
+	}
+
+	/**
+	 * Rejects a changeset of {@code file} on another thread, stopping in the planner (the client file
+	 * and partition rows locked) from {@code inside} until {@code release}.
+	 */
+	private CompletableFuture<IntegrationResult> holdingThePartitionsLocks(JdbcHistoryStore node, String partition,
+			ClientFile file, CountDownLatch inside, CountDownLatch release, List<Operation> compensation) {
+		return CompletableFuture.supplyAsync(() -> node.reject(partition, file.fileId(),
+				List.of(changeset(1, put("x", 1))), (rejected, current) -> {
+					inside.countDown();
+					try {
+						release.await();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+					return compensation;
+				}));
 	}
 
 	@Test
