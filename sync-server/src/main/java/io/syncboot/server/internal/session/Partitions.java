@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.server.store.HistoryStore;
 import io.syncboot.server.store.IntegrationResult;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@link PartitionHub}s of this node, created on first use from the store's latest version.
@@ -20,9 +21,17 @@ public final class Partitions {
 
 	private final MessageCodec codec;
 
+	private final CursorSaltCache salts;
+
 	public Partitions(HistoryStore store, MessageCodec codec) {
 		this.store = store;
 		this.codec = codec;
+		this.salts = new CursorSaltCache(store);
+	}
+
+	/** The salts of the history entry at a cursor, read once and kept for the next session at that cursor. */
+	CursorSaltCache.@Nullable Salts saltsAt(String partition, long serverVersion) {
+		return this.salts.at(partition, serverVersion);
 	}
 
 	/** The hub of a partition. */

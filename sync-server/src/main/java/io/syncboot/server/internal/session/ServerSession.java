@@ -17,7 +17,6 @@ import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncMessage;
 import io.syncboot.server.store.ChangesetBatch;
 import io.syncboot.server.store.ClientFile;
-import io.syncboot.server.store.HistoryEntry;
 import io.syncboot.server.store.HistoryStore;
 import io.syncboot.server.store.SnapshotBatch;
 import org.jspecify.annotations.Nullable;
@@ -160,10 +159,10 @@ public final class ServerSession {
 					+ ident.downloadServerVersion() + " is behind the history kept for partition '" + this.partition
 					+ "' (compacted up to " + this.store.compactedVersion(this.partition) + ")");
 		}
-		HistoryEntry entry = entryAt(ident.downloadServerVersion());
-		long salt = (entry != null) ? CursorSalts.of(entry) : 0;
-		if (ident.downloadServerVersionSalt() != 0 && entry != null && ident.downloadServerVersionSalt() != salt
-				&& ident.downloadServerVersionSalt() != CursorSalts.withoutCommitTime(entry.changeset())) {
+		CursorSaltCache.Salts salts = this.context.partitions().saltsAt(this.partition, ident.downloadServerVersion());
+		long salt = (salts != null) ? salts.salt() : 0;
+		if (ident.downloadServerVersionSalt() != 0 && salts != null && ident.downloadServerVersionSalt() != salt
+				&& ident.downloadServerVersionSalt() != salts.withoutCommitTime()) {
 			throw new ProtocolException(ErrorCode.BAD_SERVER_VERSION, "the history at download cursor "
 					+ ident.downloadServerVersion() + " of partition '" + this.partition
 					+ "' is not the one this client file downloaded (the server was restored from an older copy)");
@@ -408,20 +407,12 @@ public final class ServerSession {
 	}
 
 	/**
-	 * The cursor salt at a version of this partition, read from the store: 0 for version 0 and for a
+	 * The cursor salt at a version of this partition (read from the store once per entry): 0 for version 0 and for a
 	 * version whose history entry is gone (compacted).
 	 */
 	private long saltAt(long serverVersion) {
-		HistoryEntry entry = entryAt(serverVersion);
-		return (entry != null) ? CursorSalts.of(entry) : 0;
-	}
-
-	/** The history entry at a version of this partition, read from the store; null for version 0 or if gone. */
-	private @Nullable HistoryEntry entryAt(long serverVersion) {
-		if (serverVersion == 0) {
-			return null;
-		}
-		return this.store.entryAt(this.partition, serverVersion).orElse(null);
+		CursorSaltCache.Salts salts = this.context.partitions().saltsAt(this.partition, serverVersion);
+		return (salts != null) ? salts.salt() : 0;
 	}
 
 }
