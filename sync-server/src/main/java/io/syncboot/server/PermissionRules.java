@@ -53,22 +53,79 @@ final class PermissionRules implements SyncPermissions {
 		return "SyncPermissions" + this.rules;
 	}
 
-	/** One part of a pattern: a literal text, a wildcard, or a placeholder (subject or claim). */
+	/** One part of a pattern: a literal text or a placeholder (subject or claim). */
 	private record Part(Kind kind, String text) {
 	}
 
 	private enum Kind {
-		LITERAL, WILDCARD, SUBJECT, CLAIM
+		LITERAL, SUBJECT, CLAIM
 	}
 
-	/** One parsed rule. */
-	record Rule(String pattern, Access access, List<Part> parts) {
+	/**
+	 * The text between two wildcards of a pattern (or before the first, or after the last): literal
+	 * parts and placeholders, possibly none.
+	 *
+	 * @param parts the parts in order
+	 * @param literal the text of the parts when all of them are literal, else {@code null}
+	 */
+	private record Segment(List<Part> parts, @Nullable String literal) {
+
+		static Segment of(List<Part> parts) {
+			StringBuilder literal = new StringBuilder();
+			for (Part part : parts) {
+				if (part.kind() != Kind.LITERAL) {
+					return new Segment(List.copyOf(parts), null);
+				}
+				literal.append(part.text());
+			}
+			return new Segment(List.of(), literal.toString());
+		}
+
+		/**
+		 * The text this segment matches for a user, or {@code null} if a placeholder's value is
+		 * missing, not a string, or not partition text.
+		 */
+		@Nullable String resolve(@Nullable String subject, Map<String, Object> claims) {
+			if (this.literal != null) {
+				return this.literal;
+			}
+			StringBuilder text = new StringBuilder();
+			for (Part part : this.parts) {
+				if (part.kind() == Kind.LITERAL) {
+					text.append(part.text());
+					continue;
+				}
+				Object value = (part.kind() == Kind.SUBJECT) ? subject : claims.get(part.text());
+				if (!(value instanceof String string) || !Rule.isPartitionText(string)) {
+					return null;
+				}
+				text.append(string);
+			}
+			return text.toString();
+		}
+
+	}
+
+	/**
+	 * One parsed rule: its pattern split at the wildcards once, when the rule is built. Matching
+	 * compiles nothing and never backtracks: the text before the first wildcard must start the
+	 * partition, the text after the last must end it, and each text in between is found at its
+	 * first occurrence after the previous one (taking the first occurrence leaves the most room to
+	 * the texts after it, so no other choice can match when it does not). The work is at most the
+	 * partition's length times the pattern's.
+	 *
+	 * @param pattern the pattern as written
+	 * @param access the access the rule grants
+	 * @param segments the texts around the wildcards: one more than there are wildcards
+	 */
+	record Rule(String pattern, Access access, List<Segment> segments) {
 
 		static Rule parse(String pattern, Access access) {
 			if (pattern == null || pattern.isEmpty() || pattern.length() > MAX_PATTERN_LENGTH) {
 				throw new IllegalArgumentException("partition pattern must have 1 to " + MAX_PATTERN_LENGTH
 						+ " characters, was " + ((pattern == null) ? "null" : "'" + pattern + "'"));
 			}
+			List<Segment> segments = new ArrayList<>();
 			List<Part> parts = new ArrayList<>();
 			StringBuilder literal = new StringBuilder();
 			int i = 0;
@@ -85,7 +142,8 @@ final class PermissionRules implements SyncPermissions {
 				}
 				else if (c == '*') {
 					flush(literal, parts);
-					parts.add(new Part(Kind.WILDCARD, "*"));
+					segments.add(Segment.of(parts));
+					parts.clear();
 					i++;
 				}
 				else if (LITERAL.matcher(String.valueOf(c)).matches()) {
@@ -97,7 +155,8 @@ final class PermissionRules implements SyncPermissions {
 				}
 			}
 			flush(literal, parts);
-			return new Rule(pattern, access, List.copyOf(parts));
+			segments.add(Segment.of(parts));
+			return new Rule(pattern, access, List.copyOf(segments));
 		}
 
 		private static Part placeholder(String pattern, String name) {
@@ -122,21 +181,46 @@ final class PermissionRules implements SyncPermissions {
 		}
 
 		boolean matches(@Nullable String subject, Map<String, Object> claims, String partition) {
-			StringBuilder regex = new StringBuilder();
-			for (Part part : this.parts) {
-				switch (part.kind()) {
-					case LITERAL -> regex.append(Pattern.quote(part.text()));
-					case WILDCARD -> regex.append(".*");
-					case SUBJECT, CLAIM -> {
-						Object value = (part.kind() == Kind.SUBJECT) ? subject : claims.get(part.text());
-						if (!(value instanceof String text) || !isPartitionText(text)) {
-							return false;
-						}
-						regex.append(Pattern.quote(text));
-					}
+			String[] texts = new String[this.segments.size()];
+			for (int i = 0; i < texts.length; i++) {
+				texts[i] = this.segments.get(i).resolve(subject, claims);
+				if (texts[i] == null) {
+					return false;
 				}
 			}
-			return Pattern.compile(regex.toString()).matcher(partition).matches();
+			if (texts.length == 1) {
+				return partition.equals(texts[0]);
+			}
+			String first = texts[0];
+			String last = texts[texts.length - 1];
+			int from = first.length();
+			int end = partition.length() - last.length();
+			if (end < from || !partition.startsWith(first) || !partition.startsWith(last, end)
+					|| containsLineTerminator(partition, from, end)) {
+				return false;
+			}
+			for (int i = 1; i < texts.length - 1; i++) {
+				int at = partition.indexOf(texts[i], from);
+				if (at < 0 || at + texts[i].length() > end) {
+					return false;
+				}
+				from = at + texts[i].length();
+			}
+			return true;
+		}
+
+		/**
+		 * Whether the partition has a line terminator in a range: a wildcard does not match one, like
+		 * {@code .} in a regular expression (partition names never contain one).
+		 */
+		private static boolean containsLineTerminator(String partition, int from, int end) {
+			for (int i = from; i < end; i++) {
+				char c = partition.charAt(i);
+				if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+					return true;
+				}
+			}
+			return false;
 		}
 
 		private static boolean isPartitionText(String text) {
