@@ -23,7 +23,8 @@ import io.syncboot.server.internal.embedded.ConnectionBuffers;
  * {@code --api-key=KEY:USER} (repeatable; needs the HMAC secret, which signs the tokens it hands out),
  * {@code --token-ttl=SECONDS} (default 900);</li>
  * <li>{@code --read-write=PATTERN} and {@code --read=PATTERN} (repeatable; partition patterns with
- * {@code ${sub}} and {@code *}; without any, every user may read and write everything);</li>
+ * {@code ${sub}} and {@code *}; without any, every user may read and write everything, and a warning
+ * says so on standard error);</li>
  * <li>{@code --allow-anonymous}: accept connections without a token (development only);</li>
  * <li>{@code --jdbc-url=jdbc:postgresql://HOST:5432/DB}, {@code --jdbc-user=USER},
  * {@code --jdbc-password=PASSWORD} (or the environment variable {@value #JDBC_PASSWORD_VARIABLE}):
@@ -36,8 +37,10 @@ import io.syncboot.server.internal.embedded.ConnectionBuffers;
  * ({@link ConnectionBuffers#defaultFrameBufferSize()}; a {@code -D} flag on the command line takes
  * precedence). Without a secret, a public key, a JWK set URI or {@code --allow-anonymous} it refuses
  * to start. Prints
- * {@code SyncBoot server listening on ws://localhost:PORT/sync} on standard output once listening.
- * Exits with status 2 on bad arguments and 1 if the server cannot start.
+ * {@code SyncBoot server listening on ws://localhost:PORT/sync} on standard output once listening,
+ * after the warnings on standard error ({@code --allow-anonymous}, no permission rules; they are
+ * logged too, but the module ships no logging binding). Exits with status 2 on bad arguments and 1
+ * if the server cannot start.
  */
 public final class SyncServerMain {
 
@@ -69,7 +72,7 @@ public final class SyncServerMain {
 		String jdbcPassword = null;
 		SyncPermissions.Builder permissions = null;
 		boolean anonymous = false;
-		boolean verifier = false; // a secret, key or key set given as an argument
+		boolean verifier = false; // a secret, key or key set: from an argument, or the secret from the environment
 		for (String arg : args) {
 			try {
 				if (arg.startsWith("--port=")) {
@@ -153,6 +156,7 @@ public final class SyncServerMain {
 		if (!verifier && fromEnvironment != null && !fromEnvironment.isEmpty()) {
 			try {
 				builder.hmacSecret(fromEnvironment);
+				verifier = true;
 			}
 			catch (IllegalArgumentException ex) {
 				exit(2, SECRET_VARIABLE + " is not usable: " + ex.getMessage());
@@ -198,6 +202,10 @@ public final class SyncServerMain {
 		}));
 		if (anonymous) {
 			System.err.println("WARNING: SyncBoot server accepts connections WITHOUT authentication (development only)");
+		}
+		if (verifier && permissions == null) {
+			System.err.println("WARNING: SyncBoot server has no permission rules: every authenticated user may read "
+					+ "and write every partition (restrict them with --read-write=PATTERN and --read=PATTERN)");
 		}
 		System.out.println("SyncBoot server listening on " + server.url());
 		System.out.flush();

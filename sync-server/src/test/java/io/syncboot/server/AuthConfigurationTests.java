@@ -172,9 +172,10 @@ class AuthConfigurationTests {
 
 	@Test
 	void mainWithASecretAndAnApiKeyServesAuthenticatedClientsOnly() throws Exception {
-		Process process = main("--port=0", "--data-directory=" + this.dataDirectory, "--hmac-secret=" + Tokens.SECRET,
-				"--api-key=key-carol:carol", "--read-write=user-${sub}")
-			.redirectError(ProcessBuilder.Redirect.DISCARD)
+		Path errors = this.dataDirectory.resolve("stderr.txt");
+		Process process = main("--port=0", "--data-directory=" + this.dataDirectory.resolve("data"),
+				"--hmac-secret=" + Tokens.SECRET, "--api-key=key-carol:carol", "--read-write=user-${sub}")
+			.redirectError(errors.toFile())
 			.start();
 		try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
 			Pattern listening = Pattern.compile("^SyncBoot server listening on (ws://localhost:(\\d+)/sync)$");
@@ -204,12 +205,37 @@ class AuthConfigurationTests {
 				client.send(new SyncMessage.Bind(2, "user-dave", false));
 				assertThat(client.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
 			}
+			assertThat(Files.readString(errors)).as("standard error of a server with permission rules")
+				.doesNotContain("permission");
 		}
 		finally {
 			process.destroy();
 			process.waitFor(30, TimeUnit.SECONDS);
 			process.destroyForcibly();
 		}
+	}
+
+	@Test
+	void mainWarnsOnStandardErrorWhenEveryUserMayReadAndWriteEveryPartition() throws Exception {
+		// SLF4J's warning is lost without a logging binding, which the module does not ship: the
+		// console shows the allow-all default as it shows --allow-anonymous
+		Path errors = this.dataDirectory.resolve("stderr.txt");
+		Process process = main("--port=0", "--data-directory=" + this.dataDirectory.resolve("data"),
+				"--hmac-secret=" + Tokens.SECRET)
+			.redirectError(errors.toFile())
+			.start();
+		try {
+			awaitListening(process);
+		}
+		finally {
+			process.destroy();
+			process.waitFor(30, TimeUnit.SECONDS);
+			process.destroyForcibly();
+		}
+		assertThat(Files.readString(errors)).as("standard error of a server without --read-write or --read")
+			.contains("WARNING: SyncBoot server has no permission rules")
+			.contains("every authenticated user may read and write every partition")
+			.contains("--read-write=PATTERN");
 	}
 
 	@Test
@@ -245,6 +271,18 @@ class AuthConfigurationTests {
 			assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
 				.contains("invalid argument '--public-key=" + file + "'").contains(file.toString());
 		}
+	}
+
+	/** Reads the child's standard output up to its listening line; fails if it ends without one. */
+	private static void awaitListening(Process process) throws Exception {
+		BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+		String line;
+		while ((line = out.readLine()) != null) {
+			if (line.startsWith("SyncBoot server listening on ")) {
+				return;
+			}
+		}
+		throw new AssertionError("the server ended without its listening line (exit " + process.waitFor() + ")");
 	}
 
 	private static ProcessBuilder main(String... args) {
