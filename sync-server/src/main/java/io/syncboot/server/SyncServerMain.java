@@ -39,8 +39,8 @@ import io.syncboot.server.internal.embedded.ConnectionBuffers;
  * to start. Prints
  * {@code SyncBoot server listening on ws://localhost:PORT/sync} on standard output once listening,
  * after the warnings on standard error ({@code --allow-anonymous}, no permission rules; they are
- * logged too, but the module ships no logging binding). Exits with status 2 on bad arguments and 1
- * if the server cannot start.
+ * logged too, but the module ships no logging binding). Exits with status 2 on bad arguments, naming
+ * an unknown argument without its value, and 1 if the server cannot start.
  */
 public final class SyncServerMain {
 
@@ -73,7 +73,8 @@ public final class SyncServerMain {
 		SyncPermissions.Builder permissions = null;
 		boolean anonymous = false;
 		boolean verifier = false; // a secret, key or key set: from an argument, or the secret from the environment
-		for (String arg : args) {
+		for (int index = 0; index < args.length; index++) {
+			String arg = args[index];
 			try {
 				if (arg.startsWith("--port=")) {
 					builder.port(Integer.parseInt(value(arg)));
@@ -145,7 +146,7 @@ public final class SyncServerMain {
 					return;
 				}
 				else {
-					exit(2, "unknown argument '" + arg + "'\n" + USAGE);
+					exit(2, unknown(arg, index) + "\n" + USAGE);
 				}
 			}
 			catch (RuntimeException ex) {
@@ -214,6 +215,19 @@ public final class SyncServerMain {
 
 	private static String value(String arg) {
 		return arg.substring(arg.indexOf('=') + 1);
+	}
+
+	/**
+	 * Names an unknown argument without its value, which may be a secret under a mistyped flag (as
+	 * in {@code --hmac_secret=...}) or passed without one.
+	 */
+	private static String unknown(String arg, int index) {
+		if (!arg.startsWith("-")) {
+			return "argument " + (index + 1) + " is not a --name=value flag (its text is not shown)";
+		}
+		int equals = arg.indexOf('=');
+		return (equals < 0) ? "unknown argument '" + arg + "'"
+				: "unknown argument '" + arg.substring(0, equals) + "' (its value is not shown)";
 	}
 
 	private static String redact(String arg) {

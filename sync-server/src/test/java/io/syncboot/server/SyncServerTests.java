@@ -217,4 +217,27 @@ class SyncServerTests {
 		assertThat(new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("--bogus");
 	}
 
+
+	@Test
+	void mainNamesAnUnknownArgumentWithoutItsValue() throws Exception {
+		// a mistyped secret flag must not end up in a terminal, a log collector or a CI transcript
+		String secret = "TOP-SECRET-0123456789-abcdefghijklmnop";
+		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		for (String[] args : new String[][] { { "--port=0", "--hmac_secret=" + secret }, { "--port=0", secret } }) {
+			String[] command = Stream.concat(Stream.of(java, "-cp", System.getProperty("java.class.path"),
+					SyncServerMain.class.getName()), Stream.of(args)).toArray(String[]::new);
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+			assertThat(process.exitValue()).isEqualTo(2);
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			assertThat(output).as("output for " + String.join(" ", args)).doesNotContain(secret).contains("usage:");
+			if (args[1].startsWith("--")) {
+				assertThat(output).contains("unknown argument '--hmac_secret'");
+			}
+			else {
+				assertThat(output).contains("argument 2 is not a --name=value flag");
+			}
+		}
+	}
+
 }
