@@ -28,13 +28,21 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
 import org.springframework.security.converter.RsaKeyConverters;
@@ -68,8 +76,11 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistra
  * secret for API keys defines its own {@link SyncServerEngine} bean.
  *
  * <p>Startup fails, naming the key, on a public key location that does not exist, cannot be read,
- * or holds no PEM X.509 RSA public key, on conflicting keys, and on several {@link JwtDecoder} beans
- * without a primary one when the bean would be used.
+ * or holds no PEM X.509 RSA public key, on conflicting keys, on several {@link JwtDecoder} beans
+ * without a primary one when the bean would be used, and on an API key whose user id binding would
+ * rewrite: Spring Boot drops characters such as {@code @}, {@code +} and {@code :} from a map key
+ * written without brackets, so {@code sync.server.auth.api-keys.bot@example.com} would issue tokens
+ * for {@code botexample.com}; {@code sync.server.auth.api-keys.[bot@example.com]} keeps the id.
  */
 @AutoConfiguration
 @ConditionalOnClass({ SyncServerEngine.class, WebSocketConfigurer.class, SimpleUrlHandlerMapping.class })
@@ -84,6 +95,8 @@ public final class SyncServerAutoConfiguration {
 
 	private static final String PUBLIC_KEY_LOCATION = "sync.server.auth.public-key-location";
 
+	private static final ConfigurationPropertyName API_KEYS = ConfigurationPropertyName.of("sync.server.auth.api-keys");
+
 	SyncServerAutoConfiguration() {
 	}
 
@@ -94,7 +107,10 @@ public final class SyncServerAutoConfiguration {
 	@DependsOnDatabaseInitialization
 	SyncServerEngine syncServerEngine(SyncServerProperties properties, ObjectProvider<SyncPermissions> permissions,
 			ObjectProvider<JwtDecoder> jwtDecoders, ObjectProvider<DataSource> dataSources,
-			ResourceLoader resourceLoader) {
+			ResourceLoader resourceLoader, Environment environment) {
+		if (!properties.getAuth().getApiKeys().isEmpty()) {
+			checkApiKeyUserIds(environment);
+		}
 		SyncServerEngine.Builder builder = SyncServerEngine.builder()
 			.maxMessageBytes((int) properties.getMaxMessageSize().toBytes())
 			.sendTimeout(properties.getSendTimeout());
@@ -214,6 +230,49 @@ public final class SyncServerAutoConfiguration {
 		builder.tokenTtl(auth.getTokenTtl());
 		if (properties.isAllowAnonymous()) {
 			builder.allowAnonymous();
+		}
+	}
+
+	/**
+	 * Fails on an API key property whose user id, written without brackets, binds as another id:
+	 * the tokens issued for the key would carry that other subject. Reads the property names of the
+	 * environment's enumerable sources (properties and YAML files, command line, system properties);
+	 * names with brackets are kept as written and left alone.
+	 * @throws IllegalStateException naming the property, both ids and the bracket form (not the key)
+	 */
+	static void checkApiKeyUserIds(Environment environment) {
+		if (!(environment instanceof ConfigurableEnvironment configurable)) {
+			return;
+		}
+		for (PropertySource<?> source : configurable.getPropertySources()) {
+			if (source instanceof EnumerablePropertySource<?> enumerable) {
+				for (String name : enumerable.getPropertyNames()) {
+					checkApiKeyUserId(name);
+				}
+			}
+		}
+	}
+
+	private static void checkApiKeyUserId(String name) {
+		if (!name.regionMatches(true, 0, "sync.server.auth.", 0, 17) || name.indexOf('[') >= 0
+				|| !API_KEYS.isAncestorOf(ConfigurationPropertyName.adapt(name, '.'))) {
+			return;
+		}
+		// the user id as written follows the prefix's elements, none of which holds a dot
+		int start = -1;
+		for (int i = 0; i < API_KEYS.getNumberOfElements(); i++) {
+			start = name.indexOf('.', start + 1);
+		}
+		String written = name.substring(start + 1);
+		Map<String, String> bound = new Binder(new MapConfigurationPropertySource(Map.of(name, "key")))
+			.bind(API_KEYS, Bindable.mapOf(String.class, String.class))
+			.orElse(Map.of());
+		String userId = bound.isEmpty() ? "" : bound.keySet().iterator().next();
+		if (!userId.equals(written)) {
+			throw new IllegalStateException(name + " would issue tokens for the user id '" + userId + "', not '"
+					+ written + "': Spring Boot keeps only ASCII letters, digits, '-', '_' and '.' of a map key "
+					+ "written without brackets. Write the user id in brackets: sync.server.auth.api-keys.["
+					+ written + "] (in YAML, quoted: \"[" + written + "]\")");
 		}
 	}
 

@@ -326,7 +326,9 @@ public class SyncServerProperties implements Validator {
 
 		/**
 		 * API keys by user id (sync.server.auth.api-keys.<user-id>=<key>), exchanged at POST
-		 * <path>/auth/token for tokens whose subject is the user id. Requires the HMAC secret.
+		 * <path>/auth/token for tokens whose subject is the user id. Requires the HMAC secret. Write
+		 * a user id with other characters than ASCII letters, digits, '-', '_' and '.' in brackets:
+		 * sync.server.auth.api-keys.[bot@example.com]=<key> (startup fails without them).
 		 */
 		private Map<String, String> apiKeys = new LinkedHashMap<>();
 

@@ -266,6 +266,42 @@ class SyncServerAutoConfigurationTests {
 	}
 
 	@Test
+	void keepsAnApiKeyUserIdWrittenInBrackets() {
+		this.runner
+			.withPropertyValues("sync.server.enabled=true", "sync.server.data-directory=" + this.temp,
+					"sync.server.auth.hmac-secret=" + SECRET, "sync.server.auth.api-keys.[bot@example.com]=key-bot",
+					"sync.server.auth.api-keys.[Carol+sync|eu.1]=key-carol", "sync.server.auth.api-keys.alice=key-alice",
+					"sync.server.auth.api-keys.bob_smith.jr=key-bob")
+			.run(context -> {
+				assertThat(context).hasNotFailed().hasSingleBean(SyncServerEngine.class);
+				// the subject of the tokens issued for each key
+				assertThat(context.getBean(SyncServerProperties.class).getAuth().getApiKeys()).containsOnlyKeys(
+						"bot@example.com", "Carol+sync|eu.1", "alice", "bob_smith.jr");
+			});
+	}
+
+	@Test
+	void failsOnAnApiKeyUserIdThatBindingWouldRewrite() {
+		// Spring Boot drops '@' from a map key written without brackets: the tokens issued for the key
+		// would carry the subject 'botexample.com'
+		for (String property : List.of("sync.server.auth.api-keys.bot@example.com",
+				"sync.server.auth.apiKeys.bot@example.com")) {
+			this.runner
+				.withPropertyValues("sync.server.enabled=true", "sync.server.data-directory=" + this.temp,
+						"sync.server.auth.hmac-secret=" + SECRET, property + "=key-bot")
+				.run(context -> {
+					SyncClientAutoConfigurationTestSupport.assertFailure(context, property,
+							"'botexample.com'", "'bot@example.com'", "sync.server.auth.api-keys.[bot@example.com]");
+					StringBuilder messages = new StringBuilder();
+					for (Throwable ex = context.getStartupFailure(); ex != null; ex = ex.getCause()) {
+						messages.append(ex.getMessage());
+					}
+					assertThat(messages.toString()).doesNotContain("key-bot");
+				});
+		}
+	}
+
+	@Test
 	void failsOnInvalidAuthentication() {
 		this.runner.withPropertyValues("sync.server.enabled=true", "sync.server.data-directory=" + this.temp,
 				"sync.server.auth.hmac-secret=too-short-a-secret")
