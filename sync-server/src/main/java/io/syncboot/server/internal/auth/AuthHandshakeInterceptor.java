@@ -61,8 +61,19 @@ public final class AuthHandshakeInterceptor implements HandshakeInterceptor {
 	}
 
 	static void refuse(ServerHttpResponse response, Authenticator.Refused refused) throws IOException {
-		response.setStatusCode(HttpStatus.UNAUTHORIZED);
 		HttpHeaders headers = response.getHeaders();
+		if (refused.code() == ErrorCode.INTERNAL_ERROR) {
+			// not the token's fault: a 401 would make the client renew or drop a token that may be valid
+			response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
+			headers.set(HttpHeaders.RETRY_AFTER, "5");
+			headers.set(ERROR_CODE_HEADER, Integer.toString(refused.code().number()));
+			headers.setCacheControl("no-store");
+			headers.setContentType(MediaType.APPLICATION_JSON);
+			response.getBody().write(errorJson("temporarily_unavailable", refused.code(), refused.message())
+				.getBytes(StandardCharsets.UTF_8));
+			return;
+		}
+		response.setStatusCode(HttpStatus.UNAUTHORIZED);
 		String challenge = "Bearer realm=\"syncboot\"";
 		if (refused.tokenPresent()) {
 			challenge += ", error=\"invalid_token\", error_description=\"" + headerSafe(refused.message()) + "\"";

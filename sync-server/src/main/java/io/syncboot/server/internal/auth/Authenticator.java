@@ -39,6 +39,8 @@ public final class Authenticator {
 	/** The query parameter that may carry the token. */
 	public static final String QUERY_PARAMETER = "access_token";
 
+	private static final String KEYS_UNAVAILABLE = "the server cannot verify tokens right now: try again later";
+
 	private static final Logger logger = LoggerFactory.getLogger(Authenticator.class);
 
 	private static final String BEARER = "bearer ";
@@ -62,8 +64,9 @@ public final class Authenticator {
 
 	/**
 	 * The connection is refused.
-	 * @param code {@link ErrorCode#TOKEN_EXPIRED} when a fresh token would do, else
-	 * {@link ErrorCode#INVALID_TOKEN}
+	 * @param code {@link ErrorCode#TOKEN_EXPIRED} when a fresh token would do,
+	 * {@link ErrorCode#INTERNAL_ERROR} when the server cannot verify tokens for now (its key set is
+	 * unavailable: a transient refusal, HTTP 503), else {@link ErrorCode#INVALID_TOKEN}
 	 * @param message why, safe to show the client
 	 * @param tokenPresent whether a token was presented at all
 	 */
@@ -155,6 +158,12 @@ public final class Authenticator {
 			return new Refused(ErrorCode.INVALID_TOKEN, "the token is not valid: " + ex.getMessage(), true);
 		}
 		catch (JwtException ex) {
+			if (JwtSupport.isKeySourceFailure(ex)) {
+				// the keys cannot be had (the identity provider is down or slow): nothing is known of
+				// the token, so the client must try again later, not log its user out
+				logger.warn("Cannot verify a token: the key set is unavailable ({})", ex.getMessage());
+				return new Refused(ErrorCode.INTERNAL_ERROR, KEYS_UNAVAILABLE, true);
+			}
 			logger.debug("Refused a token: {}", ex.toString());
 			return new Refused(ErrorCode.INVALID_TOKEN, "the token is not valid: " + ex.getMessage(), true);
 		}

@@ -3,22 +3,33 @@ package io.syncboot.server.internal.auth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
 import java.net.URI;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.util.Set;
 
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.converter.RsaKeyConverters;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.JwtValidators;
@@ -26,7 +37,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
  * Builds the Spring Security {@link JwtDecoder}s the server's settings describe: an HMAC secret
- * (HS256), an RSA public key (RS256), or a JWK set URI; each checks the signature, {@code exp} and
+ * (HS256), an RSA public key (RS256), or a JWK set URI (RSA, RSA-PSS and EC keys); each checks the signature, {@code exp} and
  * {@code nbf} (60 s clock skew) and, when an issuer is set, {@code iss}; and reads PEM RSA public
  * keys. Stateless.
  */
@@ -34,6 +45,17 @@ public final class JwtSupport {
 
 	/** The shortest HMAC secret accepted, in bytes (HS256 needs 256 bits). */
 	public static final int MIN_SECRET_BYTES = 32;
+
+	/** Connect and read timeout of a JWK set download, in milliseconds. */
+	static final int JWK_SET_TIMEOUT_MILLIS = 2_000;
+
+	/** The largest JWK set read, in bytes. */
+	static final int JWK_SET_SIZE_LIMIT = 256 * 1024;
+
+	/** The signature algorithms a key of a JWK set may verify. */
+	private static final Set<SignatureAlgorithm> ASYMMETRIC_ALGORITHMS = Set.of(SignatureAlgorithm.RS256,
+			SignatureAlgorithm.RS384, SignatureAlgorithm.RS512, SignatureAlgorithm.PS256, SignatureAlgorithm.PS384,
+			SignatureAlgorithm.PS512, SignatureAlgorithm.ES256, SignatureAlgorithm.ES384, SignatureAlgorithm.ES512);
 
 	private JwtSupport() {
 	}
@@ -79,11 +101,48 @@ public final class JwtSupport {
 		return decoder;
 	}
 
-	/** A decoder of tokens signed with a key of the JWK set at the URI (fetched and cached on use). */
+	/**
+	 * A decoder of tokens signed (RSA, RSA-PSS or EC) with a key of the JWK set at the URI. The set is
+	 * fetched on first use (timeouts {@value #JWK_SET_TIMEOUT_MILLIS} ms, at most
+	 * {@value #JWK_SET_SIZE_LIMIT} bytes), cached for five minutes and refreshed ahead of that; a token
+	 * naming a key the set lacks fetches it again at most once every 30 s (forged key ids cannot make
+	 * every handshake a download); while the URI cannot be reached the last set fetched serves for up
+	 * to an hour. A set that cannot be had fails decoding with a {@link JwtException} caused by a
+	 * {@link KeySourceException} ({@link #isKeySourceFailure}).
+	 */
 	public static JwtDecoder jwkSetDecoder(URI jwkSetUri, @Nullable String issuer) {
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(jwkSetUri.toString()).build();
+		URL url;
+		try {
+			url = jwkSetUri.toURL();
+		}
+		catch (MalformedURLException | IllegalArgumentException ex) {
+			throw new IllegalArgumentException("jwkSetUri is not a URL: " + jwkSetUri, ex);
+		}
+		JWKSource<SecurityContext> source = JWKSourceBuilder
+			.<SecurityContext>create(url,
+					new DefaultResourceRetriever(JWK_SET_TIMEOUT_MILLIS, JWK_SET_TIMEOUT_MILLIS, JWK_SET_SIZE_LIMIT))
+			.cache(true)
+			.rateLimited(true)
+			.outageTolerant(Duration.ofHours(1).toMillis())
+			.build();
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(source)
+			.jwsAlgorithms(algorithms -> algorithms.addAll(ASYMMETRIC_ALGORITHMS))
+			.build();
 		decoder.setJwtValidator(validator(issuer));
 		return decoder;
+	}
+
+	/**
+	 * Whether a decoding failure comes from the key source (a JWK set that cannot be fetched, or
+	 * fetched again too soon), not from the token: the token may well be valid.
+	 */
+	public static boolean isKeySourceFailure(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() == cause) ? null : cause.getCause()) {
+			if (cause instanceof KeySourceException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

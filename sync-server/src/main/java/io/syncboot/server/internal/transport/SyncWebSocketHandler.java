@@ -96,9 +96,11 @@ public final class SyncWebSocketHandler implements WebSocketHandler, SubProtocol
 			logger.info("Refused sync connection {} from {}: {} ({})", session.getId(), session.getRemoteAddress(),
 					refused.message(), refused.code().number());
 			connection.closeWithError(new SyncMessage.Error(0, refused.code(), refused.message()),
-					(refused.code() == ErrorCode.TOKEN_EXPIRED)
-							? new CloseStatus(SyncProtocol.CLOSE_TOKEN_EXPIRED, ErrorCode.TOKEN_EXPIRED.name())
-							: CloseStatus.POLICY_VIOLATION.withReason(ErrorCode.INVALID_TOKEN.name()));
+					switch (refused.code()) {
+						case TOKEN_EXPIRED -> new CloseStatus(SyncProtocol.CLOSE_TOKEN_EXPIRED, ErrorCode.TOKEN_EXPIRED.name());
+						case INTERNAL_ERROR -> CloseStatus.SERVER_ERROR.withReason(ErrorCode.INTERNAL_ERROR.name());
+						default -> CloseStatus.POLICY_VIOLATION.withReason(ErrorCode.INVALID_TOKEN.name());
+					});
 			return;
 		}
 		scheduleExpiry(session, connection);
