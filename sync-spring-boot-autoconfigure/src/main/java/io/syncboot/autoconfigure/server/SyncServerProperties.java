@@ -313,8 +313,9 @@ public class SyncServerProperties implements Validator {
 		private @Nullable Resource publicKeyLocation;
 
 		/**
-		 * JWK set URI of the identity provider whose keys verify the tokens (RSA, RSA-PSS and EC signatures); set
-		 * the issuer too. Cannot be combined with the HMAC secret or the public key location.
+		 * JWK set URI of the identity provider whose keys verify the tokens (RSA, RSA-PSS and EC
+		 * signatures); set the issuer too. Cannot be combined with the HMAC secret or the public key
+		 * location.
 		 */
 		private @Nullable URI jwkSetUri;
 
