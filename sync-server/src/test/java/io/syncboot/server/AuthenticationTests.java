@@ -11,7 +11,11 @@ import java.util.Date;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.SyncMessage;
 import io.syncboot.core.protocol.SyncProtocol;
@@ -132,6 +136,24 @@ class AuthenticationTests {
 			alice.send(new SyncMessage.Ident(1, alices.fileId(), alices.fileSalt(), 0, 0, alices.serverSalt()));
 			assertThat(alice.expect(SyncMessage.Download.class).session()).isEqualTo(1);
 		}
+	}
+
+	@Test
+	void accessTokensTypedAtJwtAsRfc9068SaysAreAcceptedAndOtherTypesRefused() throws Exception {
+		for (String type : new String[] { "at+jwt", "application/at+jwt", "JWT" }) {
+			SignedJWT token = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType(type))
+				.build(), Tokens.claims("alice").build());
+			token.sign(Tokens.macSigner(Tokens.SECRET));
+			try (RawSyncClient client = new RawSyncClient(server.url(), token.serialize())) {
+				client.bindNew(1, "user-alice");
+				assertThat(client.expect(SyncMessage.Download.class).session()).as(type).isEqualTo(1);
+			}
+		}
+		SignedJWT other = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("secevent+jwt"))
+			.build(), Tokens.claims("alice").build());
+		other.sign(Tokens.macSigner(Tokens.SECRET));
+		assertThat(RawSyncClient.refusedHandshake(server.url(), other.serialize()).statusCode())
+			.as("a token of another type is no access token").isEqualTo(401);
 	}
 
 	@Test

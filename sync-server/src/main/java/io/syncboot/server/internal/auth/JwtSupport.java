@@ -31,6 +31,7 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTypeValidator;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
@@ -71,7 +72,9 @@ public final class JwtSupport {
 
 	/** A decoder of HS256 tokens signed with the secret. */
 	public static JwtDecoder hmacDecoder(byte[] secret, @Nullable String issuer) {
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(hmacKey(secret)).macAlgorithm(MacAlgorithm.HS256).build();
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(hmacKey(secret))
+			.macAlgorithm(MacAlgorithm.HS256)
+			.build();
 		decoder.setJwtValidator(validator(issuer));
 		return decoder;
 	}
@@ -96,7 +99,8 @@ public final class JwtSupport {
 
 	/** A decoder of RS256 tokens signed with the key's private half. */
 	public static JwtDecoder rsaDecoder(RSAPublicKey key, @Nullable String issuer) {
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(key).build();
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(key)
+			.build();
 		decoder.setJwtValidator(validator(issuer));
 		return decoder;
 	}
@@ -161,8 +165,17 @@ public final class JwtSupport {
 		};
 	}
 
+	/**
+	 * Spring Security's default checks ({@code exp}, {@code nbf}, a certificate-bound token's
+	 * thumbprint), the issuer if one is set, and a {@code typ} header an access token carries: none,
+	 * {@code JWT}, or RFC 9068's {@code at+jwt}, which identity providers set on access tokens (an ID
+	 * token or a security event is refused).
+	 */
 	private static OAuth2TokenValidator<Jwt> validator(@Nullable String issuer) {
-		return (issuer != null) ? JwtValidators.createDefaultWithIssuer(issuer) : JwtValidators.createDefault();
+		JwtTypeValidator type = new JwtTypeValidator("JWT", "at+jwt", "application/at+jwt");
+		type.setAllowEmpty(true);
+		return (issuer != null) ? JwtValidators.createDefaultWithValidators(type, new JwtIssuerValidator(issuer))
+				: JwtValidators.createDefaultWithValidators(type);
 	}
 
 }
