@@ -34,6 +34,8 @@ final class AuthSettings {
 
 	@Nullable String issuer;
 
+	@Nullable String audience;
+
 	final Map<String, String> apiKeys = new LinkedHashMap<>();
 
 	Duration tokenTtl = DEFAULT_TOKEN_TTL;
@@ -101,6 +103,18 @@ final class AuthSettings {
 			throw new IllegalArgumentException("issuer must not be blank, was " + ((issuer == null) ? "null" : "'" + issuer + "'"));
 		}
 		this.issuer = issuer;
+	}
+
+	/**
+	 * The audience: every token must name it in {@code aud}, whichever decoder verifies it, and tokens
+	 * issued for API keys carry it.
+	 */
+	void audience(String audience) {
+		if (audience == null || audience.isBlank()) {
+			throw new IllegalArgumentException("audience must not be blank, was "
+					+ ((audience == null) ? "null" : "'" + audience + "'"));
+		}
+		this.audience = audience;
 	}
 
 	/**
@@ -174,7 +188,7 @@ final class AuthSettings {
 
 	ServerSecurity.Settings securitySettings() {
 		return new ServerSecurity.Settings(this.hmacSecret, this.jwtDecoder, this.rsaPublicKey, this.jwkSetUri,
-				this.issuer, Map.copyOf(this.apiKeys), this.tokenTtl, this.allowAnonymous);
+				this.issuer, this.audience, Map.copyOf(this.apiKeys), this.tokenTtl, this.allowAnonymous);
 	}
 
 	/** Copies these settings to another builder. */
@@ -184,6 +198,7 @@ final class AuthSettings {
 		other.rsaPublicKey = this.rsaPublicKey;
 		other.jwkSetUri = this.jwkSetUri;
 		other.issuer = this.issuer;
+		other.audience = this.audience;
 		other.apiKeys.clear();
 		other.apiKeys.putAll(this.apiKeys);
 		other.tokenTtl = this.tokenTtl;

@@ -72,6 +72,17 @@ public abstract class AuthenticationBuilder<B extends AuthenticationBuilder<B>> 
 	}
 
 	/**
+	 * The audience: every token must name it in {@code aud} (a token an identity provider issued for
+	 * another service is refused), also one verified by a decoder given with {@link #jwtDecoder}
+	 * (checked after that decoder's own checks); tokens issued for API keys carry it.
+	 * @throws IllegalArgumentException if it is blank
+	 */
+	public B audience(String audience) {
+		this.auth.audience(audience);
+		return self();
+	}
+
+	/**
 	 * An API key that {@code POST <path>/auth/token} exchanges for a token whose subject is
 	 * {@code userId}; requires {@link #hmacSecret(byte[])}.
 	 * @throws IllegalArgumentException if either is blank or the key was added before

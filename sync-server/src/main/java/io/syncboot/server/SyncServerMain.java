@@ -20,6 +20,7 @@ import io.syncboot.server.internal.embedded.ConnectionBuffers;
  * secret, public key or JWK set URI is given as an argument), or instead
  * {@code --public-key=FILE} (a PEM X.509 RSA public key or certificate: RS256 tokens) or
  * {@code --jwk-set-uri=URI} (the identity provider's keys, fetched and cached); {@code --issuer=ISS},
+ * {@code --audience=AUD} (required of every token's {@code aud}),
  * {@code --api-key=KEY:USER} (repeatable; needs the HMAC secret, which signs the tokens it hands out),
  * {@code --token-ttl=SECONDS} (default 900);</li>
  * <li>{@code --read-write=PATTERN} and {@code --read=PATTERN} (repeatable; partition patterns with
@@ -53,7 +54,7 @@ public final class SyncServerMain {
 	private static final String USAGE = """
 			usage: SyncServerMain [--port=N] [--data-directory=DIR]
 			                      (--hmac-secret=SECRET | --public-key=FILE | --jwk-set-uri=URI
-			                       | --allow-anonymous) [--issuer=ISS]
+			                       | --allow-anonymous) [--issuer=ISS] [--audience=AUD]
 			                      [--api-key=KEY:USER]... [--token-ttl=SECONDS]
 			                      [--read-write=PATTERN]... [--read=PATTERN]...
 			                      [--jdbc-url=jdbc:postgresql://HOST:PORT/DB [--jdbc-user=USER] [--jdbc-password=PW]]
@@ -117,6 +118,9 @@ public final class SyncServerMain {
 				}
 				else if (arg.startsWith("--issuer=")) {
 					builder.issuer(value(arg));
+				}
+				else if (arg.startsWith("--audience=")) {
+					builder.audience(value(arg));
 				}
 				else if (arg.startsWith("--api-key=")) {
 					String entry = value(arg);

@@ -97,6 +97,37 @@ class AuthConfigurationTests {
 	}
 
 	@Test
+	void anAudienceIsRequiredOfEveryTokenAndCarriedByTheTokensIssuedForApiKeys() throws Exception {
+		try (SyncServer server = SyncServer.builder().port(0).dataDirectory(this.dataDirectory)
+			.hmacSecret(Tokens.SECRET).audience("sync-api").apiKey("key-bob", "bob").build().start()) {
+			String forUs = Tokens.hs256(Tokens.claims("alice").audience(java.util.List.of("other", "sync-api")).build(),
+					Tokens.SECRET);
+			try (RawSyncClient alice = new RawSyncClient(server.url(), forUs)) {
+				alice.bindNew(1, "p");
+				alice.expect(SyncMessage.Download.class);
+			}
+			String forAnotherService = Tokens.hs256(Tokens.claims("alice").audience("other").build(), Tokens.SECRET);
+			for (String token : new String[] { forAnotherService, Tokens.valid("alice") }) {
+				HttpResponse<?> refused = RawSyncClient.refusedHandshake(server.url(), token);
+				assertThat(refused.statusCode()).isEqualTo(401);
+				assertThat(refused.headers().firstValue("SyncBoot-Error-Code")).hasValue("231");
+			}
+			HttpResponse<String> exchanged = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(server.tokenUrl()).header("Content-Type", "application/json")
+					.POST(HttpRequest.BodyPublishers.ofString("{\"apiKey\":\"key-bob\"}")).build(),
+						HttpResponse.BodyHandlers.ofString());
+			Matcher token = Pattern.compile("\"accessToken\":\"([^\"]+)\"").matcher(exchanged.body());
+			assertThat(token.find()).as(exchanged.body()).isTrue();
+			try (RawSyncClient bob = new RawSyncClient(server.url(), token.group(1))) {
+				bob.bindNew(1, "p");
+				bob.expect(SyncMessage.Download.class);
+			}
+		}
+		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().audience(" "))
+			.withMessageContaining("audience");
+	}
+
+	@Test
 	void anonymousConnectionsAreAllowedOnlyWhenAskedAndPresentedTokensAreStillVerified() {
 		try (SyncServer server = SyncServer.builder().port(0).dataDirectory(this.dataDirectory)
 			.hmacSecret(Tokens.SECRET).allowAnonymous()

@@ -204,8 +204,9 @@ public final class SyncServerAutoConfiguration {
 			if (decoder != null) {
 				builder.jwtDecoder(decoder);
 				logger.info("The sync server verifies tokens with the application's JwtDecoder bean ({}){}",
-						decoder.getClass().getName(), (auth.getIssuer() != null)
-								? " and requires the issuer " + auth.getIssuer() : "");
+						decoder.getClass().getName(), ((auth.getIssuer() != null)
+								? " and requires the issuer " + auth.getIssuer() : "")
+								+ ((auth.getAudience() != null) ? " and the audience " + auth.getAudience() : ""));
 			}
 			else if (jwtDecoders.stream().findAny().isPresent()) {
 				throw new IllegalStateException("The sync server would verify tokens with the application's JwtDecoder "
@@ -223,6 +224,10 @@ public final class SyncServerAutoConfiguration {
 		String issuer = auth.getIssuer();
 		if (issuer != null) {
 			builder.issuer(issuer);
+		}
+		String audience = auth.getAudience();
+		if (audience != null) {
+			builder.audience(audience);
 		}
 		for (Map.Entry<String, String> apiKey : auth.getApiKeys().entrySet()) {
 			builder.apiKey(apiKey.getValue(), apiKey.getKey());

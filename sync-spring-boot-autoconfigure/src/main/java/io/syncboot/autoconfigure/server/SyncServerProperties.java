@@ -326,6 +326,13 @@ public class SyncServerProperties implements Validator {
 		private @Nullable String issuer;
 
 		/**
+		 * Audience that tokens must name in their 'aud' claim, whichever verifier checks them (an
+		 * application's JwtDecoder bean too), so that a token the identity provider issued for
+		 * another service is refused; tokens issued for API keys carry it.
+		 */
+		private @Nullable String audience;
+
+		/**
 		 * API keys by user id (sync.server.auth.api-keys.<user-id>=<key>), exchanged at POST
 		 * <path>/auth/token for tokens whose subject is the user id. Requires the HMAC secret. Write
 		 * a user id with other characters than ASCII letters, digits, '-', '_' and '.' in brackets:
@@ -376,6 +383,14 @@ public class SyncServerProperties implements Validator {
 
 		public void setIssuer(@Nullable String issuer) {
 			this.issuer = issuer;
+		}
+
+		public @Nullable String getAudience() {
+			return this.audience;
+		}
+
+		public void setAudience(@Nullable String audience) {
+			this.audience = audience;
 		}
 
 		public Map<String, String> getApiKeys() {

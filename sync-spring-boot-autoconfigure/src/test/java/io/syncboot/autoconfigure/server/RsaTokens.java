@@ -70,6 +70,15 @@ final class RsaTokens {
 
 	/** An RS256 token for the subject, valid for five minutes, optionally with an issuer. */
 	String token(String subject, String... issuer) {
+		return sign(claims(subject, issuer).build());
+	}
+
+	/** An RS256 token for the subject from the issuer, naming the audience, valid for five minutes. */
+	String tokenWithAudience(String subject, String issuer, String audience) {
+		return sign(claims(subject, issuer).audience(audience).build());
+	}
+
+	private static JWTClaimsSet.Builder claims(String subject, String... issuer) {
 		Instant now = Instant.now();
 		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject(subject)
 			.issueTime(Date.from(now))
@@ -77,9 +86,13 @@ final class RsaTokens {
 		if (issuer.length > 0) {
 			claims.issuer(issuer[0]);
 		}
+		return claims;
+	}
+
+	private String sign(JWTClaimsSet claims) {
 		try {
 			SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).build(),
-					claims.build());
+					claims);
 			jwt.sign(new RSASSASigner(this.keys.getPrivate()));
 			return jwt.serialize();
 		}

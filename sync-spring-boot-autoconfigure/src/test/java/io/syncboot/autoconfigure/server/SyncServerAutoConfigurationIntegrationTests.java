@@ -134,20 +134,24 @@ class SyncServerAutoConfigurationIntegrationTests {
 	}
 
 	@Test
-	void requiresTheConfiguredIssuerOnTopOfTheApplicationsJwtDecoderBean() throws Exception {
+	void requiresTheConfiguredIssuerAndAudienceOnTopOfTheApplicationsJwtDecoderBean() throws Exception {
 		RsaTokens keys = RsaTokens.generate();
 		try (ConfigurableApplicationContext server = new SpringApplicationBuilder(ServerApplication.class)
 			.initializers(context -> ((GenericApplicationContext) context).registerBean(JwtDecoder.class,
 					() -> NimbusJwtDecoder.withPublicKey(keys.publicKey()).build()))
 			.properties("server.port=0", "sync.server.enabled=true",
 					"sync.server.data-directory=" + this.temp.resolve("server"),
-					"sync.server.auth.issuer=https://id.syncboot.test")
+					"sync.server.auth.issuer=https://id.syncboot.test", "sync.server.auth.audience=sync-api")
 			.run()) {
 			String url = "ws://localhost:" + server.getEnvironment().getProperty("local.server.port") + "/sync";
-			assertSyncsAs(url, keys.token("carol", "https://id.syncboot.test"), "carol");
-			// the bean alone would accept these: right key, another issuer or none
-			assertThat(handshakeStatus(url, keys.token("carol", "https://elsewhere.test"))).isEqualTo(401);
+			assertSyncsAs(url, keys.tokenWithAudience("carol", "https://id.syncboot.test", "sync-api"), "carol");
+			// the bean alone would accept these: right key, another issuer or none, another audience or none
+			assertThat(handshakeStatus(url, keys.tokenWithAudience("carol", "https://elsewhere.test", "sync-api")))
+				.isEqualTo(401);
 			assertThat(handshakeStatus(url, keys.token("carol"))).isEqualTo(401);
+			assertThat(handshakeStatus(url, keys.tokenWithAudience("carol", "https://id.syncboot.test", "billing")))
+				.isEqualTo(401);
+			assertThat(handshakeStatus(url, keys.token("carol", "https://id.syncboot.test"))).isEqualTo(401);
 		}
 	}
 

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 import javax.crypto.SecretKey;
@@ -23,11 +25,13 @@ import com.nimbusds.jose.util.DefaultResourceRetriever;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.converter.RsaKeyConverters;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
@@ -71,11 +75,11 @@ public final class JwtSupport {
 	}
 
 	/** A decoder of HS256 tokens signed with the secret. */
-	public static JwtDecoder hmacDecoder(byte[] secret, @Nullable String issuer) {
+	public static JwtDecoder hmacDecoder(byte[] secret, @Nullable String issuer, @Nullable String audience) {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withSecretKey(hmacKey(secret))
 			.macAlgorithm(MacAlgorithm.HS256)
 			.build();
-		decoder.setJwtValidator(validator(issuer));
+		decoder.setJwtValidator(validator(issuer, audience));
 		return decoder;
 	}
 
@@ -98,10 +102,10 @@ public final class JwtSupport {
 	}
 
 	/** A decoder of RS256 tokens signed with the key's private half. */
-	public static JwtDecoder rsaDecoder(RSAPublicKey key, @Nullable String issuer) {
+	public static JwtDecoder rsaDecoder(RSAPublicKey key, @Nullable String issuer, @Nullable String audience) {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(key)
 			.build();
-		decoder.setJwtValidator(validator(issuer));
+		decoder.setJwtValidator(validator(issuer, audience));
 		return decoder;
 	}
 
@@ -114,7 +118,7 @@ public final class JwtSupport {
 	 * to an hour. A set that cannot be had fails decoding with a {@link JwtException} caused by a
 	 * {@link KeySourceException} ({@link #isKeySourceFailure}).
 	 */
-	public static JwtDecoder jwkSetDecoder(URI jwkSetUri, @Nullable String issuer) {
+	public static JwtDecoder jwkSetDecoder(URI jwkSetUri, @Nullable String issuer, @Nullable String audience) {
 		URL url;
 		try {
 			url = jwkSetUri.toURL();
@@ -132,7 +136,7 @@ public final class JwtSupport {
 		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(source)
 			.jwsAlgorithms(algorithms -> algorithms.addAll(ASYMMETRIC_ALGORITHMS))
 			.build();
-		decoder.setJwtValidator(validator(issuer));
+		decoder.setJwtValidator(validator(issuer, audience));
 		return decoder;
 	}
 
@@ -151,31 +155,50 @@ public final class JwtSupport {
 
 	/**
 	 * A decoder that decodes with {@code decoder} (its own checks apply) and then also requires the
-	 * {@code iss} claim to be {@code issuer}, failing with a {@link JwtValidationException} otherwise.
+	 * {@code iss} claim to be {@code issuer} and {@code aud} to name {@code audience} (each if not
+	 * null), failing with a {@link JwtValidationException} otherwise.
 	 */
-	public static JwtDecoder requiringIssuer(JwtDecoder decoder, String issuer) {
-		JwtIssuerValidator validator = new JwtIssuerValidator(issuer);
+	public static JwtDecoder requiring(JwtDecoder decoder, @Nullable String issuer, @Nullable String audience) {
+		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+		if (issuer != null) {
+			validators.add(new JwtIssuerValidator(issuer));
+		}
+		if (audience != null) {
+			validators.add(new JwtAudienceValidator(audience));
+		}
+		DelegatingOAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(validators);
 		return token -> {
 			Jwt jwt = decoder.decode(token);
 			OAuth2TokenValidatorResult result = validator.validate(jwt);
 			if (result.hasErrors()) {
-				throw new JwtValidationException("the token's issuer is not " + issuer, result.getErrors());
+				throw new JwtValidationException("the token is not valid: " + describe(result), result.getErrors());
 			}
 			return jwt;
 		};
 	}
 
+	private static String describe(OAuth2TokenValidatorResult result) {
+		return result.getErrors().stream().map(error -> String.valueOf(error.getDescription()))
+			.collect(java.util.stream.Collectors.joining("; "));
+	}
+
 	/**
 	 * Spring Security's default checks ({@code exp}, {@code nbf}, a certificate-bound token's
-	 * thumbprint), the issuer if one is set, and a {@code typ} header an access token carries: none,
+	 * thumbprint), the issuer and the audience if set, and a {@code typ} header an access token carries: none,
 	 * {@code JWT}, or RFC 9068's {@code at+jwt}, which identity providers set on access tokens (an ID
 	 * token or a security event is refused).
 	 */
-	private static OAuth2TokenValidator<Jwt> validator(@Nullable String issuer) {
+	private static OAuth2TokenValidator<Jwt> validator(@Nullable String issuer, @Nullable String audience) {
 		JwtTypeValidator type = new JwtTypeValidator("JWT", "at+jwt", "application/at+jwt");
 		type.setAllowEmpty(true);
-		return (issuer != null) ? JwtValidators.createDefaultWithValidators(type, new JwtIssuerValidator(issuer))
-				: JwtValidators.createDefaultWithValidators(type);
+		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>(List.of(type));
+		if (issuer != null) {
+			validators.add(new JwtIssuerValidator(issuer));
+		}
+		if (audience != null) {
+			validators.add(new JwtAudienceValidator(audience));
+		}
+		return JwtValidators.createDefaultWithValidators(validators);
 	}
 
 }

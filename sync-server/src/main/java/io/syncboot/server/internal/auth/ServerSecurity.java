@@ -34,7 +34,7 @@ public final class ServerSecurity {
 	/** The settings to build from; the caller has validated each value and their combination. */
 	public record Settings(byte @Nullable [] hmacSecret, @Nullable JwtDecoder jwtDecoder,
 			@Nullable RSAPublicKey rsaPublicKey, @Nullable URI jwkSetUri, @Nullable String issuer,
-			Map<String, String> apiKeys, Duration tokenTtl, boolean allowAnonymous) {
+			@Nullable String audience, Map<String, String> apiKeys, Duration tokenTtl, boolean allowAnonymous) {
 	}
 
 	/** Builds the decoder the settings describe (a given decoder wins over a built one). */
@@ -46,20 +46,20 @@ public final class ServerSecurity {
 		URI jwkSetUri = settings.jwkSetUri();
 		if (decoder != null) {
 			description = "JWT bearer tokens (application-provided decoder)";
-			if (settings.issuer() != null) {
-				decoder = JwtSupport.requiringIssuer(decoder, settings.issuer());
+			if (settings.issuer() != null || settings.audience() != null) {
+				decoder = JwtSupport.requiring(decoder, settings.issuer(), settings.audience());
 			}
 		}
 		else if (secret != null) {
-			decoder = JwtSupport.hmacDecoder(secret, settings.issuer());
+			decoder = JwtSupport.hmacDecoder(secret, settings.issuer(), settings.audience());
 			description = "JWT bearer tokens (HS256)";
 		}
 		else if (rsa != null) {
-			decoder = JwtSupport.rsaDecoder(rsa, settings.issuer());
+			decoder = JwtSupport.rsaDecoder(rsa, settings.issuer(), settings.audience());
 			description = "JWT bearer tokens (RS256 public key)";
 		}
 		else if (jwkSetUri != null) {
-			decoder = JwtSupport.jwkSetDecoder(jwkSetUri, settings.issuer());
+			decoder = JwtSupport.jwkSetDecoder(jwkSetUri, settings.issuer(), settings.audience());
 			description = "JWT bearer tokens (JWK set " + jwkSetUri + ")";
 		}
 		else {
@@ -68,11 +68,15 @@ public final class ServerSecurity {
 		if (settings.issuer() != null && decoder != null) {
 			description += ", issuer " + settings.issuer();
 		}
+		if (settings.audience() != null && decoder != null) {
+			description += ", audience " + settings.audience();
+		}
 		if (settings.allowAnonymous()) {
 			description += (decoder != null) ? ", anonymous connections allowed" : " (anonymous connections only)";
 		}
 		TokenIssuer issuer = (secret != null && !settings.apiKeys().isEmpty())
-				? new TokenIssuer(secret, settings.issuer(), settings.tokenTtl(), settings.apiKeys(), clock) : null;
+				? new TokenIssuer(secret, settings.issuer(), settings.audience(), settings.tokenTtl(),
+						settings.apiKeys(), clock) : null;
 		if (issuer != null) {
 			description += ", " + settings.apiKeys().size() + " API key(s), token TTL " + settings.tokenTtl();
 		}

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,6 +38,8 @@ public final class TokenIssuer {
 
 	private final @Nullable String issuer;
 
+	private final @Nullable String audience;
+
 	private final Duration ttl;
 
 	private final Map<String, String> usersByKeyDigest;
@@ -46,13 +49,16 @@ public final class TokenIssuer {
 	/**
 	 * @param secret the HMAC secret, at least 32 bytes
 	 * @param issuer the {@code iss} of minted tokens, or {@code null}
+	 * @param audience the {@code aud} of minted tokens, or {@code null}
 	 * @param ttl how long a minted token is valid
 	 * @param apiKeys user id by API key
 	 * @param clock the clock of {@code iat} and {@code exp}
 	 */
-	public TokenIssuer(byte[] secret, @Nullable String issuer, Duration ttl, Map<String, String> apiKeys, Clock clock) {
+	public TokenIssuer(byte[] secret, @Nullable String issuer, @Nullable String audience, Duration ttl,
+			Map<String, String> apiKeys, Clock clock) {
 		this.encoder = NimbusJwtEncoder.withSecretKey(JwtSupport.hmacKey(secret)).algorithm(MacAlgorithm.HS256).build();
 		this.issuer = issuer;
+		this.audience = audience;
 		this.ttl = ttl;
 		this.clock = clock;
 		Map<String, String> users = new LinkedHashMap<>();
@@ -77,6 +83,10 @@ public final class TokenIssuer {
 		String iss = this.issuer;
 		if (iss != null) {
 			claims.issuer(iss);
+		}
+		String aud = this.audience;
+		if (aud != null) {
+			claims.audience(List.of(aud));
 		}
 		String value = this.encoder
 			.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).type("JWT").build(), claims.build()))
