@@ -1,5 +1,6 @@
 package io.syncboot.starter;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -57,9 +58,19 @@ class SyncShutdownIntegrationTests {
 	}
 
 	@Test
-	void immediatelyLeavesThemInTheOutbox() {
-		runAndClose("immediately", this.server.url().toString(), "30s");
-		assertThat(documentsOnServer()).isLessThan(DOCUMENTS);
+	void immediatelyClosesWithoutWaitingAndLeavesThemInTheOutbox() {
+		// Nothing listens at port 9: an AFTER_CHANGES_UPLOADED session would wait the 30 s timeout.
+		long start = System.nanoTime();
+		runAndClose("immediately", "ws://localhost:9/sync", "30s");
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+		try (SyncManager again = SyncManager.create(SyncClientSettings.builder()
+			.serverUrl(URI.create("ws://localhost:9/sync"))
+			.baseDirectory(this.temp.resolve("app"))
+			.build())) {
+			SyncDatabase orders = again.open(
+					SyncConfiguration.builder(again.logIn(SyncCredentials.anonymous()), "orders").build());
+			assertThat(orders.pendingChanges()).as("still to upload").isEqualTo(DOCUMENTS);
+		}
 	}
 
 	@Test
