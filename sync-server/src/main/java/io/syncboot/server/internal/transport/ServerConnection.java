@@ -42,6 +42,9 @@ import org.springframework.web.socket.WebSocketSession;
  */
 final class ServerConnection implements SessionOwner {
 
+	/** How many bytes the server's encoding of an upload's operations may take per character received. */
+	private static final int MAX_ENCODING_GROWTH = 6;
+
 	private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
 
 	private static final int MAX_RETAINED_BUFFER = 64 * 1024;
@@ -181,14 +184,16 @@ final class ServerConnection implements SessionOwner {
 	 * them, would not fit in a download ({@link SyncProtocol#ENVELOPE_BYTES} less than a message):
 	 * integrated, it would make every download of the partition's history too big for its readers.
 	 * SyncBoot's client never sends one (it checks the same encoding); another writer could, by
-	 * spelling numbers short ({@code 1e6} is stored as {@code 1000000.0}) or by filling a message to
-	 * the limit. The encoding is at most three bytes for each character received (a number's
-	 * canonical form is at most three times its shortest spelling, and a string's UTF-8 bytes never
-	 * grow), so only messages longer than a third of the bound are encoded to be checked.
+	 * spelling numbers short ({@code 1e6} is stored as {@code 1000000.0}, and on Java 17
+	 * {@code 2e23} as {@code 1.9999999999999998E23}) or by filling a message to the limit. The
+	 * encoding takes at most {@value #MAX_ENCODING_GROWTH} bytes for each character received (a
+	 * number's text is at most 24 characters, its shortest spelling that leaves no room for a shorter
+	 * form at least four, and a string's UTF-8 bytes never grow), so only messages longer than that
+	 * share of the bound are encoded to be checked: not the batches of about 256 KiB a client sends.
 	 */
 	private void checkDownloadable(SyncMessage.Upload upload, int receivedChars) {
 		long bound = (long) this.context.settings().maxMessageBytes() - SyncProtocol.ENVELOPE_BYTES;
-		if (3L * receivedChars <= bound) {
+		if ((long) MAX_ENCODING_GROWTH * receivedChars <= bound) {
 			return;
 		}
 		for (Changeset changeset : upload.changesets()) {
