@@ -165,7 +165,7 @@ public final class Authenticator {
 				return new Refused(ErrorCode.INTERNAL_ERROR, KEYS_UNAVAILABLE, true);
 			}
 			logger.debug("Refused a token: {}", ex.toString());
-			return new Refused(ErrorCode.INVALID_TOKEN, "the token is not valid: " + ex.getMessage(), true);
+			return new Refused(ErrorCode.INVALID_TOKEN, "the token is not valid: " + JwtSupport.reason(ex), true);
 		}
 		catch (RuntimeException ex) {
 			logger.warn("The token decoder failed", ex);

@@ -20,6 +20,7 @@ import javax.crypto.spec.SecretKeySpec;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import org.jspecify.annotations.Nullable;
@@ -141,16 +142,27 @@ public final class JwtSupport {
 	}
 
 	/**
-	 * Whether a decoding failure comes from the key source (a JWK set that cannot be fetched, or
-	 * fetched again too soon), not from the token: the token may well be valid.
+	 * Whether a decoding failure comes from the key source (a JWK set that cannot be fetched), not
+	 * from the token: the token may well be valid. A key id the set lacks, which the rate limit did
+	 * not let fetch the set again, is the token's failure (its key is not one the server trusts now).
 	 */
 	public static boolean isKeySourceFailure(Throwable failure) {
+		return keySourceFailure(failure) instanceof KeySourceException keys && !(keys instanceof RateLimitReachedException);
+	}
+
+	/** Why a token was refused, in words a client may read. */
+	public static String reason(JwtException failure) {
+		return (keySourceFailure(failure) instanceof RateLimitReachedException)
+				? "no key of the server's key set matches the token's key id" : String.valueOf(failure.getMessage());
+	}
+
+	private static @Nullable Throwable keySourceFailure(Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = (cause.getCause() == cause) ? null : cause.getCause()) {
 			if (cause instanceof KeySourceException) {
-				return true;
+				return cause;
 			}
 		}
-		return false;
+		return null;
 	}
 
 	/**
@@ -171,7 +183,7 @@ public final class JwtSupport {
 			Jwt jwt = decoder.decode(token);
 			OAuth2TokenValidatorResult result = validator.validate(jwt);
 			if (result.hasErrors()) {
-				throw new JwtValidationException("the token is not valid: " + describe(result), result.getErrors());
+				throw new JwtValidationException(describe(result), result.getErrors());
 			}
 			return jwt;
 		};
