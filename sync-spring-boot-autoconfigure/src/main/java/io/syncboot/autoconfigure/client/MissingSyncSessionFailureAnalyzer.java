@@ -62,7 +62,7 @@ class MissingSyncSessionFailureAnalyzer extends AbstractInjectionFailureAnalyzer
 		if (type != SyncDatabase.class && type != SyncSession.class) {
 			return null;
 		}
-		String qualifier = qualifier(findCause(rootFailure, UnsatisfiedDependencyException.class));
+		String qualifier = qualifier(innermostUnsatisfiedDependency(rootFailure));
 		Set<String> sessions = sessionNames();
 		if (qualifier != null && sessions.contains(qualifier)) {
 			return null;
@@ -102,6 +102,17 @@ class MissingSyncSessionFailureAnalyzer extends AbstractInjectionFailureAnalyzer
 		}
 		action.append('.');
 		return new FailureAnalysis(message.toString(), action.toString(), cause);
+	}
+
+	/** The dependency that could not be met: the innermost of a chain (controller, service, database). */
+	private static @Nullable UnsatisfiedDependencyException innermostUnsatisfiedDependency(Throwable failure) {
+		UnsatisfiedDependencyException innermost = null;
+		for (Throwable cause = failure; cause != null; cause = (cause.getCause() == cause) ? null : cause.getCause()) {
+			if (cause instanceof UnsatisfiedDependencyException unsatisfied) {
+				innermost = unsatisfied;
+			}
+		}
+		return innermost;
 	}
 
 	private static @Nullable String qualifier(@Nullable UnsatisfiedDependencyException failure) {

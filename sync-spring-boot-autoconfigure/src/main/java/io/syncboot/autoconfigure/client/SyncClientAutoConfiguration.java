@@ -79,7 +79,7 @@ public final class SyncClientAutoConfiguration {
 		}
 		catch (UncheckedIOException ex) {
 			Path directory = settings.baseDirectory();
-			if (directory.equals(properties.getBaseDirectory()) && !Files.isDirectory(directory)) {
+			if (directory.equals(properties.getBaseDirectory().toAbsolutePath()) && !Files.isDirectory(directory)) {
 				throw new InvalidConfigurationPropertyValueException("sync.base-directory", directory,
 						unusableDirectory(directory, ex));
 			}

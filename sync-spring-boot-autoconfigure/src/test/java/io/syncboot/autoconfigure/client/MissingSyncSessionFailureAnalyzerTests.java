@@ -66,11 +66,24 @@ class MissingSyncSessionFailureAnalyzerTests {
 	}
 
 	@Test
+	void namesTheQualifierOfTheDependencyThatIsMissingDeepInAChain() {
+		// a controller needs a service that needs the database: the service's qualifier counts
+		FailureAnalysis analysis = analyze(new Class<?>[] { NeedsAServiceThatNeedsTasks.class,
+				ServiceThatNeedsTasks.class }, "sync.server-url=ws://localhost:9/sync", "sync.sessions.orders.partition=orders");
+		assertThat(analysis.getDescription()).contains("required a SyncDatabase bean qualified 'tasks'",
+				"no SyncBoot session named 'tasks' is configured", "Configured sessions (sync.sessions): orders.");
+	}
+
+	@Test
 	void leavesOtherMissingBeansAlone() {
 		assertThat(analyze(NeedsAManager.class)).isNull();
 	}
 
 	private FailureAnalysis analyze(Class<?> component, String... properties) {
+		return analyze(new Class<?>[] { component }, properties);
+	}
+
+	private FailureAnalysis analyze(Class<?>[] components, String... properties) {
 		MockEnvironment environment = new MockEnvironment();
 		for (String property : properties) {
 			String[] keyAndValue = property.split("=", 2);
@@ -79,7 +92,7 @@ class MissingSyncSessionFailureAnalyzerTests {
 		Throwable[] failure = new Throwable[1];
 		this.runner.withPropertyValues(properties)
 			.withPropertyValues("sync.base-directory=" + this.temp)
-			.withUserConfiguration(component)
+			.withUserConfiguration(components)
 			.run(context -> {
 				assertThat(context).hasFailed();
 				failure[0] = context.getStartupFailure();
@@ -90,6 +103,20 @@ class MissingSyncSessionFailureAnalyzerTests {
 	static class NeedsTasksDatabase {
 
 		NeedsTasksDatabase(@Qualifier("tasks") SyncDatabase tasks) {
+		}
+
+	}
+
+	static class NeedsAServiceThatNeedsTasks {
+
+		NeedsAServiceThatNeedsTasks(ServiceThatNeedsTasks service) {
+		}
+
+	}
+
+	static class ServiceThatNeedsTasks {
+
+		ServiceThatNeedsTasks(@Qualifier("tasks") SyncDatabase tasks) {
 		}
 
 	}

@@ -287,6 +287,10 @@ class SyncClientAutoConfigurationTests {
 		this.runner.withPropertyValues("sync.server-url=ws://localhost:9/sync", "sync.base-directory=" + below)
 			.run(context -> assertFailure(context, "sync.base-directory", "'" + below + "'",
 					"The directory cannot be created"));
+		// a relative path, as the default sync-data is, resolves against the working directory
+		Path relative = Path.of("").toAbsolutePath().relativize(file);
+		this.runner.withPropertyValues("sync.server-url=ws://localhost:9/sync", "sync.base-directory=" + relative)
+			.run(context -> assertFailure(context, "sync.base-directory", "It is a file, not a directory"));
 	}
 
 	@Test
