@@ -144,7 +144,8 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 			assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
 			CompletableFuture<IntegrationResult> second = CompletableFuture
 				.supplyAsync(() -> nodeB.integrate("p", b.fileId(), List.of(changeset(1, put("y", 2)))));
-			Thread.sleep(500);
+			await().atMost(java.time.Duration.ofSeconds(10)).until(() -> EmbeddedDatabase.queryLong(this.url,
+					"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()") > 0);
 			go.countDown();
 			first.get(10, TimeUnit.SECONDS);
 			assertThat(second.get(10, TimeUnit.SECONDS).latestVersion()).isEqualTo(2);
@@ -166,7 +167,9 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 			long start = System.nanoTime();
 			CompletableFuture<IntegrationResult> sameTarget = CompletableFuture
 				.supplyAsync(() -> nodeB.integrate("busy", writer.fileId(), List.of(changeset(1, put("y", 2)))));
-			Thread.sleep(200);
+			// node B waits for node A's row lock (holding its own write lock) before its other upload comes
+			await().atMost(java.time.Duration.ofSeconds(10)).until(() -> EmbeddedDatabase.queryLong(this.url,
+					"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()") > 0);
 			CompletableFuture<IntegrationResult> unrelated = CompletableFuture
 				.supplyAsync(() -> nodeB.integrate("unrelated", other.fileId(), List.of(changeset(1, put("z", 3)))));
 			try {
