@@ -11,6 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -36,6 +42,7 @@ import io.syncboot.server.SyncServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -309,6 +316,31 @@ class AuthIntegrationTests {
 		assertThat(disconnects).as("the refused handshake is the error of the disconnect").isNotEmpty()
 			.allSatisfy(error -> assertThat(error).contains("refused"));
 		assertThat(server.connectionCount()).isZero();
+	}
+
+	@Test
+	void aHandshakeRefusedForATokenThatIsThenRenewedIsNoConnectionFailureToWarnAbout() {
+		SyncServer server = server(userRules());
+		SyncManager manager = manager(server, this.dirA);
+		AtomicInteger asked = new AtomicInteger();
+		// the first token the provider hands out is signed with a key the server does not accept
+		SyncUser alice = manager.logIn(SyncCredentials.tokenProvider(() -> (asked.getAndIncrement() == 0)
+				? jwt("alice", Duration.ofHours(1), "another-secret-that-is-long-enough-0123456789")
+				: jwt("alice", Duration.ofHours(1))));
+		Logger logger = (Logger) LoggerFactory.getLogger("io.syncboot.client.internal.connection.Connection");
+		ListAppender<ILoggingEvent> log = new ListAppender<>();
+		log.start();
+		logger.addAppender(log);
+		try {
+			SyncDatabase db = manager.open(SyncConfiguration.builder(alice, "user-alice").build());
+			db.collection("notes").put("n", Map.of("n", 1));
+			assertThat(manager.sessionFor(db).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+		}
+		finally {
+			logger.detachAppender(log);
+		}
+		assertThat(asked.get()).as("renewed after the refusal").isGreaterThan(1);
+		assertThat(log.list).filteredOn(event -> event.getLevel() == Level.WARN).isEmpty();
 	}
 
 	@Test

@@ -384,7 +384,7 @@ public final class Connection {
 		List<ConnectionSession> sessions = List.copyOf(this.attached);
 		// the disconnect (with its error) first: a renewal that fails at once ends the sessions
 		// from the auth thread, and their disconnect would then carry no error
-		lost(new ConnectionLostException("the server refused the access token: " + why, 0, null));
+		lost(new ConnectionLostException("the server refused the access token: " + why, 0, null), 0, false);
 		sessions.forEach(ConnectionSession::onTokenExpired);
 	}
 
@@ -422,6 +422,14 @@ public final class Connection {
 	}
 
 	private void lost(ConnectionLostException error, long backoffHintMillis) {
+		lost(error, backoffHintMillis, true);
+	}
+
+	/**
+	 * @param countFailure whether a failed connection attempt counts towards the warning (a handshake
+	 * refused for the token is routine: the token is renewed and the attempt made again)
+	 */
+	private void lost(ConnectionLostException error, long backoffHintMillis, boolean countFailure) {
 		if (this.disposed) {
 			return;
 		}
@@ -434,7 +442,7 @@ public final class Connection {
 			current.close(CloseStatus.GOING_AWAY);
 		}
 		boolean wasUp = this.state != ConnectionState.DISCONNECTED;
-		boolean attemptFailed = this.state == ConnectionState.CONNECTING;
+		boolean attemptFailed = countFailure && this.state == ConnectionState.CONNECTING;
 		this.state = ConnectionState.DISCONNECTED;
 		this.bound.clear();
 		if (wasUp) {
