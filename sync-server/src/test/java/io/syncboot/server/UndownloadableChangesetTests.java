@@ -47,6 +47,20 @@ class UndownloadableChangesetTests {
 		return upload.append("]}]}").toString();
 	}
 
+	/** Sends an upload of a fresh session within the message limit and returns the refusal. */
+	private static SyncMessage.Error refusedUpload(SyncServer server, String text) {
+		assertThat(MessageCodec.utf8Length(text)).isLessThanOrEqualTo(LIMIT);
+		try (RawSyncClient client = new RawSyncClient(server.url())) {
+			client.bindNew(1, "shared");
+			client.expect(SyncMessage.Download.class);
+			client.sendText(text);
+			SyncMessage.Error error = client.expect(SyncMessage.Error.class);
+			assertThat(error.code()).isEqualTo(ErrorCode.MESSAGE_TOO_BIG);
+			assertThat(client.awaitCloseCode()).isEqualTo(SyncProtocol.CLOSE_PROTOCOL_ERROR);
+			return error;
+		}
+	}
+
 	@Test
 	void numbersAreCountedAsTheServerStoresThem() {
 		// on Java 17, 2e23 is stored as 1.9999999999999998E23: more than five times its spelling, so a
@@ -79,26 +93,10 @@ class UndownloadableChangesetTests {
 			reader.expect(SyncMessage.Download.class);
 
 			// 1e6 is stored as 1000000.0: within the limit as sent, far beyond it as stored
-			try (RawSyncClient shortNumbers = new RawSyncClient(server.url())) {
-				shortNumbers.bindNew(1, "shared");
-				shortNumbers.expect(SyncMessage.Download.class);
-				String text = upload(16, "1e6", LIMIT - 1_000);
-				assertThat(MessageCodec.utf8Length(text)).isLessThanOrEqualTo(LIMIT);
-				shortNumbers.sendText(text);
-				SyncMessage.Error error = shortNumbers.expect(SyncMessage.Error.class);
-				assertThat(error.code()).isEqualTo(ErrorCode.MESSAGE_TOO_BIG);
-				assertThat(error.message()).contains("more than a download can carry");
-				assertThat(shortNumbers.awaitCloseCode()).isEqualTo(SyncProtocol.CLOSE_PROTOCOL_ERROR);
-			}
+			SyncMessage.Error error = refusedUpload(server, upload(16, "1e6", LIMIT - 1_000));
+			assertThat(error.message()).contains("more than a download can carry");
 			// a message filled to the limit: its changeset alone leaves no room for a download's envelope
-			try (RawSyncClient full = new RawSyncClient(server.url())) {
-				full.bindNew(1, "shared");
-				full.expect(SyncMessage.Download.class);
-				String text = upload(16, "12345678", LIMIT - 10);
-				assertThat(MessageCodec.utf8Length(text)).isLessThanOrEqualTo(LIMIT);
-				full.sendText(text);
-				assertThat(full.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.MESSAGE_TOO_BIG);
-			}
+			refusedUpload(server, upload(16, "12345678", LIMIT - 10));
 
 			// a large upload that a download can carry is integrated (it is encoded to be checked)
 			writer.bindNew(1, "shared");
