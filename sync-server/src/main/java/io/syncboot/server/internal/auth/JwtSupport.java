@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
@@ -43,9 +44,9 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
  * Builds the Spring Security {@link JwtDecoder}s the server's settings describe: an HMAC secret
- * (HS256), an RSA public key (RS256), or a JWK set URI (RSA, RSA-PSS and EC keys); each checks the signature, {@code exp} and
- * {@code nbf} (60 s clock skew) and, when an issuer is set, {@code iss}; and reads PEM RSA public
- * keys. Stateless.
+ * (HS256), an RSA public key (RS256), or a JWK set URI (RSA, RSA-PSS and EC keys); each checks the
+ * signature, {@code exp} and {@code nbf} (60 s clock skew), the {@code typ} header, and {@code iss}
+ * and {@code aud} when an issuer and an audience are set; and reads PEM RSA public keys. Stateless.
  */
 public final class JwtSupport {
 
@@ -104,8 +105,7 @@ public final class JwtSupport {
 
 	/** A decoder of RS256 tokens signed with the key's private half. */
 	public static JwtDecoder rsaDecoder(RSAPublicKey key, @Nullable String issuer, @Nullable String audience) {
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(key)
-			.build();
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(key).build();
 		decoder.setJwtValidator(validator(issuer, audience));
 		return decoder;
 	}
@@ -171,14 +171,8 @@ public final class JwtSupport {
 	 * null), failing with a {@link JwtValidationException} otherwise.
 	 */
 	public static JwtDecoder requiring(JwtDecoder decoder, @Nullable String issuer, @Nullable String audience) {
-		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
-		if (issuer != null) {
-			validators.add(new JwtIssuerValidator(issuer));
-		}
-		if (audience != null) {
-			validators.add(new JwtAudienceValidator(audience));
-		}
-		DelegatingOAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(validators);
+		DelegatingOAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(
+				claimValidators(issuer, audience));
 		return token -> {
 			Jwt jwt = decoder.decode(token);
 			OAuth2TokenValidatorResult result = validator.validate(jwt);
@@ -191,26 +185,33 @@ public final class JwtSupport {
 
 	private static String describe(OAuth2TokenValidatorResult result) {
 		return result.getErrors().stream().map(error -> String.valueOf(error.getDescription()))
-			.collect(java.util.stream.Collectors.joining("; "));
+			.collect(Collectors.joining("; "));
 	}
 
 	/**
 	 * Spring Security's default checks ({@code exp}, {@code nbf}, a certificate-bound token's
-	 * thumbprint), the issuer and the audience if set, and a {@code typ} header an access token carries: none,
-	 * {@code JWT}, or RFC 9068's {@code at+jwt}, which identity providers set on access tokens (an ID
-	 * token or a security event is refused).
+	 * thumbprint), the issuer and the audience if set, and a {@code typ} header an access token
+	 * carries: none, {@code JWT}, or RFC 9068's {@code at+jwt}, which identity providers set on access
+	 * tokens (an ID token or a security event is refused).
 	 */
 	private static OAuth2TokenValidator<Jwt> validator(@Nullable String issuer, @Nullable String audience) {
 		JwtTypeValidator type = new JwtTypeValidator("JWT", "at+jwt", "application/at+jwt");
 		type.setAllowEmpty(true);
-		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>(List.of(type));
+		List<OAuth2TokenValidator<Jwt>> validators = claimValidators(issuer, audience);
+		validators.add(0, type);
+		return JwtValidators.createDefaultWithValidators(validators);
+	}
+
+	/** The checks of {@code iss} and {@code aud}, each if set. */
+	private static List<OAuth2TokenValidator<Jwt>> claimValidators(@Nullable String issuer, @Nullable String audience) {
+		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
 		if (issuer != null) {
 			validators.add(new JwtIssuerValidator(issuer));
 		}
 		if (audience != null) {
 			validators.add(new JwtAudienceValidator(audience));
 		}
-		return JwtValidators.createDefaultWithValidators(validators);
+		return validators;
 	}
 
 }
