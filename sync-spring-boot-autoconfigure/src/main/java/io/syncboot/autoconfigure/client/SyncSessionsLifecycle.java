@@ -20,7 +20,9 @@ import org.springframework.context.SmartLifecycle;
  * declaration order, when it stops: each database closes under its stop policy, and the stop waits
  * up to {@code sync.shutdown-timeout} for sessions that upload their last changes
  * ({@code AFTER_CHANGES_UPLOADED}). Stops before the web server stops. Once stopped, the sessions do
- * not start again: their databases are closed.
+ * not start again: their databases are closed. Not pauseable: a context pause (the test framework's
+ * context cache pauses a cached context while another test class runs) leaves the sessions syncing,
+ * as a pause that closed them could not bring them back.
  */
 final class SyncSessionsLifecycle implements SmartLifecycle {
 
@@ -35,6 +37,8 @@ final class SyncSessionsLifecycle implements SmartLifecycle {
 
 	private volatile boolean running;
 
+	private volatile boolean stopped;
+
 	SyncSessionsLifecycle(SyncSessions sessions, Duration shutdownTimeout) {
 		this.sessions = sessions;
 		this.shutdownTimeout = shutdownTimeout;
@@ -42,6 +46,10 @@ final class SyncSessionsLifecycle implements SmartLifecycle {
 
 	@Override
 	public void start() {
+		if (this.stopped) {
+			logger.debug("Not starting the sync sessions again: their databases closed when they stopped");
+			return;
+		}
 		this.sessions.managed().forEach(ManagedSession::start);
 		this.running = true;
 	}
@@ -52,6 +60,7 @@ final class SyncSessionsLifecycle implements SmartLifecycle {
 			return;
 		}
 		this.running = false;
+		this.stopped = true;
 		List<CompletableFuture<Void>> stopped = new ArrayList<>();
 		for (ManagedSession session : this.sessions.managed()) {
 			try {
@@ -91,6 +100,11 @@ final class SyncSessionsLifecycle implements SmartLifecycle {
 	@Override
 	public int getPhase() {
 		return PHASE;
+	}
+
+	@Override
+	public boolean isPauseable() {
+		return false;
 	}
 
 }

@@ -9,8 +9,10 @@ import org.springframework.context.ApplicationEvent;
  * {@link SyncSession}, and {@link #sessionName()} is its name under {@code sync.sessions}.
  *
  * <p>Events are published on SyncBoot's notification thread, in the order the session reported
- * them. {@code @EventListener} methods run on that thread: keep them short, and do not block on
- * the session there (for example with {@code uploadAllLocalChanges}).
+ * them, except {@link SyncProgressEvent}s, which come on the session's progress thread (in order per
+ * direction, in no set order against the other events). {@code @EventListener} methods run on those
+ * threads: keep them short, and do not block on the session there (for example with
+ * {@code uploadAllLocalChanges}).
  */
 public abstract class SyncEvent extends ApplicationEvent {
 

@@ -7,7 +7,8 @@ import io.syncboot.client.SyncSession;
 /**
  * Published as a session uploads or downloads, at most once per {@code sync.events.progress-interval}
  * for each session and direction; the progress that completes a transfer is always published.
- * Switched off with {@code sync.events.progress=false}.
+ * Switched off with {@code sync.events.progress=false}. Published on the session's progress thread
+ * ({@code syncboot-progress-N}), not the notification thread of the other events.
  */
 public class SyncProgressEvent extends SyncEvent {
 

@@ -39,6 +39,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,6 +55,29 @@ class SyncSessionEventsIntegrationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SyncClientAutoConfiguration.class));
+
+	@Test
+	void sessionsKeepSyncingThroughAPauseOfTheContext() {
+		// the test framework pauses a cached context while another test class runs, then restarts it
+		try (SyncServer server = server(0, "server")) {
+			this.runner
+				.withPropertyValues("sync.server-url=" + server.url(), "sync.base-directory=" + this.temp.resolve("c"),
+						"sync.sessions.orders.partition=orders")
+				.run(context -> {
+					SyncSessions sessions = context.getBean(SyncSessions.class);
+					SyncSession session = sessions.session("orders");
+					await().until(() -> session.connectionState() == ConnectionState.CONNECTED);
+					ConfigurableApplicationContext source = (ConfigurableApplicationContext) context
+						.getSourceApplicationContext();
+					source.pause();
+					source.restart();
+					assertThat(sessions.database("orders").isClosed()).isFalse();
+					assertThat(session.state()).isEqualTo(SyncSessionState.ACTIVE);
+					sessions.database("orders").collection("tasks").put("t1", Map.of("title", "after the pause"));
+					assertThat(session.uploadAllLocalChanges(Duration.ofSeconds(20))).isTrue();
+				});
+		}
+	}
 
 	@Test
 	void publishesEventsAsTheSessionSyncs() {
