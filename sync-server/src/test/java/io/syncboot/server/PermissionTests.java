@@ -3,10 +3,12 @@ package io.syncboot.server;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.DocumentKey;
@@ -16,6 +18,7 @@ import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.ProtocolAction;
 import io.syncboot.core.protocol.SyncMessage;
+import io.syncboot.core.protocol.SyncProtocol;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -202,6 +205,62 @@ class PermissionTests {
 			return visible;
 		}
 
+	}
+
+	@Test
+	void theCompensationOfAReadOnlyWriteToLargeDocumentsComesInDownloadsItsReadersAccept(@TempDir Path directory) {
+		String quarter = "q".repeat(SyncProtocol.DEFAULT_MAX_MESSAGE_BYTES / 4);
+		try (SyncServer own = SyncServer.builder().port(0).dataDirectory(directory).hmacSecret(Tokens.SECRET)
+			.permissions((subject, claims, partition) -> "editor".equals(subject) ? SyncPermissions.Access.READ_WRITE
+					: SyncPermissions.Access.READ)
+			.build()
+			.start();
+				RawSyncClient editor = new RawSyncClient(own.url(), Tokens.valid("editor"));
+				RawSyncClient reader = new RawSyncClient(own.url(), Tokens.valid("reader"));
+				RawSyncClient viewer = new RawSyncClient(own.url(), Tokens.valid("viewer"))) {
+			editor.bindNew(1, "catalog");
+			editor.expect(SyncMessage.Download.class);
+			for (int i = 1; i <= 5; i++) {
+				editor.upload(1, new Changeset(i, 0, List.of(new Operation.Put("items", "big-" + i, 1_000 + i,
+						Map.of("text", quarter)))));
+				assertThat(editor.expect(SyncMessage.Download.class).uploadAck()).isEqualTo(i);
+			}
+			long written = reader.bindNew(1, "catalog").fileId();
+			while (reader.expect(SyncMessage.Download.class).remainingBytes() > 0) {
+				// the bootstrap, in batches
+			}
+			viewer.bindNew(1, "catalog");
+			while (viewer.expect(SyncMessage.Download.class).remainingBytes() > 0) {
+				// the bootstrap, in batches
+			}
+			int seen = reader.rawTexts().size();
+			// a read-only user deletes the five documents: the server puts them back, 5 x 4 MiB
+			List<Operation> deletes = new ArrayList<>();
+			for (int i = 1; i <= 5; i++) {
+				deletes.add(new Operation.Delete("items", "big-" + i, 2_000 + i));
+			}
+			viewer.upload(1, new Changeset(1, 0, deletes));
+			// the writer is warned once every changeset of the compensation has reached it
+			Set<String> revertedForViewer = new HashSet<>();
+			SyncMessage message;
+			while (!((message = viewer.next()) instanceof SyncMessage.Error)) {
+				((SyncMessage.Download) message).changesets()
+					.forEach(changeset -> changeset.operations().forEach(operation -> revertedForViewer.add(operation.id())));
+			}
+			assertThat(((SyncMessage.Error) message).code()).isEqualTo(ErrorCode.WRITE_REJECTED);
+			assertThat(revertedForViewer).hasSize(5);
+			Set<String> restored = new HashSet<>();
+			while (restored.size() < 5) {
+				reader.expect(SyncMessage.Download.class).changesets()
+					.forEach(changeset -> changeset.operations().forEach(operation -> restored.add(operation.id())));
+			}
+			assertThat(restored).hasSize(5);
+			assertThat(written).isPositive();
+			assertThat(reader.rawTexts().subList(seen, reader.rawTexts().size()))
+				.as("every download fits in a message its reader accepts")
+				.allSatisfy(text -> assertThat(MessageCodec.utf8Length(text))
+					.isLessThanOrEqualTo(SyncProtocol.DEFAULT_MAX_MESSAGE_BYTES));
+		}
 	}
 
 }

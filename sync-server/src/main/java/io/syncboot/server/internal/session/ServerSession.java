@@ -242,7 +242,9 @@ public final class ServerSession {
 			.reject(this.partition, this.fileId, upload.changesets(), this.context.compensator())
 			.thenAcceptAsync(result -> {
 				this.uploadAck.accumulateAndGet(result.uploadAck(), Math::max);
-				long version = result.integrated().isEmpty() ? 0 : result.integrated().get(0).serverVersion();
+				// after the last of the compensation's changesets (a large one comes in several)
+				long version = result.integrated().isEmpty() ? 0
+						: result.integrated().get(result.integrated().size() - 1).serverVersion();
 				this.rejections.add(new Rejection(version, result.uploadAck(), documents,
 						RejectedDocuments.message(this.user, this.partition, documents)));
 				requestPump();

@@ -205,21 +205,21 @@ final class JdbcIntegration {
 							serverFile = serverFile(file.partitionId(), salts);
 						}
 						long serverFileId = serverFile[0];
-						long clientVersion = ++serverFile[1];
-						version++;
-						String ops = this.codec.encodeOperations(compensation);
-						long size = MessageCodec.utf8Length(ops);
-						history.add(new HistoryRow(file.partitionId(), version, serverFileId, clientVersion, size, ops,
-								now));
-						for (Operation operation : compensation) {
-							DocumentKey key = new DocumentKey(operation.collection(), operation.id());
-							if (states.computeIfAbsent(key, k -> load(file.partitionId(), k, storedSizes))
-								.apply(operation, serverFileId)) {
-								changed.put(key, version);
+						for (Run run : downloadableRuns(compensation)) {
+							long clientVersion = ++serverFile[1];
+							version++;
+							history.add(new HistoryRow(file.partitionId(), version, serverFileId, clientVersion,
+									run.size(), run.encoded(), now));
+							for (Operation operation : run.operations()) {
+								DocumentKey key = new DocumentKey(operation.collection(), operation.id());
+								if (states.computeIfAbsent(key, k -> load(file.partitionId(), k, storedSizes))
+									.apply(operation, serverFileId)) {
+									changed.put(key, version);
+								}
 							}
+							integrated.add(new ServerChangeset(version, serverFileId, clientVersion, run.operations()));
+							sizes.add(run.size());
 						}
-						integrated.add(new ServerChangeset(version, serverFileId, clientVersion, compensation));
-						sizes.add(size);
 					}
 					continue;
 				}
@@ -450,37 +450,91 @@ final class JdbcIntegration {
 		states.forEach((key, state) -> copies.put(key, state.copy()));
 		List<Operation> compensation = planner.plan(pending, Collections.unmodifiableMap(copies));
 		long version = file.latestVersion();
-		List<ServerChangeset> integrated = List.of();
+		List<ServerChangeset> integrated = new ArrayList<>();
+		List<Long> sizes = new ArrayList<>();
 		long committedAt = 0;
 		if (!compensation.isEmpty()) {
 			long[] serverFile = serverFile(file.partitionId(), salts);
 			long serverFileId = serverFile[0];
-			long clientVersion = serverFile[1] + 1;
-			version++;
-			String ops = this.codec.encodeOperations(compensation);
+			long clientVersion = serverFile[1];
 			committedAt = System.currentTimeMillis();
-			this.jdbc.update(INSERT_HISTORY_SQL, file.partitionId(), version, serverFileId, clientVersion,
-					MessageCodec.utf8Length(ops), ops, committedAt);
 			Map<DocumentKey, Long> changed = new LinkedHashMap<>();
-			for (Operation operation : compensation) {
-				DocumentKey key = new DocumentKey(operation.collection(), operation.id());
-				if (states.computeIfAbsent(key, k -> load(file.partitionId(), k, storedSizes))
-					.apply(operation, serverFileId)) {
-					changed.put(key, version);
+			for (Run run : downloadableRuns(compensation)) {
+				clientVersion++;
+				version++;
+				this.jdbc.update(INSERT_HISTORY_SQL, file.partitionId(), version, serverFileId, clientVersion,
+						run.size(), run.encoded(), committedAt);
+				for (Operation operation : run.operations()) {
+					DocumentKey key = new DocumentKey(operation.collection(), operation.id());
+					if (states.computeIfAbsent(key, k -> load(file.partitionId(), k, storedSizes))
+						.apply(operation, serverFileId)) {
+						changed.put(key, version);
+					}
 				}
+				integrated.add(new ServerChangeset(version, serverFileId, clientVersion, run.operations()));
+				sizes.add(run.size());
 			}
 			long grown = upsert(file.partitionId(), states, changed, storedSizes, false);
 			updateVersions(file.partitionId(), version, grown, serverFileId, clientVersion);
 			announce(partition, version);
-			integrated = List.of(new ServerChangeset(version, serverFileId, clientVersion, compensation));
 		}
 		long ack = pending.get(pending.size() - 1).clientVersion();
 		this.statements.update(UPDATE_FILE_VERSION_SQL, statement -> {
 			statement.setLong(1, ack);
 			statement.setLong(2, fileId);
 		});
-		return new IntegrationResult(integrated, changesets.size() - pending.size(), version, ack, List.of(),
+		return new IntegrationResult(integrated, changesets.size() - pending.size(), version, ack, sizes,
 				committedAt, pending);
+	}
+
+	/** Operations of one server changeset, encoded as stored. */
+	private record Run(List<Operation> operations, String encoded, long size) {
+	}
+
+	/**
+	 * A compensation's operations as server changesets that a download can carry
+	 * ({@link SyncProtocol#MAX_DOCUMENT_STATE_BYTES} each): one, unless it is larger (reverting
+	 * writes to several large documents puts each of them again); then runs in order, one document's
+	 * operations never split.
+	 */
+	private List<Run> downloadableRuns(List<Operation> operations) {
+		String all = this.codec.encodeOperations(operations);
+		long allSize = MessageCodec.utf8Length(all);
+		if (allSize <= SyncProtocol.MAX_DOCUMENT_STATE_BYTES) {
+			return List.of(new Run(operations, all, allSize));
+		}
+		List<Run> runs = new ArrayList<>();
+		List<Operation> run = new ArrayList<>();
+		long runSize = 2; // the brackets
+		int start = 0;
+		while (start < operations.size()) {
+			DocumentKey key = keyOf(operations.get(start));
+			int end = start;
+			long documentSize = 0;
+			while (end < operations.size() && keyOf(operations.get(end)).equals(key)) {
+				documentSize += MessageCodec.utf8Length(this.codec.encodeOperations(List.of(operations.get(end)))) - 1;
+				end++;
+			}
+			if (!run.isEmpty() && runSize + documentSize > SyncProtocol.MAX_DOCUMENT_STATE_BYTES) {
+				runs.add(encoded(run));
+				run = new ArrayList<>();
+				runSize = 2;
+			}
+			run.addAll(operations.subList(start, end));
+			runSize += documentSize;
+			start = end;
+		}
+		runs.add(encoded(run));
+		return runs;
+	}
+
+	private Run encoded(List<Operation> operations) {
+		String encoded = this.codec.encodeOperations(operations);
+		return new Run(List.copyOf(operations), encoded, MessageCodec.utf8Length(encoded));
+	}
+
+	private static DocumentKey keyOf(Operation operation) {
+		return new DocumentKey(operation.collection(), operation.id());
 	}
 
 	/** The partition's server file {id, last client version}, allocated on first use. */
