@@ -210,13 +210,7 @@ final class JdbcIntegration {
 							version++;
 							history.add(new HistoryRow(file.partitionId(), version, serverFileId, clientVersion,
 									run.size(), run.encoded(), now));
-							for (Operation operation : run.operations()) {
-								DocumentKey key = new DocumentKey(operation.collection(), operation.id());
-								if (states.computeIfAbsent(key, k -> load(file.partitionId(), k, storedSizes))
-									.apply(operation, serverFileId)) {
-									changed.put(key, version);
-								}
-							}
+							applyCompensation(file.partitionId(), run, serverFileId, version, states, storedSizes, changed);
 							integrated.add(new ServerChangeset(version, serverFileId, clientVersion, run.operations()));
 							sizes.add(run.size());
 						}
@@ -464,13 +458,7 @@ final class JdbcIntegration {
 				version++;
 				this.jdbc.update(INSERT_HISTORY_SQL, file.partitionId(), version, serverFileId, clientVersion,
 						run.size(), run.encoded(), committedAt);
-				for (Operation operation : run.operations()) {
-					DocumentKey key = new DocumentKey(operation.collection(), operation.id());
-					if (states.computeIfAbsent(key, k -> load(file.partitionId(), k, storedSizes))
-						.apply(operation, serverFileId)) {
-						changed.put(key, version);
-					}
-				}
+				applyCompensation(file.partitionId(), run, serverFileId, version, states, storedSizes, changed);
 				integrated.add(new ServerChangeset(version, serverFileId, clientVersion, run.operations()));
 				sizes.add(run.size());
 			}
@@ -526,6 +514,20 @@ final class JdbcIntegration {
 		}
 		runs.add(encoded(run));
 		return runs;
+	}
+
+	/**
+	 * Applies a run of a compensation, written by the partition's server file at {@code version}, to
+	 * {@code states} (loading the states it has not read yet) and records the documents it changed.
+	 */
+	private void applyCompensation(long partitionId, Run run, long serverFileId, long version,
+			Map<DocumentKey, DocumentState> states, Map<DocumentKey, Long> storedSizes, Map<DocumentKey, Long> changed) {
+		for (Operation operation : run.operations()) {
+			DocumentKey key = keyOf(operation);
+			if (states.computeIfAbsent(key, k -> load(partitionId, k, storedSizes)).apply(operation, serverFileId)) {
+				changed.put(key, version);
+			}
+		}
 	}
 
 	private Run encoded(List<Operation> operations) {
