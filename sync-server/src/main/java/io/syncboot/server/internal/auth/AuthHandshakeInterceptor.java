@@ -62,28 +62,26 @@ public final class AuthHandshakeInterceptor implements HandshakeInterceptor {
 
 	static void refuse(ServerHttpResponse response, Authenticator.Refused refused) throws IOException {
 		HttpHeaders headers = response.getHeaders();
+		String error;
 		if (refused.code() == ErrorCode.INTERNAL_ERROR) {
 			// not the token's fault: a 401 would make the client renew or drop a token that may be valid
 			response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
 			headers.set(HttpHeaders.RETRY_AFTER, "5");
-			headers.set(ERROR_CODE_HEADER, Integer.toString(refused.code().number()));
-			headers.setCacheControl("no-store");
-			headers.setContentType(MediaType.APPLICATION_JSON);
-			response.getBody().write(errorJson("temporarily_unavailable", refused.code(), refused.message())
-				.getBytes(StandardCharsets.UTF_8));
-			return;
+			error = "temporarily_unavailable";
 		}
-		response.setStatusCode(HttpStatus.UNAUTHORIZED);
-		String challenge = "Bearer realm=\"syncboot\"";
-		if (refused.tokenPresent()) {
-			challenge += ", error=\"invalid_token\", error_description=\"" + headerSafe(refused.message()) + "\"";
+		else {
+			response.setStatusCode(HttpStatus.UNAUTHORIZED);
+			String challenge = "Bearer realm=\"syncboot\"";
+			if (refused.tokenPresent()) {
+				challenge += ", error=\"invalid_token\", error_description=\"" + headerSafe(refused.message()) + "\"";
+			}
+			headers.set(HttpHeaders.WWW_AUTHENTICATE, challenge);
+			error = refused.tokenPresent() ? "invalid_token" : "unauthorized";
 		}
-		headers.set(HttpHeaders.WWW_AUTHENTICATE, challenge);
 		headers.set(ERROR_CODE_HEADER, Integer.toString(refused.code().number()));
 		headers.setCacheControl("no-store");
 		headers.setContentType(MediaType.APPLICATION_JSON);
-		response.getBody().write(errorJson(refused.tokenPresent() ? "invalid_token" : "unauthorized", refused.code(),
-				refused.message()).getBytes(StandardCharsets.UTF_8));
+		response.getBody().write(errorJson(error, refused.code(), refused.message()).getBytes(StandardCharsets.UTF_8));
 	}
 
 	/** A JSON error body: {@code {"error":...,"code":n,"message":...}}. */
