@@ -129,7 +129,9 @@ public final class DefaultSyncManager implements SyncManager {
 			catch (UncheckedIOException ex) {
 				// offline first: the user this key logged in as before opens its files; the key is
 				// exchanged when a connection is made (retried with the reconnect backoff)
-				id = ApiKeyUsers.find(base, apiKey.get()).orElseThrow(() -> ex);
+				id = ApiKeyUsers.find(base, apiKey.get())
+					.orElseThrow(() -> new UncheckedIOException(ex.getMessage() + "; this API key has not logged in under "
+							+ base + " before, so it cannot log in offline", ex.getCause()));
 				token = null;
 				logger.warn("Logged in as '{}' while the token endpoint cannot be reached ({}): the user this API key"
 						+ " logged in as before; its key is exchanged once a connection is made", id, ex.getMessage());

@@ -64,7 +64,8 @@ final class TokenExchange {
 			response = this.client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("cannot reach the token endpoint " + this.endpoint + ": " + ex.getMessage(), ex);
+			String cause = (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+			throw new UncheckedIOException("cannot reach the token endpoint " + this.endpoint + ": " + cause, ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

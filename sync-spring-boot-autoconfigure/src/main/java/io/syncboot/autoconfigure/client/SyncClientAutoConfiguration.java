@@ -179,9 +179,10 @@ public final class SyncClientAutoConfiguration {
 			return SyncCredentials.token(token);
 		}
 		String apiKey = properties.getAuth().getApiKey();
-		URI serverUrl = properties.getServerUrl();
-		if (apiKey != null && serverUrl != null) {
-			return SyncCredentials.tokenProvider(new ApiKeyTokenProvider(serverUrl, apiKey, Clock.systemUTC())::accessToken);
+		if (apiKey != null) {
+			// exchanged by the client at the server URL's token endpoint; offline, a key that logged in
+			// under this base directory before logs in as the same user
+			return SyncCredentials.apiKey(apiKey);
 		}
 		return SyncCredentials.anonymous();
 	}

@@ -164,14 +164,6 @@ class SyncClientAutoConfigurationTests {
 	}
 
 	@Test
-	void derivesTheApiKeyExchangeUrlFromTheServerUrl() {
-		assertThat(ApiKeyTokenProvider.tokenUrl(URI.create("ws://localhost:8080/sync")))
-			.hasToString("http://localhost:8080/sync/auth/token");
-		assertThat(ApiKeyTokenProvider.tokenUrl(URI.create("wss://sync.example.com/a/b/")))
-			.hasToString("https://sync.example.com/a/b/auth/token");
-	}
-
-	@Test
 	void appliesSettingsCustomizersInOrder() {
 		withServer().withUserConfiguration(Customizers.class)
 			.run(context -> assertThat(context.getBean(SyncManager.class).settings().connectTimeout()).hasSeconds(2));

@@ -97,6 +97,43 @@ class SyncServerAutoConfigurationIntegrationTests {
 	}
 
 	@Test
+	void anApplicationWhoseApiKeyLoggedInBeforeStartsWhileTheServerIsDown() throws Exception {
+		String url;
+		try (ConfigurableApplicationContext server = new SpringApplicationBuilder(ServerApplication.class)
+			.properties("server.port=0", "sync.server.enabled=true",
+					"sync.server.data-directory=" + this.temp.resolve("server"),
+					"sync.server.auth.hmac-secret=" + SyncServerAutoConfigurationTests.SECRET,
+					"sync.server.auth.api-keys.alice=key-alice", "sync.server.permissions.read-write=user-${sub}")
+			.run()) {
+			url = "ws://localhost:" + server.getEnvironment().getProperty("local.server.port") + "/sync";
+			clientWithApiKey(url, "key-alice").run(context -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(SyncSessions.class).database("mine").configuration().user().id())
+					.isEqualTo("alice");
+			});
+		}
+		// The server is gone: the key logged in here before, so the application starts offline as alice.
+		clientWithApiKey(url, "key-alice").run(context -> {
+			assertThat(context).hasNotFailed();
+			SyncSessions sessions = context.getBean(SyncSessions.class);
+			assertThat(sessions.database("mine").configuration().user().id()).isEqualTo("alice");
+			sessions.database("mine").collection("notes").put("n1", Map.of("text", "written offline"));
+			assertThat(sessions.database("mine").collection("notes").get("n1")).isPresent();
+		});
+		// A key that never logged in here cannot tell whose files to open.
+		clientWithApiKey(url, "key-bob").run(context -> assertThat(context).hasFailed()
+			.getFailure()
+			.hasStackTraceContaining("cannot reach the token endpoint")
+			.hasStackTraceContaining("this API key has not logged in under"));
+	}
+
+	private ApplicationContextRunner clientWithApiKey(String url, String apiKey) {
+		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SyncClientAutoConfiguration.class))
+			.withPropertyValues("sync.server-url=" + url, "sync.base-directory=" + this.temp.resolve("client"),
+					"sync.auth.api-key=" + apiKey, "sync.sessions.mine.partition=user-alice");
+	}
+
+	@Test
 	void servesClientsWithRs256TokensVerifiedByThePublicKey() throws Exception {
 		RsaTokens keys = RsaTokens.generate();
 		Path pem = keys.writePublicKey(this.temp.resolve("keys").resolve("public.pem"));
