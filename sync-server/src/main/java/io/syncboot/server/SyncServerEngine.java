@@ -2,6 +2,7 @@ package io.syncboot.server;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import io.syncboot.core.codec.MessageCodec;
@@ -157,6 +158,21 @@ public final class SyncServerEngine implements AutoCloseable {
 	 */
 	public HttpRequestHandler tokenEndpoint() {
 		return this.security.tokenEndpoint();
+	}
+
+	/**
+	 * Exchanges an API key in this process, as {@link #tokenEndpoint()} does over HTTP: for an
+	 * application that is its own sync server and logs its client in with one of the server's keys
+	 * (before its web server listens, or while it cannot reach itself). Thread-safe, never blocks.
+	 * @param apiKey the API key, not empty
+	 * @return the access token, empty if the key is not one of this engine's API keys (or it has none)
+	 * @throws IllegalArgumentException if the key is null or empty
+	 */
+	public Optional<String> exchangeApiKey(String apiKey) {
+		if (apiKey == null || apiKey.isEmpty()) {
+			throw new IllegalArgumentException("apiKey must not be null or empty");
+		}
+		return this.security.exchange(apiKey);
 	}
 
 	/**

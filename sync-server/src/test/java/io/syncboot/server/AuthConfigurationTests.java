@@ -193,6 +193,28 @@ class AuthConfigurationTests {
 	}
 
 	@Test
+	void anApiKeyIsExchangedInProcessForTheTokenTheEndpointWouldIssue() {
+		try (SyncServerEngine engine = SyncServerEngine.builder()
+			.store(JdbcHistoryStore.sqlite(this.dataDirectory), true)
+			.hmacSecret(Tokens.SECRET)
+			.apiKey("key-alice", "alice")
+			.build()) {
+			String token = engine.exchangeApiKey("key-alice").orElseThrow();
+			assertThat(io.syncboot.server.internal.auth.JwtSupport.hmacDecoder(Tokens.SECRET.getBytes(StandardCharsets.UTF_8),
+					null, null).decode(token).getSubject()).isEqualTo("alice");
+			assertThat(engine.exchangeApiKey("key-bob")).isEmpty();
+			assertThatIllegalArgumentException().isThrownBy(() -> engine.exchangeApiKey(""))
+				.withMessageContaining("apiKey");
+		}
+		try (SyncServerEngine engine = SyncServerEngine.builder()
+			.store(JdbcHistoryStore.sqlite(this.dataDirectory), true)
+			.hmacSecret(Tokens.SECRET)
+			.build()) {
+			assertThat(engine.exchangeApiKey("key-alice")).isEmpty();
+		}
+	}
+
+	@Test
 	void mainRefusesToStartWithoutAuthentication() throws Exception {
 		Process process = main("--port=0", "--data-directory=" + this.dataDirectory).redirectErrorStream(true).start();
 		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -13,6 +13,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.syncboot.autoconfigure.client.SyncAccessTokenProvider;
 import io.syncboot.server.SyncPermissions;
 import io.syncboot.server.SyncServerEngine;
 import io.syncboot.server.store.jdbc.JdbcHistoryStore;
@@ -37,6 +38,7 @@ import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitializat
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -135,6 +137,29 @@ public final class SyncServerAutoConfiguration {
 			store.close();
 			throw ex;
 		}
+	}
+
+	/**
+	 * The client of an application that is its own sync server, logging in with one of the server's
+	 * API keys, gets its tokens from the engine in process: its sessions log in when the context
+	 * creates them, before the web server listens.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.syncboot.client.SyncManager")
+	@Conditional(OwnApiKeyCondition.class)
+	static final class OwnApiKeyConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SyncAccessTokenProvider syncOwnServerTokenProvider(SyncServerEngine engine, Environment environment) {
+			String apiKey = environment.getRequiredProperty("sync.auth.api-key");
+			logger.info("The sync sessions log in with sync.auth.api-key at this application's own sync server, "
+					+ "in process");
+			return () -> engine.exchangeApiKey(apiKey)
+				.orElseThrow(() -> new IllegalStateException("sync.auth.api-key is no longer an API key of this "
+						+ "application's sync server"));
+		}
+
 	}
 
 	private static JdbcHistoryStore openStore(SyncServerProperties properties, ObjectProvider<DataSource> dataSources,

@@ -278,6 +278,58 @@ class SyncServerAutoConfigurationIntegrationTests {
 	}
 
 	@Test
+	void anApplicationCanBeItsOwnServerAndLogItsClientInWithOneOfItsApiKeys() throws Exception {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		// The sessions log in when the context creates them, before the web server listens: the
+		// key is exchanged in process, on the first start too.
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ServerApplication.class)
+			.properties("server.port=" + port, "sync.server.enabled=true",
+					"sync.server.data-directory=" + this.temp.resolve("server"),
+					"sync.server.auth.hmac-secret=" + SyncServerAutoConfigurationTests.SECRET,
+					"sync.server.auth.api-keys.alice=key-alice", "sync.server.permissions.read-write=user-${sub}",
+					"sync.server-url=ws://localhost:" + port + "/sync", "sync.auth.api-key=key-alice",
+					"sync.base-directory=" + this.temp.resolve("client"), "sync.sessions.mine.partition=user-alice")
+			.run()) {
+			SyncSessions sessions = context.getBean(SyncSessions.class);
+			assertThat(sessions.database("mine").configuration().user().id()).isEqualTo("alice");
+			sessions.database("mine").collection("notes").put("n1", Map.of("text", "hello"));
+			assertThat(sessions.session("mine").uploadAllLocalChanges(Duration.ofSeconds(20))).isTrue();
+			assertThat(context.getBean(SyncServerEngine.class).sessionCount()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void aClientOfAnotherServerExchangesItsApiKeyThereEvenIfThisServerHasTheKeyToo() throws Exception {
+		int port;
+		try (ServerSocket socket = new ServerSocket(0)) {
+			port = socket.getLocalPort();
+		}
+		try (ConfigurableApplicationContext other = new SpringApplicationBuilder(ServerApplication.class)
+			.properties("server.port=0", "sync.server.enabled=true",
+					"sync.server.data-directory=" + this.temp.resolve("other"),
+					"sync.server.auth.hmac-secret=" + SyncServerAutoConfigurationTests.SECRET,
+					"sync.server.auth.api-keys.bob=shared-key", "sync.server.permissions.read-write=user-${sub}")
+			.run()) {
+			String otherUrl = "ws://localhost:" + other.getEnvironment().getProperty("local.server.port") + "/sync";
+			try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ServerApplication.class)
+				.properties("server.port=" + port, "sync.server.enabled=true",
+						"sync.server.data-directory=" + this.temp.resolve("server"),
+						"sync.server.auth.hmac-secret=" + SyncServerAutoConfigurationTests.SECRET,
+						"sync.server.auth.api-keys.alice=shared-key", "sync.server-url=" + otherUrl,
+						"sync.auth.api-key=shared-key", "sync.base-directory=" + this.temp.resolve("client"),
+						"sync.sessions.mine.partition=user-bob")
+				.run()) {
+				// same key, same host and path, another port: the other server answers, for bob
+				assertThat(context.getBean(SyncSessions.class).database("mine").configuration().user().id())
+					.isEqualTo("bob");
+			}
+		}
+	}
+
+	@Test
 	void withSmallConnectionBuffersLargeMessagesStillGoBothWays() throws Exception {
 		int port;
 		try (ServerSocket socket = new ServerSocket(0)) {

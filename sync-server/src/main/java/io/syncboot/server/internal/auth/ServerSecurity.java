@@ -5,6 +5,7 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
 
@@ -22,12 +23,15 @@ public final class ServerSecurity {
 
 	private final TokenEndpoint tokenEndpoint;
 
+	private final @Nullable TokenIssuer issuer;
+
 	private final String description;
 
 	private ServerSecurity(Authenticator authenticator, @Nullable TokenIssuer issuer, String description) {
 		this.authenticator = authenticator;
 		this.interceptor = new AuthHandshakeInterceptor(authenticator);
 		this.tokenEndpoint = new TokenEndpoint(issuer);
+		this.issuer = issuer;
 		this.description = description;
 	}
 
@@ -93,6 +97,12 @@ public final class ServerSecurity {
 
 	public TokenEndpoint tokenEndpoint() {
 		return this.tokenEndpoint;
+	}
+
+	/** The access token the token endpoint would issue for an API key; empty for an unknown key. */
+	public Optional<String> exchange(String apiKey) {
+		TokenIssuer current = this.issuer;
+		return (current != null) ? current.exchange(apiKey).map(TokenIssuer.IssuedToken::value) : Optional.empty();
 	}
 
 	/** What authenticates connections, for the log. */
