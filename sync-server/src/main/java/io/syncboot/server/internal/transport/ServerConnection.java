@@ -30,6 +30,9 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
 
@@ -349,9 +352,24 @@ final class ServerConnection implements SessionOwner {
 					new CloseStatus(SyncProtocol.CLOSE_PROTOCOL_ERROR, pe.code().name()));
 			return;
 		}
+		if (isTransientStoreFailure(ex)) {
+			// a lock wait that timed out, a database that is unreachable for now: nothing of the work
+			// was kept, the client resends after its backoff; one line, not a stack trace per client
+			logger.warn("Connection {} closed: the history store failed for now ({}); its client retries after its "
+					+ "backoff", id(), ex.getMessage());
+			closeWithError(new SyncMessage.Error(0, ErrorCode.INTERNAL_ERROR, "the server's store is unavailable for "
+					+ "now", true, 0, List.of()), CloseStatus.SERVER_ERROR);
+			return;
+		}
 		logger.error("Internal error on connection {}", id(), ex);
 		closeWithError(new SyncMessage.Error(0, ErrorCode.INTERNAL_ERROR, "internal server error"),
 				CloseStatus.SERVER_ERROR);
+	}
+
+	/** A failure of the store that may pass by itself: Spring's transient or resource-failure kinds. */
+	static boolean isTransientStoreFailure(Throwable ex) {
+		return ex instanceof TransientDataAccessException || ex instanceof DataAccessResourceFailureException
+				|| ex instanceof RecoverableDataAccessException;
 	}
 
 	// ---------------------------------------------------------------- outbound and pumps

@@ -5,6 +5,8 @@ import java.sql.SQLException;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.jdbc.support.SQLExceptionTranslator;
+
 /**
  * What {@link JdbcHistoryStore} needs to know about a database: where its migrations live. The SQL
  * of the store is written to run unchanged on every supported database (SQLite 3.35+, PostgreSQL
@@ -50,6 +52,14 @@ public interface JdbcDialect {
 	 * {@code null} if the database cannot tell.
 	 */
 	default @Nullable String sizeBytesSql() {
+		return null;
+	}
+
+	/**
+	 * How the store's JDBC failures become Spring's {@code DataAccessException}s, or {@code null} for
+	 * JdbcTemplate's default (which leaves some of a database's transient states uncategorized).
+	 */
+	default @Nullable SQLExceptionTranslator exceptionTranslator() {
 		return null;
 	}
 

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.support.SQLExceptionTranslator;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -231,6 +232,12 @@ public final class JdbcHistoryStore implements HistoryStore {
 		this.reader = new JdbcTemplate(readDataSource);
 		this.monitor = new JdbcTemplate(readDataSource);
 		this.monitor.setQueryTimeout(MONITORING_QUERY_TIMEOUT_SECONDS);
+		SQLExceptionTranslator translator = dialect.exceptionTranslator();
+		if (translator != null) {
+			this.writer.setExceptionTranslator(translator);
+			this.reader.setExceptionTranslator(translator);
+			this.monitor.setExceptionTranslator(translator);
+		}
 		this.writerStatements = new WriterStatements(this.writer, singleWriterConnection);
 		this.integration = new JdbcIntegration(this.writer, this.writerStatements, this.codec, dialect);
 		this.selectSnapshotSql = SELECT_SNAPSHOT_SQL.formatted(dialect.documentKeyOrder());

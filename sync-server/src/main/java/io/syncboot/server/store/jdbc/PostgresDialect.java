@@ -1,5 +1,8 @@
 package io.syncboot.server.store.jdbc;
 
+import org.springframework.jdbc.support.SQLErrorCodeSQLExceptionTranslator;
+import org.springframework.jdbc.support.SQLExceptionTranslator;
+
 /**
  * The PostgreSQL dialect: migrations under {@code io/syncboot/server/store/jdbc/migration/postgresql}.
  * Several server nodes may write at once: an integration locks its client file and partition rows
@@ -30,6 +33,12 @@ public final class PostgresDialect implements JdbcDialect {
 	@Override
 	public String name() {
 		return "postgresql";
+	}
+
+	/** PostgreSQL's SQL states by Spring's table: a lock wait that timed out (55P03) is transient. */
+	@Override
+	public SQLExceptionTranslator exceptionTranslator() {
+		return new SQLErrorCodeSQLExceptionTranslator("PostgreSQL");
 	}
 
 	@Override
