@@ -109,7 +109,7 @@ class DemoBrowserIT {
 	}
 
 	@Test
-	void editsSyncBetweenInstancesSuspendShowsAndSeedingCompletesTheProgressBars() throws IOException {
+	void editsSyncBetweenInstancesSuspendShowsAndSeedingCompletesTheProgressBars() throws IOException, InterruptedException {
 		// Both pages show both sessions connected.
 		for (WebDriver page : List.of(pageA, pageB)) {
 			awaitText(page, "#session-tasks .connection", "CONNECTED");
@@ -140,7 +140,11 @@ class DemoBrowserIT {
 		pageA.findElement(By.id("new-task")).sendKeys(offline);
 		pageA.findElement(By.id("add-task")).click();
 		awaitText(pageA, "#session-tasks .pending", "1");
-		assertThat(titles(pageB)).doesNotContain(offline);
+		// B does not get it while A stays suspended
+		for (long until = System.nanoTime() + Duration.ofSeconds(2).toNanos(); System.nanoTime() < until;) {
+			assertThat(titles(pageB)).doesNotContain(offline);
+			Thread.sleep(200);
+		}
 		pageA.findElement(By.cssSelector("#session-tasks button.resume")).click();
 		awaitText(pageA, "#session-tasks .state", "ACTIVE");
 		awaitText(pageA, "#session-tasks .connection", "CONNECTED");

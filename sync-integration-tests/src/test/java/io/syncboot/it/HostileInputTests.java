@@ -115,7 +115,9 @@ class HostileInputTests {
 					offenders, probes.get(), sorted.get(sorted.size() / 2) / 1e6, sorted.get(sorted.size() * 99 / 100) / 1e6,
 					sorted.get(sorted.size() - 1) / 1e6, heapBefore >> 20, heapAfter >> 20);
 			assertThat(heapAfter).as("heap stays bounded").isLessThan(heapBefore + 128L * 1024 * 1024);
-			assertThat(server.connectionCount()).as("offending connections are gone").isLessThanOrEqualTo(2);
+			// the last offender's abort may not have reached the server yet
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(server.connectionCount())
+				.as("offending connections are gone").isLessThanOrEqualTo(2));
 		}
 	}
 

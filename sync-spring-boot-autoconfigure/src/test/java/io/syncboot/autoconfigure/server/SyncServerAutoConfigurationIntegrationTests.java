@@ -265,9 +265,11 @@ class SyncServerAutoConfigurationIntegrationTests {
 			.run()) {
 			// The sessions start with the context, after the web server, and connect to it.
 			sessions = context.getBean(SyncSessions.class);
-			await().atMost(Duration.ofSeconds(10))
-				.until(() -> sessions.session("notes").connectionState() == ConnectionState.CONNECTED);
-			assertThat(connections).isNotEmpty().allSatisfy(event -> assertThat(event.error()).isEmpty());
+			// events are published on the notification thread: wait for the CONNECTED one itself
+			await().atMost(Duration.ofSeconds(20)).until(() -> connections.stream()
+				.anyMatch(event -> event.newState() == ConnectionState.CONNECTED));
+			assertThat(sessions.session("notes").connectionState()).isEqualTo(ConnectionState.CONNECTED);
+			assertThat(connections).allSatisfy(event -> assertThat(event.error()).isEmpty());
 			assertThat(sessions.status("notes").orElseThrow().lastError()).isNull();
 			sessions.database("notes").collection("notes").put("n1", Map.of("text", "local"));
 			assertThat(sessions.session("notes").uploadAllLocalChanges(Duration.ofSeconds(20))).isTrue();

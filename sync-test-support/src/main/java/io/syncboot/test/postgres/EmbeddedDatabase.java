@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
@@ -35,6 +36,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
 				.setServerConfig("max_connections", "300")
 				.setServerConfig("fsync", "on")
 				.setServerConfig("synchronous_commit", "off")
+				// the default 10 s is not enough for initdb and startup on a loaded 2-core machine
+				.setPGStartupWait(Duration.ofSeconds(60))
 				.start());
 		}
 		catch (IOException ex) {

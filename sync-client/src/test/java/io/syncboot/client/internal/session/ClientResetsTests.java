@@ -5,6 +5,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.syncboot.client.internal.concurrent.EventLoop;
 import org.junit.jupiter.api.AfterEach;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
@@ -46,21 +48,22 @@ class ClientResetsTests {
 	void aStoreThreadShutDownBeforeTheWorkRanEndsTheWaitAndTheWorkNeverRuns() throws Exception {
 		blockStoreThread();
 		AtomicBoolean ran = new AtomicBoolean();
-		// the manager closes while the work waits behind another task
+		AtomicReference<Thread> caller = new AtomicReference<>();
+		// the manager closes while the work waits behind another task (its caller parked on the wait)
 		Thread closer = new Thread(() -> {
-			try {
-				Thread.sleep(300);
-			}
-			catch (InterruptedException ex) {
-				return;
-			}
+			await().atMost(WITHIN).until(() -> caller.get() != null
+					&& (caller.get().getState() == Thread.State.TIMED_WAITING
+							|| caller.get().getState() == Thread.State.WAITING));
 			this.storeThread.shutdown(Duration.ofMillis(200));
 		});
 		closer.start();
 
 		assertTimeoutPreemptively(WITHIN,
-				() -> assertThatThrownBy(() -> ClientResets.callOnStoreThread(this.storeThread, () -> ran.getAndSet(true),
-						ClientResets.RESET_TIMEOUT, "the test reset"))
+				() -> assertThatThrownBy(() -> {
+					caller.set(Thread.currentThread());
+					ClientResets.callOnStoreThread(this.storeThread, () -> ran.getAndSet(true), ClientResets.RESET_TIMEOUT,
+							"the test reset");
+				})
 					.isInstanceOf(IllegalStateException.class)
 					.hasMessageContaining("the sync manager closed before the test reset ran"));
 		closer.join(WITHIN.toMillis());
