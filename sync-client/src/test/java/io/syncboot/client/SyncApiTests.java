@@ -114,6 +114,25 @@ class SyncApiTests {
 	}
 
 	@Test
+	void aDatabaseIsOpenInOneManagerAtATime() {
+		SyncDatabase mine = open("store-42");
+		mine.collection("orders").put("o1", Map.of("total", 1));
+		try (SyncManager other = SyncManager.create(OfflineClients.settings(this.base))) {
+			SyncUser same = other.logIn(SyncCredentials.anonymous());
+			// a second manager on the same base directory would keep its own client versions for the file
+			assertThatIllegalStateException()
+				.isThrownBy(() -> other.open(SyncConfiguration.builder(same, "store-42").build()))
+				.withMessageContaining("is open in another SyncManager");
+			// another partition of the same base directory is its own file
+			assertThat(other.open(SyncConfiguration.builder(same, "store-43").build()).isClosed()).isFalse();
+			// (closing the database alone keeps the file open while its changes wait to upload)
+			this.manager.close();
+			SyncDatabase reopened = other.open(SyncConfiguration.builder(same, "store-42").build());
+			assertThat(reopened.collection("orders").get("o1")).isPresent();
+		}
+	}
+
+	@Test
 	void writesAreReadableDurableAndReported() {
 		SyncDatabase db = open("store-42");
 		List<DatabaseChange> changes = new CopyOnWriteArrayList<>();

@@ -181,10 +181,12 @@ class ClientResetIntegrationTests {
 	}
 
 	private Map<String, Map<String, Object>> serverContents() {
-		SyncManager reader = manager(this.dirB);
-		SyncDatabase copy = reader.open(SyncConfiguration.builder(reader.logIn(SyncCredentials.anonymous()), "tasks-list").build());
-		assertThat(reader.sessionFor(copy).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
-		return SyncTestSupport.contents(copy.collection("tasks"));
+		try (SyncManager reader = manager(this.dirB)) {
+			SyncDatabase copy = reader
+				.open(SyncConfiguration.builder(reader.logIn(SyncCredentials.anonymous()), "tasks-list").build());
+			assertThat(reader.sessionFor(copy).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
+			return SyncTestSupport.contents(copy.collection("tasks"));
+		}
 	}
 
 	private static Map<String, Object> fieldsInFile(Path file, String id) {

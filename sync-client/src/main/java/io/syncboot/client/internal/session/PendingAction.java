@@ -160,7 +160,8 @@ public record PendingAction(Object owner, Kind kind, Path database, @Nullable Pa
 	}
 
 	private static List<Path> files(Path database) {
-		return List.of(database, Path.of(database + "-wal"), Path.of(database + "-shm"), Path.of(database + "-journal"));
+		return List.of(database, Path.of(database + "-wal"), Path.of(database + "-shm"), Path.of(database + "-journal"),
+				Path.of(database + ".lock"));
 	}
 
 	private String line() {

@@ -57,6 +57,8 @@ public final class SqliteStore implements AutoCloseable {
 
 	private final StatementCache statements; // guarded by lock
 
+	private final FileOwnership ownership;
+
 	private final HybridLogicalClock clock;
 
 	private final LocalCommitWriter locals;
@@ -76,8 +78,9 @@ public final class SqliteStore implements AutoCloseable {
 	private volatile boolean closed;
 
 	private SqliteStore(Path path, MessageCodec codec, LongSupplier wallMillis, int maxChangesetBytes,
-			Connection connection, StatementCache statements) throws SQLException {
+			Connection connection, StatementCache statements, FileOwnership ownership) throws SQLException {
 		this.path = path;
+		this.ownership = ownership;
 		this.codec = codec;
 		this.statements = statements;
 		this.documents = new DocumentTable(codec, statements);
@@ -115,6 +118,7 @@ public final class SqliteStore implements AutoCloseable {
 		config.enforceForeignKeys(true);
 		// no statement reads generated keys; without this the driver queries last_insert_rowid() after every insert
 		config.setGetGeneratedKeys(false);
+		FileOwnership ownership = FileOwnership.acquire(path);
 		Connection connection = null;
 		StatementCache statements = null;
 		try {
@@ -123,13 +127,17 @@ public final class SqliteStore implements AutoCloseable {
 			MetaTable.initialize(connection);
 			connection.setAutoCommit(false);
 			statements = new StatementCache(connection);
-			return new SqliteStore(path, codec, wallMillis, maxChangesetBytes, connection, statements);
+			return new SqliteStore(path, codec, wallMillis, maxChangesetBytes, connection, statements, ownership);
 		}
-		catch (SQLException ex) {
+		catch (SQLException | RuntimeException ex) {
 			if (statements != null) {
 				statements.close();
 			}
 			closeQuietly(connection);
+			ownership.close();
+			if (ex instanceof RuntimeException runtime) {
+				throw runtime;
+			}
 			throw new StoreException("cannot open the local database " + path + ": " + ex.getMessage(), ex);
 		}
 	}
@@ -368,6 +376,7 @@ public final class SqliteStore implements AutoCloseable {
 				this.closed = true;
 				this.statements.close();
 				closeQuietly(this.connection);
+				this.ownership.close();
 			}
 		}
 		finally {

@@ -427,7 +427,12 @@ class SqliteStoreTests {
 		assertThatThrownBy(() -> this.store.get(T1)).isInstanceOf(IllegalStateException.class)
 			.hasMessageContaining("closed");
 		try (var files = Files.list(this.dir.resolve("user"))) {
-			assertThat(files.map(p -> p.getFileName().toString())).containsExactly("p.db");
+			// the lock file stays: deleting it could let two owners lock two different files
+			assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("p.db", "p.db.lock");
+		}
+		// closed, it is free for the next owner
+		try (SqliteStore again = openStore()) {
+			assertThat(again.get(T1)).isPresent();
 		}
 	}
 
