@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.merge.ReplicaState;
 import io.syncboot.core.model.Changeset;
+import io.syncboot.core.model.HybridLogicalClock;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.core.protocol.ErrorCode;
@@ -245,6 +246,41 @@ class SyncServerProtocolTests {
 			assertThat(good.expect(SyncMessage.Download.class).uploadAck()).isEqualTo(1);
 			good.send(new SyncMessage.Ping(7));
 			assertThat(good.expect(SyncMessage.Pong.class).timestamp()).isEqualTo(7);
+		}
+	}
+
+	@Test
+	void anUploadStampedFarAheadOfTheServersClockIsRefusedAndNothingOfItIsIntegrated() {
+		long now = System.currentTimeMillis();
+		try (RawSyncClient reader = connect(); RawSyncClient writer = connect()) {
+			reader.bindNew(1, "future-p");
+			reader.expect(SyncMessage.Download.class);
+			writer.bindNew(1, "future-p");
+			writer.expect(SyncMessage.Download.class);
+			// an hour ahead is clock skew: integrated
+			long anHourAhead = HybridLogicalClock.pack(now + Duration.ofHours(1).toMillis(), 0);
+			writer.upload(1, new Changeset(1, 0, List.of(new Operation.Put("tasks", "d1", anHourAhead, Map.of("v", 1)))));
+			assertThat(writer.expect(SyncMessage.Download.class).uploadAck()).isEqualTo(1);
+			assertThat(reader.expect(SyncMessage.Download.class).changesets()).hasSize(1);
+
+			writer.upload(1, new Changeset(2, 1, List.of(put("d2", Map.of("v", 1)),
+					new Operation.Update("tasks", "d1", Long.MAX_VALUE, Map.of("v", 2)))));
+			SyncMessage.Error error = writer.expect(SyncMessage.Error.class);
+			assertThat(error.session()).isZero();
+			assertThat(error.code()).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
+			assertThat(error.message()).contains("tasks/d1").contains("ahead of the server's clock");
+			assertThat(writer.awaitCloseCode()).isEqualTo(SyncProtocol.CLOSE_PROTOCOL_ERROR);
+			try (RawSyncClient late = connect()) {
+				late.bindNew(1, "future-p");
+				late.expect(SyncMessage.Download.class);
+				long twoDaysAhead = HybridLogicalClock.pack(now + Duration.ofDays(2).toMillis(), 0);
+				late.upload(1, new Changeset(1, 0, List.of(new Operation.Delete("tasks", "d1", twoDaysAhead))));
+				assertThat(late.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
+			}
+
+			reader.send(new SyncMessage.Mark(1, 9));
+			assertThat(reader.next()).as("nothing of the refused uploads reached the partition")
+				.isEqualTo(new SyncMessage.Mark(1, 9));
 		}
 	}
 

@@ -31,6 +31,15 @@ public final class SyncProtocol {
 	 */
 	public static final int MAX_DOCUMENT_STATE_BYTES = DEFAULT_MAX_MESSAGE_BYTES - ENVELOPE_BYTES;
 
+	/**
+	 * How far the milliseconds of an uploaded operation's clock stamp may be ahead of the server's
+	 * clock: one day, far more than any real clock skew. The server refuses an upload holding a stamp
+	 * further ahead: integrated, it would move every downloading client's hybrid logical clock there
+	 * (to its largest value, for a stamp of {@link Long#MAX_VALUE}), and the register could never be
+	 * overwritten.
+	 */
+	public static final long MAX_CLOCK_AHEAD_MILLIS = 24L * 60 * 60 * 1000;
+
 	/** Default target size of one upload or download batch, in bytes. */
 	public static final int DEFAULT_BATCH_BYTES = 256 * 1024;
 

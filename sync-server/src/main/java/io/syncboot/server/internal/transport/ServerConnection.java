@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.model.Changeset;
+import io.syncboot.core.model.HybridLogicalClock;
+import io.syncboot.core.model.Operation;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncMessage;
@@ -163,6 +165,7 @@ final class ServerConnection implements SessionOwner {
 			sessionId = message.sessionId();
 			if (message instanceof SyncMessage.Upload upload) {
 				checkDownloadable(upload, text.length());
+				checkTimestamps(upload, System.currentTimeMillis());
 				ServerSession session = session(upload.session());
 				if (session != null && session.pipelinesUploads()) {
 					return pipelineUpload(session, upload);
@@ -205,6 +208,27 @@ final class ServerConnection implements SessionOwner {
 				throw new ProtocolException(ErrorCode.MESSAGE_TOO_BIG, "changeset " + changeset.clientVersion()
 						+ " takes " + size + " bytes as the server stores it, more than a download can carry ("
 						+ bound + ")");
+			}
+		}
+	}
+
+	/**
+	 * Refuses an upload holding an operation stamped more than
+	 * {@link SyncProtocol#MAX_CLOCK_AHEAD_MILLIS} ahead of this server's clock, as malformed: no
+	 * writer's clock is that far off, and integrated, the stamp would drag the clock of every client
+	 * that downloads it along (up to its largest value, after which it can issue none).
+	 */
+	private static void checkTimestamps(SyncMessage.Upload upload, long nowMillis) {
+		long limit = nowMillis + SyncProtocol.MAX_CLOCK_AHEAD_MILLIS;
+		for (Changeset changeset : upload.changesets()) {
+			for (Operation operation : changeset.operations()) {
+				long millis = HybridLogicalClock.millis(operation.timestamp());
+				if (millis > limit) {
+					throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "changeset " + changeset.clientVersion()
+							+ " writes " + operation.collection() + "/" + operation.id() + " with a timestamp "
+							+ (millis - nowMillis) + " ms ahead of the server's clock (at most "
+							+ SyncProtocol.MAX_CLOCK_AHEAD_MILLIS + " ms are allowed): the writer's clock is wrong");
+				}
 			}
 		}
 	}
