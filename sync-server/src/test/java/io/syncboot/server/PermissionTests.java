@@ -140,10 +140,22 @@ class PermissionTests {
 			StoreRows after = StoreRows.of(dataDirectory);
 			assertThat(after.history()).as("only the compensation enters the history").isEqualTo(before.history() + 1);
 
+			// the ack got lost, say: the same upload comes again
 			alice.upload(1, forged);
-			assertThat(alice.expect(SyncMessage.Error.class).code()).as("the ack was sent already")
-				.isEqualTo(ErrorCode.WRITE_REJECTED);
+			alice.send(new SyncMessage.Mark(1, 5));
+			assertThat(alice.next()).as("a re-sent rejected upload is not warned about again")
+				.isEqualTo(new SyncMessage.Mark(1, 5));
 			assertThat(StoreRows.of(dataDirectory)).as("a re-sent upload is not compensated twice").isEqualTo(after);
+			// and again with a new changeset: only the new one is rejected now, and named
+			alice.upload(1, forged, new Changeset(2, before.versions(), List.of(put("item4", Map.of("name", "New")))));
+			List<SyncMessage.Download> again = new ArrayList<>();
+			while (!((message = alice.next()) instanceof SyncMessage.Error)) {
+				again.add((SyncMessage.Download) message);
+			}
+			assertThat(((SyncMessage.Error) message).documents()).containsExactly("tasks/item4");
+			assertThat(again.get(again.size() - 1).uploadAck()).isEqualTo(2);
+			alice.send(new SyncMessage.Mark(1, 6));
+			assertThat(alice.next()).as("one warning only").isEqualTo(new SyncMessage.Mark(1, 6));
 
 			// the editor's clock has observed the compensation it downloaded
 			this.clock = Math.max(this.clock, compensation.get(0).operations().get(compensation.get(0).operations().size() - 1).timestamp());

@@ -234,19 +234,23 @@ public final class ServerSession {
 	/**
 	 * Rejects an upload of a read-only session: acknowledged, never integrated, reverted by
 	 * compensating writes that reach this client (and every other one) as a server changeset; the
-	 * {@code WRITE_REJECTED} error follows the download that carries them.
+	 * {@code WRITE_REJECTED} error follows the download that carries them. It names the documents of
+	 * the changesets rejected now only: changesets rejected before (re-sent after a lost ack) are
+	 * skipped without a second warning.
 	 */
 	private CompletionStage<?> reject(SyncMessage.Upload upload) {
-		List<String> documents = RejectedDocuments.of(upload.changesets());
 		return this.context.integrations()
 			.reject(this.partition, this.fileId, upload.changesets(), this.context.compensator())
 			.thenAcceptAsync(result -> {
 				this.uploadAck.accumulateAndGet(result.uploadAck(), Math::max);
-				// after the last of the compensation's changesets (a large one comes in several)
-				long version = result.integrated().isEmpty() ? 0
-						: result.integrated().get(result.integrated().size() - 1).serverVersion();
-				this.rejections.add(new Rejection(version, result.uploadAck(), documents,
-						RejectedDocuments.message(this.user, this.partition, documents)));
+				if (!result.rejected().isEmpty()) {
+					List<String> documents = RejectedDocuments.of(result.rejected());
+					// after the last of the compensation's changesets (a large one comes in several)
+					long version = result.integrated().isEmpty() ? 0
+							: result.integrated().get(result.integrated().size() - 1).serverVersion();
+					this.rejections.add(new Rejection(version, result.uploadAck(), documents,
+							RejectedDocuments.message(this.user, this.partition, documents)));
+				}
 				requestPump();
 			}, this.context.executors().workers());
 	}
