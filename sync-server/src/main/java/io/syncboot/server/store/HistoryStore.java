@@ -203,8 +203,9 @@ public interface HistoryStore extends AutoCloseable {
 
 	/**
 	 * Removes the history committed before a cutoff, on every partition: each partition's horizon
-	 * moves to the greatest server version committed before {@code cutoffMillis}, and its changesets at
-	 * or below the horizon are deleted. Document states are kept (fresh clients bootstrap from them).
+	 * moves to the greatest server version committed before {@code cutoffMillis} that is below every
+	 * version committed at or after it (commit times come from the committing nodes' clocks, which
+	 * may disagree), and its changesets at or below the horizon are deleted. Document states are kept (fresh clients bootstrap from them).
 	 * Safe while other threads and nodes integrate and read; each partition is compacted in its own
 	 * short transaction.
 	 * @param cutoffMillis epoch milliseconds; history committed at or after it is kept

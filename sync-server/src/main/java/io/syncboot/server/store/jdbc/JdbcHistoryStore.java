@@ -150,8 +150,12 @@ public final class JdbcHistoryStore implements HistoryStore {
 			SELECT COUNT(*) FROM syncboot_partition
 			""";
 
+	// one scan of the partition's history: the greatest version committed before the cutoff, and the
+	// least one committed at or after it (0 for none)
 	private static final String SELECT_HORIZON_SQL = """
-			SELECT COALESCE(MAX(server_version), 0) FROM syncboot_history WHERE partition_id = ? AND committed_at < ?
+			SELECT COALESCE(MAX(CASE WHEN committed_at < ? THEN server_version END), 0),
+			       COALESCE(MIN(CASE WHEN committed_at >= ? THEN server_version END), 0)
+			FROM syncboot_history WHERE partition_id = ?
 			""";
 
 	private static final String UPDATE_HORIZON_SQL = """
@@ -648,7 +652,8 @@ public final class JdbcHistoryStore implements HistoryStore {
 		long removed = 0;
 		for (Long partitionId : this.reader.queryForList(SELECT_PARTITIONS_SQL, Long.class)) {
 			removed += write(() -> {
-				Long horizon = this.writer.queryForObject(SELECT_HORIZON_SQL, Long.class, partitionId, cutoffMillis);
+				Long horizon = this.writer.queryForObject(SELECT_HORIZON_SQL, (rs, row) -> horizon(rs.getLong(1),
+						rs.getLong(2)), cutoffMillis, cutoffMillis, partitionId);
 				if (horizon == null || horizon == 0) {
 					return 0L;
 				}
@@ -661,6 +666,19 @@ public final class JdbcHistoryStore implements HistoryStore {
 					java.time.Instant.ofEpochMilli(cutoffMillis));
 		}
 		return removed;
+	}
+
+	/**
+	 * The horizon of a compaction: the greatest version committed before the cutoff, but below the
+	 * least version committed at or after it. Commit times are the committing nodes' wall clocks,
+	 * so a version committed later by a node whose clock is behind (or stepped back) can look older
+	 * than the versions before it; the horizon never passes a version that is still within the
+	 * retention.
+	 * @param lastBefore the greatest version committed before the cutoff, 0 for none
+	 * @param firstKept the least version committed at or after the cutoff, 0 for none
+	 */
+	private static long horizon(long lastBefore, long firstKept) {
+		return (firstKept == 0) ? lastBefore : Math.min(lastBefore, firstKept - 1);
 	}
 
 	@Override

@@ -49,6 +49,9 @@ abstract class HistoryStoreContractTests {
 	/** Opens the store under test (again, on the same database, when called a second time in a test). */
 	protected abstract JdbcHistoryStore openStore();
 
+	/** Runs one SQL statement on the store's database, on a connection of its own. */
+	protected abstract void execute(String sql) throws Exception;
+
 	private long clock = 1_000;
 
 	@BeforeEach
@@ -476,6 +479,26 @@ abstract class HistoryStoreContractTests {
 		assertThat(this.store.compactedVersion("p")).isEqualTo(2);
 		assertThat(this.store.latestVersion("p")).isEqualTo(3);
 		assertThat(this.store.compactedVersion("unknown")).isZero();
+	}
+
+	@Test
+	void compactionNeverRemovesAVersionCommittedAtOrAfterTheCutoff() throws Exception {
+		ClientFile a = this.store.allocateClientFile("p");
+		for (int v = 1; v <= 5; v++) {
+			this.store.integrate("p", a.fileId(), List.of(changeset(v, put("t" + v, v))));
+		}
+		// commit times as nodes with disagreeing clocks record them: version 4 was committed after
+		// version 3 by a node whose clock is behind, so it looks older than the cutoff
+		long cutoff = 1_000_000_000_000L;
+		execute("UPDATE syncboot_history SET committed_at = CASE server_version WHEN 1 THEN " + (cutoff - 300)
+				+ " WHEN 2 THEN " + (cutoff - 200) + " WHEN 3 THEN " + cutoff + " WHEN 4 THEN " + (cutoff - 50)
+				+ " ELSE " + (cutoff + 100) + " END");
+		assertThat(this.store.compact(cutoff)).isEqualTo(2);
+		assertThat(this.store.compactedVersion("p")).isEqualTo(2);
+		assertThat(this.store.changesetsAfter("p", 2, 0, 1_000_000).changesets())
+			.extracting(ServerChangeset::serverVersion).containsExactly(3L, 4L, 5L);
+		assertThat(this.store.compact(cutoff + 150)).as("all of it committed before the later cutoff").isEqualTo(3);
+		assertThat(this.store.compactedVersion("p")).isEqualTo(5);
 	}
 
 }

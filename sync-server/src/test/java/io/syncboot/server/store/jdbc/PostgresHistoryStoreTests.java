@@ -62,6 +62,11 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 		return JdbcHistoryStore.postgresql(this.url, database.user(), database.password());
 	}
 
+	@Override
+	protected void execute(String sql) {
+		EmbeddedDatabase.execute(this.url, sql);
+	}
+
 	@Test
 	void sharesADatabaseThatHoldsOtherTablesAndMigrations() {
 		String url = database.createDatabase();

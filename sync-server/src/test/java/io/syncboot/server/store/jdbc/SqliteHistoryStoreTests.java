@@ -29,6 +29,15 @@ class SqliteHistoryStoreTests extends HistoryStoreContractTests {
 		return JdbcHistoryStore.sqlite(this.directory);
 	}
 
+	@Override
+	protected void execute(String sql) throws Exception {
+		try (Connection connection = DriverManager.getConnection(
+				"jdbc:sqlite:" + this.directory.resolve(JdbcHistoryStore.SQLITE_FILE_NAME));
+				Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
 	@Test
 	void opensADurableWalDatabaseWithItsOwnSchemaHistory() throws Exception {
 		try (Connection connection = DriverManager.getConnection(
