@@ -20,11 +20,13 @@ import io.syncboot.test.postgres.EmbeddedDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * History compaction under load, on the embedded store (one node) and on PostgreSQL (two nodes):
@@ -156,6 +158,44 @@ class CompactionTests {
 				fresh.bindNew(1, "log");
 				List<SyncMessage.Download> downloads = fresh.downloadsUntil(d -> d.serverVersion() == total);
 				assertThat(downloads.stream().mapToLong(d -> d.documents().size()).sum()).isEqualTo(total);
+			}
+		}
+	}
+
+	@Test
+	void anExpiredClientLearnsWhatWasIntegratedOfItsUploadsBeforeItIsToldToReset() {
+		try (SyncServer server = SyncServer.builder().port(0).allowAnonymous().dataDirectory(this.dataDirectory)
+			.historyRetention(Duration.ofSeconds(1)).compactionInterval(Duration.ofDays(1)).build().start();
+				RawSyncClient writer = new RawSyncClient(server.url())) {
+			RawSyncClient.Identity file = writer.bindNew(1, "away");
+			writer.expect(SyncMessage.Download.class);
+			writer.upload(1, new Changeset(1, 0, List.of(new Operation.Put("log", "e1", 1_001, Map.of("n", 1)))));
+			SyncMessage.Download firstAck = writer.expect(SyncMessage.Download.class);
+			assertThat(firstAck.uploadAck()).isEqualTo(1);
+			// the second upload is integrated, but its ack never reaches the device, which then stays away
+			writer.upload(1, new Changeset(2, 1, List.of(new Operation.Put("log", "e2", 1_002, Map.of("n", 2)))));
+			assertThat(writer.expect(SyncMessage.Download.class).uploadAck()).isEqualTo(2);
+			writer.close();
+			SyncServerEngine engine = server.engine();
+			await().atMost(Duration.ofSeconds(30)).until(() -> {
+				engine.compactNow();
+				return engine.store().compactedVersion("away") > firstAck.serverVersion();
+			});
+
+			try (RawSyncClient back = new RawSyncClient(server.url())) {
+				back.send(new SyncMessage.Bind(1, "away", false));
+				back.send(new SyncMessage.Ident(1, file.fileId(), file.fileSalt(), firstAck.serverVersion(),
+						firstAck.serverVersionSalt(), file.serverSalt()));
+				SyncMessage.Download ack = back.expect(SyncMessage.Download.class);
+				assertThat(ack.uploadAck()).as("its outbox is trimmed before the reset re-commits what is left")
+					.isEqualTo(2);
+				assertThat(ack.serverVersion()).as("the cursor stays").isEqualTo(firstAck.serverVersion());
+				assertThat(ack.serverVersionSalt()).isEqualTo(firstAck.serverVersionSalt());
+				assertThat(ack.changesets()).isEmpty();
+				assertThat(ack.documents()).isEmpty();
+				SyncMessage.Error expired = back.expect(SyncMessage.Error.class);
+				assertThat(expired.code()).isEqualTo(ErrorCode.CLIENT_FILE_EXPIRED);
+				assertThat(expired.session()).isEqualTo(1);
 			}
 		}
 	}

@@ -818,6 +818,70 @@ class ClientResetIntegrationTests {
 		assertThat(this.errors).hasSize(1);
 	}
 
+	@Test
+	void anExpiredClientWhoseLastAckWasLostDoesNotRecoverTheIntegratedChangeOverALaterWrite() {
+		this.server = SyncServer.builder()
+			.port(0)
+			.dataDirectory(this.serverDir)
+			.allowAnonymous()
+			.historyRetention(Duration.ofSeconds(1))
+			.compactionInterval(Duration.ofMillis(100))
+			.build()
+			.start();
+		this.port = this.server.port();
+		SyncManager first = untrackedManager(this.dirA);
+		try {
+			SyncDatabase db = first.open(config(first, ClientResetMode.RECOVER_OR_DISCARD));
+			SyncSession session = first.sessionFor(db).orElseThrow();
+			db.collection("tasks").put("synced", Map.of("title", "before"));
+			assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+			assertThat(session.downloadAllServerChanges(LONG)).isTrue();
+			session.suspend();
+			await().atMost(LONG).until(() -> session.connectionState() == ConnectionState.DISCONNECTED);
+			db.collection("tasks").put("shared", Map.of("title", "the device's edit"));
+		}
+		finally {
+			first.close();
+		}
+		// the device as it is when the server integrated its edit but the ack never came back
+		copyContents(this.dirA, this.copyDir);
+		SyncManager uploading = untrackedManager(this.dirA);
+		try {
+			SyncDatabase db = uploading.open(config(uploading, ClientResetMode.RECOVER_OR_DISCARD));
+			assertThat(uploading.sessionFor(db).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+		}
+		finally {
+			uploading.close();
+		}
+		// another client writes the same document later; then that history is compacted
+		SyncManager other = manager(this.dirC);
+		SyncDatabase otherDb = other.open(SyncConfiguration.builder(other.logIn(SyncCredentials.anonymous()), "tasks-list")
+			.build());
+		SyncSession otherSession = other.sessionFor(otherDb).orElseThrow();
+		assertThat(otherSession.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(otherDb.collection("tasks").get("shared")).isPresent();
+		otherDb.collection("tasks").put("shared", Map.of("title", "the later edit"));
+		assertThat(otherSession.uploadAllLocalChanges(LONG)).isTrue();
+		long latest = serverVersion("latest_version");
+		await().atMost(LONG).until(() -> serverVersion("compacted_version") == latest);
+
+		deleteContents(this.dirA);
+		copyContents(this.copyDir, this.dirA);
+		SyncManager manager = manager(this.dirA);
+		SyncDatabase db = manager.open(config(manager, ClientResetMode.RECOVER_OR_DISCARD));
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		assertThat(this.errors).singleElement()
+			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.CLIENT_FILE_EXPIRED.number()));
+		assertThat(this.before).singleElement()
+			.satisfies(pair -> assertThat(pair[0].pendingChanges()).as("the integrated edit is not recovered").isZero());
+		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsEntry("shared",
+				Map.of("title", "the later edit"));
+		assertThat(manager.sessionFor(db).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(otherSession.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(SyncTestSupport.contents(otherDb.collection("tasks"))).containsEntry("shared",
+				Map.of("title", "the later edit"));
+	}
+
 	/** A column of the server's row for the partition, read from its SQLite file on a connection of the test's own. */
 	private long serverVersion(String column) {
 		String url = "jdbc:sqlite:" + this.serverDir.resolve(JdbcHistoryStore.SQLITE_FILE_NAME).toAbsolutePath();

@@ -131,7 +131,9 @@ public final class ServerSession {
 	 * downloaded (its cursor salt differs: the server was restored from an older copy and then
 	 * written, reusing versions the client had seen). A cursor salt of 0 (unknown), a cursor of 0
 	 * and a cursor whose entry compaction removed are not checked; a salt computed without the
-	 * entry's commit time (by a server built before it was mixed in) is accepted as well.
+	 * entry's commit time (by a server built before it was mixed in) is accepted as well. A cursor
+	 * behind the compaction horizon gets the file's acknowledgement first (see
+	 * {@link #sendAckBeforeExpiry}), then {@code CLIENT_FILE_EXPIRED}.
 	 */
 	public void ident(SyncMessage.Ident ident) {
 		if (this.state != State.BOUND) {
@@ -153,11 +155,15 @@ public final class ServerSession {
 			throw new ProtocolException(ErrorCode.BAD_SERVER_VERSION, "download cursor "
 					+ ident.downloadServerVersion() + " is ahead of the partition's latest version " + latest);
 		}
-		if (ident.downloadServerVersion() != 0
-				&& ident.downloadServerVersion() < this.store.compactedVersion(this.partition)) {
+		long horizon = (ident.downloadServerVersion() != 0) ? this.store.compactedVersion(this.partition) : 0;
+		if (ident.downloadServerVersion() < horizon) {
+			if (file.lastIntegratedClientVersion() > 0) {
+				sendAckBeforeExpiry(ident.downloadServerVersion(), ident.downloadServerVersionSalt(),
+						file.lastIntegratedClientVersion());
+			}
 			throw new ProtocolException(ErrorCode.CLIENT_FILE_EXPIRED, "download cursor "
 					+ ident.downloadServerVersion() + " is behind the history kept for partition '" + this.partition
-					+ "' (compacted up to " + this.store.compactedVersion(this.partition) + ")");
+					+ "' (compacted up to " + horizon + ")");
 		}
 		CursorSaltCache.Salts salts = this.context.partitions().saltsAt(this.partition, ident.downloadServerVersion());
 		long salt = (salts != null) ? salts.salt() : 0;
@@ -378,6 +384,10 @@ public final class ServerSession {
 			long horizon = this.store.compactedVersion(this.partition);
 			if (this.cursor < horizon) {
 				// read after the batch: the rows after the cursor may have been removed before the read
+				long ack = this.uploadAck.get();
+				if (ack != this.sentAck) {
+					sendAckBeforeExpiry(this.cursor, this.cursorSalt, ack);
+				}
 				throw new ProtocolException(ErrorCode.CLIENT_FILE_EXPIRED, "download cursor " + this.cursor
 						+ " fell behind the history kept for partition '" + this.partition + "' (compacted up to "
 						+ horizon + ")");
@@ -403,6 +413,19 @@ public final class ServerSession {
 			sendDownload(this.remaining, batch.changesets(), List.of());
 		}
 		return progressed;
+	}
+
+	/**
+	 * Sends the acknowledgement in a download that keeps the client's cursor, just before a
+	 * {@code CLIENT_FILE_EXPIRED}: the client applies it (trimming its outbox) before it resets, so a
+	 * recovering reset does not commit again, with fresh stamps, changesets that were integrated but
+	 * whose ack it never got (they would overwrite later writes of others). Its remaining bytes estimate
+	 * the bootstrap that follows the reset (at least 1: the client takes 0 for a completed download).
+	 */
+	private void sendAckBeforeExpiry(long cursor, long cursorSalt, long ack) {
+		this.owner.send(new SyncMessage.Download(this.id, cursor, cursorSalt, ack,
+				Math.max(1, this.store.snapshotBytesAfter(this.partition, null)), List.of(), List.of()));
+		this.sentAck = ack;
 	}
 
 	private void sendDownload(long remainingBytes, List<ServerChangeset> changesets, List<DocumentState> documents) {
