@@ -17,7 +17,10 @@ public enum ClientResetMode {
 	 * manager on the base directory starts.
 	 */
 	MANUAL,
-	/** Copy the local file to a backup, forget its unsynced changes and download fresh state. */
+	/**
+	 * Copy the local file to a backup, forget its unsynced changes and download fresh state. Upload
+	 * waits pending for the forgotten changes fail.
+	 */
 	DISCARD_UNSYNCED_CHANGES,
 	/** Download fresh state and re-apply the unacknowledged local changes on top. */
 	RECOVER_UNSYNCED_CHANGES,

@@ -85,7 +85,9 @@ public interface SyncSession {
 	 * exceptionally ({@link IllegalStateException}) when the session becomes invalid or the manager
 	 * closes, and when a client reset is left to the application ({@link ClientResetMode#MANUAL}):
 	 * the waits pending then fail, as do those made until the reset's action token runs, because
-	 * their work cannot complete on the file that is reset. Completes on the notification thread.
+	 * their work cannot complete on the file that is reset. It also completes exceptionally when an
+	 * automatic client reset discards the unsynced changes it waits for (the server never gets them;
+	 * they are only in the reset's backup). Completes on the notification thread.
 	 */
 	CompletableFuture<Void> waitForUploadCompletion();
 
@@ -101,7 +103,7 @@ public interface SyncSession {
 	 * @return {@code false} on timeout (the upload goes on)
 	 * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
 	 * @throws IllegalStateException if the session is or becomes invalid, or the wait fails for a
-	 * client reset left to the application
+	 * client reset left to the application or one that discarded the changes waited for
 	 */
 	boolean uploadAllLocalChanges(Duration timeout);
 

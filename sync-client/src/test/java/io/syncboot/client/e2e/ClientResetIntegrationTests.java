@@ -251,6 +251,52 @@ class ClientResetIntegrationTests {
 	}
 
 	@Test
+	void aDiscardResetFailsTheUploadWaitOfTheDiscardedWriteAndTheServerNeverGetsIt() {
+		SyncManager manager = manager(this.dirA);
+		List<CompletableFuture<Void>> waits = new ArrayList<>();
+		SyncDatabase db = syncThenReplace(manager, ClientResetMode.DISCARD_UNSYNCED_CHANGES, null,
+				offline -> waits.add(manager.sessionFor(offline).orElseThrow().waitForUploadCompletion()));
+		SyncSession session = manager.sessionFor(db).orElseThrow();
+
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		assertDiscardedWriteNeverUploaded(waits.get(0), session);
+	}
+
+	@Test
+	void aRecoveryThatFallsBackToDiscardFailsTheUploadWaitOfTheDiscardedWrite() {
+		SyncManager manager = manager(this.dirA);
+		List<CompletableFuture<Void>> waits = new ArrayList<>();
+		SyncDatabase db = syncThenReplace(manager, ClientResetMode.RECOVER_OR_DISCARD, null, offline -> {
+			waits.add(manager.sessionFor(offline).orElseThrow().waitForUploadCompletion());
+			// recovering commits the unsynced changesets again, into the outbox: refused, so the reset discards
+			runSql(offline.path(), "CREATE TRIGGER refuse_recovery BEFORE INSERT ON outbox"
+					+ " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+		});
+		SyncSession session = manager.sessionFor(db).orElseThrow();
+
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		runSql(db.path(), "DROP TRIGGER refuse_recovery");
+		assertThat(this.errors).singleElement().satisfies(error -> assertThat(error.message()).contains("discarded"));
+		assertDiscardedWriteNeverUploaded(waits.get(0), session);
+	}
+
+	/**
+	 * The upload wait made for "unsynced" before a reset that discarded it failed, naming the reset,
+	 * and the (wiped) server never got "unsynced"; an upload wait made after the reset completes.
+	 */
+	private void assertDiscardedWriteNeverUploaded(CompletableFuture<Void> wait, SyncSession session) {
+		assertThat(wait).failsWithin(LONG)
+			.withThrowableThat()
+			.havingRootCause()
+			.isInstanceOf(IllegalStateException.class)
+			.withMessageContaining("client reset")
+			.withMessageContaining("discarded");
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		// the wiped server lost "synced" too
+		assertThat(serverContents()).isEmpty();
+	}
+
+	@Test
 	void theDefaultModeRecoversFromAServerRestoredFromAnOlderCopy() throws Exception {
 		SyncManager manager = manager(this.dirA);
 		SyncConfiguration configuration = config(manager, ClientResetMode.RECOVER_OR_DISCARD);
@@ -534,12 +580,17 @@ class ClientResetIntegrationTests {
 	 * longer, on a connection of the test's own.
 	 */
 	private static void refuseResets(Path file, boolean refuse) {
+		runSql(file, refuse
+				? "CREATE TRIGGER refuse_reset BEFORE DELETE ON documents BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
+				: "DROP TRIGGER refuse_reset");
+	}
+
+	/** Runs one statement on a client file, on a connection of the test's own. */
+	private static void runSql(Path file, String sql) {
 		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
 				Statement statement = connection.createStatement()) {
 			statement.setQueryTimeout(30);
-			statement.execute(refuse
-					? "CREATE TRIGGER refuse_reset BEFORE DELETE ON documents BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
-					: "DROP TRIGGER refuse_reset");
+			statement.execute(sql);
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException(ex);

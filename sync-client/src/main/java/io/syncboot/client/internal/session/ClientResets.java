@@ -136,6 +136,12 @@ final class ClientResets {
 				// after the reset (acknowledging the old versions) would complete the waits too early
 				session.waits.recovered(reset.recoveredUpTo(), reset.result().meta().lastCommittedClientVersion());
 			}
+			else {
+				// the waited-for changes are gone (only the backup has them): the server never acknowledges
+				// them, and the first download after the reset must not complete their waits as if it had
+				session.waits.discarded(reset.result().meta().lastCommittedClientVersion(),
+						discardedError(session, mode, backup));
+			}
 			session.resetAwaitingDownload = true;
 			session.resetBefore = reset.before();
 			session.epoch++;
@@ -144,6 +150,13 @@ final class ClientResets {
 		session.report(new SyncError(error.code().number(), "client reset (" + mode + "): " + error.message() + "; "
 				+ reset.how() + "; the previous file was backed up to " + backup, false, ErrorAction.CLIENT_RESET, null,
 				backup));
+	}
+
+	/** The failure of an upload wait whose changes an automatic client reset discarded. */
+	private static IllegalStateException discardedError(DefaultSyncSession session, ClientResetMode mode, Path backup) {
+		return new IllegalStateException("the client reset (" + mode + ") of " + session.path
+				+ " discarded the unsynced local changes this wait was for: the server never got them; they are"
+				+ " only in the backup " + backup);
 	}
 
 	/**

@@ -67,6 +67,26 @@ final class SessionWaits {
 		this.uploads.replaceAll(wait -> wait.target <= lastBefore ? new UploadWait(lastRecovered, wait.future) : wait);
 	}
 
+	/**
+	 * An automatic client reset discarded the unacknowledged local changesets up to
+	 * {@code lastDiscarded}: the upload waits for them fail with {@code error}, since the server never
+	 * gets those changes (waits for later changesets, committed after the reset, go on).
+	 */
+	synchronized void discarded(long lastDiscarded, Throwable error) {
+		List<CompletableFuture<Void>> failed = new ArrayList<>();
+		Iterator<UploadWait> it = this.uploads.iterator();
+		while (it.hasNext()) {
+			UploadWait wait = it.next();
+			if (wait.target <= lastDiscarded) {
+				it.remove();
+				failed.add(wait.future);
+			}
+		}
+		if (!failed.isEmpty()) {
+			post(() -> failed.forEach(future -> future.completeExceptionally(error)));
+		}
+	}
+
 	/** Registers a download wait; the MARK request id is its key. */
 	synchronized CompletableFuture<Void> download() {
 		CompletableFuture<Void> future = new CompletableFuture<>();
