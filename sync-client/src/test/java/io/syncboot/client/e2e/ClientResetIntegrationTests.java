@@ -9,7 +9,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -269,13 +268,13 @@ class ClientResetIntegrationTests {
 		SyncDatabase db = syncThenReplace(manager, ClientResetMode.RECOVER_OR_DISCARD, null, offline -> {
 			waits.add(manager.sessionFor(offline).orElseThrow().waitForUploadCompletion());
 			// recovering commits the unsynced changesets again, into the outbox: refused, so the reset discards
-			runSql(offline.path(), "CREATE TRIGGER refuse_recovery BEFORE INSERT ON outbox"
+			SyncFixture.runSql(offline.path(), "CREATE TRIGGER refuse_recovery BEFORE INSERT ON outbox"
 					+ " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
 		});
 		SyncSession session = manager.sessionFor(db).orElseThrow();
 
 		await().atMost(LONG).until(() -> this.after.size() == 1);
-		runSql(db.path(), "DROP TRIGGER refuse_recovery");
+		SyncFixture.runSql(db.path(), "DROP TRIGGER refuse_recovery");
 		assertThat(this.errors).singleElement().satisfies(error -> assertThat(error.message()).contains("discarded"));
 		assertDiscardedWriteNeverUploaded(waits.get(0), session);
 	}
@@ -580,21 +579,9 @@ class ClientResetIntegrationTests {
 	 * longer, on a connection of the test's own.
 	 */
 	private static void refuseResets(Path file, boolean refuse) {
-		runSql(file, refuse
+		SyncFixture.runSql(file, refuse
 				? "CREATE TRIGGER refuse_reset BEFORE DELETE ON documents BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
 				: "DROP TRIGGER refuse_reset");
-	}
-
-	/** Runs one statement on a client file, on a connection of the test's own. */
-	private static void runSql(Path file, String sql) {
-		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-				Statement statement = connection.createStatement()) {
-			statement.setQueryTimeout(30);
-			statement.execute(sql);
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/**

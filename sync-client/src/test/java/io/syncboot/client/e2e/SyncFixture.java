@@ -1,6 +1,10 @@
 package io.syncboot.client.e2e;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,6 +95,21 @@ abstract class SyncFixture {
 		return SyncApiTestsAccess.jwt("{\"sub\":\"" + subject + "\",\"exp\":" + exp + "}");
 	}
 
+	/**
+	 * Runs one statement on a client's database file, on a connection of the test's own, for
+	 * example to make the client's writes fail with a trigger as a full disk would.
+	 */
+	static void runSql(Path file, String sql) {
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+				Statement statement = connection.createStatement()) {
+			statement.setQueryTimeout(30);
+			statement.execute(sql);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	/** Records a session's state changes as "OLD->NEW" and the thread each ran on. */
 	static final class States {
 
@@ -132,6 +151,11 @@ abstract class SyncFixture {
 
 		List<String> arrows() {
 			return this.changes.stream().map(Change::arrow).toList();
+		}
+
+		/** How many times the session lost a connection it had. */
+		long lost() {
+			return this.changes.stream().filter(change -> change.from() == ConnectionState.CONNECTED).count();
 		}
 
 		boolean endsWith(ConnectionState state) {

@@ -61,6 +61,29 @@ class WaitIntegrationTests extends SyncFixture {
 	}
 
 	@Test
+	void aDownloadWaitCompletesOnlyOnceTheDownloadsBeforeItsMarkAreApplied() {
+		connect();
+		SyncManager other = manager(this.server, this.dirB);
+		SyncDatabase onB = other.open(config(other, "p").build());
+		SyncSession sessionB = other.sessionFor(onB).orElseThrow();
+		Connections connections = new Connections(this.session);
+		// applying a download that writes a document fails on A now, as on a full disk
+		runSql(this.db.path(), "CREATE TRIGGER refuse_downloads BEFORE INSERT ON documents"
+				+ " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+		onB.collection("c").put("x", Map.of("v", 1));
+		assertThat(sessionB.uploadAllLocalChanges(LONG)).isTrue();
+
+		CompletableFuture<Boolean> appliedWhenCompleted = this.session.waitForDownloadCompletion()
+			.thenApply(done -> this.db.collection("c").get("x").isPresent());
+		// each failed apply restarts the connection; the second one comes after the wait's MARK was sent
+		await().atMost(LONG).until(() -> appliedWhenCompleted.isDone() || connections.lost() >= 2);
+		runSql(this.db.path(), "DROP TRIGGER refuse_downloads");
+
+		assertThat(appliedWhenCompleted).succeedsWithin(LONG).isEqualTo(true);
+		assertThat(this.db.collection("c").get("x")).isPresent();
+	}
+
+	@Test
 	void blockingWaitsReturnFalseOnTimeoutAndTheTransferGoesOn() {
 		connect();
 		this.proxy.blackHole();

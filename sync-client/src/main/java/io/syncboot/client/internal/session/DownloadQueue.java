@@ -39,6 +39,10 @@ final class DownloadQueue {
 
 	private long queuedBytes; // guarded by this: estimated bytes of the downloads in it
 
+	private long generation; // guarded by this: bumped by clear(), which drops downloads
+
+	private boolean stale; // guarded by this: downloads were dropped since the last ident
+
 	/**
 	 * What adding a download found.
 	 * @param post whether no apply task was queued or running, so the caller must post one
@@ -63,13 +67,37 @@ final class DownloadQueue {
 
 	/**
 	 * Drops the downloads not applied yet (they are downloaded again) and forgets the apply task,
-	 * so that the next download added posts a new one.
+	 * so that the next download added posts a new one. Starts a new {@link #generation()}, and the
+	 * queue is {@link #isStale() stale} until the next {@link #identified()}.
 	 */
 	synchronized void clear() {
 		this.received.clear();
 		this.queuedRows = 0;
 		this.queuedBytes = 0;
 		this.applyPosted = false;
+		this.generation++;
+		this.stale = true;
+	}
+
+	/**
+	 * The generation of the downloads received: one that is still current when a MARK is processed
+	 * means that no download received before the MARK was dropped since.
+	 */
+	synchronized long generation() {
+		return this.generation;
+	}
+
+	/**
+	 * Whether downloads were dropped since the last ident, so that the stored cursor has a gap
+	 * before what the connection still brings: a MARK coming back now says nothing about what is applied.
+	 */
+	synchronized boolean isStale() {
+		return this.stale;
+	}
+
+	/** An ident was sent with the stored cursor: what comes next follows what is applied. */
+	synchronized void identified() {
+		this.stale = false;
 	}
 
 	/** Whether the backlog is below half its bound, so the socket may be read again. */

@@ -171,6 +171,7 @@ final class ProtocolSession implements ConnectionSession {
 		this.connection.send(new SyncMessage.Ident(this.sessionId, meta.clientFileId(), meta.fileSalt(),
 				meta.downloadCursor(), meta.downloadSalt(), meta.serverSalt()));
 		this.phase = Phase.READY;
+		this.received.identified();
 		this.uploads.restartAfter(meta.uploadAck());
 		this.marksSent.clear();
 		requestUploads();
@@ -189,7 +190,7 @@ final class ProtocolSession implements ConnectionSession {
 			received(download);
 		}
 		else if (message instanceof SyncMessage.Mark mark) {
-			onStore(() -> this.owner.markReached(mark.requestId()));
+			received(mark);
 		}
 		else if (message instanceof SyncMessage.Error error) {
 			received(error);
@@ -216,6 +217,28 @@ final class ProtocolSession implements ConnectionSession {
 					sendIdent(meta);
 				}
 			});
+		});
+	}
+
+	/**
+	 * A MARK came back: its wait completes once the downloads received before it are applied, on
+	 * the store thread after them. If some were dropped (an apply failed), before the MARK came or
+	 * until it is processed, it is ignored: the connection restarts and the MARK is sent again after
+	 * the next ident.
+	 */
+	private void received(SyncMessage.Mark mark) {
+		if (this.received.isStale()) {
+			logger.debug("MARK {} of {} ignored: downloads before it were dropped", mark.requestId(), this.partition);
+			return;
+		}
+		long generation = this.received.generation();
+		onStore(() -> {
+			if (this.received.generation() != generation) {
+				logger.debug("MARK {} of {} ignored: downloads before it were dropped", mark.requestId(),
+						this.partition);
+				return;
+			}
+			this.owner.markReached(mark.requestId());
 		});
 	}
 
