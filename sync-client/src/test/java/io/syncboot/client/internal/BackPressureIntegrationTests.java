@@ -1,13 +1,19 @@
 package io.syncboot.client.internal;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import io.syncboot.client.ConnectionState;
 import io.syncboot.client.SyncClientSettings;
 import io.syncboot.client.SyncConfiguration;
 import io.syncboot.client.SyncCredentials;
@@ -24,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Back pressure on received downloads, against a real server: while the client's store thread
  * cannot apply, the connection stops reading once a session's backlog is full, and reads again,
- * losing nothing, once the store catches up.
+ * losing nothing, once the store catches up; nor does it lose anything when an apply fails then.
  */
 class BackPressureIntegrationTests {
 
@@ -82,6 +88,71 @@ class BackPressureIntegrationTests {
 			assertThat(readerDb.collection("docs").get("d-" + (DOCUMENTS - 1)).map(d -> d.get("n")))
 				.contains((long) (DOCUMENTS - 1));
 			await().atMost(LONG).until(() -> !readingPaused(engineOwner));
+		}
+	}
+
+	@Test
+	void aFailedApplyWhileReadingIsPausedAppliesNothingReceivedAfterItSoNothingIsSkipped() throws Exception {
+		try (SyncServer server = SyncServer.builder().port(0).dataDirectory(this.serverDir).allowAnonymous().build().start();
+				SyncManager reader = manager(server, this.dirC);
+				SyncManager writer = manager(server, this.dirA)) {
+			DefaultSyncManager engineOwner = (DefaultSyncManager) reader;
+			SyncDatabase readerDb = open(reader, "bp");
+			SyncSession readerSession = reader.sessionFor(readerDb).orElseThrow();
+			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
+			AtomicInteger lost = new AtomicInteger();
+			readerSession.addConnectionStateListener((from, to, error) -> {
+				if (from == ConnectionState.CONNECTED) {
+					lost.incrementAndGet();
+				}
+			});
+			// the reader cannot write the first document, as on a full disk: the first apply fails
+			runSql(readerDb.path(), "CREATE TRIGGER refuse_first BEFORE INSERT ON documents WHEN NEW.id = 'd-0'"
+					+ " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+
+			CountDownLatch release = new CountDownLatch(1);
+			engineOwner.engine().storeThread().post(() -> {
+				try {
+					release.await(LONG.toSeconds(), TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			try {
+				SyncDatabase writerDb = open(writer, "bp");
+				for (int start = 0; start < DOCUMENTS; start += 1000) {
+					int from = start;
+					writerDb.write(tx -> {
+						for (int i = from; i < from + 1000; i++) {
+							tx.collection("docs").put("d-" + i, Map.of("n", i, "body", "x".repeat(150)));
+						}
+					});
+				}
+				assertThat(writer.sessionFor(writerDb).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+				await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> readingPaused(engineOwner));
+			}
+			finally {
+				release.countDown();
+			}
+			// the failure restarted the connection; what the socket held then was not applied past the gap
+			await().atMost(LONG).until(() -> lost.get() >= 1);
+			runSql(readerDb.path(), "DROP TRIGGER refuse_first");
+
+			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
+			assertThat(readerDb.collection("docs").count()).isEqualTo(DOCUMENTS);
+		}
+	}
+
+	/** Runs one statement on a client's database file, on a connection of the test's own. */
+	private static void runSql(Path file, String sql) {
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+				Statement statement = connection.createStatement()) {
+			statement.setQueryTimeout(30);
+			statement.execute(sql);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
 		}
 	}
 

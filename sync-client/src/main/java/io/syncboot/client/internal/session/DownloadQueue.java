@@ -13,6 +13,10 @@ import io.syncboot.core.protocol.SyncMessage;
  * of their batched apply and of the back pressure on the socket: the rows and estimated bytes
  * waiting, and whether an apply task is queued on the store thread.
  *
+ * <p>A failed apply clears the queue, dropping what it holds; from then until the next ident, which
+ * asks for everything after the stored cursor again, the queue is stale and refuses downloads, so
+ * that none received after the dropped ones is applied before them (the cursor would skip them).
+ *
  * <p>Thread-safe: the loop thread adds, the store thread takes batches, either may clear; every
  * method holds the queue's monitor briefly and never blocks otherwise. It throws nothing of its own.
  */
@@ -45,30 +49,42 @@ final class DownloadQueue {
 
 	/**
 	 * What adding a download found.
+	 * @param refused whether the download was dropped, not queued, because the queue is
+	 * {@link #isStale() stale}: applied, it would move the cursor past the downloads dropped before it
 	 * @param post whether no apply task was queued or running, so the caller must post one
 	 * @param full whether the backlog reached its bound, so the socket should not be read
 	 */
-	record Added(boolean post, boolean full) {
+	record Added(boolean refused, boolean post, boolean full) {
+
+		static final Added REFUSED = new Added(true, false, false);
+
 	}
 
-	/** Appends a received download; the caller posts an apply task if {@link Added#post()}. */
+	/**
+	 * Appends a received download, unless the queue is {@link #isStale() stale} (then it is dropped:
+	 * it is downloaded again after the next ident); the caller posts an apply task if
+	 * {@link Added#post()}.
+	 */
 	Added add(SyncMessage.Download download) {
 		Queued queued = new Queued(download, rows(download), estimatedBytes(download)); // counted outside the lock
 		synchronized (this) {
+			if (this.stale) {
+				return Added.REFUSED;
+			}
 			this.received.addLast(queued);
 			this.queuedRows += queued.rows();
 			this.queuedBytes += queued.bytes();
 			boolean full = this.queuedRows >= MAX_QUEUED_ROWS || this.queuedBytes >= MAX_QUEUED_BYTES;
 			boolean post = !this.applyPosted;
 			this.applyPosted = true;
-			return new Added(post, full);
+			return new Added(false, post, full);
 		}
 	}
 
 	/**
-	 * Drops the downloads not applied yet (they are downloaded again) and forgets the apply task,
-	 * so that the next download added posts a new one. Starts a new {@link #generation()}, and the
-	 * queue is {@link #isStale() stale} until the next {@link #identified()}.
+	 * Drops the downloads not applied yet (they are downloaded again) and forgets the apply task.
+	 * Starts a new {@link #generation()}, and the queue is {@link #isStale() stale}, refusing
+	 * downloads, until the next {@link #identified()}.
 	 */
 	synchronized void clear() {
 		this.received.clear();
@@ -89,13 +105,17 @@ final class DownloadQueue {
 
 	/**
 	 * Whether downloads were dropped since the last ident, so that the stored cursor has a gap
-	 * before what the connection still brings: a MARK coming back now says nothing about what is applied.
+	 * before what the connection still brings: such downloads are refused, and a MARK coming back now
+	 * says nothing about what is applied.
 	 */
 	synchronized boolean isStale() {
 		return this.stale;
 	}
 
-	/** An ident was sent with the stored cursor: what comes next follows what is applied. */
+	/**
+	 * An ident was sent with the stored (committed) cursor: what comes next follows what is applied,
+	 * and is queued again.
+	 */
 	synchronized void identified() {
 		this.stale = false;
 	}

@@ -24,12 +24,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The protocol side of one active session on one {@link Connection}: bind, ident (storing a newly
  * allocated client file id first), uploads of the outbox with a bounded number in flight, downloads
- * applied on the store thread, and MARK round trips. A local changeset committed while its
- * predecessors are sent is uploaded from the committed entry the application thread hands over,
- * without reading the outbox back; any other upload reads the outbox on the store thread. The
- * upload bookkeeping is kept by an {@link UploadWindow}, the received downloads by a
- * {@link DownloadQueue}. Loop thread only; store work is posted to the store thread and its results
- * posted back, tagged with the binding they belong to so results of an older binding are dropped.
+ * applied on the store thread (a failed apply drops the downloads not applied, refuses those that
+ * follow and restarts the connection, whose next ident downloads them again), and MARK round trips.
+ * A local changeset committed while its predecessors are sent is uploaded from the committed entry
+ * the application thread hands over, without reading the outbox back; any other upload reads the
+ * outbox on the store thread. The upload bookkeeping is kept by an {@link UploadWindow}, the
+ * received downloads by a {@link DownloadQueue}. Loop thread only; store work is posted to the
+ * store thread and its results posted back, tagged with the binding they belong to so results of
+ * an older binding are dropped.
  */
 final class ProtocolSession implements ConnectionSession {
 
@@ -248,6 +250,11 @@ final class ProtocolSession implements ConnectionSession {
 			return;
 		}
 		DownloadQueue.Added added = this.received.add(download);
+		if (added.refused()) {
+			logger.debug("Download up to {} of {} dropped: downloads before it were dropped; it comes again after "
+					+ "the next ident", download.serverVersion(), this.partition);
+			return;
+		}
 		if (added.full() && !this.readingPaused) {
 			this.readingPaused = true;
 			this.connection.pauseReading(this);
@@ -257,7 +264,10 @@ final class ProtocolSession implements ConnectionSession {
 		}
 	}
 
-	/** Drops the downloads not applied yet (they are downloaded again) and lets the socket be read. */
+	/**
+	 * Drops the downloads not applied yet and refuses those that follow until the next ident, which
+	 * downloads them again from the stored cursor; lets the socket be read (what it brings is dropped).
+	 */
 	private void clearReceived() {
 		this.received.clear();
 		this.engine.loop().post(this::resumeReadingIfDrained);
@@ -279,15 +289,19 @@ final class ProtocolSession implements ConnectionSession {
 	 * Applies every received download (store thread), those queued meanwhile together, in
 	 * transactions of at most {@link DownloadQueue#MAX_ROWS_PER_APPLY} rows; returns once none is left, so work
 	 * queued on the store thread after a download (a MARK) runs after it is applied.
+	 * <p>
+	 * If an apply fails, whatever the failure (the database refused the write, a merge or a listener
+	 * threw, memory ran out), the downloads not applied are dropped, those still coming on this
+	 * connection are refused, and the connection restarts: its next ident asks for everything after
+	 * the stored cursor again, so nothing dropped is skipped. A download that breaks the protocol ends
+	 * the session instead.
 	 */
 	private void applyReceived() {
-		boolean done = false;
 		try {
 			while (true) {
 				List<SyncMessage.Download> batch = this.received.take();
 				this.engine.loop().post(this::resumeReadingIfDrained);
 				if (batch.isEmpty()) {
-					done = true;
 					return;
 				}
 				CommitResult result;
@@ -295,6 +309,7 @@ final class ProtocolSession implements ConnectionSession {
 					result = this.store.applyDownloads(batch, this.owner::notifyRemoteChange);
 				}
 				catch (ProtocolException ex) {
+					clearReceived();
 					this.engine.loop().post(() -> violation(ex.code(), ex.getMessage()));
 					return;
 				}
@@ -302,11 +317,21 @@ final class ProtocolSession implements ConnectionSession {
 				this.engine.loop().post(() -> acknowledged(result.meta().uploadAck()));
 			}
 		}
-		finally {
-			if (!done) {
-				// a failure: what is left came on the connection that restarts; it is downloaded again
-				clearReceived();
+		catch (RuntimeException | Error ex) {
+			// refused first, restarted next (before anything that may fail again, such as logging)
+			clearReceived();
+			if (this.store.isClosed()) {
+				return; // the session is stopping
 			}
+			this.engine.loop().post(() -> restartAfterFailure("applying downloads failed"));
+			logger.error("Applying downloads to {} failed; reconnecting to download them again", this.partition, ex);
+		}
+	}
+
+	/** Restarts the connection after a local failure (loop), unless this session was stopped meanwhile. */
+	private void restartAfterFailure(String why) {
+		if (!this.stopped) {
+			this.connection.restart(why);
 		}
 	}
 
@@ -427,8 +452,8 @@ final class ProtocolSession implements ConnectionSession {
 				}
 			}
 			catch (StoreException ex) {
+				this.engine.loop().post(() -> restartAfterFailure("local database failure"));
 				logger.error("Local database failure on {}; reconnecting", this.partition, ex);
-				this.engine.loop().post(() -> this.connection.restart("local database failure"));
 			}
 		});
 	}

@@ -1,0 +1,75 @@
+package io.syncboot.client.e2e;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
+import io.syncboot.client.SyncDatabase;
+import io.syncboot.client.SyncManager;
+import io.syncboot.client.SyncSession;
+import io.syncboot.server.SyncServer;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A download the client fails to apply, against a real server: whatever the failure, it is
+ * downloaded again, and nothing received after it is applied first (which would move the cursor
+ * past it for good).
+ */
+class DownloadFailureIntegrationTests extends SyncFixture {
+
+	@Test
+	void aDownloadWhoseMergeFailsIsDownloadedAgainAndNothingAfterItIsAppliedBefore() {
+		SyncServer server = server();
+		SyncManager managerA = manager(server, this.dirA);
+		SyncManager managerB = manager(server, this.dirB);
+		SyncDatabase onA = managerA.open(config(managerA, "p").build());
+		SyncDatabase onB = managerB.open(config(managerB, "p").build());
+		SyncSession sessionA = managerA.sessionFor(onA).orElseThrow();
+		SyncSession sessionB = managerB.sessionFor(onB).orElseThrow();
+		onB.collection("c").put("x", Map.of("v", 1));
+		onB.collection("c").put("y", Map.of("v", 1));
+		assertThat(sessionB.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(sessionA.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(onA.collection("c").get("x")).hasValueSatisfying(x -> assertThat(x.fields()).containsEntry("v", 1L));
+		Connections connections = new Connections(sessionA);
+		// x's merge state on A now holds y's: merging a change of x into it throws (no database error)
+		String stateOfX = queryText(onA.path(), "SELECT state FROM documents WHERE collection = 'c' AND id = 'x'");
+		runSql(onA.path(), "UPDATE documents SET state = (SELECT state FROM documents WHERE collection = 'c'"
+				+ " AND id = 'y') WHERE collection = 'c' AND id = 'x'");
+
+		onB.collection("c").update("x", Map.of("v", 2));
+		assertThat(sessionB.uploadAllLocalChanges(LONG)).isTrue();
+		onB.collection("c").put("later", Map.of("v", 3));
+		assertThat(sessionB.uploadAllLocalChanges(LONG)).isTrue();
+		await().atMost(LONG).until(() -> connections.lost() >= 1 || onA.collection("c").get("later").isPresent());
+
+		// the change after the failed one waits for it: applied first, it would move the cursor past it
+		assertThat(onA.collection("c").get("later")).isEmpty();
+		runSql(onA.path(), "UPDATE documents SET state = '" + stateOfX.replace("'", "''")
+				+ "' WHERE collection = 'c' AND id = 'x'");
+		assertThat(sessionA.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(onA.collection("c").get("x")).hasValueSatisfying(x -> assertThat(x.fields()).containsEntry("v", 2L));
+		assertThat(onA.collection("c").get("later")).isPresent();
+	}
+
+	/** The text in the first column of the first row {@code sql} selects from a client's database file. */
+	private static String queryText(Path file, String sql) {
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery(sql)) {
+			assertThat(rows.next()).isTrue();
+			return rows.getString(1);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
