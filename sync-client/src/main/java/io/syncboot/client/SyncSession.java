@@ -87,19 +87,22 @@ public interface SyncSession {
 	 * the waits pending then fail, as do those made until the reset's action token runs, because
 	 * their work cannot complete on the file that is reset. It also completes exceptionally when an
 	 * automatic client reset discards the unsynced changes it waits for (the server never gets them;
-	 * they are only in the reset's backup). Completes on the notification thread.
+	 * they are only in the reset's backup). Completes on the notification thread. Cancelling it
+	 * forgets the wait.
 	 */
 	CompletableFuture<Void> waitForUploadCompletion();
 
 	/**
 	 * A future that completes after a server round trip (a MARK) after which everything the server
 	 * had at that moment is applied locally. Same waiting and failure rules as
-	 * {@link #waitForUploadCompletion()}.
+	 * {@link #waitForUploadCompletion()}. Cancelling it forgets the wait: its MARK is not sent again.
 	 */
 	CompletableFuture<Void> waitForDownloadCompletion();
 
 	/**
-	 * Blocks until {@link #waitForUploadCompletion()} completes or the timeout passes.
+	 * Blocks until {@link #waitForUploadCompletion()} completes or the timeout passes. A timeout
+	 * beyond {@code Long.MAX_VALUE} nanoseconds (such as {@code ChronoUnit.FOREVER.getDuration()})
+	 * waits without a limit.
 	 * @return {@code false} on timeout (the upload goes on)
 	 * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
 	 * @throws IllegalStateException if the session is or becomes invalid, or the wait fails for a
@@ -108,7 +111,9 @@ public interface SyncSession {
 	boolean uploadAllLocalChanges(Duration timeout);
 
 	/**
-	 * Blocks until {@link #waitForDownloadCompletion()} completes or the timeout passes.
+	 * Blocks until {@link #waitForDownloadCompletion()} completes or the timeout passes. A timeout
+	 * beyond {@code Long.MAX_VALUE} nanoseconds waits without a limit; a wait that timed out is
+	 * forgotten (its MARK is not sent again).
 	 * @return {@code false} on timeout
 	 * @throws IllegalArgumentException if {@code timeout} is null, zero or negative
 	 * @throws IllegalStateException if the session is or becomes invalid, or the wait fails for a

@@ -2,6 +2,9 @@ package io.syncboot.client.e2e;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.syncboot.client.StopPolicy;
@@ -21,7 +24,10 @@ import static io.syncboot.client.e2e.SyncTestSupport.LONG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
-/** Download waits against a scripted server: what a refused call leaves behind, and a closed database. */
+/**
+ * Download waits against a scripted server: what a refused or timed-out call leaves behind, timeouts
+ * of any length, and a closed database.
+ */
 class WaitProtocolTests {
 
 	@TempDir
@@ -65,6 +71,52 @@ class WaitProtocolTests {
 	}
 
 	@Test
+	void blockingWaitsTakeATimeoutTooLongForNanosecondsAndWaitForTheServer() throws Exception {
+		SyncDatabase database = this.manager.open(SyncConfiguration.builder(this.user, "p").build());
+		SyncSession session = this.manager.sessionFor(database).orElseThrow();
+		Duration forever = ChronoUnit.FOREVER.getDuration();
+		SyncMessage.Bind bind = identify();
+		database.collection("c").put("x", Map.of("v", 1));
+		SyncMessage.Upload upload = (SyncMessage.Upload) next();
+
+		CompletableFuture<Boolean> uploaded = CompletableFuture.supplyAsync(() -> session.uploadAllLocalChanges(forever));
+		CompletableFuture<Boolean> downloaded = CompletableFuture
+			.supplyAsync(() -> session.downloadAllServerChanges(forever));
+		SyncMessage.Mark mark = (SyncMessage.Mark) next();
+		long acknowledged = upload.changesets().get(upload.changesets().size() - 1).clientVersion();
+		this.server.send(new SyncMessage.Download(bind.session(), 0, 0, acknowledged, 0, List.of(), List.of()));
+		this.server.send(mark);
+
+		assertThat(uploaded).succeedsWithin(LONG).isEqualTo(true);
+		assertThat(downloaded).succeedsWithin(LONG).isEqualTo(true);
+	}
+
+	@Test
+	void aBlockingDownloadWaitThatTimedOutAsksTheServerForNothingMore() throws Exception {
+		SyncDatabase database = this.manager.open(SyncConfiguration.builder(this.user, "p").build());
+		SyncSession session = this.manager.sessionFor(database).orElseThrow();
+		identify();
+		assertThat(session.downloadAllServerChanges(Duration.ofMillis(200))).isFalse();
+		SyncMessage.Mark unanswered = (SyncMessage.Mark) next();
+
+		// bound again, the session sends the MARKs of the download waits still pending
+		session.suspend();
+		session.resume();
+		SyncMessage bind = next();
+		while (!(bind instanceof SyncMessage.Bind)) {
+			bind = next();
+		}
+		assertThat(next()).isInstanceOf(SyncMessage.Ident.class);
+		CompletableFuture<Void> wait = session.waitForDownloadCompletion();
+		SyncMessage.Mark mark = (SyncMessage.Mark) next();
+
+		assertThat(mark.requestId()).as("the first MARK after the ident is the new wait's")
+			.isNotEqualTo(unanswered.requestId());
+		this.server.send(mark);
+		assertThat(wait).succeedsWithin(LONG);
+	}
+
+	@Test
 	void aDownloadWaitOnAClosedDatabaseFailsAtOnceLikeAnUploadWait() {
 		SyncDatabase database = this.manager.open(SyncConfiguration.builder(this.user, "p")
 			.stopPolicy(StopPolicy.IMMEDIATELY)
@@ -78,6 +130,15 @@ class WaitProtocolTests {
 		assertThat(session.waitForDownloadCompletion()).failsWithin(Duration.ZERO)
 			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
 			.withMessageContaining("is closed");
+	}
+
+	/** Accepts the client's connection and allocates it a client file; returns its bind. */
+	private SyncMessage.Bind identify() throws Exception {
+		this.server.upgrade(this.server.acceptHandshake());
+		SyncMessage.Bind bind = (SyncMessage.Bind) next();
+		this.server.send(new SyncMessage.Ident(bind.session(), 5, 55, 0, 0, 555));
+		assertThat(next()).isInstanceOf(SyncMessage.Ident.class);
+		return bind;
 	}
 
 	private SyncMessage next() throws Exception {

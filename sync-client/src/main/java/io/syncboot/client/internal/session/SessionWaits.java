@@ -34,7 +34,10 @@ final class SessionWaits {
 		this.notifier = notifier;
 	}
 
-	/** A future that completes once the acknowledged client version reaches {@code target}. */
+	/**
+	 * A future that completes once the acknowledged client version reaches {@code target}; cancelled,
+	 * it is forgotten.
+	 */
 	synchronized CompletableFuture<Void> upload(long target, long acknowledged) {
 		CompletableFuture<Void> future = new CompletableFuture<>();
 		if (acknowledged >= target) {
@@ -42,6 +45,7 @@ final class SessionWaits {
 		}
 		else {
 			this.uploads.add(new UploadWait(target, future));
+			forgetWhenCancelled(future);
 		}
 		return future;
 	}
@@ -87,11 +91,29 @@ final class SessionWaits {
 		}
 	}
 
-	/** Registers a download wait; the MARK request id is its key. */
+	/**
+	 * Registers a download wait; the MARK request id is its key. Cancelled, it is forgotten: its MARK
+	 * is not sent again.
+	 */
 	synchronized CompletableFuture<Void> download() {
 		CompletableFuture<Void> future = new CompletableFuture<>();
 		this.downloads.put(++this.nextRequestId, future);
+		forgetWhenCancelled(future);
 		return future;
+	}
+
+	/** Drops a wait once its future is cancelled (by the application, or by a blocking wait that ends early). */
+	private void forgetWhenCancelled(CompletableFuture<Void> future) {
+		future.whenComplete((result, error) -> {
+			if (future.isCancelled()) {
+				forget(future);
+			}
+		});
+	}
+
+	private synchronized void forget(CompletableFuture<Void> future) {
+		this.uploads.removeIf(wait -> wait.future == future);
+		this.downloads.values().remove(future);
 	}
 
 	/** The request ids of the download waits not yet completed. */
@@ -128,9 +150,15 @@ final class SessionWaits {
 		}
 	}
 
+	/** The longest timeout {@link #await} measures; a longer one waits without a time limit. */
+	private static final Duration UNBOUNDED = Duration.ofNanos(Long.MAX_VALUE);
+
 	/**
 	 * Registers a wait and blocks until it completes or the timeout passes; refuses to block the
-	 * engine's own threads (before registering anything).
+	 * engine's own threads (before registering anything). A timeout beyond {@code Long.MAX_VALUE}
+	 * nanoseconds (about 292 years, such as {@code ChronoUnit.FOREVER}) waits without a limit. A wait
+	 * that did not complete (timeout, interruption) is forgotten.
+	 * @param timeout positive (the caller checks it)
 	 * @return {@code false} on timeout
 	 * @throws IllegalStateException if the wait failed, was interrupted, or runs on an engine thread
 	 */
@@ -141,7 +169,12 @@ final class SessionWaits {
 		}
 		CompletableFuture<Void> future = wait.get();
 		try {
-			future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			if (timeout.compareTo(UNBOUNDED) >= 0) {
+				future.get();
+			}
+			else {
+				future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			}
 			return true;
 		}
 		catch (TimeoutException ex) {
@@ -153,6 +186,10 @@ final class SessionWaits {
 		}
 		catch (ExecutionException ex) {
 			throw new IllegalStateException(ex.getCause().getMessage(), ex.getCause());
+		}
+		finally {
+			// nobody waits for it any more: forgotten, so that it is not kept (nor its MARK sent again)
+			future.cancel(false);
 		}
 	}
 
