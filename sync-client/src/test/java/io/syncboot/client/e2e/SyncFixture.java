@@ -1,10 +1,6 @@
 package io.syncboot.client.e2e;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
+import io.syncboot.client.LocalFiles;
 import io.syncboot.client.ConnectionState;
 import io.syncboot.client.SyncApiTestsAccess;
 import io.syncboot.client.SyncClientSettings;
@@ -95,19 +92,9 @@ abstract class SyncFixture {
 		return SyncApiTestsAccess.jwt("{\"sub\":\"" + subject + "\",\"exp\":" + exp + "}");
 	}
 
-	/**
-	 * Runs one statement on a client's database file, on a connection of the test's own, for
-	 * example to make the client's writes fail with a trigger as a full disk would.
-	 */
+	/** See {@link LocalFiles#runSql}. */
 	static void runSql(Path file, String sql) {
-		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-				Statement statement = connection.createStatement()) {
-			statement.setQueryTimeout(30);
-			statement.execute(sql);
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
+		LocalFiles.runSql(file, sql);
 	}
 
 	/** Records a session's state changes as "OLD->NEW" and the thread each ran on. */

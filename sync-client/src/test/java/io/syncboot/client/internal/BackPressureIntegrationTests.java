@@ -1,10 +1,6 @@
 package io.syncboot.client.internal;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -13,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.syncboot.client.LocalFiles;
 import io.syncboot.client.ConnectionState;
 import io.syncboot.client.SyncClientSettings;
 import io.syncboot.client.SyncConfiguration;
@@ -107,7 +104,7 @@ class BackPressureIntegrationTests {
 				}
 			});
 			// the reader cannot write the first document, as on a full disk: the first apply fails
-			runSql(readerDb.path(), "CREATE TRIGGER refuse_first BEFORE INSERT ON documents WHEN NEW.id = 'd-0'"
+			LocalFiles.runSql(readerDb.path(), "CREATE TRIGGER refuse_first BEFORE INSERT ON documents WHEN NEW.id = 'd-0'"
 					+ " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
 
 			CountDownLatch release = new CountDownLatch(1);
@@ -137,24 +134,13 @@ class BackPressureIntegrationTests {
 			}
 			// the failure restarted the connection; what the socket held then was not applied past the gap
 			await().atMost(LONG).until(() -> lost.get() >= 1);
-			runSql(readerDb.path(), "DROP TRIGGER refuse_first");
+			LocalFiles.runSql(readerDb.path(), "DROP TRIGGER refuse_first");
 
 			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
 			assertThat(readerDb.collection("docs").count()).isEqualTo(DOCUMENTS);
 		}
 	}
 
-	/** Runs one statement on a client's database file, on a connection of the test's own. */
-	private static void runSql(Path file, String sql) {
-		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-				Statement statement = connection.createStatement()) {
-			statement.setQueryTimeout(30);
-			statement.execute(sql);
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
 
 	private static boolean readingPaused(DefaultSyncManager manager) throws Exception {
 		AtomicBoolean paused = new AtomicBoolean();
