@@ -257,9 +257,9 @@ class SyncServerProtocolTests {
 			reader.expect(SyncMessage.Download.class);
 			writer.bindNew(1, "future-p");
 			writer.expect(SyncMessage.Download.class);
-			// an hour ahead is clock skew: integrated
-			long anHourAhead = HybridLogicalClock.pack(now + Duration.ofHours(1).toMillis(), 0);
-			writer.upload(1, new Changeset(1, 0, List.of(new Operation.Put("tasks", "d1", anHourAhead, Map.of("v", 1)))));
+			// a device whose date is ten years off keeps syncing: integrated
+			long tenYearsAhead = HybridLogicalClock.pack(now + Duration.ofDays(3_653).toMillis(), 0);
+			writer.upload(1, new Changeset(1, 0, List.of(new Operation.Put("tasks", "d1", tenYearsAhead, Map.of("v", 1)))));
 			assertThat(writer.expect(SyncMessage.Download.class).uploadAck()).isEqualTo(1);
 			assertThat(reader.expect(SyncMessage.Download.class).changesets()).hasSize(1);
 
@@ -273,8 +273,8 @@ class SyncServerProtocolTests {
 			try (RawSyncClient late = connect()) {
 				late.bindNew(1, "future-p");
 				late.expect(SyncMessage.Download.class);
-				long twoDaysAhead = HybridLogicalClock.pack(now + Duration.ofDays(2).toMillis(), 0);
-				late.upload(1, new Changeset(1, 0, List.of(new Operation.Delete("tasks", "d1", twoDaysAhead))));
+				long overACenturyAhead = HybridLogicalClock.pack(now + SyncProtocol.MAX_CLOCK_AHEAD_MILLIS + 60_000, 0);
+				late.upload(1, new Changeset(1, 0, List.of(new Operation.Delete("tasks", "d1", overACenturyAhead))));
 				assertThat(late.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.MALFORMED_MESSAGE);
 			}
 

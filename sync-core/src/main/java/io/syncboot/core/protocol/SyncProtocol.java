@@ -33,12 +33,15 @@ public final class SyncProtocol {
 
 	/**
 	 * How far the milliseconds of an uploaded operation's clock stamp may be ahead of the server's
-	 * clock: one day, far more than any real clock skew. The server refuses an upload holding a stamp
-	 * further ahead: integrated, it would move every downloading client's hybrid logical clock there
-	 * (to its largest value, for a stamp of {@link Long#MAX_VALUE}), and the register could never be
-	 * overwritten.
+	 * clock: a century (36,525 days). The server refuses an upload holding a stamp further ahead:
+	 * integrated, it would move every downloading client's hybrid logical clock there, and near the
+	 * clock's largest value (year 6429; {@link Long#MAX_VALUE} at worst) no client could issue a
+	 * greater stamp, so every write to the partition would fail for good. The bound is that wide on
+	 * purpose: a device whose date is wrong by a year or a decade keeps syncing (its writes win
+	 * last-writer-wins until the other clocks pass them, as in any such system), since its clock,
+	 * persisted and never going back, would otherwise keep every later write of its from uploading.
 	 */
-	public static final long MAX_CLOCK_AHEAD_MILLIS = 24L * 60 * 60 * 1000;
+	public static final long MAX_CLOCK_AHEAD_MILLIS = 36_525L * 24 * 60 * 60 * 1000;
 
 	/** Default target size of one upload or download batch, in bytes. */
 	public static final int DEFAULT_BATCH_BYTES = 256 * 1024;
