@@ -1,5 +1,6 @@
 package io.syncboot.autoconfigure.server;
 
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -127,6 +128,13 @@ class SyncServerAutoConfigurationIntegrationTests {
 			.hasStackTraceContaining("this API key has not logged in under"));
 	}
 
+	/** A port nothing listens on now, for an application whose sync.server-url must name its own port. */
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
 	private ApplicationContextRunner clientWithApiKey(String url, String apiKey) {
 		return new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SyncClientAutoConfiguration.class))
 			.withPropertyValues("sync.server-url=" + url, "sync.base-directory=" + this.temp.resolve("client"),
@@ -250,10 +258,7 @@ class SyncServerAutoConfigurationIntegrationTests {
 
 	@Test
 	void anApplicationCanBeItsOwnServerAndClient() throws Exception {
-		int port;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
+		int port = freePort();
 		SyncSessions sessions;
 		List<SyncConnectionStateChangedEvent> connections = new CopyOnWriteArrayList<>();
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ServerApplication.class)
@@ -281,10 +286,7 @@ class SyncServerAutoConfigurationIntegrationTests {
 
 	@Test
 	void anApplicationCanBeItsOwnServerAndLogItsClientInWithOneOfItsApiKeys() throws Exception {
-		int port;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
+		int port = freePort();
 		// The sessions log in when the context creates them, before the web server listens: the
 		// key is exchanged in process, on the first start too.
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ServerApplication.class)
@@ -305,10 +307,7 @@ class SyncServerAutoConfigurationIntegrationTests {
 
 	@Test
 	void aClientOfAnotherServerExchangesItsApiKeyThereEvenIfThisServerHasTheKeyToo() throws Exception {
-		int port;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
+		int port = freePort();
 		try (ConfigurableApplicationContext other = new SpringApplicationBuilder(ServerApplication.class)
 			.properties("server.port=0", "sync.server.enabled=true",
 					"sync.server.data-directory=" + this.temp.resolve("other"),
@@ -333,10 +332,7 @@ class SyncServerAutoConfigurationIntegrationTests {
 
 	@Test
 	void withSmallConnectionBuffersLargeMessagesStillGoBothWays() throws Exception {
-		int port;
-		try (ServerSocket socket = new ServerSocket(0)) {
-			port = socket.getLocalPort();
-		}
+		int port = freePort();
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ServerApplication.class)
 			.properties("server.port=" + port, "sync.server.enabled=true", "sync.server.allow-anonymous=true",
 					"sync.server.small-connection-buffers=true",

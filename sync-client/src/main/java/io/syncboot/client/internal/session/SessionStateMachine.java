@@ -87,6 +87,15 @@ abstract class SessionStateMachine {
 	 * @throws IllegalStateException if a handle is open or the session is invalid
 	 */
 	public DefaultSyncDatabase openDatabase(SyncConfiguration configuration) {
+		boolean reopening;
+		synchronized (this.lock) {
+			reopening = this.store == null || this.store.isClosed();
+		}
+		if (reopening) {
+			// a previous store of the file may still be closing on the store thread, which may need
+			// this session's lock first: wait outside it
+			SqliteStore.awaitClosed(this.path, this.engine);
+		}
 		synchronized (this.lock) {
 			if (this.database != null) {
 				throw new IllegalStateException("the database of user '" + configuration.user().id() + "' and partition '"
@@ -97,8 +106,9 @@ abstract class SessionStateMachine {
 			}
 			SqliteStore current = this.store;
 			if (current == null || current.isClosed()) {
+				// owned by the engine: a store of this file whose close is still queued is waited for
 				current = SqliteStore.open(this.path, this.engine.codec(), System::currentTimeMillis,
-						this.engine.maxChangesetBytes());
+						this.engine.maxChangesetBytes(), this.engine);
 				this.store = current;
 			}
 			this.progress.storeOpened(current);

@@ -100,11 +100,26 @@ public final class SqliteStore implements AutoCloseable {
 	}
 
 	/**
-	 * Opens or creates a database file.
+	 * Opens or creates a database file, as an owner of its own (see the other overload).
 	 * @param maxChangesetBytes the largest encoded changeset a local transaction may produce
 	 * @throws StoreException if the file cannot be opened or is not a SyncBoot database
+	 * @throws IllegalStateException if the file is open elsewhere, in this process or another
 	 */
 	public static SqliteStore open(Path path, MessageCodec codec, LongSupplier wallMillis, int maxChangesetBytes) {
+		return open(path, codec, wallMillis, maxChangesetBytes, new Object());
+	}
+
+	/**
+	 * Opens or creates a database file, locked for {@code owner} until {@link #close()}: while
+	 * another store holds the file, in this process or another, the open is refused (an owner
+	 * reopening a file calls {@link #awaitClosed} first).
+	 * @param maxChangesetBytes the largest encoded changeset a local transaction may produce
+	 * @param owner who opens it (one sync manager), compared by identity
+	 * @throws StoreException if the file cannot be opened or is not a SyncBoot database
+	 * @throws IllegalStateException if another owner has the file open
+	 */
+	public static SqliteStore open(Path path, MessageCodec codec, LongSupplier wallMillis, int maxChangesetBytes,
+			Object owner) {
 		try {
 			Files.createDirectories(path.toAbsolutePath().getParent());
 		}
@@ -118,28 +133,43 @@ public final class SqliteStore implements AutoCloseable {
 		config.enforceForeignKeys(true);
 		// no statement reads generated keys; without this the driver queries last_insert_rowid() after every insert
 		config.setGetGeneratedKeys(false);
-		FileOwnership ownership = FileOwnership.acquire(path);
+		FileOwnership ownership = FileOwnership.acquire(path, owner);
 		Connection connection = null;
 		StatementCache statements = null;
+		boolean opened = false;
 		try {
 			connection = DriverManager.getConnection("jdbc:sqlite:" + path.toAbsolutePath(), config.toProperties());
 			LocalSchema.prepare(connection);
 			MetaTable.initialize(connection);
 			connection.setAutoCommit(false);
 			statements = new StatementCache(connection);
-			return new SqliteStore(path, codec, wallMillis, maxChangesetBytes, connection, statements, ownership);
+			SqliteStore store = new SqliteStore(path, codec, wallMillis, maxChangesetBytes, connection, statements,
+					ownership);
+			opened = true;
+			return store;
 		}
-		catch (SQLException | RuntimeException ex) {
-			if (statements != null) {
-				statements.close();
-			}
-			closeQuietly(connection);
-			ownership.close();
-			if (ex instanceof RuntimeException runtime) {
-				throw runtime;
-			}
+		catch (SQLException ex) {
 			throw new StoreException("cannot open the local database " + path + ": " + ex.getMessage(), ex);
 		}
+		finally {
+			if (!opened) {
+				// whatever failed (an Error too), the file is not left locked
+				if (statements != null) {
+					statements.close();
+				}
+				closeQuietly(connection);
+				ownership.close();
+			}
+		}
+	}
+
+	/**
+	 * Waits, at most 30 seconds, for a store of {@code owner} on this file to close (its close may
+	 * still be queued behind other work); returns at once if none is open or another owner's is.
+	 * Call it holding no lock that the closing thread may need.
+	 */
+	public static void awaitClosed(Path path, Object owner) {
+		FileOwnership.awaitReleased(path, owner, FileOwnership.SAME_OWNER_WAIT);
 	}
 
 	/** The file. */

@@ -2,10 +2,12 @@ package io.syncboot.client.internal.store;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -434,6 +436,57 @@ class SqliteStoreTests {
 		try (SqliteStore again = openStore()) {
 			assertThat(again.get(T1)).isPresent();
 		}
+	}
+
+	@Test
+	void anOpenFileIsRefusedToOtherOwnersInThisProcessAndInOthersAlsoAfterARefusal() throws Exception {
+		// this.store holds the file; a second owner in this process is refused
+		assertThatThrownBy(this::openStore).isInstanceOf(IllegalStateException.class)
+			.hasMessageContaining("is open in another SyncManager");
+		// and the refusal did not drop the lock another process sees (closing any channel on a
+		// locked file drops the process's locks on Linux)
+		assertThat(probeLock()).as("another process cannot lock it").isEqualTo(3);
+		this.store.close();
+		assertThat(probeLock()).as("closed, another process can").isZero();
+	}
+
+	@Test
+	void theSameOwnerWaitsForItsPreviousStoreToCloseAnotherDoesNot() throws Exception {
+		Object owner = new Object();
+		this.store.close();
+		SqliteStore first = SqliteStore.open(this.file, this.codec, this.wallClock::get, 1024 * 1024, owner);
+		// another owner does not wait for it
+		long start = System.nanoTime();
+		SqliteStore.awaitClosed(this.file, new Object());
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+		CountDownLatch waiting = new CountDownLatch(1);
+		Thread closer = new Thread(() -> {
+			try {
+				waiting.await();
+				Thread.sleep(200);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			first.close();
+		});
+		closer.start();
+		waiting.countDown();
+		SqliteStore.awaitClosed(this.file, owner);
+		assertThat(first.isClosed()).isTrue();
+		this.store = SqliteStore.open(this.file, this.codec, this.wallClock::get, 1024 * 1024, owner);
+		closer.join();
+	}
+
+	/** Runs {@link LockProbe} in a process of its own on this store's lock file; returns its exit code. */
+	private int probeLock() throws Exception {
+		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+				System.getProperty("java.class.path"), LockProbe.class.getName(),
+				FileOwnership.lockFile(this.file).toString())
+			.inheritIO()
+			.start();
+		assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+		return process.exitValue();
 	}
 
 	private static SyncMessage.Download download(long serverVersion, long ack, List<ServerChangeset> changesets,
