@@ -1,5 +1,6 @@
 package io.syncboot.client.internal.session;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -60,6 +61,11 @@ final class ProtocolSession implements ConnectionSession {
 	private int binding; // loop thread only
 
 	private boolean stopped; // loop thread only
+
+	/** The longest wait before downloading again after failed applies in a row. */
+	static final Duration MAX_APPLY_RETRY_DELAY = Duration.ofMinutes(5);
+
+	private int applyFailures; // store thread only: failed applies in a row
 
 	private boolean reading; // loop thread only
 
@@ -293,8 +299,10 @@ final class ProtocolSession implements ConnectionSession {
 	 * If an apply fails, whatever the failure (the database refused the write, a merge or a listener
 	 * threw, memory ran out), the downloads not applied are dropped, those still coming on this
 	 * connection are refused, and the connection restarts: its next ident asks for everything after
-	 * the stored cursor again, so nothing dropped is skipped. A download that breaks the protocol ends
-	 * the session instead.
+	 * the stored cursor again, so nothing dropped is skipped. Failures in a row wait longer before the
+	 * restart (1 s, doubling up to {@link #MAX_APPLY_RETRY_DELAY}): one that repeats, such as a
+	 * corrupt local state, would otherwise restart the connection shared by the user's other
+	 * sessions every second. A download that breaks the protocol ends the session instead.
 	 */
 	private void applyReceived() {
 		try {
@@ -313,6 +321,7 @@ final class ProtocolSession implements ConnectionSession {
 					this.engine.loop().post(() -> violation(ex.code(), ex.getMessage()));
 					return;
 				}
+				this.applyFailures = 0;
 				this.owner.downloadApplied(result, result.downloadedBytes(), batch.get(batch.size() - 1).remainingBytes());
 				this.engine.loop().post(() -> acknowledged(result.meta().uploadAck()));
 			}
@@ -323,15 +332,34 @@ final class ProtocolSession implements ConnectionSession {
 			if (this.store.isClosed()) {
 				return; // the session is stopping
 			}
-			this.engine.loop().post(() -> restartAfterFailure("applying downloads failed"));
-			logger.error("Applying downloads to {} failed; reconnecting to download them again", this.partition, ex);
+			int failures = ++this.applyFailures;
+			Duration delay = applyRetryDelay(failures);
+			this.engine.loop().post(() -> restartAfterFailure("applying downloads failed", delay));
+			if (failures == 1) {
+				logger.error("Applying downloads to {} failed; reconnecting to download them again", this.partition, ex);
+			}
+			else {
+				logger.warn("Applying downloads to {} failed again ({} times in a row: {}); reconnecting in {}",
+						this.partition, failures, ex.toString(), delay);
+			}
 		}
+	}
+
+	/** How long to wait before downloading again after {@code failures} failed applies in a row. */
+	static Duration applyRetryDelay(int failures) {
+		long seconds = 1L << Math.min(Math.max(failures, 1) - 1, 20);
+		return (seconds >= MAX_APPLY_RETRY_DELAY.toSeconds()) ? MAX_APPLY_RETRY_DELAY : Duration.ofSeconds(seconds);
 	}
 
 	/** Restarts the connection after a local failure (loop), unless this session was stopped meanwhile. */
 	private void restartAfterFailure(String why) {
+		restartAfterFailure(why, Duration.ZERO);
+	}
+
+	/** Restarts the connection, reconnecting after at least {@code delay} (loop), unless stopped meanwhile. */
+	private void restartAfterFailure(String why, Duration delay) {
 		if (!this.stopped) {
-			this.connection.restart(why);
+			this.connection.restart(why, delay);
 		}
 	}
 
