@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.syncboot.client.ErrorActionToken;
+import io.syncboot.client.internal.store.FileOwnership;
+import io.syncboot.client.internal.store.SqliteStore;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,7 +129,27 @@ public record PendingAction(Object owner, Kind kind, Path database, @Nullable Pa
 		}
 	}
 
+	/**
+	 * Runs the action holding the file's lock (after this manager's own store of it closed): a store
+	 * open elsewhere, in this process or another, makes it fail (it stays recorded) rather than move
+	 * or delete a file in use.
+	 */
 	private void execute() {
+		SqliteStore.awaitClosed(this.database, this.owner);
+		try (FileOwnership lock = SqliteStore.lockClosed(this.database, this.owner)) {
+			executeLocked();
+		}
+		if (this.kind == Kind.DELETE) {
+			try {
+				Files.deleteIfExists(FileOwnership.lockFile(this.database));
+			}
+			catch (IOException ex) {
+				logger.debug("Cannot delete the lock file of deleted {}", this.database, ex);
+			}
+		}
+	}
+
+	private void executeLocked() {
 		try {
 			if (this.kind == Kind.DELETE) {
 				for (Path file : files(this.database)) {
@@ -144,14 +166,17 @@ public record PendingAction(Object owner, Kind kind, Path database, @Nullable Pa
 				return;
 			}
 			Files.createDirectories(this.backup.getParent());
-			// a clean SQLite file has no -wal/-shm once closed; any left over go along with it
-			Files.move(this.database, this.backup, StandardCopyOption.REPLACE_EXISTING);
+			// a clean SQLite file has no -wal/-shm once closed; any left over (a process killed with the
+			// file open: the WAL holds committed transactions) go along with it, first: a crash between
+			// the moves then leaves the file in place, and this action, still recorded, moves it on the
+			// next start, whereas a WAL left behind would be replayed into the new file at the same path
 			for (String suffix : new String[] { "-wal", "-shm" }) {
 				Path side = Path.of(this.database + suffix);
 				if (Files.exists(side)) {
 					Files.move(side, Path.of(this.backup + suffix), StandardCopyOption.REPLACE_EXISTING);
 				}
 			}
+			Files.move(this.database, this.backup, StandardCopyOption.REPLACE_EXISTING);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("cannot " + ((this.kind == Kind.DELETE) ? "delete " : "back up ")
@@ -160,8 +185,7 @@ public record PendingAction(Object owner, Kind kind, Path database, @Nullable Pa
 	}
 
 	private static List<Path> files(Path database) {
-		return List.of(database, Path.of(database + "-wal"), Path.of(database + "-shm"), Path.of(database + "-journal"),
-				Path.of(database + ".lock"));
+		return List.of(database, Path.of(database + "-wal"), Path.of(database + "-shm"), Path.of(database + "-journal"));
 	}
 
 	private String line() {

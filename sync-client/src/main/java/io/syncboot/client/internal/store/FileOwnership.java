@@ -22,7 +22,7 @@ import java.util.Map;
  * <p>{@link #awaitReleased} lets the same owner (one sync manager) that opens a database again
  * wait for its previous store's close, which may still be queued. Thread-safe; blocks only there.
  */
-final class FileOwnership implements AutoCloseable {
+public final class FileOwnership implements AutoCloseable {
 
 	/** How long an owner waits for its own previous store of a database to close. */
 	static final Duration SAME_OWNER_WAIT = Duration.ofSeconds(30);
@@ -46,7 +46,7 @@ final class FileOwnership implements AutoCloseable {
 	}
 
 	/** The lock file of a database file. */
-	static Path lockFile(Path database) {
+	public static Path lockFile(Path database) {
 		return Path.of(database + ".lock");
 	}
 

@@ -172,6 +172,15 @@ public final class SqliteStore implements AutoCloseable {
 		FileOwnership.awaitReleased(path, owner, FileOwnership.SAME_OWNER_WAIT);
 	}
 
+	/**
+	 * Locks a database file that is closed, for work on the file itself (moving or deleting it),
+	 * as {@link #open} would; close the result to release it.
+	 * @throws IllegalStateException if a store has the file open, in this process or another
+	 */
+	public static FileOwnership lockClosed(Path path, Object owner) {
+		return FileOwnership.acquire(path, owner);
+	}
+
 	/** The file. */
 	public Path path() {
 		return this.path;

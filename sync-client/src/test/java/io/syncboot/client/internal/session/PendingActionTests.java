@@ -1,0 +1,48 @@
+package io.syncboot.client.internal.session;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import io.syncboot.client.internal.store.FileOwnership;
+import io.syncboot.client.internal.store.LocalWrite;
+import io.syncboot.client.internal.store.SqliteStore;
+import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.core.model.DocumentKey;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/** A recorded action never moves or deletes a file that a store has open. */
+class PendingActionTests {
+
+	@TempDir
+	Path base;
+
+	@Test
+	void anActionOnAFileOpenElsewhereFailsAndStaysRecordedUntilTheFileIsClosed() {
+		Path database = this.base.resolve("user").resolve("p.db");
+		Object manager = new Object();
+		PendingAction delete = new PendingAction(manager, PendingAction.Kind.DELETE, database, null);
+		PendingAction reset = new PendingAction(manager, PendingAction.Kind.RESET, database,
+				this.base.resolve("backups").resolve("p.db"));
+		try (SqliteStore elsewhere = SqliteStore.open(database, new MessageCodec(), System::currentTimeMillis, 1 << 20)) {
+			elsewhere.commitLocal(List.of(new LocalWrite.Put("tasks", "t1", Map.of("v", 1))));
+			delete.record(this.base);
+			assertThatIllegalStateException().isThrownBy(() -> delete.run(this.base))
+				.withMessageContaining("is open in another SyncManager");
+			assertThatIllegalStateException().isThrownBy(() -> reset.run(this.base));
+			PendingAction.runAll(this.base);
+			assertThat(database).exists();
+			assertThat(elsewhere.get(new DocumentKey("tasks", "t1"))).isPresent();
+		}
+		// closed: the action recorded before runs at the next start, lock file and all
+		PendingAction.runAll(this.base);
+		assertThat(database).doesNotExist();
+		assertThat(FileOwnership.lockFile(database)).doesNotExist();
+	}
+
+}
