@@ -152,7 +152,6 @@ class AuthIntegrationTests {
 		manager.immediatelyHandleError(error.actionToken().get());
 
 		assertThat(file).doesNotExist();
-		assertThat(Path.of(file + ".lock")).as("its lock file").doesNotExist();
 		assertThat(other.isClosed()).isTrue();
 		assertThat(errors).hasSize(1);
 	}

@@ -52,6 +52,16 @@ class DownloadFailureIntegrationTests extends SyncFixture {
 
 		// the change after the failed one waits for it: applied first, it would move the cursor past it
 		assertThat(onA.collection("c").get("later")).isEmpty();
+		// the failing session starts over on its own: A's other session on the connection goes on
+		SyncDatabase otherOnA = managerA.open(config(managerA, "q").build());
+		SyncDatabase otherOnB = managerB.open(config(managerB, "q").build());
+		otherOnB.collection("c").put("meanwhile", Map.of("v", 4));
+		await().atMost(LONG).until(() -> otherOnA.collection("c").get("meanwhile").isPresent());
+		Connections other = new Connections(managerA.sessionFor(otherOnA).orElseThrow());
+		long failures = connections.lost();
+		await().atMost(LONG).until(() -> connections.lost() > failures); // p failed again
+		assertThat(other.lost()).as("the connection q shares with p was not dropped").isZero();
+		assertThat(onA.collection("c").get("later")).isEmpty();
 		runSql(onA.path(), "UPDATE documents SET state = '" + stateOfX.replace("'", "''")
 				+ "' WHERE collection = 'c' AND id = 'x'");
 		assertThat(sessionA.downloadAllServerChanges(LONG)).isTrue();

@@ -242,17 +242,9 @@ public final class Connection {
 
 	/** Closes the socket transiently (the sessions reconnect after backoff), for example when the token expired. */
 	public void restart(String why) {
-		restart(why, Duration.ZERO);
-	}
-
-	/**
-	 * Closes the socket transiently, reconnecting after at least {@code delay} (or the backoff, if
-	 * longer), for example after a local failure that may repeat.
-	 */
-	public void restart(String why, Duration delay) {
 		this.loop.assertInLoop();
 		if (this.handle != null) {
-			lost(new ConnectionLostException(why, 0, null), delay.toMillis());
+			lost(new ConnectionLostException(why, 0, null));
 		}
 	}
 

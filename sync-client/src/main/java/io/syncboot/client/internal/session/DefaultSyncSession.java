@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.syncboot.client.ConnectionState;
 import io.syncboot.client.ConnectionStateListener;
@@ -32,6 +33,8 @@ import org.jspecify.annotations.Nullable;
  * for an access token, and stops it when the session becomes inactive or invalid. Thread-safe.
  */
 public final class DefaultSyncSession extends SessionStateMachine implements SyncSession {
+
+	private final AtomicInteger applyFailures = new AtomicInteger(); // failed applies in a row
 
 	public DefaultSyncSession(EngineContext engine, SyncConfiguration configuration, Path path, TokenSource tokens) {
 		super(engine, configuration, path, tokens);
@@ -212,6 +215,7 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 
 	/** A download was applied (store thread). */
 	void downloadApplied(CommitResult result, long downloadedBytes, long remainingBytes) {
+		this.applyFailures.set(0);
 		this.progress.uploadChanged();
 		if (remainingBytes == 0) {
 			ClientResets.downloadComplete(this);
@@ -326,6 +330,31 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 		else if (!keep && this.driver.stop()) {
 			setConnectionState(ConnectionState.DISCONNECTED, null);
 		}
+	}
+
+	/**
+	 * Applying downloads failed (loop): the protocol session stops (unbinds; the downloads it still
+	 * receives are dropped) and starts again after a delay that grows with the failures in a row, its
+	 * ident asking for everything after the stored cursor. The connection and the user's other
+	 * sessions on it go on.
+	 */
+	void downloadsFailed(ProtocolSession source, Throwable cause) {
+		if (!this.driver.isCurrent(source)) {
+			return;
+		}
+		int failures = this.applyFailures.incrementAndGet();
+		Duration delay = ProtocolSession.applyRetryDelay(failures);
+		if (failures == 1) {
+			logger.error("Applying downloads to {} failed; downloading them again in {}", this.path, delay, cause);
+		}
+		else {
+			logger.warn("Applying downloads to {} failed again ({} times in a row: {}); downloading them again in {}",
+					this.path, failures, cause.toString(), delay);
+		}
+		this.driver.stop();
+		setConnectionState(ConnectionState.DISCONNECTED,
+				new IllegalStateException("applying downloads failed: " + cause.getMessage(), cause));
+		this.engine.loop().schedule(delay, this::reconcile);
 	}
 
 	/** Lets the loop start or stop the protocol session to match the state. */

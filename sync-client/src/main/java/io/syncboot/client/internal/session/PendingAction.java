@@ -65,6 +65,9 @@ public record PendingAction(Object owner, Kind kind, Path database, @Nullable Pa
 	 * @throws UncheckedIOException if the file cannot be moved or deleted
 	 */
 	public void run(Path baseDirectory) {
+		// this manager's own store of the file may still be closing on the store thread, whose work
+		// may need FILE_LOCK (forgetting an action): wait before taking it
+		SqliteStore.awaitClosed(this.database, this.owner);
 		synchronized (FILE_LOCK) {
 			execute();
 			List<String> lines = read(baseDirectory);
@@ -130,22 +133,16 @@ public record PendingAction(Object owner, Kind kind, Path database, @Nullable Pa
 	}
 
 	/**
-	 * Runs the action holding the file's lock (after this manager's own store of it closed): a store
-	 * open elsewhere, in this process or another, makes it fail (it stays recorded) rather than move
-	 * or delete a file in use.
+	 * Runs the action holding the file's lock: a store open elsewhere, in this process or another,
+	 * makes it fail (it stays recorded) rather than move or delete a file in use. The lock file
+	 * stays, also when the file is deleted: deleting it could let two owners lock two different files.
 	 */
 	private void execute() {
-		SqliteStore.awaitClosed(this.database, this.owner);
+		if (!Files.isDirectory(this.database.toAbsolutePath().getParent())) {
+			return; // nothing there to back up or delete
+		}
 		try (FileOwnership lock = SqliteStore.lockClosed(this.database, this.owner)) {
 			executeLocked();
-		}
-		if (this.kind == Kind.DELETE) {
-			try {
-				Files.deleteIfExists(FileOwnership.lockFile(this.database));
-			}
-			catch (IOException ex) {
-				logger.debug("Cannot delete the lock file of deleted {}", this.database, ex);
-			}
 		}
 	}
 

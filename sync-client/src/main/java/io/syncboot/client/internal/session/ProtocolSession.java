@@ -65,7 +65,6 @@ final class ProtocolSession implements ConnectionSession {
 	/** The longest wait before downloading again after failed applies in a row. */
 	static final Duration MAX_APPLY_RETRY_DELAY = Duration.ofMinutes(5);
 
-	private int applyFailures; // store thread only: failed applies in a row
 
 	private boolean reading; // loop thread only
 
@@ -299,10 +298,11 @@ final class ProtocolSession implements ConnectionSession {
 	 * If an apply fails, whatever the failure (the database refused the write, a merge or a listener
 	 * threw, memory ran out), the downloads not applied are dropped, those still coming on this
 	 * connection are refused, and the connection restarts: its next ident asks for everything after
-	 * the stored cursor again, so nothing dropped is skipped. Failures in a row wait longer before the
-	 * restart (1 s, doubling up to {@link #MAX_APPLY_RETRY_DELAY}): one that repeats, such as a
-	 * corrupt local state, would otherwise restart the connection shared by the user's other
-	 * sessions every second. A download that breaks the protocol ends the session instead.
+	 * the stored cursor again, so nothing dropped is skipped. It is this session that starts over (its
+	 * owner stops it and binds again), not the connection the user's other sessions share, and
+	 * failures in a row wait longer before that (1 s, doubling up to {@link #MAX_APPLY_RETRY_DELAY}),
+	 * so one that repeats, such as a corrupt local state, costs little. A download that breaks the
+	 * protocol ends the session instead.
 	 */
 	private void applyReceived() {
 		try {
@@ -321,7 +321,6 @@ final class ProtocolSession implements ConnectionSession {
 					this.engine.loop().post(() -> violation(ex.code(), ex.getMessage()));
 					return;
 				}
-				this.applyFailures = 0;
 				this.owner.downloadApplied(result, result.downloadedBytes(), batch.get(batch.size() - 1).remainingBytes());
 				this.engine.loop().post(() -> acknowledged(result.meta().uploadAck()));
 			}
@@ -332,16 +331,11 @@ final class ProtocolSession implements ConnectionSession {
 			if (this.store.isClosed()) {
 				return; // the session is stopping
 			}
-			int failures = ++this.applyFailures;
-			Duration delay = applyRetryDelay(failures);
-			this.engine.loop().post(() -> restartAfterFailure("applying downloads failed", delay));
-			if (failures == 1) {
-				logger.error("Applying downloads to {} failed; reconnecting to download them again", this.partition, ex);
-			}
-			else {
-				logger.warn("Applying downloads to {} failed again ({} times in a row: {}); reconnecting in {}",
-						this.partition, failures, ex.toString(), delay);
-			}
+			this.engine.loop().post(() -> {
+				if (!this.stopped) {
+					this.owner.downloadsFailed(this, ex);
+				}
+			});
 		}
 	}
 
@@ -353,13 +347,8 @@ final class ProtocolSession implements ConnectionSession {
 
 	/** Restarts the connection after a local failure (loop), unless this session was stopped meanwhile. */
 	private void restartAfterFailure(String why) {
-		restartAfterFailure(why, Duration.ZERO);
-	}
-
-	/** Restarts the connection, reconnecting after at least {@code delay} (loop), unless stopped meanwhile. */
-	private void restartAfterFailure(String why, Duration delay) {
 		if (!this.stopped) {
-			this.connection.restart(why, delay);
+			this.connection.restart(why);
 		}
 	}
 

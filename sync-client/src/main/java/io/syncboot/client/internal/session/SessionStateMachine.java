@@ -96,6 +96,34 @@ abstract class SessionStateMachine {
 			// this session's lock first: wait outside it
 			SqliteStore.awaitClosed(this.path, this.engine);
 		}
+		try {
+			return openDatabaseLocked(configuration);
+		}
+		catch (StoreReleased ex) {
+			// the store was released (its close queued) after the check above: wait for it and open anew
+			SqliteStore.awaitClosed(this.path, this.engine);
+			try {
+				return openDatabaseLocked(configuration);
+			}
+			catch (StoreReleased again) {
+				throw new IllegalStateException("the previous store of " + this.path + " did not close in time "
+						+ "(the store thread is busy); open it again later");
+			}
+		}
+	}
+
+	/** The store this session held was released after {@link #openDatabase} looked: its close is queued. */
+	private static final class StoreReleased extends RuntimeException {
+
+		private static final long serialVersionUID = 1L;
+
+		StoreReleased() {
+			super(null, null, false, false);
+		}
+
+	}
+
+	private DefaultSyncDatabase openDatabaseLocked(SyncConfiguration configuration) {
 		synchronized (this.lock) {
 			if (this.database != null) {
 				throw new IllegalStateException("the database of user '" + configuration.user().id() + "' and partition '"
@@ -106,7 +134,9 @@ abstract class SessionStateMachine {
 			}
 			SqliteStore current = this.store;
 			if (current == null || current.isClosed()) {
-				// owned by the engine: a store of this file whose close is still queued is waited for
+				if (SqliteStore.isOpenBy(this.path, this.engine)) {
+					throw new StoreReleased(); // released meanwhile, its close still queued
+				}
 				current = SqliteStore.open(this.path, this.engine.codec(), System::currentTimeMillis,
 						this.engine.maxChangesetBytes(), this.engine);
 				this.store = current;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -51,12 +52,27 @@ public final class FileOwnership implements AutoCloseable {
 	}
 
 	/**
+	 * The registry's name of a database's lock file: its directory's real path (links resolved) and
+	 * its file name, so that two spellings of one directory find the same holder.
+	 */
+	private static Path key(Path database) {
+		Path file = lockFile(database).toAbsolutePath().normalize();
+		Path directory = file.getParent();
+		try {
+			return directory.toRealPath().resolve(file.getFileName());
+		}
+		catch (IOException ex) {
+			return file; // no directory yet: no lock file in it either
+		}
+	}
+
+	/**
 	 * Waits while {@code owner} holds the lock of a database (a store of its own whose close is
 	 * queued), at most {@code max}; returns at once if another owner holds it or nobody does.
 	 * @throws IllegalStateException if interrupted
 	 */
 	static void awaitReleased(Path database, Object owner, Duration max) {
-		Path file = lockFile(database).toAbsolutePath().normalize();
+		Path file = key(database);
 		long deadline = System.nanoTime() + max.toNanos();
 		synchronized (held) {
 			FileOwnership current;
@@ -76,13 +92,22 @@ public final class FileOwnership implements AutoCloseable {
 		}
 	}
 
+	/** Whether {@code owner} holds the lock of a database. */
+	static boolean isHeldBy(Path database, Object owner) {
+		Path file = key(database);
+		synchronized (held) {
+			FileOwnership current = held.get(file);
+			return current != null && current.owner == owner;
+		}
+	}
+
 	/**
 	 * Takes the lock of a database for an owner, without waiting.
 	 * @throws IllegalStateException if it is held, by another owner or (a store not closed yet) by this one
 	 * @throws UncheckedIOException if the lock file cannot be created or locked
 	 */
 	static FileOwnership acquire(Path database, Object owner) {
-		Path file = lockFile(database).toAbsolutePath().normalize();
+		Path file = key(database);
 		synchronized (held) {
 			if (held.containsKey(file)) {
 				throw inUse(database);
@@ -97,6 +122,11 @@ public final class FileOwnership implements AutoCloseable {
 			FileLock lock;
 			try {
 				lock = channel.tryLock();
+			}
+			catch (OverlappingFileLockException ex) {
+				// this process holds it under a name the registry does not know (another class loader):
+				// closing the channel would drop that lock, so it stays open
+				throw inUse(database);
 			}
 			catch (IOException | RuntimeException ex) {
 				closeQuietly(channel);

@@ -172,6 +172,11 @@ public final class SqliteStore implements AutoCloseable {
 		FileOwnership.awaitReleased(path, owner, FileOwnership.SAME_OWNER_WAIT);
 	}
 
+	/** Whether a store of {@code owner} holds the file (open, or closed but its close still queued). */
+	public static boolean isOpenBy(Path path, Object owner) {
+		return FileOwnership.isHeldBy(path, owner);
+	}
+
 	/**
 	 * Locks a database file that is closed, for work on the file itself (moving or deleting it),
 	 * as {@link #open} would; close the result to release it.
