@@ -19,10 +19,20 @@ final class Arguments {
 		return value;
 	}
 
+	/** The longest duration a setting takes: a year (longer ones overflow the timers' nanoseconds). */
+	static final Duration MAX_SETTING = Duration.ofDays(365);
+
 	static Duration positive(@Nullable Duration value, String name) {
 		notNull(value, name);
 		if (value.isNegative() || value.isZero()) {
 			throw new IllegalArgumentException(name + " must be positive, was " + value);
+		}
+		return atMostAYear(value, name);
+	}
+
+	static Duration atMostAYear(Duration value, String name) {
+		if (value.compareTo(MAX_SETTING) > 0) {
+			throw new IllegalArgumentException(name + " must be at most " + MAX_SETTING.toDays() + " days, was " + value);
 		}
 		return value;
 	}

@@ -198,7 +198,7 @@ public final class SyncClientSettings {
 			return this;
 		}
 
-		/** The first reconnect delay (default 1 s); positive. */
+		/** The first reconnect delay (default 1 s); positive, at most a year. */
 		public Builder reconnectInitialDelay(Duration delay) {
 			this.reconnectInitialDelay = Arguments.positive(delay, "reconnectInitialDelay");
 			return this;
@@ -213,7 +213,7 @@ public final class SyncClientSettings {
 			return this;
 		}
 
-		/** The longest reconnect delay (default 5 min); positive, at least the initial delay. */
+		/** The longest reconnect delay (default 5 min); positive, at most a year, at least the initial delay. */
 		public Builder reconnectMaxDelay(Duration delay) {
 			this.reconnectMaxDelay = Arguments.positive(delay, "reconnectMaxDelay");
 			return this;
@@ -228,31 +228,31 @@ public final class SyncClientSettings {
 			return this;
 		}
 
-		/** The limit for opening a connection (default 120 s); positive. */
+		/** The limit for opening a connection (default 120 s); positive, at most a year. */
 		public Builder connectTimeout(Duration timeout) {
 			this.connectTimeout = Arguments.positive(timeout, "connectTimeout");
 			return this;
 		}
 
-		/** The time between keepalive pings (default 60 s); positive. */
+		/** The time between keepalive pings (default 60 s); positive, at most a year. */
 		public Builder pingInterval(Duration interval) {
 			this.pingInterval = Arguments.positive(interval, "pingInterval");
 			return this;
 		}
 
-		/** The time to wait for a pong (default 120 s); positive. */
+		/** The time to wait for a pong (default 120 s); positive, at most a year. */
 		public Builder pongTimeout(Duration timeout) {
 			this.pongTimeout = Arguments.positive(timeout, "pongTimeout");
 			return this;
 		}
 
-		/** How long a shared connection without sessions stays open (default 30 s); zero or positive. */
+		/** How long a shared connection without sessions stays open (default 30 s); zero or positive, at most a year. */
 		public Builder connectionLinger(Duration linger) {
 			Arguments.notNull(linger, "connectionLinger");
 			if (linger.isNegative()) {
 				throw new IllegalArgumentException("connectionLinger must not be negative, was " + linger);
 			}
-			this.connectionLinger = linger;
+			this.connectionLinger = Arguments.atMostAYear(linger, "connectionLinger");
 			return this;
 		}
 

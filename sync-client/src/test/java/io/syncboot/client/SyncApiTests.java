@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -72,6 +73,14 @@ class SyncApiTests {
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.serverUrl(null)).withMessageContaining("serverUrl");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.pingInterval(Duration.ofSeconds(-1)))
 			.withMessageContaining("pingInterval").withMessageContaining("positive");
+		// longer than a year would overflow the timers: refused, naming the setting
+		for (java.util.function.Consumer<Duration> setting : List.<java.util.function.Consumer<Duration>>of(
+				builder::pingInterval, builder::pongTimeout, builder::connectTimeout, builder::connectionLinger,
+				builder::reconnectInitialDelay, builder::reconnectMaxDelay)) {
+			assertThatIllegalArgumentException().isThrownBy(() -> setting.accept(ChronoUnit.FOREVER.getDuration()))
+				.withMessageContaining("at most 365 days");
+		}
+		assertThat(builder.connectionLinger(Duration.ofDays(365))).isNotNull();
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.connectTimeout(Duration.ZERO))
 			.withMessageContaining("connectTimeout");
 		assertThatIllegalArgumentException().isThrownBy(() -> builder.reconnectJitter(1.0))
