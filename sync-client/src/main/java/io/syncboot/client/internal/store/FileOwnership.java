@@ -28,7 +28,7 @@ public final class FileOwnership implements AutoCloseable {
 	/** How long an owner waits for its own previous store of a database to close. */
 	static final Duration SAME_OWNER_WAIT = Duration.ofSeconds(30);
 
-	// lock files held by this process, by absolute path; guarded by itself
+	// lock files held by this process, by key(): directory real path and file name; guarded by itself
 	private static final Map<Path, FileOwnership> held = new HashMap<>();
 
 	private final Path file;
