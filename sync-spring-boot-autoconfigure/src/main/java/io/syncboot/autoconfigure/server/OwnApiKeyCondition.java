@@ -16,8 +16,9 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 /**
  * Matches when the application's client logs in with an API key of its own sync server: the key of
  * {@code sync.auth.api-key} is one of {@code sync.server.auth.api-keys}, and {@code sync.server-url}
- * points at this application (a loopback host, the sync path and {@code server.port}; with a port
- * chosen at random the URL cannot name it, so the key is exchanged over HTTP as for any server).
+ * points at this application (a loopback host, {@code server.servlet.context-path} followed by the
+ * sync path, and {@code server.port}, the scheme's default port when the URL names none; with a
+ * port chosen at random the URL cannot name it, so the key is exchanged over HTTP as for any server).
  */
 final class OwnApiKeyCondition extends SpringBootCondition {
 
@@ -34,13 +35,20 @@ final class OwnApiKeyCondition extends SpringBootCondition {
 			return ConditionOutcome.noMatch("sync.auth.api-key is not one of sync.server.auth.api-keys");
 		}
 		URI url = binder.bind("sync.server-url", URI.class).orElse(null);
-		String path = binder.bind("sync.server.path", String.class).orElse("/sync");
+		String path = trimmed(binder.bind("server.servlet.context-path", String.class).orElse(""))
+				+ binder.bind("sync.server.path", String.class).orElse("/sync");
 		int port = binder.bind("server.port", Integer.class).orElse(8080);
-		if (url == null || !isLoopback(url.getHost()) || !samePath(url.getRawPath(), path)
-				|| url.getPort() != port) {
+		if (url == null || !isLoopback(url.getHost()) || !samePath(url.getRawPath(), path) || portOf(url) != port) {
 			return ConditionOutcome.noMatch("sync.server-url " + url + " is not this application's sync server");
 		}
 		return ConditionOutcome.match("sync.auth.api-key is an API key of this application's sync server at " + url);
+	}
+
+	private static int portOf(URI url) {
+		if (url.getPort() != -1) {
+			return url.getPort();
+		}
+		return "wss".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
 	}
 
 	private static boolean isLoopback(@Nullable String host) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.syncboot.autoconfigure.client.SyncAccessTokenProvider;
 import io.syncboot.autoconfigure.client.SyncClientAutoConfigurationTestSupport;
 import io.syncboot.server.SyncPermissions;
 import io.syncboot.server.SyncServerEngine;
@@ -41,6 +42,31 @@ class SyncServerAutoConfigurationTests {
 	private WebApplicationContextRunner enabled() {
 		return this.runner.withPropertyValues("sync.server.enabled=true", "sync.server.allow-anonymous=true",
 				"sync.server.data-directory=" + this.temp.resolve("server"));
+	}
+
+	@Test
+	void aClientOfThisServerWithOneOfItsApiKeysGetsItsTokensInProcess() {
+		WebApplicationContextRunner ownKey = this.runner.withPropertyValues("sync.server.enabled=true",
+				"sync.server.data-directory=" + this.temp.resolve("server"), "sync.server.auth.hmac-secret=" + SECRET,
+				"sync.server.auth.api-keys.alice=key-alice", "sync.auth.api-key=key-alice");
+		ownKey.withPropertyValues("server.port=9123", "sync.server-url=ws://localhost:9123/sync")
+			.run(context -> assertThat(context).hasSingleBean(SyncAccessTokenProvider.class));
+		// behind a context path, on the default port
+		ownKey.withPropertyValues("server.port=80", "server.servlet.context-path=/app/",
+				"sync.server-url=ws://127.0.0.1/app/sync")
+			.run(context -> assertThat(context).hasSingleBean(SyncAccessTokenProvider.class));
+		// another port, another path, another host, a random port, another key: the HTTP exchange
+		ownKey.withPropertyValues("server.port=9123", "sync.server-url=ws://localhost:9124/sync")
+			.run(context -> assertThat(context).doesNotHaveBean(SyncAccessTokenProvider.class));
+		ownKey.withPropertyValues("server.port=9123", "sync.server-url=ws://localhost:9123/other")
+			.run(context -> assertThat(context).doesNotHaveBean(SyncAccessTokenProvider.class));
+		ownKey.withPropertyValues("server.port=9123", "sync.server-url=ws://sync.example.com:9123/sync")
+			.run(context -> assertThat(context).doesNotHaveBean(SyncAccessTokenProvider.class));
+		ownKey.withPropertyValues("server.port=0", "sync.server-url=ws://localhost:9123/sync")
+			.run(context -> assertThat(context).doesNotHaveBean(SyncAccessTokenProvider.class));
+		ownKey.withPropertyValues("server.port=9123", "sync.server-url=ws://localhost:9123/sync",
+				"sync.auth.api-key=key-bob")
+			.run(context -> assertThat(context).doesNotHaveBean(SyncAccessTokenProvider.class));
 	}
 
 	@Test
