@@ -64,6 +64,7 @@ class DownloadFailureIntegrationTests extends SyncFixture {
 		assertThat(onA.collection("c").get("later")).isEmpty();
 		runSql(onA.path(), "UPDATE documents SET state = '" + stateOfX.replace("'", "''")
 				+ "' WHERE collection = 'c' AND id = 'x'");
+		sessionA.reconnect(); // binds at once instead of waiting out the delay after the failures
 		assertThat(sessionA.downloadAllServerChanges(LONG)).isTrue();
 		assertThat(onA.collection("c").get("x")).hasValueSatisfying(x -> assertThat(x.fields()).containsEntry("v", 2L));
 		assertThat(onA.collection("c").get("later")).isPresent();

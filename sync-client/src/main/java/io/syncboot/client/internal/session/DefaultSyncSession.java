@@ -20,6 +20,7 @@ import io.syncboot.client.SyncConfiguration;
 import io.syncboot.client.SyncSession;
 import io.syncboot.client.SyncSessionState;
 import io.syncboot.client.SyncUser;
+import io.syncboot.client.internal.concurrent.Cancellable;
 import io.syncboot.client.internal.store.CommitResult;
 import io.syncboot.client.internal.store.OutboxEntry;
 import io.syncboot.client.internal.store.SqliteStore;
@@ -35,6 +36,10 @@ import org.jspecify.annotations.Nullable;
 public final class DefaultSyncSession extends SessionStateMachine implements SyncSession {
 
 	private final AtomicInteger applyFailures = new AtomicInteger(); // failed applies in a row
+
+	private Cancellable applyRetry = Cancellable.NONE; // loop thread only
+
+	private boolean applyRetryPending; // loop thread only: no protocol session starts before applyRetry
 
 	public DefaultSyncSession(EngineContext engine, SyncConfiguration configuration, Path path, TokenSource tokens) {
 		super(engine, configuration, path, tokens);
@@ -112,6 +117,13 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 			}
 		}
 		this.driver.post(ProtocolSession::reconnectNow);
+		// a session waiting to bind again after failed applies binds now, as a connection would connect
+		this.engine.loop().post(() -> {
+			if (this.applyRetryPending) {
+				this.applyRetry.cancel();
+				retryAfterFailedApply();
+			}
+		});
 	}
 
 	@Override
@@ -215,7 +227,6 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 
 	/** A download was applied (store thread). */
 	void downloadApplied(CommitResult result, long downloadedBytes, long remainingBytes) {
-		this.applyFailures.set(0);
 		this.progress.uploadChanged();
 		if (remainingBytes == 0) {
 			ClientResets.downloadComplete(this);
@@ -232,6 +243,7 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 			}
 		}
 		closeStore(release);
+		this.applyFailures.set(0); // only once all of it went through
 	}
 
 	/** A MARK came back and every download before it is applied (store thread). */
@@ -325,6 +337,9 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 			partition = this.configuration.partition();
 		}
 		if (current != null) {
+			if (this.applyRetryPending) {
+				return; // binds again when the delay after failed applies is over (or on reconnect)
+			}
 			this.driver.start(this, current, currentEpoch, userId, partition, this.tokens::forConnection);
 		}
 		else if (!keep && this.driver.stop()) {
@@ -340,6 +355,7 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 	 */
 	void downloadsFailed(ProtocolSession source, Throwable cause) {
 		if (!this.driver.isCurrent(source)) {
+			logger.debug("Applying downloads to {} failed on a stopped protocol session: {}", this.path, cause.toString());
 			return;
 		}
 		int failures = this.applyFailures.incrementAndGet();
@@ -353,8 +369,16 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 		}
 		this.driver.stop();
 		setConnectionState(ConnectionState.DISCONNECTED,
-				new IllegalStateException("applying downloads failed: " + cause.getMessage(), cause));
-		this.engine.loop().schedule(delay, this::reconcile);
+				new IllegalStateException("applying downloads failed: " + cause, cause));
+		this.applyRetry.cancel();
+		this.applyRetryPending = true;
+		this.applyRetry = this.engine.loop().schedule(delay, this::retryAfterFailedApply);
+	}
+
+	/** The delay after failed applies is over, or a reconnect cut it short (loop): bind again if active. */
+	private void retryAfterFailedApply() {
+		this.applyRetryPending = false;
+		reconcile();
 	}
 
 	/** Lets the loop start or stop the protocol session to match the state. */

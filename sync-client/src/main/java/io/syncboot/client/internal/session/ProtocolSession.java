@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The protocol side of one active session on one {@link Connection}: bind, ident (storing a newly
  * allocated client file id first), uploads of the outbox with a bounded number in flight, downloads
- * applied on the store thread (a failed apply drops the downloads not applied, refuses those that
- * follow and restarts the connection, whose next ident downloads them again), and MARK round trips.
+ * applied on the store thread (a failed apply drops the downloads not applied and refuses those that
+ * follow; its owner stops this protocol session and starts another, whose ident downloads them
+ * again), and MARK round trips.
  * A local changeset committed while its predecessors are sent is uploaded from the committed entry
  * the application thread hands over, without reading the outbox back; any other upload reads the
  * outbox on the store thread. The upload bookkeeping is kept by an {@link UploadWindow}, the
@@ -230,7 +231,7 @@ final class ProtocolSession implements ConnectionSession {
 	/**
 	 * A MARK came back: its wait completes once the downloads received before it are applied, on
 	 * the store thread after them. If some were dropped (an apply failed), before the MARK came or
-	 * until it is processed, it is ignored: the connection restarts and the MARK is sent again after
+	 * until it is processed, it is ignored: the session binds again and the MARK is sent again after
 	 * the next ident.
 	 */
 	private void received(SyncMessage.Mark mark) {
@@ -297,9 +298,9 @@ final class ProtocolSession implements ConnectionSession {
 	 * <p>
 	 * If an apply fails, whatever the failure (the database refused the write, a merge or a listener
 	 * threw, memory ran out), the downloads not applied are dropped, those still coming on this
-	 * connection are refused, and the connection restarts: its next ident asks for everything after
-	 * the stored cursor again, so nothing dropped is skipped. It is this session that starts over (its
-	 * owner stops it and binds again), not the connection the user's other sessions share, and
+	 * binding are refused, and the owner stops this protocol session and starts another: its ident
+	 * asks for everything after the stored cursor again, so nothing dropped is skipped. It is this
+	 * session that starts over, not the connection the user's other sessions share, and
 	 * failures in a row wait longer before that (1 s, doubling up to {@link #MAX_APPLY_RETRY_DELAY}),
 	 * so one that repeats, such as a corrupt local state, costs little. A download that breaks the
 	 * protocol ends the session instead.
@@ -326,7 +327,7 @@ final class ProtocolSession implements ConnectionSession {
 			}
 		}
 		catch (RuntimeException | Error ex) {
-			// refused first, restarted next (before anything that may fail again, such as logging)
+			// refused first, then the owner is told (it logs, stops this session and binds again later)
 			clearReceived();
 			if (this.store.isClosed()) {
 				return; // the session is stopping
