@@ -348,28 +348,30 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 	}
 
 	/**
-	 * Applying downloads failed (loop): the protocol session stops (unbinds; the downloads it still
-	 * receives are dropped) and starts again after a delay that grows with the failures in a row, its
-	 * ident asking for everything after the stored cursor. The connection and the user's other
-	 * sessions on it go on.
+	 * Local work of the protocol session failed (loop): applying downloads, or other work on the
+	 * local database. The protocol session stops (unbinds; the downloads it still receives are
+	 * dropped) and starts again after a delay that grows with the failures in a row (until a download
+	 * is applied), its ident asking for everything after the stored cursor, the work redone from the
+	 * stored state. The connection and the user's other sessions on it go on.
+	 * @param what what failed, for the log ("applying downloads")
 	 */
-	void downloadsFailed(ProtocolSession source, Throwable cause) {
+	void localFailure(ProtocolSession source, String what, Throwable cause) {
 		if (!this.driver.isCurrent(source)) {
-			logger.debug("Applying downloads to {} failed on a stopped protocol session: {}", this.path, cause.toString());
+			logger.debug("{} for {} failed on a stopped protocol session: {}", what, this.path, cause.toString());
 			return;
 		}
 		int failures = this.applyFailures.incrementAndGet();
 		Duration delay = ProtocolSession.applyRetryDelay(failures);
 		if (failures == 1) {
-			logger.error("Applying downloads to {} failed; downloading them again in {}", this.path, delay, cause);
+			logger.error("{} for {} failed; binding again in {}", what, this.path, delay, cause);
 		}
 		else {
-			logger.warn("Applying downloads to {} failed again ({} times in a row: {}); downloading them again in {}",
-					this.path, failures, cause.toString(), delay);
+			logger.warn("{} for {} failed again ({} times in a row: {}); binding again in {}", what, this.path,
+					failures, cause.toString(), delay);
 		}
 		this.driver.stop();
 		setConnectionState(ConnectionState.DISCONNECTED,
-				new IllegalStateException("applying downloads failed: " + cause, cause));
+				new IllegalStateException(what + " failed: " + cause, cause));
 		this.applyRetry.cancel();
 		this.applyRetryPending = true;
 		this.applyRetry = this.engine.loop().schedule(delay, this::retryAfterFailedApply);

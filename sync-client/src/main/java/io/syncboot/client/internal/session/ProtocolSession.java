@@ -334,7 +334,7 @@ final class ProtocolSession implements ConnectionSession {
 			}
 			this.engine.loop().post(() -> {
 				if (!this.stopped) {
-					this.owner.downloadsFailed(this, ex);
+					this.owner.localFailure(this, "Applying downloads", ex);
 				}
 			});
 		}
@@ -344,13 +344,6 @@ final class ProtocolSession implements ConnectionSession {
 	static Duration applyRetryDelay(int failures) {
 		long seconds = 1L << Math.min(Math.max(failures, 1) - 1, 20);
 		return (seconds >= MAX_APPLY_RETRY_DELAY.toSeconds()) ? MAX_APPLY_RETRY_DELAY : Duration.ofSeconds(seconds);
-	}
-
-	/** Restarts the connection after a local failure (loop), unless this session was stopped meanwhile. */
-	private void restartAfterFailure(String why) {
-		if (!this.stopped) {
-			this.connection.restart(why);
-		}
 	}
 
 	private void received(SyncMessage.Error error) {
@@ -453,7 +446,8 @@ final class ProtocolSession implements ConnectionSession {
 
 	/**
 	 * Runs store work on the store thread; a store closed meanwhile ends it quietly, a store failure
-	 * restarts the connection (the work is redone from the stored state).
+	 * makes the owner stop this session and bind again later (the work is redone from the stored
+	 * state), without restarting the connection the user's other sessions share.
 	 * @return {@code false} if the store thread is shut down
 	 */
 	private boolean onStore(Runnable work) {
@@ -470,8 +464,11 @@ final class ProtocolSession implements ConnectionSession {
 				}
 			}
 			catch (StoreException ex) {
-				this.engine.loop().post(() -> restartAfterFailure("local database failure"));
-				logger.error("Local database failure on {}; reconnecting", this.partition, ex);
+				this.engine.loop().post(() -> {
+					if (!this.stopped) {
+						this.owner.localFailure(this, "Local database work", ex);
+					}
+				});
 			}
 		});
 	}
