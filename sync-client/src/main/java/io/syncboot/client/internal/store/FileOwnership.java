@@ -146,7 +146,8 @@ public final class FileOwnership implements AutoCloseable {
 
 	private static IllegalStateException inUse(Path database) {
 		return new IllegalStateException("the local database " + database + " is open in another SyncManager, in this "
-				+ "process or another: close it there first, or give each its own base directory");
+				+ "process or another (on a case-insensitive file system, also under a user id or partition name "
+				+ "differing only in case): close it there first, or give each its own base directory");
 	}
 
 	/** Releases the lock; idempotent. */
