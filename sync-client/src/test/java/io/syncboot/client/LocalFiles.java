@@ -3,6 +3,7 @@ package io.syncboot.client;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -21,6 +22,21 @@ public final class LocalFiles {
 				Statement statement = connection.createStatement()) {
 			statement.setQueryTimeout(30);
 			statement.execute(sql);
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** The text in the first column of the first row that {@code sql} selects from a client's database file. */
+	public static String queryText(Path file, String sql) {
+		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery(sql)) {
+			if (!rows.next()) {
+				throw new IllegalStateException("no row for " + sql);
+			}
+			return rows.getString(1);
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException(ex);

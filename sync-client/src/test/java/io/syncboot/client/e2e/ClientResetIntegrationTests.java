@@ -24,6 +24,7 @@ import io.syncboot.client.ConnectionState;
 import io.syncboot.client.DatabaseChange;
 import io.syncboot.client.DatabaseSnapshot;
 import io.syncboot.client.ErrorAction;
+import io.syncboot.client.LocalFiles;
 import io.syncboot.client.ProgressDirection;
 import io.syncboot.client.ProgressMode;
 import io.syncboot.client.SyncConfiguration;
@@ -115,6 +116,19 @@ class ClientResetIntegrationTests {
 
 	private void startServer() {
 		this.server = SyncTestSupport.startServer(this.serverDir, this.port);
+		this.port = this.server.port();
+	}
+
+	/** A server that keeps one second of history and compacts every 100 ms. */
+	private void startCompactingServer() {
+		this.server = SyncServer.builder()
+			.port(0)
+			.dataDirectory(this.serverDir)
+			.allowAnonymous()
+			.historyRetention(Duration.ofSeconds(1))
+			.compactionInterval(Duration.ofMillis(100))
+			.build()
+			.start();
 		this.port = this.server.port();
 	}
 
@@ -268,13 +282,13 @@ class ClientResetIntegrationTests {
 		SyncDatabase db = syncThenReplace(manager, ClientResetMode.RECOVER_OR_DISCARD, null, offline -> {
 			waits.add(manager.sessionFor(offline).orElseThrow().waitForUploadCompletion());
 			// recovering commits the unsynced changesets again, into the outbox: refused, so the reset discards
-			SyncFixture.runSql(offline.path(), "CREATE TRIGGER refuse_recovery BEFORE INSERT ON outbox"
+			LocalFiles.runSql(offline.path(), "CREATE TRIGGER refuse_recovery BEFORE INSERT ON outbox"
 					+ " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
 		});
 		SyncSession session = manager.sessionFor(db).orElseThrow();
 
 		await().atMost(LONG).until(() -> this.after.size() == 1);
-		SyncFixture.runSql(db.path(), "DROP TRIGGER refuse_recovery");
+		LocalFiles.runSql(db.path(), "DROP TRIGGER refuse_recovery");
 		assertThat(this.errors).singleElement().satisfies(error -> assertThat(error.message()).contains("discarded"));
 		assertDiscardedWriteNeverUploaded(waits.get(0), session);
 	}
@@ -579,7 +593,7 @@ class ClientResetIntegrationTests {
 	 * longer, on a connection of the test's own.
 	 */
 	private static void refuseResets(Path file, boolean refuse) {
-		SyncFixture.runSql(file, refuse
+		LocalFiles.runSql(file, refuse
 				? "CREATE TRIGGER refuse_reset BEFORE DELETE ON documents BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
 				: "DROP TRIGGER refuse_reset");
 	}
@@ -791,15 +805,7 @@ class ClientResetIntegrationTests {
 
 	@Test
 	void historyCompactedPastTheCursorOfASuspendedClientSays222AndTheDefaultModeRecovers() {
-		this.server = SyncServer.builder()
-			.port(0)
-			.dataDirectory(this.serverDir)
-			.allowAnonymous()
-			.historyRetention(Duration.ofSeconds(1))
-			.compactionInterval(Duration.ofMillis(100))
-			.build()
-			.start();
-		this.port = this.server.port();
+		startCompactingServer();
 		SyncManager manager = manager(this.dirA);
 		SyncDatabase db = manager.open(config(manager, ClientResetMode.RECOVER_OR_DISCARD));
 		SyncSession session = manager.sessionFor(db).orElseThrow();
@@ -858,15 +864,7 @@ class ClientResetIntegrationTests {
 
 	@Test
 	void anExpiredClientWhoseLastAckWasLostDoesNotRecoverTheIntegratedChangeOverALaterWrite() {
-		this.server = SyncServer.builder()
-			.port(0)
-			.dataDirectory(this.serverDir)
-			.allowAnonymous()
-			.historyRetention(Duration.ofSeconds(1))
-			.compactionInterval(Duration.ofMillis(100))
-			.build()
-			.start();
-		this.port = this.server.port();
+		startCompactingServer();
 		SyncManager first = untrackedManager(this.dirA);
 		try {
 			SyncDatabase db = first.open(config(first, ClientResetMode.RECOVER_OR_DISCARD));

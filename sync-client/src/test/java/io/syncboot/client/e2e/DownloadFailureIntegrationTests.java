@@ -1,13 +1,8 @@
 package io.syncboot.client.e2e;
 
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
 
+import io.syncboot.client.LocalFiles;
 import io.syncboot.client.SyncDatabase;
 import io.syncboot.client.SyncManager;
 import io.syncboot.client.SyncSession;
@@ -40,8 +35,8 @@ class DownloadFailureIntegrationTests extends SyncFixture {
 		assertThat(onA.collection("c").get("x")).hasValueSatisfying(x -> assertThat(x.fields()).containsEntry("v", 1L));
 		Connections connections = new Connections(sessionA);
 		// x's merge state on A now holds y's: merging a change of x into it throws (no database error)
-		String stateOfX = queryText(onA.path(), "SELECT state FROM documents WHERE collection = 'c' AND id = 'x'");
-		runSql(onA.path(), "UPDATE documents SET state = (SELECT state FROM documents WHERE collection = 'c'"
+		String stateOfX = LocalFiles.queryText(onA.path(), "SELECT state FROM documents WHERE collection = 'c' AND id = 'x'");
+		LocalFiles.runSql(onA.path(), "UPDATE documents SET state = (SELECT state FROM documents WHERE collection = 'c'"
 				+ " AND id = 'y') WHERE collection = 'c' AND id = 'x'");
 
 		onB.collection("c").update("x", Map.of("v", 2));
@@ -62,25 +57,12 @@ class DownloadFailureIntegrationTests extends SyncFixture {
 		await().atMost(LONG).until(() -> connections.lost() > failures); // p failed again
 		assertThat(other.lost()).as("the connection q shares with p was not dropped").isZero();
 		assertThat(onA.collection("c").get("later")).isEmpty();
-		runSql(onA.path(), "UPDATE documents SET state = '" + stateOfX.replace("'", "''")
+		LocalFiles.runSql(onA.path(), "UPDATE documents SET state = '" + stateOfX.replace("'", "''")
 				+ "' WHERE collection = 'c' AND id = 'x'");
 		sessionA.reconnect(); // binds at once instead of waiting out the delay after the failures
 		assertThat(sessionA.downloadAllServerChanges(LONG)).isTrue();
 		assertThat(onA.collection("c").get("x")).hasValueSatisfying(x -> assertThat(x.fields()).containsEntry("v", 2L));
 		assertThat(onA.collection("c").get("later")).isPresent();
-	}
-
-	/** The text in the first column of the first row {@code sql} selects from a client's database file. */
-	private static String queryText(Path file, String sql) {
-		try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-				Statement statement = connection.createStatement();
-				ResultSet rows = statement.executeQuery(sql)) {
-			assertThat(rows.next()).isTrue();
-			return rows.getString(1);
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 
-import io.syncboot.client.LocalFiles;
 import io.syncboot.client.ConnectionState;
 import io.syncboot.client.SyncApiTestsAccess;
 import io.syncboot.client.SyncClientSettings;
@@ -92,10 +91,6 @@ abstract class SyncFixture {
 		return SyncApiTestsAccess.jwt("{\"sub\":\"" + subject + "\",\"exp\":" + exp + "}");
 	}
 
-	/** See {@link LocalFiles#runSql}. */
-	static void runSql(Path file, String sql) {
-		LocalFiles.runSql(file, sql);
-	}
 
 	/** Records a session's state changes as "OLD->NEW" and the thread each ran on. */
 	static final class States {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.syncboot.client.LocalFiles;
 import io.syncboot.client.SyncDatabase;
 import io.syncboot.client.SyncManager;
 import io.syncboot.client.SyncSession;
@@ -68,7 +69,7 @@ class WaitIntegrationTests extends SyncFixture {
 		SyncSession sessionB = other.sessionFor(onB).orElseThrow();
 		Connections connections = new Connections(this.session);
 		// applying a download that writes a document fails on A now, as on a full disk
-		runSql(this.db.path(), "CREATE TRIGGER refuse_downloads BEFORE INSERT ON documents"
+		LocalFiles.runSql(this.db.path(), "CREATE TRIGGER refuse_downloads BEFORE INSERT ON documents"
 				+ " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
 		onB.collection("c").put("x", Map.of("v", 1));
 		assertThat(sessionB.uploadAllLocalChanges(LONG)).isTrue();
@@ -77,7 +78,7 @@ class WaitIntegrationTests extends SyncFixture {
 			.thenApply(done -> this.db.collection("c").get("x").isPresent());
 		// each failed apply restarts the connection; the second one comes after the wait's MARK was sent
 		await().atMost(LONG).until(() -> appliedWhenCompleted.isDone() || connections.lost() >= 2);
-		runSql(this.db.path(), "DROP TRIGGER refuse_downloads");
+		LocalFiles.runSql(this.db.path(), "DROP TRIGGER refuse_downloads");
 
 		assertThat(appliedWhenCompleted).succeedsWithin(LONG).isEqualTo(true);
 		assertThat(this.db.collection("c").get("x")).isPresent();

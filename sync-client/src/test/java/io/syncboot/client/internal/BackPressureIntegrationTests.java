@@ -55,31 +55,7 @@ class BackPressureIntegrationTests {
 			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
 			assertThat(readingPaused(engineOwner)).isFalse();
 
-			CountDownLatch release = new CountDownLatch(1);
-			engineOwner.engine().storeThread().post(() -> {
-				try {
-					release.await(LONG.toSeconds(), TimeUnit.SECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			});
-			try {
-				SyncDatabase writerDb = open(writer, "bp");
-				for (int start = 0; start < DOCUMENTS; start += 1000) {
-					int from = start;
-					writerDb.write(tx -> {
-						for (int i = from; i < from + 1000; i++) {
-							tx.collection("docs").put("d-" + i, Map.of("n", i, "body", "x".repeat(150)));
-						}
-					});
-				}
-				assertThat(writer.sessionFor(writerDb).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
-				await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> readingPaused(engineOwner));
-			}
-			finally {
-				release.countDown();
-			}
+			uploadWhileTheReadersStoreThreadIsBusy(engineOwner, writer);
 			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
 			assertThat(readerDb.collection("docs").count()).isEqualTo(DOCUMENTS);
 			assertThat(readerDb.collection("docs").get("d-" + (DOCUMENTS - 1)).map(d -> d.get("n")))
@@ -107,32 +83,8 @@ class BackPressureIntegrationTests {
 			LocalFiles.runSql(readerDb.path(), "CREATE TRIGGER refuse_first BEFORE INSERT ON documents WHEN NEW.id = 'd-0'"
 					+ " BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
 
-			CountDownLatch release = new CountDownLatch(1);
-			engineOwner.engine().storeThread().post(() -> {
-				try {
-					release.await(LONG.toSeconds(), TimeUnit.SECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			});
-			try {
-				SyncDatabase writerDb = open(writer, "bp");
-				for (int start = 0; start < DOCUMENTS; start += 1000) {
-					int from = start;
-					writerDb.write(tx -> {
-						for (int i = from; i < from + 1000; i++) {
-							tx.collection("docs").put("d-" + i, Map.of("n", i, "body", "x".repeat(150)));
-						}
-					});
-				}
-				assertThat(writer.sessionFor(writerDb).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
-				await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> readingPaused(engineOwner));
-			}
-			finally {
-				release.countDown();
-			}
-			// the failure restarted the connection; what the socket held then was not applied past the gap
+			uploadWhileTheReadersStoreThreadIsBusy(engineOwner, writer);
+			// the failure stopped the session; what the socket held then was not applied past the gap
 			await().atMost(LONG).until(() -> lost.get() >= 1);
 			LocalFiles.runSql(readerDb.path(), "DROP TRIGGER refuse_first");
 
@@ -141,6 +93,39 @@ class BackPressureIntegrationTests {
 		}
 	}
 
+
+	/**
+	 * Keeps the reader's store thread busy while the writer uploads {@link #DOCUMENTS} documents,
+	 * until the reader stops reading its socket; then lets the store thread go.
+	 */
+	private void uploadWhileTheReadersStoreThreadIsBusy(DefaultSyncManager reader, SyncManager writer)
+			throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		reader.engine().storeThread().post(() -> {
+			try {
+				release.await(LONG.toSeconds(), TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		try {
+			SyncDatabase writerDb = open(writer, "bp");
+			for (int start = 0; start < DOCUMENTS; start += 1000) {
+				int from = start;
+				writerDb.write(tx -> {
+					for (int i = from; i < from + 1000; i++) {
+						tx.collection("docs").put("d-" + i, Map.of("n", i, "body", "x".repeat(150)));
+					}
+				});
+			}
+			assertThat(writer.sessionFor(writerDb).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> readingPaused(reader));
+		}
+		finally {
+			release.countDown();
+		}
+	}
 
 	private static boolean readingPaused(DefaultSyncManager manager) throws Exception {
 		AtomicBoolean paused = new AtomicBoolean();

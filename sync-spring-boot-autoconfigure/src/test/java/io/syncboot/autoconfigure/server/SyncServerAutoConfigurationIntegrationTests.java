@@ -58,12 +58,7 @@ class SyncServerAutoConfigurationIntegrationTests {
 
 	@Test
 	void servesAuthenticatedClientsWithinTheirPermissions() {
-		try (ConfigurableApplicationContext server = new SpringApplicationBuilder(ServerApplication.class)
-			.properties("server.port=0", "sync.server.enabled=true",
-					"sync.server.data-directory=" + this.temp.resolve("server"),
-					"sync.server.auth.hmac-secret=" + SyncServerAutoConfigurationTests.SECRET,
-					"sync.server.auth.api-keys.alice=key-alice", "sync.server.permissions.read-write=user-${sub}")
-			.run()) {
+		try (ConfigurableApplicationContext server = serverWithAlicesApiKey().run()) {
 			String port = server.getEnvironment().getProperty("local.server.port");
 			List<SyncError> errors = new CopyOnWriteArrayList<>();
 			SyncErrorHandler handler = (session, error) -> errors.add(error);
@@ -100,12 +95,7 @@ class SyncServerAutoConfigurationIntegrationTests {
 	@Test
 	void anApplicationWhoseApiKeyLoggedInBeforeStartsWhileTheServerIsDown() throws Exception {
 		String url;
-		try (ConfigurableApplicationContext server = new SpringApplicationBuilder(ServerApplication.class)
-			.properties("server.port=0", "sync.server.enabled=true",
-					"sync.server.data-directory=" + this.temp.resolve("server"),
-					"sync.server.auth.hmac-secret=" + SyncServerAutoConfigurationTests.SECRET,
-					"sync.server.auth.api-keys.alice=key-alice", "sync.server.permissions.read-write=user-${sub}")
-			.run()) {
+		try (ConfigurableApplicationContext server = serverWithAlicesApiKey().run()) {
 			url = "ws://localhost:" + server.getEnvironment().getProperty("local.server.port") + "/sync";
 			clientWithApiKey(url, "key-alice").run(context -> {
 				assertThat(context).hasNotFailed();
@@ -126,6 +116,17 @@ class SyncServerAutoConfigurationIntegrationTests {
 			.getFailure()
 			.hasStackTraceContaining("cannot reach the token endpoint")
 			.hasStackTraceContaining("this API key has not logged in under"));
+	}
+
+	/**
+	 * A sync server on a random port, in {@code temp/server}, issuing HMAC tokens for the API key
+	 * {@code key-alice} (user alice), each user reading and writing {@code user-<id>}.
+	 */
+	private SpringApplicationBuilder serverWithAlicesApiKey() {
+		return new SpringApplicationBuilder(ServerApplication.class).properties("server.port=0",
+				"sync.server.enabled=true", "sync.server.data-directory=" + this.temp.resolve("server"),
+				"sync.server.auth.hmac-secret=" + SyncServerAutoConfigurationTests.SECRET,
+				"sync.server.auth.api-keys.alice=key-alice", "sync.server.permissions.read-write=user-${sub}");
 	}
 
 	/** A port nothing listens on now, for an application whose sync.server-url must name its own port. */
@@ -236,12 +237,7 @@ class SyncServerAutoConfigurationIntegrationTests {
 
 	@Test
 	void theDefaultHandlerCarriesOutActionsWhenConfiguredTo() {
-		try (ConfigurableApplicationContext server = new SpringApplicationBuilder(ServerApplication.class)
-			.properties("server.port=0", "sync.server.enabled=true",
-					"sync.server.data-directory=" + this.temp.resolve("server"),
-					"sync.server.auth.hmac-secret=" + SyncServerAutoConfigurationTests.SECRET,
-					"sync.server.auth.api-keys.alice=key-alice", "sync.server.permissions.read-write=user-${sub}")
-			.run()) {
+		try (ConfigurableApplicationContext server = serverWithAlicesApiKey().run()) {
 			String port = server.getEnvironment().getProperty("local.server.port");
 			new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(SyncClientAutoConfiguration.class))
 				.withPropertyValues("sync.server-url=ws://localhost:" + port + "/sync",

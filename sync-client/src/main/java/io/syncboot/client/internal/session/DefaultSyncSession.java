@@ -35,6 +35,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DefaultSyncSession extends SessionStateMachine implements SyncSession {
 
+	/** The longest wait before binding again after local failures in a row. */
+	static final Duration MAX_RETRY_DELAY = Duration.ofMinutes(5);
+
 	private final AtomicInteger applyFailures = new AtomicInteger(); // failed applies in a row
 
 	private Cancellable applyRetry = Cancellable.NONE; // loop thread only
@@ -361,7 +364,7 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 			return;
 		}
 		int failures = this.applyFailures.incrementAndGet();
-		Duration delay = ProtocolSession.applyRetryDelay(failures);
+		Duration delay = retryDelay(failures);
 		if (failures == 1) {
 			logger.error("{} for {} failed; binding again in {}", what, this.path, delay, cause);
 		}
@@ -375,6 +378,12 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 		this.applyRetry.cancel();
 		this.applyRetryPending = true;
 		this.applyRetry = this.engine.loop().schedule(delay, this::retryAfterFailedApply);
+	}
+
+	/** How long to wait before binding again after {@code failures} local failures in a row. */
+	static Duration retryDelay(int failures) {
+		long seconds = 1L << Math.min(Math.max(failures, 1) - 1, 20);
+		return (seconds >= MAX_RETRY_DELAY.toSeconds()) ? MAX_RETRY_DELAY : Duration.ofSeconds(seconds);
 	}
 
 	/** The delay after failed applies is over, or a reconnect cut it short (loop): bind again if active. */

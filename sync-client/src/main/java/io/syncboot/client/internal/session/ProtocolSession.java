@@ -1,6 +1,5 @@
 package io.syncboot.client.internal.session;
 
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -62,9 +61,6 @@ final class ProtocolSession implements ConnectionSession {
 	private int binding; // loop thread only
 
 	private boolean stopped; // loop thread only
-
-	/** The longest wait before downloading again after failed applies in a row. */
-	static final Duration MAX_APPLY_RETRY_DELAY = Duration.ofMinutes(5);
 
 
 	private boolean reading; // loop thread only
@@ -301,7 +297,7 @@ final class ProtocolSession implements ConnectionSession {
 	 * binding are refused, and the owner stops this protocol session and starts another: its ident
 	 * asks for everything after the stored cursor again, so nothing dropped is skipped. It is this
 	 * session that starts over, not the connection the user's other sessions share, and
-	 * failures in a row wait longer before that (1 s, doubling up to {@link #MAX_APPLY_RETRY_DELAY}),
+	 * failures in a row wait longer before that (1 s, doubling up to 5 minutes),
 	 * so one that repeats, such as a corrupt local state, costs little. A download that breaks the
 	 * protocol ends the session instead.
 	 */
@@ -338,12 +334,6 @@ final class ProtocolSession implements ConnectionSession {
 				}
 			});
 		}
-	}
-
-	/** How long to wait before downloading again after {@code failures} failed applies in a row. */
-	static Duration applyRetryDelay(int failures) {
-		long seconds = 1L << Math.min(Math.max(failures, 1) - 1, 20);
-		return (seconds >= MAX_APPLY_RETRY_DELAY.toSeconds()) ? MAX_APPLY_RETRY_DELAY : Duration.ofSeconds(seconds);
 	}
 
 	private void received(SyncMessage.Error error) {
