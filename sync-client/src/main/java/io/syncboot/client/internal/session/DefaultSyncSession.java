@@ -217,7 +217,14 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 		if (!this.driver.isCurrent(source)) {
 			return;
 		}
-		setConnectionState(newState, error);
+		synchronized (this.lock) {
+			if (this.driver.epoch() != this.epoch) {
+				// of an activation that ended (suspended since): its stop is queued on the loop, and
+				// the protocol session of the next activation reports for itself
+				return;
+			}
+			setConnectionState(newState, error);
+		}
 	}
 
 	/** A download was committed: notify the database's listeners (store thread, under the store's lock). */

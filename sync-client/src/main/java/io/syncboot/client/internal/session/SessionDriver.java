@@ -50,6 +50,12 @@ final class SessionDriver {
 		}
 	}
 
+	/** The activation the running protocol session belongs to (loop). */
+	int epoch() {
+		this.engine.loop().assertInLoop();
+		return this.epoch;
+	}
+
 	/** Whether {@code source} is the current protocol session (events of older ones are dropped). */
 	boolean isCurrent(ProtocolSession source) {
 		this.engine.loop().assertInLoop();
