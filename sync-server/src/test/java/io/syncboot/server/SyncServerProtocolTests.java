@@ -15,6 +15,7 @@ import io.syncboot.core.model.HybridLogicalClock;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.ProtocolAction;
 import io.syncboot.core.protocol.SyncMessage;
 import io.syncboot.core.protocol.SyncProtocol;
 import io.syncboot.test.postgres.EmbeddedDatabase;
@@ -88,21 +89,49 @@ class SyncServerProtocolTests {
 			assertThat(first.serverVersion()).isZero();
 			assertThat(first.uploadAck()).isZero();
 
-			client.upload(1, new Changeset(1, 0, List.of(put("t1", Map.of("title", "Count stock")))));
+			Changeset first1 = new Changeset(1, 0, List.of(put("t1", Map.of("title", "Count stock"))));
+			client.upload(1, first1);
 			SyncMessage.Download ack = client.expect(SyncMessage.Download.class);
 			assertThat(ack.uploadAck()).isEqualTo(1);
 			assertThat(ack.serverVersion()).as("the cursor moves past the client's own changeset").isEqualTo(1);
 			assertThat(ack.changesets()).as("own changesets are not sent back").isEmpty();
 
-			// exactly once: version 1 again is skipped, version 2 is integrated as server version 2
-			client.upload(1, new Changeset(1, 0, List.of(put("t1", Map.of("title", "duplicate")))),
-					new Changeset(2, 1, List.of(put("t2", Map.of("title", "second")))));
+			// exactly once: version 1 sent again (its ack lost) is skipped, version 2 is integrated as server version 2
+			client.upload(1, first1, new Changeset(2, 1, List.of(put("t2", Map.of("title", "second")))));
 			SyncMessage.Download ack2 = client.expect(SyncMessage.Download.class);
 			assertThat(ack2.uploadAck()).isEqualTo(2);
 			assertThat(ack2.serverVersion()).isEqualTo(2);
 
 			client.send(new SyncMessage.Unbind(1));
 			assertThat(client.expect(SyncMessage.Unbind.class).session()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void aClientVersionSentAgainWithOtherOperationsResetsTheSessionAndIntegratesNothingOfTheUpload() {
+		try (RawSyncClient client = connect(); RawSyncClient copy = connect(); RawSyncClient reader = connect()) {
+			RawSyncClient.Identity identity = client.bindNew(1, "copied-p");
+			client.expect(SyncMessage.Download.class);
+			client.upload(1, new Changeset(1, 0, List.of(put("t1", Map.of("title", "the original's")))));
+			assertThat(client.expect(SyncMessage.Download.class).uploadAck()).isEqualTo(1);
+
+			// a copy of the file (same id and salt) wrote its own client version 1, then a 2
+			copy.send(new SyncMessage.Bind(1, "copied-p", false));
+			copy.send(new SyncMessage.Ident(1, identity.fileId(), identity.fileSalt(), 0, 0, identity.serverSalt()));
+			SyncMessage.Download caughtUp = copy.expect(SyncMessage.Download.class);
+			assertThat(caughtUp.uploadAck()).as("no ack for what this session did not send").isZero();
+			copy.upload(1, new Changeset(1, 0, List.of(put("t1", Map.of("title", "the copy's")))),
+					new Changeset(2, 0, List.of(put("t2", Map.of("title", "the copy's")))));
+			SyncMessage.Error error = copy.expect(SyncMessage.Error.class);
+			assertThat(error.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES);
+			assertThat(error.action()).isEqualTo(ProtocolAction.CLIENT_RESET);
+
+			reader.bindNew(1, "copied-p");
+			List<SyncMessage.Download> downloads = reader.downloadsUntil(d -> d.remainingBytes() == 0);
+			assertThat(downloads.stream().flatMap(d -> d.documents().stream()))
+				.singleElement()
+				.satisfies(state -> assertThat(state.visibleFields()).isEqualTo(Map.of("title", "the original's")));
+			assertThat(downloads.get(downloads.size() - 1).serverVersion()).isEqualTo(1);
 		}
 	}
 

@@ -918,6 +918,62 @@ class ClientResetIntegrationTests {
 				Map.of("title", "the later edit"));
 	}
 
+	@Test
+	void aLocalFileCopiedToASecondDeviceLosesNoWriteOfEitherCopy() {
+		SyncManager first = untrackedManager(this.dirA);
+		try {
+			SyncDatabase db = first.open(config(first, ClientResetMode.RECOVER_OR_DISCARD));
+			SyncSession session = first.sessionFor(db).orElseThrow();
+			db.collection("tasks").put("before-the-copy", Map.of("title", "synced by device one"));
+			assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+			assertThat(session.downloadAllServerChanges(LONG)).isTrue();
+		}
+		finally {
+			first.close();
+		}
+		// the local files are copied onto a second device (an app's data restored on a new phone)
+		copyContents(this.dirA, this.copyDir);
+		// device one writes on: the server integrates its client versions 2 and 3
+		List<SyncError> oneErrors = new CopyOnWriteArrayList<>();
+		SyncManager one = manager(this.dirA);
+		SyncDatabase dbOne = one.open(SyncConfiguration.builder(one.logIn(SyncCredentials.anonymous()), "tasks-list")
+			.errorHandler((session, error) -> oneErrors.add(error))
+			.build());
+		SyncSession sessionOne = one.sessionFor(dbOne).orElseThrow();
+		dbOne.collection("tasks").put("one-1", Map.of("title", "device one"));
+		dbOne.collection("tasks").put("one-2", Map.of("title", "device one"));
+		assertThat(sessionOne.uploadAllLocalChanges(LONG)).isTrue();
+
+		// device two writes client versions 2 to 4 of the same file offline, then syncs
+		SyncManager two = manager(this.copyDir);
+		SyncDatabase dbTwo = two.open(config(two, ClientResetMode.RECOVER_OR_DISCARD));
+		SyncSession sessionTwo = two.sessionFor(dbTwo).orElseThrow();
+		sessionTwo.suspend();
+		await().atMost(LONG).until(() -> sessionTwo.connectionState() == ConnectionState.DISCONNECTED);
+		for (int i = 1; i <= 3; i++) {
+			dbTwo.collection("tasks").put("two-" + i, Map.of("title", "device two"));
+		}
+		sessionTwo.resume();
+
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		assertThat(this.errors).singleElement().satisfies(error -> {
+			assertThat(error.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES.number());
+			assertThat(error.action()).isEqualTo(ErrorAction.CLIENT_RESET);
+			assertThat(error.isFatal()).isFalse();
+		});
+		assertThat(this.before).singleElement()
+			.satisfies(pair -> assertThat(pair[0].pendingChanges()).as("none of its writes was trimmed").isEqualTo(3));
+		assertThat(sessionTwo.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(sessionTwo.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(sessionOne.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(SyncTestSupport.contents(dbTwo.collection("tasks"))).containsOnlyKeys("before-the-copy", "one-1",
+				"one-2", "two-1", "two-2", "two-3");
+		assertThat(SyncTestSupport.contents(dbOne.collection("tasks")))
+			.isEqualTo(SyncTestSupport.contents(dbTwo.collection("tasks")));
+		assertThat(oneErrors).as("the copy that wrote first goes on").isEmpty();
+		assertThat(this.errors).hasSize(1);
+	}
+
 	/** A column of the server's row for the partition, read from its SQLite file on a connection of the test's own. */
 	private long serverVersion(String column) {
 		String url = "jdbc:sqlite:" + this.serverDir.resolve(JdbcHistoryStore.SQLITE_FILE_NAME).toAbsolutePath();

@@ -53,8 +53,9 @@ public interface HistoryStore extends AutoCloseable {
 
 	/**
 	 * Integrates the changesets a client file uploaded, in one durable transaction: changesets whose
-	 * client version is at or below the last one integrated for the file are skipped (exactly once);
-	 * each other one gets the next server version of the partition, is recorded in the history with
+	 * client version is at or below the last one integrated for the file are skipped (exactly once),
+	 * if the history holds the same operations for that client version (a re-send after a lost
+	 * acknowledgement); each other one gets the next server version of the partition, is recorded in the history with
 	 * the file as its origin, and is merged into the partition's document states; the file's last
 	 * integrated client version is updated. Every history row it writes records the same commit time
 	 * (the result's {@code committedAt}). When this method returns, the transaction is committed and
@@ -77,6 +78,10 @@ public interface HistoryStore extends AutoCloseable {
 	 * @return what was integrated, what was rejected and the new acknowledgement
 	 * @throws IllegalArgumentException if the file is unknown or belongs to another partition, or if the
 	 * client versions do not increase
+	 * @throws io.syncboot.core.protocol.ProtocolException with {@code DIVERGING_HISTORIES}, nothing
+	 * integrated, if a skipped changeset's operations differ from the history's for its client version
+	 * (two copies of one client file wrote it), or if the history, compacted, no longer holds that
+	 * client version
 	 */
 	IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets,
 			CompensationPlanner oversized);

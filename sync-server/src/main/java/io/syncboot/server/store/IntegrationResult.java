@@ -13,7 +13,10 @@ import io.syncboot.core.model.ServerChangeset;
  * that reverts a {@code rejected} one (in server version order)
  * @param skipped how many changesets were skipped because they had been integrated before
  * @param latestVersion the partition's latest server version after the integration
- * @param uploadAck the greatest client version of the file integrated so far (the acknowledgement)
+ * @param uploadAck the acknowledgement: the greatest client version of the upload (each of its
+ * changesets is now integrated, rejected, or was before as sent), 0 for an empty upload; never one
+ * the upload did not carry, so a download to the uploading session acknowledges only what that
+ * session sent
  * @param integratedBytes the UTF-8 size of each integrated changeset's operations as the store
  * encoded them, in the order of {@code integrated}; empty if the store did not count them
  * @param committedAt the commit time the store recorded with every changeset of {@code integrated}

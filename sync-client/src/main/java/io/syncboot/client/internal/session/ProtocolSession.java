@@ -428,6 +428,12 @@ final class ProtocolSession implements ConnectionSession {
 		if (this.stopped) {
 			return;
 		}
+		if (code.action() == ProtocolAction.CLIENT_RESET) {
+			// found in a download (this file's history is not the server's): reset as if the server said so
+			logger.warn("Session {} on {}: {}", this.sessionId, this.partition, message);
+			this.owner.fatalError(this, new SyncMessage.Error(this.sessionId, code, message, false, 0, List.of()));
+			return;
+		}
 		logger.warn("Session {} on {}: the server broke the protocol: {}", this.sessionId, this.partition, message);
 		ErrorCode reported = (code.action() == ProtocolAction.PROTOCOL_VIOLATION) ? code : ErrorCode.MALFORMED_MESSAGE;
 		this.owner.fatalError(this, new SyncMessage.Error(this.sessionId, reported,

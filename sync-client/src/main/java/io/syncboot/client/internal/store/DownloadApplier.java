@@ -56,8 +56,8 @@ final class DownloadApplier {
 	 * uncommitted.
 	 * @return the documents any of them changed, the bytes of all their content, the metadata after
 	 * the last and the upload counters after them
-	 * @throws ProtocolException if one of them would move the cursor backwards or acknowledges a
-	 * client version never committed
+	 * @throws ProtocolException if one of them would move the cursor backwards, or
+	 * ({@code DIVERGING_HISTORIES}) acknowledges a client version this file never committed
 	 */
 	StagedCommit apply(List<SyncMessage.Download> downloads, StoreMeta before, UploadCounters counters)
 			throws SQLException {
@@ -99,9 +99,11 @@ final class DownloadApplier {
 					+ " is behind the stored cursor " + cursor);
 		}
 		if (download.uploadAck() > before.lastCommittedClientVersion()) {
-			throw new ProtocolException(ErrorCode.BAD_CLIENT_VERSION, "upload acknowledgement "
-					+ download.uploadAck() + " is beyond the last committed client version "
-					+ before.lastCommittedClientVersion());
+			// the server integrated client versions of this file that it never committed: another copy
+			// of the file wrote them (copied to another device, or this one restored from an older copy)
+			throw new ProtocolException(ErrorCode.DIVERGING_HISTORIES, "the server acknowledged client version "
+					+ download.uploadAck() + " of this client file, beyond the last it committed ("
+					+ before.lastCommittedClientVersion() + "): another copy of the file wrote them");
 		}
 	}
 

@@ -395,8 +395,10 @@ class SqliteStoreTests {
 		long ts = HybridLogicalClock.pack(this.wallClock.get() + 1, 0);
 		ServerChangeset remote = new ServerChangeset(1, 2, 1, List.of(new Operation.Put("tasks", "t2", ts, Map.of())));
 
+		// acknowledging client version 5 of a file that committed 1: another copy of the file wrote them
 		assertThatThrownBy(() -> this.store.applyDownload(download(1, 5, List.of(remote), List.of())))
-			.isInstanceOf(ProtocolException.class);
+			.isInstanceOfSatisfying(ProtocolException.class,
+					ex -> assertThat(ex.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES));
 
 		assertThat(this.store.get(new DocumentKey("tasks", "t2"))).isEmpty();
 		assertThat(this.store.meta().downloadCursor()).isZero();

@@ -179,7 +179,9 @@ public final class ServerSession {
 		this.fileId = file.fileId();
 		this.cursor = ident.downloadServerVersion();
 		this.cursorSalt = salt;
-		this.uploadAck.set(file.lastIntegratedClientVersion());
+		// acknowledgements cover what this session uploads (integrated, or compared with what was): a
+		// copy of the file sharing its id must not have its own writes at those versions trimmed
+		this.uploadAck.set(0);
 		this.bootstrapping = this.cursor == 0 && latest > 0;
 		this.state = State.ACTIVE;
 		this.hub = partitionHub;

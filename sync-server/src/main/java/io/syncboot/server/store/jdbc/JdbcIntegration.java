@@ -18,6 +18,8 @@ import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncProtocol;
 import io.syncboot.server.store.CompensationPlanner;
 import io.syncboot.server.store.IntegrationResult;
@@ -33,10 +35,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 final class JdbcIntegration {
 
 	private static final String SELECT_FILE_FOR_INTEGRATION_SQL = """
-			SELECT f.partition_id, f.last_client_version, p.name, p.latest_version
+			SELECT f.partition_id, f.last_client_version, p.name, p.latest_version, p.compacted_version
 			FROM syncboot_client_file f JOIN syncboot_partition p ON p.id = f.partition_id
 			WHERE f.id = ?
 			%s
+			""";
+
+	private static final String SELECT_INTEGRATED_OPS_SQL = """
+			SELECT ops FROM syncboot_history WHERE origin_file_id = ? AND client_version = ?
 			""";
 
 	private static final String INSERT_HISTORY_SQL = """
@@ -112,7 +118,8 @@ final class JdbcIntegration {
 		}
 	}
 
-	private record FileRow(long partitionId, long lastClientVersion, String partition, long latestVersion) {
+	private record FileRow(long partitionId, long lastClientVersion, String partition, long latestVersion,
+			long compactedVersion) {
 	}
 
 	private FileRow lockFile(String partition, long fileId, List<Changeset> changesets) {
@@ -125,7 +132,7 @@ final class JdbcIntegration {
 			previous = changeset.clientVersion();
 		}
 		List<FileRow> rows = this.statements.query(this.selectFileSql, statement -> statement.setLong(1, fileId),
-				rs -> new FileRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4)));
+				rs -> new FileRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
 		if (rows.isEmpty()) {
 			throw new IllegalArgumentException("unknown client file " + fileId);
 		}
@@ -173,10 +180,13 @@ final class JdbcIntegration {
 			if (changeset.clientVersion() > ack) {
 				pending.add(changeset);
 			}
+			else {
+				requireIntegratedAsSent(file, fileId, changeset);
+			}
 		}
 		int skipped = changesets.size() - pending.size();
 		if (pending.isEmpty()) {
-			return new IntegrationResult(List.of(), skipped, file.latestVersion(), ack, 0);
+			return new IntegrationResult(List.of(), skipped, file.latestVersion(), lastOf(changesets), 0);
 		}
 		long now = System.currentTimeMillis();
 		long version = file.latestVersion();
@@ -259,6 +269,38 @@ final class JdbcIntegration {
 		announce(partition, version);
 		return new IntegrationResult(integrated, skipped, version, ack, sizes, integrated.isEmpty() ? 0 : now,
 				rejected);
+	}
+
+	/**
+	 * Checks a changeset sent again (its client version is at or below the file's last integrated
+	 * one, so it is skipped) against the history row integrated for that client version: a re-send
+	 * after a lost acknowledgement carries the same operations. Other operations mean that two copies
+	 * of one client file each wrote that client version (a local file copied to a second device, or
+	 * restored from an older copy while the original synced on): skipping and acknowledging it would
+	 * drop that copy's write, so the session gets {@code DIVERGING_HISTORIES}, a client reset that
+	 * recovers the copy's unsynced writes under a new file id. A missing row is accepted (a changeset
+	 * rejected for a document's size has none) unless the partition's history was compacted: then the
+	 * row of any re-send of a session that is not expired is still there, so a missing one is a copy's.
+	 * @throws ProtocolException with {@code DIVERGING_HISTORIES} for a changeset the history disagrees with
+	 */
+	private void requireIntegratedAsSent(FileRow file, long fileId, Changeset changeset) {
+		List<String> integrated = this.statements.query(SELECT_INTEGRATED_OPS_SQL, statement -> {
+			statement.setLong(1, fileId);
+			statement.setLong(2, changeset.clientVersion());
+		}, rs -> rs.getString(1));
+		if (integrated.isEmpty() ? file.compactedVersion() > 0
+				: !integrated.get(0).equals(this.codec.encodeOperations(changeset.operations()))) {
+			throw new ProtocolException(ErrorCode.DIVERGING_HISTORIES, "client version " + changeset.clientVersion()
+					+ " of client file " + fileId + " was integrated with other " + (integrated.isEmpty()
+							? "content, no longer in the compacted history" : "operations")
+					+ ": two copies of this local file wrote it (copied to another device or restored from an older "
+					+ "copy); reset it, recovering its unsynced changes under a new file id");
+		}
+	}
+
+	/** The greatest client version of an upload (the last), 0 for none. */
+	private static long lastOf(List<Changeset> changesets) {
+		return changesets.isEmpty() ? 0 : changesets.get(changesets.size() - 1).clientVersion();
 	}
 
 	/**
@@ -430,7 +472,7 @@ final class JdbcIntegration {
 			.filter(changeset -> changeset.clientVersion() > file.lastClientVersion())
 			.toList();
 		if (pending.isEmpty()) {
-			return new IntegrationResult(List.of(), changesets.size(), file.latestVersion(), file.lastClientVersion(), 0);
+			return new IntegrationResult(List.of(), changesets.size(), file.latestVersion(), lastOf(changesets), 0);
 		}
 		Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();
 		Map<DocumentKey, Long> storedSizes = new HashMap<>();

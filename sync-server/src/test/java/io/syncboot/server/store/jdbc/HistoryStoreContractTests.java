@@ -21,6 +21,8 @@ import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
+import io.syncboot.core.protocol.ErrorCode;
+import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncProtocol;
 import io.syncboot.server.store.ChangesetBatch;
 import io.syncboot.server.store.ClientFile;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The contract of {@link io.syncboot.server.store.HistoryStore} on a real database: one subclass per
@@ -106,15 +109,16 @@ abstract class HistoryStoreContractTests {
 	@Test
 	void skipsChangesetsAlreadyIntegrated() {
 		ClientFile a = this.store.allocateClientFile("p");
-		this.store.integrate("p", a.fileId(), List.of(changeset(1, put("t1", 1)), changeset(2, put("t2", 2))));
-		IntegrationResult again = this.store.integrate("p", a.fileId(),
-				List.of(changeset(2, put("t2", "dup")), changeset(3, put("t3", 3))));
+		Changeset one = changeset(1, put("t1", 1));
+		Changeset two = changeset(2, put("t2", 2));
+		this.store.integrate("p", a.fileId(), List.of(one, two));
+		IntegrationResult again = this.store.integrate("p", a.fileId(), List.of(two, changeset(3, put("t3", 3))));
 		assertThat(again.skipped()).isEqualTo(1);
 		assertThat(again.integrated()).extracting(ServerChangeset::clientVersion).containsExactly(3L);
 		assertThat(again.integrated()).extracting(ServerChangeset::serverVersion).containsExactly(3L);
-		IntegrationResult nothing = this.store.integrate("p", a.fileId(), List.of(changeset(1, put("t1", "dup"))));
+		IntegrationResult nothing = this.store.integrate("p", a.fileId(), List.of(one));
 		assertThat(nothing.integrated()).isEmpty();
-		assertThat(nothing.uploadAck()).isEqualTo(3);
+		assertThat(nothing.uploadAck()).as("what this upload sent, not the file's last").isEqualTo(1);
 		assertThat(this.store.findClientFile(a.fileId()).orElseThrow().lastIntegratedClientVersion()).isEqualTo(3);
 		assertThat(this.store.snapshot("p", null, 1_000_000).documents())
 			.filteredOn(state -> state.key().id().equals("t2"))
@@ -123,13 +127,42 @@ abstract class HistoryStoreContractTests {
 	}
 
 	@Test
+	void aClientVersionSentAgainWithOtherOperationsIsRefusedAndNothingOfItsUploadIntegrated() {
+		ClientFile a = this.store.allocateClientFile("p");
+		this.store.integrate("p", a.fileId(), List.of(changeset(1, put("t1", "the original's"))));
+		assertThatThrownBy(() -> this.store.integrate("p", a.fileId(),
+				List.of(changeset(1, put("t1", "a copy's")), changeset(2, put("t2", "a copy's")))))
+			.isInstanceOfSatisfying(ProtocolException.class,
+					ex -> assertThat(ex.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES));
+		assertThat(this.store.latestVersion("p")).isEqualTo(1);
+		assertThat(this.store.findClientFile(a.fileId()).orElseThrow().lastIntegratedClientVersion()).isEqualTo(1);
+		assertThat(this.store.snapshot("p", null, 1_000_000).documents()).singleElement()
+			.satisfies(state -> assertThat(state.visibleFields()).isEqualTo(Map.of("v", "the original's")));
+	}
+
+	@Test
+	void aClientVersionSentAgainWhoseHistoryWasCompactedIsRefused() throws Exception {
+		ClientFile a = this.store.allocateClientFile("p");
+		Changeset one = changeset(1, put("t1", 1));
+		this.store.integrate("p", a.fileId(), List.of(one));
+		Thread.sleep(20);
+		assertThat(this.store.compact(System.currentTimeMillis())).isEqualTo(1);
+		assertThatThrownBy(() -> this.store.integrate("p", a.fileId(), List.of(one)))
+			.isInstanceOfSatisfying(ProtocolException.class,
+					ex -> assertThat(ex.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES));
+		assertThat(this.store.integrate("p", a.fileId(), List.of(changeset(2, put("t2", 2)))).uploadAck())
+			.as("later client versions integrate as usual").isEqualTo(2);
+	}
+
+	@Test
 	void integratesAGroupInOneTransaction() {
 		ClientFile a = this.store.allocateClientFile("p");
 		ClientFile b = this.store.allocateClientFile("q");
+		Changeset one = changeset(1, put("t1", 1));
 		List<IntegrationResult> results = this.store.integrateAll(List.of(
-				new Integration("p", a.fileId(), List.of(changeset(1, put("t1", 1)))),
+				new Integration("p", a.fileId(), List.of(one)),
 				new Integration("q", b.fileId(), List.of(changeset(1, put("t1", 2)))),
-				new Integration("p", a.fileId(), List.of(changeset(1, put("t1", "dup")), changeset(2, put("t2", 3))))));
+				new Integration("p", a.fileId(), List.of(one, changeset(2, put("t2", 3))))));
 		assertThat(results).extracting(IntegrationResult::latestVersion).containsExactly(1L, 1L, 2L);
 		assertThat(results.get(2).skipped()).isEqualTo(1);
 		assertThat(results.get(2).uploadAck()).isEqualTo(2);

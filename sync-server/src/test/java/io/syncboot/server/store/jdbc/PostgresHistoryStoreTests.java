@@ -87,13 +87,13 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 		assertThat(EmbeddedDatabase.queryLong(url, "SELECT count(*) FROM app_orders")).isEqualTo(1);
 		assertThat(EmbeddedDatabase.queryLong(url,
 				"SELECT count(*) FROM syncboot_schema_history WHERE success AND version IS NOT NULL AND version <> '0'"))
-			.isEqualTo(5);
+			.isEqualTo(6);
 	}
 
 	@Test
 	void migratesWithItsOwnSchemaHistoryAndCommitsSynchronously() {
 		assertThat(EmbeddedDatabase.queryLong(this.url,
-				"SELECT count(*) FROM syncboot_schema_history WHERE success")).isEqualTo(5);
+				"SELECT count(*) FROM syncboot_schema_history WHERE success")).isEqualTo(6);
 		assertThat(this.store.dialect()).isSameAs(PostgresDialect.INSTANCE);
 		// the test server runs with synchronous_commit=off; the store's write transactions turn it on
 		EmbeddedDatabase.execute(this.url, """

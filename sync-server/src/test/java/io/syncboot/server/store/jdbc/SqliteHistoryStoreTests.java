@@ -49,7 +49,7 @@ class SqliteHistoryStoreTests extends HistoryStoreContractTests {
 			}
 			try (ResultSet rs = statement.executeQuery("SELECT count(*) FROM syncboot_schema_history WHERE success = 1")) {
 				rs.next();
-				assertThat(rs.getInt(1)).isEqualTo(5);
+				assertThat(rs.getInt(1)).isEqualTo(6);
 			}
 		}
 		assertThat(this.store.serverSalt()).isNotZero();
