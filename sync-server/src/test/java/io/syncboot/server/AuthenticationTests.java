@@ -85,6 +85,8 @@ class AuthenticationTests {
 				Arguments.of("expired within the clock skew", Tokens.hs256(Tokens.claims("alice")
 					.issueTime(Date.from(now.minus(Duration.ofMinutes(10))))
 					.expirationTime(Date.from(now.minusSeconds(5))).build(), Tokens.SECRET), ErrorCode.TOKEN_EXPIRED),
+				Arguments.of("no expiry", Tokens.hs256(Tokens.claims("alice").expirationTime(null).build(), Tokens.SECRET),
+						ErrorCode.INVALID_TOKEN),
 				Arguments.of("not yet valid", Tokens.hs256(Tokens.claims("alice")
 					.notBeforeTime(Date.from(now.plus(Duration.ofMinutes(5)))).build(), Tokens.SECRET),
 						ErrorCode.INVALID_TOKEN),

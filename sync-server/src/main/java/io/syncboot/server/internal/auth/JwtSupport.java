@@ -28,6 +28,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.converter.RsaKeyConverters;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
@@ -190,7 +192,7 @@ public final class JwtSupport {
 
 	/**
 	 * Spring Security's default checks ({@code exp}, {@code nbf}, a certificate-bound token's
-	 * thumbprint), the issuer and the audience if set, and a {@code typ} header an access token
+	 * thumbprint), an {@code exp} claim present, the issuer and the audience if set, and a {@code typ} header an access token
 	 * carries: none, {@code JWT}, or RFC 9068's {@code at+jwt}, which identity providers set on access
 	 * tokens (an ID token or a security event is refused).
 	 */
@@ -199,8 +201,18 @@ public final class JwtSupport {
 		type.setAllowEmpty(true);
 		List<OAuth2TokenValidator<Jwt>> validators = claimValidators(issuer, audience);
 		validators.add(0, type);
+		validators.add(1, EXPIRES);
 		return JwtValidators.createDefaultWithValidators(validators);
 	}
+
+	/**
+	 * Refuses a token without {@code exp}: one that never expires would stay usable for good once
+	 * leaked (Spring Security's default checks only an {@code exp} that is present).
+	 */
+	private static final OAuth2TokenValidator<Jwt> EXPIRES = jwt -> (jwt.getExpiresAt() != null)
+			? OAuth2TokenValidatorResult.success()
+			: OAuth2TokenValidatorResult.failure(new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN,
+					"the token has no exp claim: only tokens that expire are accepted", null));
 
 	/** The checks of {@code iss} and {@code aud}, each if set. */
 	private static List<OAuth2TokenValidator<Jwt>> claimValidators(@Nullable String issuer, @Nullable String audience) {
