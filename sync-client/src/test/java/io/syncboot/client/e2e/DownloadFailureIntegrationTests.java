@@ -6,6 +6,7 @@ import io.syncboot.client.LocalFiles;
 import io.syncboot.client.SyncDatabase;
 import io.syncboot.client.SyncManager;
 import io.syncboot.client.SyncSession;
+import io.syncboot.client.SyncSessionState;
 import io.syncboot.server.SyncServer;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +64,41 @@ class DownloadFailureIntegrationTests extends SyncFixture {
 		assertThat(sessionA.downloadAllServerChanges(LONG)).isTrue();
 		assertThat(onA.collection("c").get("x")).hasValueSatisfying(x -> assertThat(x.fields()).containsEntry("v", 2L));
 		assertThat(onA.collection("c").get("later")).isPresent();
+	}
+
+	@Test
+	void aStoredStateThatNoLongerDecodesIsALocalFailureNotAProtocolViolation() {
+		SyncServer server = server();
+		SyncManager managerA = manager(server, this.dirA);
+		SyncManager managerB = manager(server, this.dirB);
+		SyncDatabase onA = managerA.open(config(managerA, "p").build());
+		SyncDatabase onB = managerB.open(config(managerB, "p").build());
+		SyncSession sessionA = managerA.sessionFor(onA).orElseThrow();
+		SyncSession sessionB = managerB.sessionFor(onB).orElseThrow();
+		onB.collection("c").put("x", Map.of("v", 1));
+		assertThat(sessionB.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(sessionA.downloadAllServerChanges(LONG)).isTrue();
+		Connections connections = new Connections(sessionA);
+		// x's merge state on A is damaged (a disk fault, a hand edit): it no longer decodes
+		String stateOfX = LocalFiles.queryText(onA.path(), "SELECT state FROM documents WHERE collection = 'c' AND id = 'x'");
+		LocalFiles.runSql(onA.path(), "UPDATE documents SET state = '{\"damaged' WHERE collection = 'c' AND id = 'x'");
+
+		onB.collection("c").update("x", Map.of("v", 2));
+		assertThat(sessionB.uploadAllLocalChanges(LONG)).isTrue();
+		await().atMost(LONG).until(() -> connections.lost() >= 1);
+
+		// the session is not ended as if the server broke the protocol: it binds again, and applies
+		// the change once the file is repaired
+		assertThat(sessionA.state()).isEqualTo(SyncSessionState.ACTIVE);
+		assertThat(connections.changes).filteredOn(change -> change.error() != null).first()
+			.satisfies(change -> assertThat(change.error()).hasMessageContaining("does not decode")
+				.hasMessageNotContaining("broke the protocol"));
+		LocalFiles.runSql(onA.path(), "UPDATE documents SET state = '" + stateOfX.replace("'", "''")
+				+ "' WHERE collection = 'c' AND id = 'x'");
+		sessionA.reconnect();
+		assertThat(sessionA.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(onA.collection("c").get("x")).hasValueSatisfying(x -> assertThat(x.fields()).containsEntry("v", 2L));
+		assertThat(sessionA.state()).isEqualTo(SyncSessionState.ACTIVE);
 	}
 
 }

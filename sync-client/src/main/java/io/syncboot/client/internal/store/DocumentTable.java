@@ -11,6 +11,7 @@ import java.util.Optional;
 import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.protocol.ProtocolException;
 
 /**
  * The SQL of the {@code documents} table: the merge state and the visible body of every document
@@ -21,7 +22,8 @@ import io.syncboot.core.model.DocumentKey;
  * <p>A present document's {@code body} may be null: documents inserted from a bootstrap
  * ({@link #insertNew}) store their state only, and reads derive the visible fields from it. Any
  * later write of the row stores the body again. Throws {@link SQLException} when SQLite fails and
- * {@link io.syncboot.core.protocol.ProtocolException} for a stored text that does not decode.
+ * {@link StoreException} for a stored text that does not decode (a corrupt local file: a local
+ * failure, never reported as the server's).
  */
 final class DocumentTable {
 
@@ -90,7 +92,7 @@ final class DocumentTable {
 		statement.setString(1, key.collection());
 		statement.setString(2, key.id());
 		try (ResultSet rows = statement.executeQuery()) {
-			return rows.next() ? Optional.of(this.codec.decodeDocumentState(rows.getString(1))) : Optional.empty();
+			return rows.next() ? Optional.of(decodeState(rows.getString(1))) : Optional.empty();
 		}
 	}
 
@@ -216,12 +218,37 @@ final class DocumentTable {
 	}
 
 	/**
+	 * A stored merge state, decoded.
+	 * @throws StoreException if it does not decode: the local file is corrupt (not the server's doing)
+	 */
+	private DocumentState decodeState(String stored) {
+		try {
+			return this.codec.decodeDocumentState(stored);
+		}
+		catch (ProtocolException ex) {
+			throw new StoreException("a stored document state does not decode (the local file is corrupt): "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	/** A stored body, decoded; throws {@link StoreException} as {@link #decodeState} does. */
+	private Map<String, Object> decodeBody(String stored) {
+		try {
+			return this.codec.decodeFields(stored);
+		}
+		catch (ProtocolException ex) {
+			throw new StoreException("a stored document body does not decode (the local file is corrupt): "
+					+ ex.getMessage(), ex);
+		}
+	}
+
+	/**
 	 * The visible fields of a present document from its stored body, or from its state when it has
 	 * no body ({@code fromState}).
 	 */
 	Map<String, Object> visibleFields(String bodyOrState, boolean fromState) {
-		return fromState ? this.codec.decodeDocumentState(bodyOrState).visibleFields()
-				: this.codec.decodeFields(bodyOrState);
+		return fromState ? decodeState(bodyOrState).visibleFields()
+				: decodeBody(bodyOrState);
 	}
 
 	/** Every present document of a collection as (id, fields), ordered by id. */
@@ -251,7 +278,7 @@ final class DocumentTable {
 		List<DocumentState> result = new ArrayList<>();
 		try (ResultSet rows = this.statements.prepare(SELECT_LOCAL_STAMPS_SQL).executeQuery()) {
 			while (rows.next()) {
-				result.add(this.codec.decodeDocumentState(rows.getString(1)));
+				result.add(decodeState(rows.getString(1)));
 			}
 		}
 		return result;

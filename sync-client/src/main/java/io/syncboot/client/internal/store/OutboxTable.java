@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.syncboot.core.codec.MessageCodec;
+import io.syncboot.core.model.Operation;
+import io.syncboot.core.protocol.ProtocolException;
 
 /**
  * The SQL of the {@code outbox}: the unacknowledged local changesets, one row each, with the
@@ -77,12 +79,25 @@ final class OutboxTable {
 				if (!entries.isEmpty() && bytes + size > maxBytes) {
 					break;
 				}
-				entries.add(new OutboxEntry(rows.getLong(1), rows.getLong(2), this.codec.decodeOperations(rows.getString(3)),
-						size));
+				entries.add(new OutboxEntry(rows.getLong(1), rows.getLong(2), decodeOperations(rows.getString(3)), size));
 				bytes += size;
 			}
 		}
 		return entries;
+	}
+
+	/**
+	 * A stored changeset's operations, decoded.
+	 * @throws StoreException if they do not decode: the local file is corrupt (not the server's doing)
+	 */
+	private List<Operation> decodeOperations(String stored) {
+		try {
+			return this.codec.decodeOperations(stored);
+		}
+		catch (ProtocolException ex) {
+			throw new StoreException("a stored outbox entry does not decode (the local file is corrupt): "
+					+ ex.getMessage(), ex);
+		}
 	}
 
 	void deleteUpTo(long clientVersion) throws SQLException {

@@ -293,9 +293,6 @@ public final class SqliteStore implements AutoCloseable {
 							this.documents.visibleFields(rows.getString(3), rows.getBoolean(4))));
 				}
 			}
-			catch (io.syncboot.core.protocol.ProtocolException ex) {
-				throw new StoreException("a document body of " + this.path + " is corrupt: " + ex.getMessage(), ex);
-			}
 			return new Snapshot(documents, this.outbox.count());
 		});
 	}
