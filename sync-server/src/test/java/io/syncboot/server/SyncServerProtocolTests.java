@@ -120,6 +120,7 @@ class SyncServerProtocolTests {
 			copy.send(new SyncMessage.Ident(1, identity.fileId(), identity.fileSalt(), 0, 0, identity.serverSalt()));
 			SyncMessage.Download caughtUp = copy.expect(SyncMessage.Download.class);
 			assertThat(caughtUp.uploadAck()).as("no ack for what this session did not send").isZero();
+			assertThat(caughtUp.lastIntegratedClientVersion()).as("but the file's last integrated version").isEqualTo(1);
 			copy.upload(1, new Changeset(1, 0, List.of(put("t1", Map.of("title", "the copy's")))),
 					new Changeset(2, 0, List.of(put("t2", Map.of("title", "the copy's")))));
 			SyncMessage.Error error = copy.expect(SyncMessage.Error.class);

@@ -974,6 +974,37 @@ class ClientResetIntegrationTests {
 		assertThat(this.errors).hasSize(1);
 	}
 
+	@Test
+	void aCopyThatOnlyReadsIsResetWhenItConnectsAfterTheOtherCopyWroteAndThenSeesItsWrites() {
+		SyncManager first = untrackedManager(this.dirA);
+		try {
+			SyncDatabase db = first.open(config(first, ClientResetMode.RECOVER_OR_DISCARD));
+			SyncSession session = first.sessionFor(db).orElseThrow();
+			db.collection("tasks").put("before-the-copy", Map.of("title", "synced by device one"));
+			assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+			assertThat(session.downloadAllServerChanges(LONG)).isTrue();
+		}
+		finally {
+			first.close();
+		}
+		copyContents(this.dirA, this.copyDir);
+		SyncManager one = manager(this.dirA);
+		SyncDatabase dbOne = one.open(SyncConfiguration.builder(one.logIn(SyncCredentials.anonymous()), "tasks-list")
+			.build());
+		dbOne.collection("tasks").put("one-1", Map.of("title", "device one"));
+		assertThat(one.sessionFor(dbOne).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+
+		// the copy never writes: its downloads would leave out device one's changesets (they carry its own
+		// file id), so it would never see them without a reset
+		SyncManager two = manager(this.copyDir);
+		SyncDatabase dbTwo = two.open(config(two, ClientResetMode.RECOVER_OR_DISCARD));
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		assertThat(this.errors).singleElement()
+			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES.number()));
+		assertThat(two.sessionFor(dbTwo).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
+		assertThat(SyncTestSupport.contents(dbTwo.collection("tasks"))).containsOnlyKeys("before-the-copy", "one-1");
+	}
+
 	/** A column of the server's row for the partition, read from its SQLite file on a connection of the test's own. */
 	private long serverVersion(String column) {
 		String url = "jdbc:sqlite:" + this.serverDir.resolve(JdbcHistoryStore.SQLITE_FILE_NAME).toAbsolutePath();

@@ -63,6 +63,7 @@ final class DownloadReader {
 		Long serverVersion = null;
 		long serverVersionSalt = 0; // optional: absent from downloads of earlier servers
 		Long uploadAck = null;
+		long lastIntegratedClientVersion = 0; // optional: only after an ident, and absent from earlier servers
 		Long remainingBytes = null;
 		List<ServerChangeset> changesets = null;
 		List<DocumentState> documents = null;
@@ -79,6 +80,7 @@ final class DownloadReader {
 				case "serverVersion" -> serverVersion = number(token, name);
 				case "serverVersionSalt" -> serverVersionSalt = number(token, name);
 				case "uploadAck" -> uploadAck = number(token, name);
+				case "lastIntegratedClientVersion" -> lastIntegratedClientVersion = number(token, name);
 				case "remainingBytes" -> remainingBytes = number(token, name);
 				case "changesets" -> changesets = changesets(token);
 				case "documents" -> documents = documents(token);
@@ -93,7 +95,7 @@ final class DownloadReader {
 		required(documents, "documents");
 		return new SyncMessage.Download(required(session, "session"), required(serverVersion, "serverVersion"),
 				serverVersionSalt, required(uploadAck, "uploadAck"), required(remainingBytes, "remainingBytes"),
-				changesets, documents);
+				changesets, documents, lastIntegratedClientVersion);
 	}
 
 	private List<ServerChangeset> changesets(JsonToken token) {

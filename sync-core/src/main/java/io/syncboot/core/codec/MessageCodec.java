@@ -54,8 +54,8 @@ public final class MessageCodec {
 			"ident", Set.of("type", "session", "clientFileId", "fileSalt", "downloadServerVersion",
 					"downloadServerVersionSalt", "serverSalt"),
 			"upload", Set.of("type", "session", "changesets"),
-			"download", Set.of("type", "session", "serverVersion", "serverVersionSalt", "uploadAck", "remainingBytes",
-					"changesets", "documents"),
+			"download", Set.of("type", "session", "serverVersion", "serverVersionSalt", "uploadAck",
+					"lastIntegratedClientVersion", "remainingBytes", "changesets", "documents"),
 			"mark", Set.of("type", "session", "requestId"),
 			"unbind", Set.of("type", "session"),
 			"error", Set.of("type", "session", "code", "action", "message", "tryAgain", "backoffMillis", "documents"),
@@ -338,7 +338,7 @@ public final class MessageCodec {
 				}
 				return new SyncMessage.Download(number(root, "session"), number(root, "serverVersion"),
 						optionalNumber(root, "serverVersionSalt"), number(root, "uploadAck"), number(root, "remainingBytes"),
-						changesets, documents);
+						changesets, documents, optionalNumber(root, "lastIntegratedClientVersion"));
 			}
 			case "mark":
 				return new SyncMessage.Mark(number(root, "session"), number(root, "requestId"));

@@ -47,7 +47,7 @@ final class MessageWriter {
 	private String messageWithDocuments(SyncMessage.Download download) {
 		String head = write(gen -> writeMessage(gen, new SyncMessage.Download(download.session(),
 				download.serverVersion(), download.serverVersionSalt(), download.uploadAck(), download.remainingBytes(),
-				download.changesets(), List.of())));
+				download.changesets(), List.of(), download.lastIntegratedClientVersion())));
 		// the head ends with "documents":[]} ; the states go between the brackets
 		int open = head.length() - 2;
 		List<DocumentState> documents = download.documents();
@@ -143,6 +143,9 @@ final class MessageWriter {
 				gen.writeNumberProperty("serverVersionSalt", m.serverVersionSalt());
 			}
 			gen.writeNumberProperty("uploadAck", m.uploadAck());
+			if (m.lastIntegratedClientVersion() != 0) {
+				gen.writeNumberProperty("lastIntegratedClientVersion", m.lastIntegratedClientVersion());
+			}
 			gen.writeNumberProperty("remainingBytes", m.remainingBytes());
 			gen.writeName("changesets");
 			gen.writeStartArray();

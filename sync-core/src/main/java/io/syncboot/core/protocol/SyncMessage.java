@@ -74,19 +74,25 @@ public sealed interface SyncMessage permits SyncMessage.Bind, SyncMessage.Ident,
 	 * sends it back in its {@link Ident}, so that a server whose history at that version is another
 	 * one (restored from an older copy, then written) is detected. 0 if the server does not know it
 	 * (no entry: {@code serverVersion} 0, or the entry was compacted away); 0 when {@code serverVersion} is 0
-	 * @param uploadAck the greatest client version of this client file the server has integrated
-	 * durably
+	 * @param uploadAck the greatest client version this session uploaded that the server has
+	 * integrated durably (or found integrated as sent); the client trims its outbox up to it
 	 * @param remainingBytes the server's estimate of the bytes still to download after this message
 	 * @param changesets server changesets in increasing server version order
 	 * @param documents snapshot document states (bootstrap only)
+	 * @param lastIntegratedClientVersion in the first download after an {@code ident}: the greatest
+	 * client version of the client file the server has integrated, from whichever copy of the file;
+	 * above the last the client committed, it tells the client that another copy of its file wrote
+	 * those versions. 0 in other downloads (and from servers that do not send it)
 	 */
 	record Download(long session, long serverVersion, long serverVersionSalt, long uploadAck, long remainingBytes,
-			List<ServerChangeset> changesets, List<DocumentState> documents) implements SyncMessage {
+			List<ServerChangeset> changesets, List<DocumentState> documents, long lastIntegratedClientVersion)
+			implements SyncMessage {
 		public Download {
 			requireSession(session);
 			requireNonNegative("serverVersion", serverVersion);
 			requireNoSaltWithoutVersion("serverVersionSalt", serverVersionSalt, serverVersion);
 			requireNonNegative("uploadAck", uploadAck);
+			requireNonNegative("lastIntegratedClientVersion", lastIntegratedClientVersion);
 			requireNonNegative("remainingBytes", remainingBytes);
 			changesets = List.copyOf(changesets);
 			documents = List.copyOf(documents);
@@ -98,6 +104,12 @@ public sealed interface SyncMessage permits SyncMessage.Bind, SyncMessage.Ident,
 				}
 				previous = changeset.serverVersion();
 			}
+		}
+
+		/** A download that does not follow an {@code ident} ({@code lastIntegratedClientVersion} 0). */
+		public Download(long session, long serverVersion, long serverVersionSalt, long uploadAck, long remainingBytes,
+				List<ServerChangeset> changesets, List<DocumentState> documents) {
+			this(session, serverVersion, serverVersionSalt, uploadAck, remainingBytes, changesets, documents, 0);
 		}
 	}
 

@@ -94,6 +94,7 @@ class MessageCodecTests {
 						new ServerChangeset(12, 4, 9, List.of(new Operation.Delete("tasks", "t1", 105)))),
 				List.of(stateWithEveryKindOfRegister(), absentState(), new DocumentState(new DocumentKey("_meta", "x")))));
 		messages.add(new SyncMessage.Download(1, 0, 0, 0, 0, List.of(), List.of()));
+		messages.add(new SyncMessage.Download(2, 9, 77, 0, 0, List.of(), List.of(), 12));
 		messages.add(new SyncMessage.Mark(1, 0));
 		messages.add(new SyncMessage.Mark(3, Long.MAX_VALUE));
 		messages.add(new SyncMessage.Unbind(4));

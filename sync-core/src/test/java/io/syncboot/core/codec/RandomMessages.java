@@ -73,7 +73,8 @@ final class RandomMessages {
 				List<ServerChangeset> changesets = Generators.serverChangesets(random, 4, cursor);
 				return new SyncMessage.Download(session, cursor, (cursor == 0) ? 0 : anyLong(random), random.nextInt(100),
 						positive(random) - 1, changesets,
-						random.nextBoolean() ? Generators.documentStates(random, random.nextInt(12)) : List.of());
+						random.nextBoolean() ? Generators.documentStates(random, random.nextInt(12)) : List.of(),
+						random.nextBoolean() ? 0 : positive(random));
 			}
 			case 4:
 				return new SyncMessage.Mark(session, positive(random) - 1);

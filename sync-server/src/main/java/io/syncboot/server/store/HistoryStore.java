@@ -80,8 +80,8 @@ public interface HistoryStore extends AutoCloseable {
 	 * client versions do not increase
 	 * @throws io.syncboot.core.protocol.ProtocolException with {@code DIVERGING_HISTORIES}, nothing
 	 * integrated, if a skipped changeset's operations differ from the history's for its client version
-	 * (two copies of one client file wrote it), or if the history, compacted, no longer holds that
-	 * client version
+	 * (two copies of one client file wrote it); one the history holds no row for (compacted, or
+	 * rejected for its size) is skipped unchecked
 	 */
 	IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets,
 			CompensationPlanner oversized);

@@ -428,8 +428,9 @@ final class ProtocolSession implements ConnectionSession {
 		if (this.stopped) {
 			return;
 		}
-		if (code.action() == ProtocolAction.CLIENT_RESET) {
-			// found in a download (this file's history is not the server's): reset as if the server said so
+		if (code == ErrorCode.DIVERGING_HISTORIES) {
+			// a download told that another copy of this file wrote versions it did not: not the server's
+			// fault, the file's; reset as if the server said so
 			logger.warn("Session {} on {}: {}", this.sessionId, this.partition, message);
 			this.owner.fatalError(this, new SyncMessage.Error(this.sessionId, code, message, false, 0, List.of()));
 			return;

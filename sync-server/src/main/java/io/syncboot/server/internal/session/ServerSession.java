@@ -68,6 +68,10 @@ public final class ServerSession {
 
 	private long sentAck = -1; // serial queue only; -1 forces the first download
 
+	private long fileClientVersion; // serial queue only: the file's last integrated client version at ident
+
+	private boolean fileClientVersionSent; // serial queue only: the first download after ident carried it
+
 	private boolean bootstrapping; // serial queue only
 
 	private long snapshotVersion = -1; // serial queue only; -1 until the first snapshot batch
@@ -158,8 +162,8 @@ public final class ServerSession {
 		long horizon = (ident.downloadServerVersion() != 0) ? this.store.compactedVersion(this.partition) : 0;
 		if (ident.downloadServerVersion() < horizon) {
 			if (file.lastIntegratedClientVersion() > 0) {
-				sendAckBeforeExpiry(ident.downloadServerVersion(), ident.downloadServerVersionSalt(),
-						file.lastIntegratedClientVersion());
+				this.fileClientVersion = file.lastIntegratedClientVersion();
+				sendAckBeforeExpiry(ident.downloadServerVersion(), ident.downloadServerVersionSalt());
 			}
 			throw new ProtocolException(ErrorCode.CLIENT_FILE_EXPIRED, "download cursor "
 					+ ident.downloadServerVersion() + " is behind the history kept for partition '" + this.partition
@@ -180,8 +184,11 @@ public final class ServerSession {
 		this.cursor = ident.downloadServerVersion();
 		this.cursorSalt = salt;
 		// acknowledgements cover what this session uploads (integrated, or compared with what was): a
-		// copy of the file sharing its id must not have its own writes at those versions trimmed
+		// copy of the file sharing its id must not have its own writes at those versions trimmed. The
+		// first download tells the client the file's last integrated version instead, which finds a
+		// copy that wrote less than another (downloads never carry the file's own changesets)
 		this.uploadAck.set(0);
+		this.fileClientVersion = file.lastIntegratedClientVersion();
 		this.bootstrapping = this.cursor == 0 && latest > 0;
 		this.state = State.ACTIVE;
 		this.hub = partitionHub;
@@ -386,9 +393,8 @@ public final class ServerSession {
 			long horizon = this.store.compactedVersion(this.partition);
 			if (this.cursor < horizon) {
 				// read after the batch: the rows after the cursor may have been removed before the read
-				long ack = this.uploadAck.get();
-				if (ack != this.sentAck) {
-					sendAckBeforeExpiry(this.cursor, this.cursorSalt, ack);
+				if (Math.max(this.uploadAck.get(), this.fileClientVersion) != this.sentAck) {
+					sendAckBeforeExpiry(this.cursor, this.cursorSalt);
 				}
 				throw new ProtocolException(ErrorCode.CLIENT_FILE_EXPIRED, "download cursor " + this.cursor
 						+ " fell behind the history kept for partition '" + this.partition + "' (compacted up to "
@@ -424,17 +430,29 @@ public final class ServerSession {
 	 * whose ack it never got (they would overwrite later writes of others). Its remaining bytes estimate
 	 * the bootstrap that follows the reset (at least 1: the client takes 0 for a completed download).
 	 */
-	private void sendAckBeforeExpiry(long cursor, long cursorSalt, long ack) {
+	private void sendAckBeforeExpiry(long cursor, long cursorSalt) {
+		// the file's last integrated version at ident too: this session's re-sends may not be integrated yet
+		long ack = Math.max(this.uploadAck.get(), this.fileClientVersion);
 		this.owner.send(new SyncMessage.Download(this.id, cursor, cursorSalt, ack,
-				Math.max(1, this.store.snapshotBytesAfter(this.partition, null)), List.of(), List.of()));
+				Math.max(1, this.store.snapshotBytesAfter(this.partition, null)), List.of(), List.of(),
+				fileClientVersionOnce()));
 		this.sentAck = ack;
 	}
 
 	private void sendDownload(long remainingBytes, List<ServerChangeset> changesets, List<DocumentState> documents) {
 		long ack = this.uploadAck.get();
 		this.owner.send(new SyncMessage.Download(this.id, this.cursor, this.cursorSalt, ack, remainingBytes, changesets,
-				documents));
+				documents, fileClientVersionOnce()));
 		this.sentAck = ack;
+	}
+
+	/** The file's last integrated client version at ident for the first download after it, then 0. */
+	private long fileClientVersionOnce() {
+		if (this.fileClientVersionSent) {
+			return 0;
+		}
+		this.fileClientVersionSent = true;
+		return this.fileClientVersion;
 	}
 
 	/**

@@ -35,7 +35,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 final class JdbcIntegration {
 
 	private static final String SELECT_FILE_FOR_INTEGRATION_SQL = """
-			SELECT f.partition_id, f.last_client_version, p.name, p.latest_version, p.compacted_version
+			SELECT f.partition_id, f.last_client_version, p.name, p.latest_version
 			FROM syncboot_client_file f JOIN syncboot_partition p ON p.id = f.partition_id
 			WHERE f.id = ?
 			%s
@@ -118,8 +118,7 @@ final class JdbcIntegration {
 		}
 	}
 
-	private record FileRow(long partitionId, long lastClientVersion, String partition, long latestVersion,
-			long compactedVersion) {
+	private record FileRow(long partitionId, long lastClientVersion, String partition, long latestVersion) {
 	}
 
 	private FileRow lockFile(String partition, long fileId, List<Changeset> changesets) {
@@ -132,7 +131,7 @@ final class JdbcIntegration {
 			previous = changeset.clientVersion();
 		}
 		List<FileRow> rows = this.statements.query(this.selectFileSql, statement -> statement.setLong(1, fileId),
-				rs -> new FileRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getLong(5)));
+				rs -> new FileRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getLong(4)));
 		if (rows.isEmpty()) {
 			throw new IllegalArgumentException("unknown client file " + fileId);
 		}
@@ -181,7 +180,7 @@ final class JdbcIntegration {
 				pending.add(changeset);
 			}
 			else {
-				requireIntegratedAsSent(file, fileId, changeset);
+				requireIntegratedAsSent(fileId, changeset);
 			}
 		}
 		int skipped = changesets.size() - pending.size();
@@ -278,23 +277,22 @@ final class JdbcIntegration {
 	 * of one client file each wrote that client version (a local file copied to a second device, or
 	 * restored from an older copy while the original synced on): skipping and acknowledging it would
 	 * drop that copy's write, so the session gets {@code DIVERGING_HISTORIES}, a client reset that
-	 * recovers the copy's unsynced writes under a new file id. A missing row is accepted (a changeset
-	 * rejected for a document's size has none) unless the partition's history was compacted: then the
-	 * row of any re-send of a session that is not expired is still there, so a missing one is a copy's.
+	 * recovers the copy's unsynced writes under a new file id. Operations are compared decoded, not as
+	 * text (how a number is written may differ between the JDKs of the nodes). Without a row (a
+	 * changeset rejected for a document's size has none; compaction removes old ones) there is nothing
+	 * to compare with, and the changeset is skipped.
 	 * @throws ProtocolException with {@code DIVERGING_HISTORIES} for a changeset the history disagrees with
 	 */
-	private void requireIntegratedAsSent(FileRow file, long fileId, Changeset changeset) {
+	private void requireIntegratedAsSent(long fileId, Changeset changeset) {
 		List<String> integrated = this.statements.query(SELECT_INTEGRATED_OPS_SQL, statement -> {
 			statement.setLong(1, fileId);
 			statement.setLong(2, changeset.clientVersion());
 		}, rs -> rs.getString(1));
-		if (integrated.isEmpty() ? file.compactedVersion() > 0
-				: !integrated.get(0).equals(this.codec.encodeOperations(changeset.operations()))) {
+		if (!integrated.isEmpty() && !this.codec.decodeOperations(integrated.get(0)).equals(changeset.operations())) {
 			throw new ProtocolException(ErrorCode.DIVERGING_HISTORIES, "client version " + changeset.clientVersion()
-					+ " of client file " + fileId + " was integrated with other " + (integrated.isEmpty()
-							? "content, no longer in the compacted history" : "operations")
-					+ ": two copies of this local file wrote it (copied to another device or restored from an older "
-					+ "copy); reset it, recovering its unsynced changes under a new file id");
+					+ " of client file " + fileId + " was integrated with other operations: two copies of this local "
+					+ "file wrote it (copied to another device or restored from an older copy); reset it, recovering "
+					+ "its unsynced changes under a new file id");
 		}
 	}
 
