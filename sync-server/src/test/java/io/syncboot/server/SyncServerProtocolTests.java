@@ -112,17 +112,20 @@ class SyncServerProtocolTests {
 		try (RawSyncClient client = connect(); RawSyncClient copy = connect(); RawSyncClient reader = connect()) {
 			RawSyncClient.Identity identity = client.bindNew(1, "copied-p");
 			client.expect(SyncMessage.Download.class);
-			client.upload(1, new Changeset(1, 0, List.of(put("t1", Map.of("title", "the original's")))));
-			assertThat(client.expect(SyncMessage.Download.class).uploadAck()).isEqualTo(1);
+			Changeset shared = new Changeset(1, 0, List.of(put("t1", Map.of("title", "written before the copy"))));
+			client.upload(1, shared, new Changeset(2, 0, List.of(put("t2", Map.of("title", "the original's")))));
+			assertThat(client.downloadsUntil(d -> d.uploadAck() == 2)).isNotEmpty();
 
-			// a copy of the file (same id and salt) wrote its own client version 1, then a 2
+			// a copy of the file (same id and salt) holds the same client version 1 and its own 2 and 3
 			copy.send(new SyncMessage.Bind(1, "copied-p", false));
 			copy.send(new SyncMessage.Ident(1, identity.fileId(), identity.fileSalt(), 0, 0, identity.serverSalt()));
 			SyncMessage.Download caughtUp = copy.expect(SyncMessage.Download.class);
 			assertThat(caughtUp.uploadAck()).as("no ack for what this session did not send").isZero();
-			assertThat(caughtUp.lastIntegratedClientVersion()).as("but the file's last integrated version").isEqualTo(1);
-			copy.upload(1, new Changeset(1, 0, List.of(put("t1", Map.of("title", "the copy's")))),
-					new Changeset(2, 0, List.of(put("t2", Map.of("title", "the copy's")))));
+			assertThat(caughtUp.lastIntegratedClientVersion()).as("but the file's last integrated version").isEqualTo(2);
+			copy.upload(1, shared, new Changeset(2, 0, List.of(put("t2", Map.of("title", "the copy's")))),
+					new Changeset(3, 0, List.of(put("t3", Map.of("title", "the copy's")))));
+			assertThat(copy.expect(SyncMessage.Download.class).uploadAck())
+				.as("what the server has as sent is acknowledged first").isEqualTo(1);
 			SyncMessage.Error error = copy.expect(SyncMessage.Error.class);
 			assertThat(error.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES);
 			assertThat(error.action()).isEqualTo(ProtocolAction.CLIENT_RESET);
@@ -130,9 +133,9 @@ class SyncServerProtocolTests {
 			reader.bindNew(1, "copied-p");
 			List<SyncMessage.Download> downloads = reader.downloadsUntil(d -> d.remainingBytes() == 0);
 			assertThat(downloads.stream().flatMap(d -> d.documents().stream()))
-				.singleElement()
-				.satisfies(state -> assertThat(state.visibleFields()).isEqualTo(Map.of("title", "the original's")));
-			assertThat(downloads.get(downloads.size() - 1).serverVersion()).isEqualTo(1);
+				.extracting(state -> state.visibleFields().get("title"))
+				.containsExactlyInAnyOrder("written before the copy", "the original's");
+			assertThat(downloads.get(downloads.size() - 1).serverVersion()).isEqualTo(2);
 		}
 	}
 

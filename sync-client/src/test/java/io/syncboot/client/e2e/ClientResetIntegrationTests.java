@@ -1005,6 +1005,79 @@ class ClientResetIntegrationTests {
 		assertThat(SyncTestSupport.contents(dbTwo.collection("tasks"))).containsOnlyKeys("before-the-copy", "one-1");
 	}
 
+	/**
+	 * A backup of device one's file (in {@code copyDir}) taken while its edit of "x" was pending; device
+	 * one then uploads that edit and a newer one of "x".
+	 */
+	private void backUpWithAPendingEditThatTheDeviceThenSyncsAndEditsAgain() {
+		SyncManager first = untrackedManager(this.dirA);
+		try {
+			SyncDatabase db = first.open(config(first, ClientResetMode.RECOVER_OR_DISCARD));
+			SyncSession session = first.sessionFor(db).orElseThrow();
+			db.collection("tasks").put("x", Map.of("title", "synced"));
+			assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+			session.suspend();
+			await().atMost(LONG).until(() -> session.connectionState() == ConnectionState.DISCONNECTED);
+			db.collection("tasks").put("x", Map.of("title", "pending at the backup"));
+		}
+		finally {
+			first.close();
+		}
+		copyContents(this.dirA, this.copyDir);
+		SyncManager one = untrackedManager(this.dirA);
+		try {
+			SyncDatabase db = one.open(SyncConfiguration.builder(one.logIn(SyncCredentials.anonymous()), "tasks-list")
+				.build());
+			SyncSession session = one.sessionFor(db).orElseThrow();
+			assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+			db.collection("tasks").put("x", Map.of("title", "newer edit"));
+			assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		}
+		finally {
+			one.close();
+		}
+	}
+
+	@Test
+	void aRestoredBackupResetsWithoutCommittingAgainTheEditTheServerAlreadyHas() {
+		backUpWithAPendingEditThatTheDeviceThenSyncsAndEditsAgain();
+		SyncManager restored = manager(this.copyDir);
+		SyncDatabase db = restored.open(config(restored, ClientResetMode.RECOVER_OR_DISCARD));
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		assertThat(this.errors).singleElement()
+			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES.number()));
+		assertThat(this.before).singleElement()
+			.satisfies(pair -> assertThat(pair[0].pendingChanges()).as("the edit the server has was acknowledged").isZero());
+		SyncSession session = restored.sessionFor(db).orElseThrow();
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(session.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsEntry("x", Map.of("title", "newer edit"));
+		assertThat(serverContents()).containsEntry("x", Map.of("title", "newer edit"));
+	}
+
+	@Test
+	void aRestoredBackupThatWritesResetsRecoveringOnlyItsOwnWrite() {
+		backUpWithAPendingEditThatTheDeviceThenSyncsAndEditsAgain();
+		SyncManager restored = manager(this.copyDir);
+		SyncDatabase db = restored.open(config(restored, ClientResetMode.RECOVER_OR_DISCARD));
+		SyncSession session = restored.sessionFor(db).orElseThrow();
+		session.suspend();
+		await().atMost(LONG).until(() -> session.connectionState() == ConnectionState.DISCONNECTED);
+		// its client version 3, which device one used for its newer edit
+		db.collection("tasks").put("restored", Map.of("title", "written after the restore"));
+		session.resume();
+
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		assertThat(this.errors).singleElement()
+			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES.number()));
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(session.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(SyncTestSupport.contents(db.collection("tasks")))
+			.containsEntry("x", Map.of("title", "newer edit"))
+			.containsEntry("restored", Map.of("title", "written after the restore"));
+		assertThat(serverContents()).isEqualTo(SyncTestSupport.contents(db.collection("tasks")));
+	}
+
 	/** A column of the server's row for the partition, read from its SQLite file on a connection of the test's own. */
 	private long serverVersion(String column) {
 		String url = "jdbc:sqlite:" + this.serverDir.resolve(JdbcHistoryStore.SQLITE_FILE_NAME).toAbsolutePath();

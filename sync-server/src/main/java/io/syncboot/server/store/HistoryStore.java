@@ -78,8 +78,8 @@ public interface HistoryStore extends AutoCloseable {
 	 * @return what was integrated, what was rejected and the new acknowledgement
 	 * @throws IllegalArgumentException if the file is unknown or belongs to another partition, or if the
 	 * client versions do not increase
-	 * @throws io.syncboot.core.protocol.ProtocolException with {@code DIVERGING_HISTORIES}, nothing
-	 * integrated, if a skipped changeset's operations differ from the history's for its client version
+	 * @throws DivergedUploadException ({@code DIVERGING_HISTORIES}), nothing integrated, if a skipped
+	 * changeset's operations differ from the history's for its client version
 	 * (two copies of one client file wrote it); one the history holds no row for (compacted, or
 	 * rejected for its size) is skipped unchecked
 	 */

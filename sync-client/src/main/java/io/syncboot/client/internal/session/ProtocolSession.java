@@ -73,6 +73,8 @@ final class ProtocolSession implements ConnectionSession {
 
 	private boolean readingPaused; // loop thread only: this session asked the connection not to read
 
+	private long integratedAtIdent; // loop thread only: the file's last integrated client version the server told
+
 	ProtocolSession(DefaultSyncSession owner, EngineContext engine, SqliteStore store, Connection connection,
 			String partition) {
 		this.owner = owner;
@@ -319,7 +321,11 @@ final class ProtocolSession implements ConnectionSession {
 					return;
 				}
 				this.owner.downloadApplied(result, result.downloadedBytes(), batch.get(batch.size() - 1).remainingBytes());
-				this.engine.loop().post(() -> acknowledged(result.meta().uploadAck()));
+				long integrated = batch.stream().mapToLong(SyncMessage.Download::lastIntegratedClientVersion).max().orElse(0);
+				this.engine.loop().post(() -> {
+					acknowledged(result.meta().uploadAck());
+					checkCopied(integrated, result.meta());
+				});
 			}
 		}
 		catch (RuntimeException | Error ex) {
@@ -359,6 +365,25 @@ final class ProtocolSession implements ConnectionSession {
 	private void acknowledged(long ack) {
 		this.uploads.acknowledged(ack);
 		requestUploads();
+	}
+
+	/**
+	 * Once the server said (in the first download after ident) that it integrated client versions of
+	 * this file beyond the last it committed, another copy of the file wrote them (copied to another
+	 * device, or this one restored from an older copy): its downloads leave them out, as the file's
+	 * own, so it resets ({@code DIVERGING_HISTORIES}). Not before its own unacknowledged changesets are
+	 * acknowledged: sent again, those the server has as sent are acknowledged (a reset must not commit
+	 * them again with fresh stamps over later writes), and the first it has otherwise ends the session
+	 * with that error from the server. Loop thread.
+	 */
+	private void checkCopied(long integrated, StoreMeta meta) {
+		this.integratedAtIdent = Math.max(this.integratedAtIdent, integrated);
+		if (this.integratedAtIdent > meta.lastCommittedClientVersion()
+				&& meta.uploadAck() >= meta.lastCommittedClientVersion()) {
+			violation(ErrorCode.DIVERGING_HISTORIES, "the server integrated client version " + this.integratedAtIdent
+					+ " of this client file, beyond the last it committed (" + meta.lastCommittedClientVersion()
+					+ "): another copy of the file wrote them");
+		}
 	}
 
 	private void requestUploads() {

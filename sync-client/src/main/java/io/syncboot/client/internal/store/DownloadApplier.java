@@ -98,12 +98,11 @@ final class DownloadApplier {
 			throw new ProtocolException(ErrorCode.BAD_SERVER_VERSION, "download cursor " + download.serverVersion()
 					+ " is behind the stored cursor " + cursor);
 		}
-		long integrated = Math.max(download.uploadAck(), download.lastIntegratedClientVersion());
-		if (integrated > before.lastCommittedClientVersion()) {
+		if (download.uploadAck() > before.lastCommittedClientVersion()) {
 			// the server integrated client versions of this file that it never committed: another copy
 			// of the file wrote them (copied to another device, or this one restored from an older copy)
-			throw new ProtocolException(ErrorCode.DIVERGING_HISTORIES, "the server integrated client version "
-					+ integrated + " of this client file, beyond the last it committed ("
+			throw new ProtocolException(ErrorCode.DIVERGING_HISTORIES, "the server acknowledged client version "
+					+ download.uploadAck() + " of this client file, beyond the last it committed ("
 					+ before.lastCommittedClientVersion() + "): another copy of the file wrote them");
 		}
 	}

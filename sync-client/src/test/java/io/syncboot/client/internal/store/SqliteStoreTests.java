@@ -407,21 +407,6 @@ class SqliteStoreTests {
 	}
 
 	@Test
-	void aFileWhoseClientVersionsTheServerIntegratedBeyondItsOwnIsACopyAndAppliesNothing() {
-		this.store.assignClientFileId(1, 10, 100);
-		this.store.commitLocal(List.of(put(T1, Map.of("v", 1))));
-		SyncMessage.Download afterIdent = new SyncMessage.Download(1, 3, 0, 0, 0, List.of(), List.of(), 4);
-
-		assertThatThrownBy(() -> this.store.applyDownload(afterIdent))
-			.isInstanceOfSatisfying(ProtocolException.class,
-					ex -> assertThat(ex.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES));
-		assertThat(this.store.meta().downloadCursor()).isZero();
-		assertThat(this.store.pendingChanges()).isEqualTo(1);
-		this.store.applyDownload(new SyncMessage.Download(1, 3, 0, 0, 0, List.of(), List.of(), 1));
-		assertThat(this.store.meta().downloadCursor()).as("its own last version is fine").isEqualTo(3);
-	}
-
-	@Test
 	void aCursorThatWouldGoBackwardsIsAProtocolViolation() {
 		this.store.assignClientFileId(1, 10, 100);
 		this.store.applyDownload(download(5, 0, List.of(), List.of()));

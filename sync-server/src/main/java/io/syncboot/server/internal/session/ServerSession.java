@@ -270,6 +270,21 @@ public final class ServerSession {
 			}, this.context.executors().workers());
 	}
 
+	/**
+	 * Acknowledges up to {@code clientVersion} in a download that keeps the cursor, if that moves the
+	 * acknowledgement, just before the session fails: an upload that diverged from the history at a
+	 * later client version held these as the server has them. Serial queue.
+	 */
+	public void acknowledgeBeforeFailure(long clientVersion) {
+		if (this.state != State.ACTIVE) {
+			return;
+		}
+		long ack = this.uploadAck.accumulateAndGet(clientVersion, Math::max);
+		if (ack != this.sentAck) {
+			sendDownload(this.remaining, List.of(), List.of());
+		}
+	}
+
 	/** Queues a mark; it is echoed once everything up to the latest version at receipt was sent. */
 	public void mark(SyncMessage.Mark mark) {
 		requireActive("mark");

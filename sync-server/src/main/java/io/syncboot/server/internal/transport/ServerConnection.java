@@ -28,6 +28,7 @@ import io.syncboot.server.internal.concurrent.SerialQueue;
 import io.syncboot.server.internal.session.ServerContext;
 import io.syncboot.server.internal.session.ServerSession;
 import io.syncboot.server.internal.session.SessionOwner;
+import io.syncboot.server.store.DivergedUploadException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -367,6 +368,12 @@ final class ServerConnection implements SessionOwner {
 		if (ex instanceof ProtocolException pe) {
 			if (sessionId > 0 && !pe.code().isConnectionLevel()) {
 				logger.debug("Session {} on connection {} failed: {} {}", sessionId, id(), pe.code(), pe.getMessage());
+				ServerSession session = this.sessions.get(sessionId);
+				if (pe instanceof DivergedUploadException diverged && session != null) {
+					// what the upload held as the server has it is acknowledged first: the client's reset then
+					// does not commit it again with fresh stamps (pipelined uploads fail on the serial queue)
+					session.acknowledgeBeforeFailure(diverged.verifiedClientVersion());
+				}
 				release(sessionId);
 				send(new SyncMessage.Error(sessionId, pe.code(), pe.getMessage()));
 				return;

@@ -18,10 +18,9 @@ import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
-import io.syncboot.core.protocol.ErrorCode;
-import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncProtocol;
 import io.syncboot.server.store.CompensationPlanner;
+import io.syncboot.server.store.DivergedUploadException;
 import io.syncboot.server.store.IntegrationResult;
 import org.jspecify.annotations.Nullable;
 
@@ -175,12 +174,14 @@ final class JdbcIntegration {
 		FileRow file = lockFile(partition, fileId, changesets);
 		long ack = file.lastClientVersion();
 		List<Changeset> pending = new ArrayList<>(changesets.size());
+		long verified = 0;
 		for (Changeset changeset : changesets) {
 			if (changeset.clientVersion() > ack) {
 				pending.add(changeset);
 			}
 			else {
-				requireIntegratedAsSent(fileId, changeset);
+				requireIntegratedAsSent(fileId, changeset, verified);
+				verified = changeset.clientVersion();
 			}
 		}
 		int skipped = changesets.size() - pending.size();
@@ -281,18 +282,19 @@ final class JdbcIntegration {
 	 * text (how a number is written may differ between the JDKs of the nodes). Without a row (a
 	 * changeset rejected for a document's size has none; compaction removes old ones) there is nothing
 	 * to compare with, and the changeset is skipped.
-	 * @throws ProtocolException with {@code DIVERGING_HISTORIES} for a changeset the history disagrees with
+	 * @param verified the client version of the upload's changeset before this one, 0 if none
+	 * @throws DivergedUploadException for a changeset the history disagrees with
 	 */
-	private void requireIntegratedAsSent(long fileId, Changeset changeset) {
+	private void requireIntegratedAsSent(long fileId, Changeset changeset, long verified) {
 		List<String> integrated = this.statements.query(SELECT_INTEGRATED_OPS_SQL, statement -> {
 			statement.setLong(1, fileId);
 			statement.setLong(2, changeset.clientVersion());
 		}, rs -> rs.getString(1));
 		if (!integrated.isEmpty() && !this.codec.decodeOperations(integrated.get(0)).equals(changeset.operations())) {
-			throw new ProtocolException(ErrorCode.DIVERGING_HISTORIES, "client version " + changeset.clientVersion()
-					+ " of client file " + fileId + " was integrated with other operations: two copies of this local "
-					+ "file wrote it (copied to another device or restored from an older copy); reset it, recovering "
-					+ "its unsynced changes under a new file id");
+			throw new DivergedUploadException("client version " + changeset.clientVersion() + " of client file "
+					+ fileId + " was integrated with other operations: two copies of this local file wrote it (copied "
+					+ "to another device or restored from an older copy); reset it, recovering its unsynced changes "
+					+ "under a new file id", verified);
 		}
 	}
 
