@@ -1,4 +1,4 @@
 -- The history row of a client file's changeset, found by its client version: an upload that sends a
 -- client version again is compared with what was integrated for it (a file copied to a second
 -- device reuses its client versions with other content).
-CREATE INDEX syncboot_history_origin ON syncboot_history (origin_file_id, client_version);
+CREATE INDEX IF NOT EXISTS syncboot_history_origin ON syncboot_history (origin_file_id, client_version);
