@@ -41,6 +41,7 @@ import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.SyncMessage;
 import io.syncboot.server.SyncServer;
 import io.syncboot.server.store.jdbc.JdbcHistoryStore;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -862,25 +863,37 @@ class ClientResetIntegrationTests {
 		assertThat(this.errors).hasSize(1);
 	}
 
-	@Test
-	void anExpiredClientWhoseLastAckWasLostDoesNotRecoverTheIntegratedChangeOverALaterWrite() {
-		startCompactingServer();
+	/**
+	 * Device one (on {@code dirA}) writes {@code id} and syncs it; then, if {@code unsynced} is given,
+	 * it suspends its session and runs it (its writes stay unsynced); it closes, and its files are
+	 * copied to {@code copyDir} (a backup, or a second device).
+	 */
+	private void syncOnDeviceOneThenCopy(String id, String title, @Nullable Consumer<SyncDatabase> unsynced) {
 		SyncManager first = untrackedManager(this.dirA);
 		try {
 			SyncDatabase db = first.open(config(first, ClientResetMode.RECOVER_OR_DISCARD));
 			SyncSession session = first.sessionFor(db).orElseThrow();
-			db.collection("tasks").put("synced", Map.of("title", "before"));
+			db.collection("tasks").put(id, Map.of("title", title));
 			assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
 			assertThat(session.downloadAllServerChanges(LONG)).isTrue();
-			session.suspend();
-			await().atMost(LONG).until(() -> session.connectionState() == ConnectionState.DISCONNECTED);
-			db.collection("tasks").put("shared", Map.of("title", "the device's edit"));
+			if (unsynced != null) {
+				session.suspend();
+				await().atMost(LONG).until(() -> session.connectionState() == ConnectionState.DISCONNECTED);
+				unsynced.accept(db);
+			}
 		}
 		finally {
 			first.close();
 		}
-		// the device as it is when the server integrated its edit but the ack never came back
 		copyContents(this.dirA, this.copyDir);
+	}
+
+	@Test
+	void anExpiredClientWhoseLastAckWasLostDoesNotRecoverTheIntegratedChangeOverALaterWrite() {
+		startCompactingServer();
+		// the copy: the device as it is when the server integrated its edit but the ack never came back
+		syncOnDeviceOneThenCopy("synced", "before",
+				db -> db.collection("tasks").put("shared", Map.of("title", "the device's edit")));
 		SyncManager uploading = untrackedManager(this.dirA);
 		try {
 			SyncDatabase db = uploading.open(config(uploading, ClientResetMode.RECOVER_OR_DISCARD));
@@ -920,19 +933,8 @@ class ClientResetIntegrationTests {
 
 	@Test
 	void aLocalFileCopiedToASecondDeviceLosesNoWriteOfEitherCopy() {
-		SyncManager first = untrackedManager(this.dirA);
-		try {
-			SyncDatabase db = first.open(config(first, ClientResetMode.RECOVER_OR_DISCARD));
-			SyncSession session = first.sessionFor(db).orElseThrow();
-			db.collection("tasks").put("before-the-copy", Map.of("title", "synced by device one"));
-			assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
-			assertThat(session.downloadAllServerChanges(LONG)).isTrue();
-		}
-		finally {
-			first.close();
-		}
 		// the local files are copied onto a second device (an app's data restored on a new phone)
-		copyContents(this.dirA, this.copyDir);
+		syncOnDeviceOneThenCopy("before-the-copy", "synced by device one", null);
 		// device one writes on: the server integrates its client versions 2 and 3
 		List<SyncError> oneErrors = new CopyOnWriteArrayList<>();
 		SyncManager one = manager(this.dirA);
@@ -976,18 +978,7 @@ class ClientResetIntegrationTests {
 
 	@Test
 	void aCopyThatOnlyReadsIsResetWhenItConnectsAfterTheOtherCopyWroteAndThenSeesItsWrites() {
-		SyncManager first = untrackedManager(this.dirA);
-		try {
-			SyncDatabase db = first.open(config(first, ClientResetMode.RECOVER_OR_DISCARD));
-			SyncSession session = first.sessionFor(db).orElseThrow();
-			db.collection("tasks").put("before-the-copy", Map.of("title", "synced by device one"));
-			assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
-			assertThat(session.downloadAllServerChanges(LONG)).isTrue();
-		}
-		finally {
-			first.close();
-		}
-		copyContents(this.dirA, this.copyDir);
+		syncOnDeviceOneThenCopy("before-the-copy", "synced by device one", null);
 		SyncManager one = manager(this.dirA);
 		SyncDatabase dbOne = one.open(SyncConfiguration.builder(one.logIn(SyncCredentials.anonymous()), "tasks-list")
 			.build());
@@ -1010,20 +1001,7 @@ class ClientResetIntegrationTests {
 	 * one then uploads that edit and a newer one of "x".
 	 */
 	private void backUpWithAPendingEditThatTheDeviceThenSyncsAndEditsAgain() {
-		SyncManager first = untrackedManager(this.dirA);
-		try {
-			SyncDatabase db = first.open(config(first, ClientResetMode.RECOVER_OR_DISCARD));
-			SyncSession session = first.sessionFor(db).orElseThrow();
-			db.collection("tasks").put("x", Map.of("title", "synced"));
-			assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
-			session.suspend();
-			await().atMost(LONG).until(() -> session.connectionState() == ConnectionState.DISCONNECTED);
-			db.collection("tasks").put("x", Map.of("title", "pending at the backup"));
-		}
-		finally {
-			first.close();
-		}
-		copyContents(this.dirA, this.copyDir);
+		syncOnDeviceOneThenCopy("x", "synced", db -> db.collection("tasks").put("x", Map.of("title", "pending at the backup")));
 		SyncManager one = untrackedManager(this.dirA);
 		try {
 			SyncDatabase db = one.open(SyncConfiguration.builder(one.logIn(SyncCredentials.anonymous()), "tasks-list")

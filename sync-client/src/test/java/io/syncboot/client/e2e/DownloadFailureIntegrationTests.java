@@ -20,8 +20,13 @@ import static org.awaitility.Awaitility.await;
  */
 class DownloadFailureIntegrationTests extends SyncFixture {
 
-	@Test
-	void aDownloadWhoseMergeFailsIsDownloadedAgainAndNothingAfterItIsAppliedBefore() {
+	/** Two clients of one server on partition "p", each session with the database it syncs. */
+	private record Devices(SyncManager managerA, SyncManager managerB, SyncDatabase onA, SyncDatabase onB,
+			SyncSession sessionA, SyncSession sessionB) {
+	}
+
+	/** B writes documents {@code ids} of collection "c" ({@code v} 1), A downloads them. */
+	private Devices devicesThatSynced(String... ids) {
 		SyncServer server = server();
 		SyncManager managerA = manager(server, this.dirA);
 		SyncManager managerB = manager(server, this.dirB);
@@ -29,10 +34,23 @@ class DownloadFailureIntegrationTests extends SyncFixture {
 		SyncDatabase onB = managerB.open(config(managerB, "p").build());
 		SyncSession sessionA = managerA.sessionFor(onA).orElseThrow();
 		SyncSession sessionB = managerB.sessionFor(onB).orElseThrow();
-		onB.collection("c").put("x", Map.of("v", 1));
-		onB.collection("c").put("y", Map.of("v", 1));
+		for (String id : ids) {
+			onB.collection("c").put(id, Map.of("v", 1));
+		}
 		assertThat(sessionB.uploadAllLocalChanges(LONG)).isTrue();
 		assertThat(sessionA.downloadAllServerChanges(LONG)).isTrue();
+		return new Devices(managerA, managerB, onA, onB, sessionA, sessionB);
+	}
+
+	@Test
+	void aDownloadWhoseMergeFailsIsDownloadedAgainAndNothingAfterItIsAppliedBefore() {
+		Devices devices = devicesThatSynced("x", "y");
+		SyncManager managerA = devices.managerA();
+		SyncManager managerB = devices.managerB();
+		SyncDatabase onA = devices.onA();
+		SyncDatabase onB = devices.onB();
+		SyncSession sessionA = devices.sessionA();
+		SyncSession sessionB = devices.sessionB();
 		assertThat(onA.collection("c").get("x")).hasValueSatisfying(x -> assertThat(x.fields()).containsEntry("v", 1L));
 		Connections connections = new Connections(sessionA);
 		// x's merge state on A now holds y's: merging a change of x into it throws (no database error)
@@ -68,16 +86,11 @@ class DownloadFailureIntegrationTests extends SyncFixture {
 
 	@Test
 	void aStoredStateThatNoLongerDecodesIsALocalFailureNotAProtocolViolation() {
-		SyncServer server = server();
-		SyncManager managerA = manager(server, this.dirA);
-		SyncManager managerB = manager(server, this.dirB);
-		SyncDatabase onA = managerA.open(config(managerA, "p").build());
-		SyncDatabase onB = managerB.open(config(managerB, "p").build());
-		SyncSession sessionA = managerA.sessionFor(onA).orElseThrow();
-		SyncSession sessionB = managerB.sessionFor(onB).orElseThrow();
-		onB.collection("c").put("x", Map.of("v", 1));
-		assertThat(sessionB.uploadAllLocalChanges(LONG)).isTrue();
-		assertThat(sessionA.downloadAllServerChanges(LONG)).isTrue();
+		Devices devices = devicesThatSynced("x");
+		SyncDatabase onA = devices.onA();
+		SyncDatabase onB = devices.onB();
+		SyncSession sessionA = devices.sessionA();
+		SyncSession sessionB = devices.sessionB();
 		Connections connections = new Connections(sessionA);
 		// x's merge state on A is damaged (a disk fault, a hand edit): it no longer decodes
 		String stateOfX = LocalFiles.queryText(onA.path(), "SELECT state FROM documents WHERE collection = 'c' AND id = 'x'");
