@@ -6,8 +6,9 @@ import io.syncboot.core.protocol.ProtocolException;
 /**
  * Thrown by {@link HistoryStore#integrate} when an upload re-sends a client version the history holds
  * other operations for: two copies of one client file wrote it. Nothing of the upload is integrated.
- * Its code is {@code DIVERGING_HISTORIES}; {@link #verifiedClientVersion()} is the last client version
- * of the upload before the diverging one (0 if none), which the history holds as sent: the session
+ * Its code is {@code DIVERGING_HISTORIES}; {@link #verifiedClientVersion()} is the client version up
+ * to which the upload's changesets before the diverging one were found in the history as sent (0 if
+ * none; a changeset with no history row to compare with ends the run): the session
  * acknowledges up to it before the error, so that the client's reset does not commit again, with fresh
  * stamps, changes the server has (they would overwrite later writes of others).
  */
@@ -25,7 +26,7 @@ public class DivergedUploadException extends ProtocolException {
 		this.verifiedClientVersion = verifiedClientVersion;
 	}
 
-	/** The last client version of the upload before the diverging one, 0 if it was the first. */
+	/** The client version up to which the upload was found in the history as sent, 0 if none. */
 	public long verifiedClientVersion() {
 		return this.verifiedClientVersion;
 	}

@@ -87,7 +87,7 @@ final class FileIdentityWriter {
 	 * Resets the file for a client reset, uncommitted (see {@link SqliteStore#resetForClientReset}).
 	 * @return the documents that were present or changed, the new metadata and the upload counters
 	 */
-	StagedCommit resetForClientReset(StoreMeta before, UploadCounters counters, boolean recover)
+	StagedCommit resetForClientReset(StoreMeta before, UploadCounters counters, boolean recover, long keepStampsUpTo)
 			throws SQLException {
 		List<OutboxEntry> entries = recover ? this.outbox.read(0, Long.MAX_VALUE, Integer.MAX_VALUE) : List.of();
 		Set<DocumentKey> touched = new LinkedHashSet<>();
@@ -104,7 +104,10 @@ final class FileIdentityWriter {
 		long nextClientVersion = before.nextClientVersion();
 		long pending = 0;
 		for (OutboxEntry entry : entries) {
-			List<Operation> operations = entry.operations().stream().map(op -> restamp(op, this.clock.next())).toList();
+			// changesets the server may have already (another copy of the file sent them) keep their stamps:
+			// committed again, they merge as they did, and never overwrite later writes
+			List<Operation> operations = (entry.clientVersion() <= keepStampsUpTo) ? entry.operations()
+					: entry.operations().stream().map(op -> restamp(op, this.clock.next())).toList();
 			String ops = this.codec.encodeOperations(operations);
 			long size = MessageCodec.utf8Length(ops);
 			Map<DocumentKey, DocumentState> states = new LinkedHashMap<>();

@@ -69,6 +69,14 @@ public final class SqliteStore implements AutoCloseable {
 
 	private volatile StoreMeta meta;
 
+	/**
+	 * Under the lock: the greatest client version of this file a refused download acknowledged beyond
+	 * the last it committed (another copy of the file wrote it), 0 if none since the last reset. A
+	 * recovering reset keeps the stamps of the unsynced changesets up to it: the server may have them
+	 * already, and stamped anew they would overwrite later writes of others.
+	 */
+	private long integratedElsewhere;
+
 	private volatile UploadCounters uploadCounters;
 
 	private UploadCounters stagedCounters; // guarded by lock: the counters of the running transaction
@@ -274,7 +282,15 @@ public final class SqliteStore implements AutoCloseable {
 		if (downloads.isEmpty()) {
 			throw new IllegalArgumentException("no download to apply");
 		}
-		return inTransaction(committed, () -> stage(this.downloads.apply(downloads, this.meta, this.uploadCounters)));
+		return inTransaction(committed, () -> {
+			for (SyncMessage.Download download : downloads) {
+				if (download.uploadAck() > this.meta.lastCommittedClientVersion()) {
+					// refused below: another copy of the file wrote these versions; remembered for the reset
+					this.integratedElsewhere = Math.max(this.integratedElsewhere, download.uploadAck());
+				}
+			}
+			return stage(this.downloads.apply(downloads, this.meta, this.uploadCounters));
+		});
 	}
 
 	/**
@@ -354,13 +370,17 @@ public final class SqliteStore implements AutoCloseable {
 	 * Resets the file for a client reset, in one transaction: forgets the client file id, salts,
 	 * cursor and acknowledgement, deletes every document and the outbox, and, if {@code recover},
 	 * commits the operations of the unacknowledged local changesets again as new local changesets
-	 * (stamped anew, file id 0 until the server allocates one). Client versions go on increasing.
+	 * (stamped anew, file id 0 until the server allocates one; those up to a client version a refused
+	 * download acknowledged keep their stamps, see {@link #applyDownloads}). Client versions go on
+	 * increasing.
 	 * @return the documents that were present or changed, and the new metadata
 	 * @throws RuntimeException if recovering fails; nothing changed then
 	 */
 	public CommitResult resetForClientReset(boolean recover) {
 		return inTransaction(result -> {
-		}, () -> stage(this.identity.resetForClientReset(this.meta, this.uploadCounters, recover)));
+			this.integratedElsewhere = 0;
+		}, () -> stage(this.identity.resetForClientReset(this.meta, this.uploadCounters, recover,
+				this.integratedElsewhere)));
 	}
 
 	/** Outbox entries after {@code afterClientVersion}, in order, up to about {@code maxBytes} (at least one if any). */

@@ -281,7 +281,8 @@ public final class ServerSession {
 		}
 		long ack = this.uploadAck.accumulateAndGet(clientVersion, Math::max);
 		if (ack != this.sentAck) {
-			sendDownload(this.remaining, List.of(), List.of());
+			// its remaining bytes estimate the bootstrap after the reset (at least 1: 0 means complete)
+			sendDownload(Math.max(1, this.store.snapshotBytesAfter(this.partition, null)), List.of(), List.of());
 		}
 	}
 

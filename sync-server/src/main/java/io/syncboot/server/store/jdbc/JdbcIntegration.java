@@ -174,14 +174,17 @@ final class JdbcIntegration {
 		FileRow file = lockFile(partition, fileId, changesets);
 		long ack = file.lastClientVersion();
 		List<Changeset> pending = new ArrayList<>(changesets.size());
-		long verified = 0;
+		long verified = 0; // every re-sent changeset up to it was found in the history as sent
+		boolean unchecked = false;
 		for (Changeset changeset : changesets) {
 			if (changeset.clientVersion() > ack) {
 				pending.add(changeset);
 			}
-			else {
-				requireIntegratedAsSent(fileId, changeset, verified);
+			else if (requireIntegratedAsSent(fileId, changeset, verified) && !unchecked) {
 				verified = changeset.clientVersion();
+			}
+			else {
+				unchecked = true;
 			}
 		}
 		int skipped = changesets.size() - pending.size();
@@ -282,10 +285,12 @@ final class JdbcIntegration {
 	 * text (how a number is written may differ between the JDKs of the nodes). Without a row (a
 	 * changeset rejected for a document's size has none; compaction removes old ones) there is nothing
 	 * to compare with, and the changeset is skipped.
-	 * @param verified the client version of the upload's changeset before this one, 0 if none
+	 * @param verified the client version up to which the upload's re-sent changesets before this one
+	 * were found as sent, 0 if none
+	 * @return whether it was compared (false: no row)
 	 * @throws DivergedUploadException for a changeset the history disagrees with
 	 */
-	private void requireIntegratedAsSent(long fileId, Changeset changeset, long verified) {
+	private boolean requireIntegratedAsSent(long fileId, Changeset changeset, long verified) {
 		List<String> integrated = this.statements.query(SELECT_INTEGRATED_OPS_SQL, statement -> {
 			statement.setLong(1, fileId);
 			statement.setLong(2, changeset.clientVersion());
@@ -296,6 +301,7 @@ final class JdbcIntegration {
 					+ "to another device or restored from an older copy); reset it, recovering its unsynced changes "
 					+ "under a new file id", verified);
 		}
+		return !integrated.isEmpty();
 	}
 
 	/** The greatest client version of an upload (the last), 0 for none. */
