@@ -1016,6 +1016,15 @@ class ClientResetIntegrationTests {
 		}
 	}
 
+	/** The restored copy syncs, and both it and the server hold device one's newer edit of "x". */
+	private void assertSyncsWithTheNewerEdit(SyncManager restored, SyncDatabase db) {
+		SyncSession session = restored.sessionFor(db).orElseThrow();
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(session.downloadAllServerChanges(LONG)).isTrue();
+		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsEntry("x", Map.of("title", "newer edit"));
+		assertThat(serverContents()).containsEntry("x", Map.of("title", "newer edit"));
+	}
+
 	@Test
 	void aRestoredBackupResetsWithoutCommittingAgainTheEditTheServerAlreadyHas() {
 		backUpWithAPendingEditThatTheDeviceThenSyncsAndEditsAgain();
@@ -1026,11 +1035,7 @@ class ClientResetIntegrationTests {
 			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES.number()));
 		assertThat(this.before).singleElement()
 			.satisfies(pair -> assertThat(pair[0].pendingChanges()).as("the edit the server has was acknowledged").isZero());
-		SyncSession session = restored.sessionFor(db).orElseThrow();
-		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
-		assertThat(session.downloadAllServerChanges(LONG)).isTrue();
-		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsEntry("x", Map.of("title", "newer edit"));
-		assertThat(serverContents()).containsEntry("x", Map.of("title", "newer edit"));
+		assertSyncsWithTheNewerEdit(restored, db);
 	}
 
 	@Test
@@ -1048,11 +1053,7 @@ class ClientResetIntegrationTests {
 		assertThat(this.errors).singleElement().satisfies(error -> assertThat(error.code()).isIn(211, 222));
 		assertThat(this.before).singleElement()
 			.satisfies(pair -> assertThat(pair[0].pendingChanges()).as("recovered with its own stamp").isEqualTo(1));
-		SyncSession session = restored.sessionFor(db).orElseThrow();
-		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
-		assertThat(session.downloadAllServerChanges(LONG)).isTrue();
-		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsEntry("x", Map.of("title", "newer edit"));
-		assertThat(serverContents()).containsEntry("x", Map.of("title", "newer edit"));
+		assertSyncsWithTheNewerEdit(restored, db);
 	}
 
 	@Test
