@@ -8,11 +8,11 @@ import io.syncboot.core.protocol.ProtocolException;
  * other operations for: two copies of one client file wrote it. Nothing of the upload is integrated.
  * Its code is {@code DIVERGING_HISTORIES}; {@link #verifiedClientVersion()} is the client version up
  * to which the upload's changesets before the diverging one were found in the history as sent (0 if
- * none; a changeset with no history row to compare with ends the run): the session
- * acknowledges up to it before the error, so that the client's reset does not commit again, with fresh
- * stamps, changes the server has (they would overwrite later writes of others).
+ * none; a changeset with no history row to compare with ends the run): the session acknowledges up
+ * to it before the error, so that the client's reset does not commit again, with fresh stamps,
+ * changes the server has (they would overwrite later writes of others). Immutable.
  */
-public class DivergedUploadException extends ProtocolException {
+public final class DivergedUploadException extends ProtocolException {
 
 	private static final long serialVersionUID = 1L;
 

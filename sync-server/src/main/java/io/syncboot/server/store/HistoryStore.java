@@ -55,8 +55,8 @@ public interface HistoryStore extends AutoCloseable {
 	 * Integrates the changesets a client file uploaded, in one durable transaction: changesets whose
 	 * client version is at or below the last one integrated for the file are skipped (exactly once),
 	 * if the history holds the same operations for that client version (a re-send after a lost
-	 * acknowledgement); each other one gets the next server version of the partition, is recorded in the history with
-	 * the file as its origin, and is merged into the partition's document states; the file's last
+	 * acknowledgement); each other one gets the next server version of the partition, is recorded in
+	 * the history with the file as its origin, and is merged into the partition's document states; the file's last
 	 * integrated client version is updated. Every history row it writes records the same commit time
 	 * (the result's {@code committedAt}). When this method returns, the transaction is committed and
 	 * durable.
@@ -79,9 +79,9 @@ public interface HistoryStore extends AutoCloseable {
 	 * @throws IllegalArgumentException if the file is unknown or belongs to another partition, or if the
 	 * client versions do not increase
 	 * @throws DivergedUploadException ({@code DIVERGING_HISTORIES}), nothing integrated, if a skipped
-	 * changeset's operations differ from the history's for its client version
-	 * (two copies of one client file wrote it); one the history holds no row for (compacted, or
-	 * rejected for its size) is skipped unchecked
+	 * changeset's operations differ from the history's for its client version (two copies of one
+	 * client file wrote it); one the history holds no row for (compacted, or rejected for its size) is
+	 * skipped unchecked
 	 */
 	IntegrationResult integrate(String partition, long fileId, List<Changeset> changesets,
 			CompensationPlanner oversized);

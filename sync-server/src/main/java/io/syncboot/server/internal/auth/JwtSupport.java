@@ -192,9 +192,9 @@ public final class JwtSupport {
 
 	/**
 	 * Spring Security's default checks ({@code exp}, {@code nbf}, a certificate-bound token's
-	 * thumbprint), an {@code exp} claim present, the issuer and the audience if set, and a {@code typ} header an access token
-	 * carries: none, {@code JWT}, or RFC 9068's {@code at+jwt}, which identity providers set on access
-	 * tokens (an ID token or a security event is refused).
+	 * thumbprint), an {@code exp} claim present, the issuer and the audience if set, and a {@code typ}
+	 * header an access token carries: none, {@code JWT}, or RFC 9068's {@code at+jwt}, which identity
+	 * providers set on access tokens (an ID token or a security event is refused).
 	 */
 	private static OAuth2TokenValidator<Jwt> validator(@Nullable String issuer, @Nullable String audience) {
 		JwtTypeValidator type = new JwtTypeValidator("JWT", "at+jwt", "application/at+jwt");
