@@ -921,8 +921,8 @@ class ClientResetIntegrationTests {
 		await().atMost(LONG).until(() -> this.after.size() == 1);
 		assertThat(this.errors).singleElement()
 			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.CLIENT_FILE_EXPIRED.number()));
-		assertThat(this.before).singleElement()
-			.satisfies(pair -> assertThat(pair[0].pendingChanges()).as("the integrated edit is not recovered").isZero());
+		assertThat(this.before).singleElement().satisfies(pair -> assertThat(pair[0].pendingChanges())
+			.as("the integrated edit is recovered with the stamp it had, so it does not win").isEqualTo(1));
 		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsEntry("shared",
 				Map.of("title", "the later edit"));
 		assertThat(manager.sessionFor(db).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
@@ -1054,6 +1054,32 @@ class ClientResetIntegrationTests {
 		assertThat(this.before).singleElement()
 			.satisfies(pair -> assertThat(pair[0].pendingChanges()).as("recovered with its own stamp").isEqualTo(1));
 		assertSyncsWithTheNewerEdit(restored, db);
+	}
+
+	@Test
+	void aRestoredBackupOlderThanTheHistoryKeptThatWroteMoreThanTheOriginalKeepsEveryWrite() {
+		startCompactingServer();
+		backUpWithAPendingEditThatTheDeviceThenSyncsAndEditsAgain();
+		long latest = serverVersion("latest_version");
+		await().atMost(LONG).until(() -> serverVersion("compacted_version") == latest);
+		// offline, the restored copy writes client versions 3 and 4 (device one used 3 for its newer edit)
+		try (SyncManager offline = SyncManager.create(
+				SyncTestSupport.settings(java.net.URI.create("ws://localhost:1/sync"), this.copyDir))) {
+			SyncDatabase db = offline
+				.open(SyncConfiguration.builder(offline.logIn(SyncCredentials.anonymous()), "tasks-list").build());
+			db.collection("tasks").put("restored-1", Map.of("title", "written after the restore"));
+			db.collection("tasks").put("restored-2", Map.of("title", "written after the restore"));
+		}
+
+		SyncManager restored = manager(this.copyDir);
+		SyncDatabase db = restored.open(config(restored, ClientResetMode.RECOVER_OR_DISCARD));
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		assertThat(this.errors).singleElement().satisfies(error -> assertThat(error.code()).isIn(211, 222));
+		assertThat(this.before).singleElement()
+			.satisfies(pair -> assertThat(pair[0].pendingChanges()).as("none trimmed").isEqualTo(3));
+		assertSyncsWithTheNewerEdit(restored, db);
+		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsKeys("restored-1", "restored-2");
+		assertThat(serverContents()).containsKeys("restored-1", "restored-2");
 	}
 
 	@Test

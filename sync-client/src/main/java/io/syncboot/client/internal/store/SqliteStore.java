@@ -70,12 +70,13 @@ public final class SqliteStore implements AutoCloseable {
 	private volatile StoreMeta meta;
 
 	/**
-	 * Under the lock: the greatest client version of this file a refused download acknowledged beyond
-	 * the last it committed (another copy of the file wrote it), 0 if none since the last reset. A
-	 * recovering reset keeps the stamps of the unsynced changesets up to it: the server may have them
-	 * already, and stamped anew they would overwrite later writes of others.
+	 * Under the lock: the greatest client version of this file the server said it integrated (a
+	 * download's {@code lastIntegratedClientVersion}, or an acknowledgement refused as beyond the last
+	 * committed version), 0 if none since the last reset. A recovering reset keeps the stamps of the
+	 * unsynced changesets up to it: the server may have them already (their ack lost, or written by
+	 * another copy of the file), and stamped anew they would overwrite later writes of others.
 	 */
-	private long integratedElsewhere;
+	private long serverIntegratedUpTo;
 
 	private volatile UploadCounters uploadCounters;
 
@@ -284,10 +285,9 @@ public final class SqliteStore implements AutoCloseable {
 		}
 		return inTransaction(committed, () -> {
 			for (SyncMessage.Download download : downloads) {
-				if (download.uploadAck() > this.meta.lastCommittedClientVersion()) {
-					// refused below: another copy of the file wrote these versions; remembered for the reset
-					this.integratedElsewhere = Math.max(this.integratedElsewhere, download.uploadAck());
-				}
+				// kept even if the apply fails (an ack beyond the last committed version is refused): for a reset
+				this.serverIntegratedUpTo = Math.max(this.serverIntegratedUpTo,
+						Math.max(download.lastIntegratedClientVersion(), download.uploadAck()));
 			}
 			return stage(this.downloads.apply(downloads, this.meta, this.uploadCounters));
 		});
@@ -370,17 +370,17 @@ public final class SqliteStore implements AutoCloseable {
 	 * Resets the file for a client reset, in one transaction: forgets the client file id, salts,
 	 * cursor and acknowledgement, deletes every document and the outbox, and, if {@code recover},
 	 * commits the operations of the unacknowledged local changesets again as new local changesets
-	 * (stamped anew, file id 0 until the server allocates one; those up to a client version a refused
-	 * download acknowledged keep their stamps, see {@link #applyDownloads}). Client versions go on
-	 * increasing.
+	 * (stamped anew, file id 0 until the server allocates one; those up to the last client version of
+	 * this file the server said it integrated keep their stamps, see {@link #applyDownloads}). Client
+	 * versions go on increasing.
 	 * @return the documents that were present or changed, and the new metadata
 	 * @throws RuntimeException if recovering fails; nothing changed then
 	 */
 	public CommitResult resetForClientReset(boolean recover) {
 		return inTransaction(result -> {
-			this.integratedElsewhere = 0;
+			this.serverIntegratedUpTo = 0;
 		}, () -> stage(this.identity.resetForClientReset(this.meta, this.uploadCounters, recover,
-				this.integratedElsewhere)));
+				this.serverIntegratedUpTo)));
 	}
 
 	/** Outbox entries after {@code afterClientVersion}, in order, up to about {@code maxBytes} (at least one if any). */

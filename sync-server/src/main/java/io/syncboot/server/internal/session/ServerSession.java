@@ -136,8 +136,8 @@ public final class ServerSession {
 	 * written, reusing versions the client had seen). A cursor salt of 0 (unknown), a cursor of 0
 	 * and a cursor whose entry compaction removed are not checked; a salt computed without the
 	 * entry's commit time (by a server built before it was mixed in) is accepted as well. A cursor
-	 * behind the compaction horizon gets the file's acknowledgement first (see
-	 * {@link #sendAckBeforeExpiry}), then {@code CLIENT_FILE_EXPIRED}.
+	 * behind the compaction horizon gets the file's last integrated client version first (see
+	 * {@link #sendBeforeExpiry}), then {@code CLIENT_FILE_EXPIRED}.
 	 */
 	public void ident(SyncMessage.Ident ident) {
 		if (this.state != State.BOUND) {
@@ -162,8 +162,8 @@ public final class ServerSession {
 		long horizon = (ident.downloadServerVersion() != 0) ? this.store.compactedVersion(this.partition) : 0;
 		if (ident.downloadServerVersion() < horizon) {
 			if (file.lastIntegratedClientVersion() > 0) {
-				this.fileClientVersion = file.lastIntegratedClientVersion();
-				sendAckBeforeExpiry(ident.downloadServerVersion(), ident.downloadServerVersionSalt());
+				sendBeforeExpiry(ident.downloadServerVersion(), ident.downloadServerVersionSalt(),
+						file.lastIntegratedClientVersion());
 			}
 			throw new ProtocolException(ErrorCode.CLIENT_FILE_EXPIRED, "download cursor "
 					+ ident.downloadServerVersion() + " is behind the history kept for partition '" + this.partition
@@ -409,8 +409,10 @@ public final class ServerSession {
 			long horizon = this.store.compactedVersion(this.partition);
 			if (this.cursor < horizon) {
 				// read after the batch: the rows after the cursor may have been removed before the read
-				if (Math.max(this.uploadAck.get(), this.fileClientVersion) != this.sentAck) {
-					sendAckBeforeExpiry(this.cursor, this.cursorSalt);
+				long integrated = this.store.findClientFile(this.fileId).map(ClientFile::lastIntegratedClientVersion)
+					.orElse(0L);
+				if (integrated > 0 || this.uploadAck.get() != this.sentAck) {
+					sendBeforeExpiry(this.cursor, this.cursorSalt, integrated);
 				}
 				throw new ProtocolException(ErrorCode.CLIENT_FILE_EXPIRED, "download cursor " + this.cursor
 						+ " fell behind the history kept for partition '" + this.partition + "' (compacted up to "
@@ -440,19 +442,21 @@ public final class ServerSession {
 	}
 
 	/**
-	 * Sends the acknowledgement in a download that keeps the client's cursor, just before a
-	 * {@code CLIENT_FILE_EXPIRED}: the client applies it (trimming its outbox) before it resets, so a
-	 * recovering reset does not commit again, with fresh stamps, changesets that were integrated but
-	 * whose ack it never got (they would overwrite later writes of others). Its remaining bytes estimate
-	 * the bootstrap that follows the reset (at least 1: the client takes 0 for a completed download).
+	 * Sends, just before a {@code CLIENT_FILE_EXPIRED}, a download that keeps the client's cursor and
+	 * carries this session's acknowledgement (what it uploaded and the server has: trimmed from the
+	 * outbox) and the file's last integrated client version {@code integrated}: the client's recovering
+	 * reset commits its unsynced changesets up to that version again with their own stamps, not fresh
+	 * ones, since the server may have them (integrated, their ack lost; or written by another copy of
+	 * the file): what it has merges as it did, and nothing overwrites later writes of others, while a
+	 * copy's own writes at those versions are recovered, not trimmed. Its remaining bytes estimate the
+	 * bootstrap that follows the reset (at least 1: the client takes 0 for a completed download).
 	 */
-	private void sendAckBeforeExpiry(long cursor, long cursorSalt) {
-		// the file's last integrated version at ident too: this session's re-sends may not be integrated yet
-		long ack = Math.max(this.uploadAck.get(), this.fileClientVersion);
+	private void sendBeforeExpiry(long cursor, long cursorSalt, long integrated) {
+		long ack = this.uploadAck.get();
 		this.owner.send(new SyncMessage.Download(this.id, cursor, cursorSalt, ack,
-				Math.max(1, this.store.snapshotBytesAfter(this.partition, null)), List.of(), List.of(),
-				fileClientVersionOnce()));
+				Math.max(1, this.store.snapshotBytesAfter(this.partition, null)), List.of(), List.of(), integrated));
 		this.sentAck = ack;
+		this.fileClientVersionSent = true;
 	}
 
 	private void sendDownload(long remainingBytes, List<ServerChangeset> changesets, List<DocumentState> documents) {
