@@ -889,7 +889,7 @@ class ClientResetIntegrationTests {
 	}
 
 	@Test
-	void anExpiredClientWhoseLastAckWasLostDoesNotRecoverTheIntegratedChangeOverALaterWrite() {
+	void anExpiredClientWhoseLastAckWasLostRecoversTheIntegratedChangeWithoutOverwritingALaterWrite() {
 		startCompactingServer();
 		// the copy: the device as it is when the server integrated its edit but the ack never came back
 		syncOnDeviceOneThenCopy("synced", "before",
@@ -977,6 +977,41 @@ class ClientResetIntegrationTests {
 	}
 
 	@Test
+	void aCopysDivergingWriteIsRecoveredOnTopOfALaterWriteOfAnotherDevice() {
+		syncOnDeviceOneThenCopy("before-the-copy", "synced by device one", null);
+		SyncManager one = manager(this.dirA);
+		SyncDatabase dbOne = one.open(SyncConfiguration.builder(one.logIn(SyncCredentials.anonymous()), "tasks-list")
+			.build());
+		dbOne.collection("tasks").put("one-1", Map.of("title", "device one"));
+		assertThat(one.sessionFor(dbOne).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+		// offline, the copy writes y at client version 2, which device one used
+		try (SyncManager offline = SyncManager.create(
+				SyncTestSupport.settings(java.net.URI.create("ws://localhost:1/sync"), this.copyDir))) {
+			offline.open(SyncConfiguration.builder(offline.logIn(SyncCredentials.anonymous()), "tasks-list").build())
+				.collection("tasks")
+				.put("y", Map.of("title", "the copy's, unsynced"));
+		}
+		// then another device writes y, later
+		SyncManager other = manager(this.dirC);
+		SyncDatabase otherDb = other.open(SyncConfiguration.builder(other.logIn(SyncCredentials.anonymous()), "tasks-list")
+			.build());
+		otherDb.collection("tasks").put("y", Map.of("title", "another device's, later"));
+		assertThat(other.sessionFor(otherDb).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+
+		SyncManager two = manager(this.copyDir);
+		SyncDatabase dbTwo = two.open(config(two, ClientResetMode.RECOVER_OR_DISCARD));
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		assertThat(this.errors).singleElement()
+			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES.number()));
+		SyncSession sessionTwo = two.sessionFor(dbTwo).orElseThrow();
+		assertThat(sessionTwo.uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(sessionTwo.downloadAllServerChanges(LONG)).isTrue();
+		// the server did not have it: recovered as any unsynced change, on top
+		assertThat(serverContents()).containsEntry("y", Map.of("title", "the copy's, unsynced"));
+		assertThat(SyncTestSupport.contents(dbTwo.collection("tasks"))).isEqualTo(serverContents());
+	}
+
+	@Test
 	void aCopyThatOnlyReadsIsResetWhenItConnectsAfterTheOtherCopyWroteAndThenSeesItsWrites() {
 		syncOnDeviceOneThenCopy("before-the-copy", "synced by device one", null);
 		SyncManager one = manager(this.dirA);
@@ -1048,9 +1083,8 @@ class ClientResetIntegrationTests {
 		SyncManager restored = manager(this.copyDir);
 		SyncDatabase db = restored.open(config(restored, ClientResetMode.RECOVER_OR_DISCARD));
 		await().atMost(LONG).until(() -> this.after.size() == 1);
-		// 222 from the server, or 211 from the client refusing the download before it that acknowledges a
-		// version it never committed, whichever is handled first
-		assertThat(this.errors).singleElement().satisfies(error -> assertThat(error.code()).isIn(211, 222));
+		assertThat(this.errors).singleElement()
+			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.CLIENT_FILE_EXPIRED.number()));
 		assertThat(this.before).singleElement()
 			.satisfies(pair -> assertThat(pair[0].pendingChanges()).as("recovered with its own stamp").isEqualTo(1));
 		assertSyncsWithTheNewerEdit(restored, db);
@@ -1074,7 +1108,8 @@ class ClientResetIntegrationTests {
 		SyncManager restored = manager(this.copyDir);
 		SyncDatabase db = restored.open(config(restored, ClientResetMode.RECOVER_OR_DISCARD));
 		await().atMost(LONG).until(() -> this.after.size() == 1);
-		assertThat(this.errors).singleElement().satisfies(error -> assertThat(error.code()).isIn(211, 222));
+		assertThat(this.errors).singleElement()
+			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.CLIENT_FILE_EXPIRED.number()));
 		assertThat(this.before).singleElement()
 			.satisfies(pair -> assertThat(pair[0].pendingChanges()).as("none trimmed").isEqualTo(3));
 		assertSyncsWithTheNewerEdit(restored, db);

@@ -79,10 +79,12 @@ public sealed interface SyncMessage permits SyncMessage.Bind, SyncMessage.Ident,
 	 * @param remainingBytes the server's estimate of the bytes still to download after this message
 	 * @param changesets server changesets in increasing server version order
 	 * @param documents snapshot document states (bootstrap only)
-	 * @param lastIntegratedClientVersion in the first download after an {@code ident}: the greatest
-	 * client version of the client file the server has integrated, from whichever copy of the file;
-	 * above the last the client committed, it tells the client that another copy of its file wrote
-	 * those versions. 0 in other downloads (and from servers that do not send it)
+	 * @param lastIntegratedClientVersion in the first download after an {@code ident} and in the one
+	 * just before a {@code CLIENT_FILE_EXPIRED}: the greatest client version of the client file the
+	 * server has integrated, from whichever copy of the file; above the last the client committed, it
+	 * tells the client that another copy of its file wrote those versions, and a recovering reset keeps
+	 * the stamps of the unsynced changesets up to it. 0 in other downloads (and from servers that do
+	 * not send it)
 	 */
 	record Download(long session, long serverVersion, long serverVersionSalt, long uploadAck, long remainingBytes,
 			List<ServerChangeset> changesets, List<DocumentState> documents, long lastIntegratedClientVersion)

@@ -344,6 +344,11 @@ final class ProtocolSession implements ConnectionSession {
 
 	private void received(SyncMessage.Error error) {
 		ProtocolAction action = error.action();
+		if (error.code() == ErrorCode.DIVERGING_HISTORIES) {
+			// the server says the unsynced changesets are not what it has at those versions: the reset
+			// (queued on the store thread after this) stamps them anew
+			this.engine.storeThread().post(this.store::forgetServerIntegratedVersion);
+		}
 		if (error.code().isFatal()) {
 			this.owner.fatalError(this, error);
 		}

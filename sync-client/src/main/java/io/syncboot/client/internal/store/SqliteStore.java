@@ -367,6 +367,22 @@ public final class SqliteStore implements AutoCloseable {
 	}
 
 	/**
+	 * Forgets the file's last integrated client version the server told (see {@link #applyDownloads}):
+	 * the server found that this file's unsynced changesets are not the ones it integrated at those
+	 * versions (another copy of the file wrote them), so a recovering reset stamps them anew like any
+	 * other unsynced change. Store thread.
+	 */
+	public void forgetServerIntegratedVersion() {
+		this.lock.lock();
+		try {
+			this.serverIntegratedUpTo = 0;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
 	 * Resets the file for a client reset, in one transaction: forgets the client file id, salts,
 	 * cursor and acknowledgement, deletes every document and the outbox, and, if {@code recover},
 	 * commits the operations of the unacknowledged local changesets again as new local changesets
