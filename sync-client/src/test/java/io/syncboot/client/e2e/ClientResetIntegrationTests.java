@@ -918,9 +918,7 @@ class ClientResetIntegrationTests {
 		copyContents(this.copyDir, this.dirA);
 		SyncManager manager = manager(this.dirA);
 		SyncDatabase db = manager.open(config(manager, ClientResetMode.RECOVER_OR_DISCARD));
-		await().atMost(LONG).until(() -> this.after.size() == 1);
-		assertThat(this.errors).singleElement()
-			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.CLIENT_FILE_EXPIRED.number()));
+		awaitTheReset(ErrorCode.CLIENT_FILE_EXPIRED);
 		assertThat(this.before).singleElement().satisfies(pair -> assertThat(pair[0].pendingChanges())
 			.as("the integrated edit is recovered with the stamp it had, so it does not win").isEqualTo(1));
 		assertThat(SyncTestSupport.contents(db.collection("tasks"))).containsEntry("shared",
@@ -931,20 +929,51 @@ class ClientResetIntegrationTests {
 				Map.of("title", "the later edit"));
 	}
 
+	/** Writes documents {@code ids} (with {@code title}) on the copy in {@code copyDir} while no server can be reached. */
+	private void writeOnTheCopyOffline(String title, String... ids) {
+		try (SyncManager offline = SyncManager.create(
+				SyncTestSupport.settings(java.net.URI.create("ws://localhost:1/sync"), this.copyDir))) {
+			SyncDatabase db = offline
+				.open(SyncConfiguration.builder(offline.logIn(SyncCredentials.anonymous()), "tasks-list").build());
+			for (String id : ids) {
+				db.collection("tasks").put(id, Map.of("title", title));
+			}
+		}
+	}
+
+	/** A database and the session that syncs it. */
+	private record Device(SyncDatabase db, SyncSession session) {
+	}
+
+	/** Device one (on {@code dirA}) writes documents {@code ids} and uploads them; its errors go to {@code errors}. */
+	private Device deviceOneWrites(List<SyncError> errors, String... ids) {
+		SyncManager one = manager(this.dirA);
+		SyncDatabase db = one.open(SyncConfiguration.builder(one.logIn(SyncCredentials.anonymous()), "tasks-list")
+			.errorHandler((session, error) -> errors.add(error))
+			.build());
+		SyncSession session = one.sessionFor(db).orElseThrow();
+		for (String id : ids) {
+			db.collection("tasks").put(id, Map.of("title", "device one"));
+		}
+		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
+		return new Device(db, session);
+	}
+
+	/** Waits for the one client reset of the copy and checks its code. */
+	private void awaitTheReset(ErrorCode code) {
+		await().atMost(LONG).until(() -> this.after.size() == 1);
+		assertThat(this.errors).singleElement().satisfies(error -> assertThat(error.code()).isEqualTo(code.number()));
+	}
+
 	@Test
 	void aLocalFileCopiedToASecondDeviceLosesNoWriteOfEitherCopy() {
 		// the local files are copied onto a second device (an app's data restored on a new phone)
 		syncOnDeviceOneThenCopy("before-the-copy", "synced by device one", null);
 		// device one writes on: the server integrates its client versions 2 and 3
 		List<SyncError> oneErrors = new CopyOnWriteArrayList<>();
-		SyncManager one = manager(this.dirA);
-		SyncDatabase dbOne = one.open(SyncConfiguration.builder(one.logIn(SyncCredentials.anonymous()), "tasks-list")
-			.errorHandler((session, error) -> oneErrors.add(error))
-			.build());
-		SyncSession sessionOne = one.sessionFor(dbOne).orElseThrow();
-		dbOne.collection("tasks").put("one-1", Map.of("title", "device one"));
-		dbOne.collection("tasks").put("one-2", Map.of("title", "device one"));
-		assertThat(sessionOne.uploadAllLocalChanges(LONG)).isTrue();
+		Device one = deviceOneWrites(oneErrors, "one-1", "one-2");
+		SyncDatabase dbOne = one.db();
+		SyncSession sessionOne = one.session();
 
 		// device two writes client versions 2 to 4 of the same file offline, then syncs
 		SyncManager two = manager(this.copyDir);
@@ -979,18 +1008,9 @@ class ClientResetIntegrationTests {
 	@Test
 	void aCopysDivergingWriteIsRecoveredOnTopOfALaterWriteOfAnotherDevice() {
 		syncOnDeviceOneThenCopy("before-the-copy", "synced by device one", null);
-		SyncManager one = manager(this.dirA);
-		SyncDatabase dbOne = one.open(SyncConfiguration.builder(one.logIn(SyncCredentials.anonymous()), "tasks-list")
-			.build());
-		dbOne.collection("tasks").put("one-1", Map.of("title", "device one"));
-		assertThat(one.sessionFor(dbOne).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+		deviceOneWrites(new CopyOnWriteArrayList<>(), "one-1");
 		// offline, the copy writes y at client version 2, which device one used
-		try (SyncManager offline = SyncManager.create(
-				SyncTestSupport.settings(java.net.URI.create("ws://localhost:1/sync"), this.copyDir))) {
-			offline.open(SyncConfiguration.builder(offline.logIn(SyncCredentials.anonymous()), "tasks-list").build())
-				.collection("tasks")
-				.put("y", Map.of("title", "the copy's, unsynced"));
-		}
+		writeOnTheCopyOffline("the copy's, unsynced", "y");
 		// then another device writes y, later
 		SyncManager other = manager(this.dirC);
 		SyncDatabase otherDb = other.open(SyncConfiguration.builder(other.logIn(SyncCredentials.anonymous()), "tasks-list")
@@ -1000,9 +1020,7 @@ class ClientResetIntegrationTests {
 
 		SyncManager two = manager(this.copyDir);
 		SyncDatabase dbTwo = two.open(config(two, ClientResetMode.RECOVER_OR_DISCARD));
-		await().atMost(LONG).until(() -> this.after.size() == 1);
-		assertThat(this.errors).singleElement()
-			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES.number()));
+		awaitTheReset(ErrorCode.DIVERGING_HISTORIES);
 		SyncSession sessionTwo = two.sessionFor(dbTwo).orElseThrow();
 		assertThat(sessionTwo.uploadAllLocalChanges(LONG)).isTrue();
 		assertThat(sessionTwo.downloadAllServerChanges(LONG)).isTrue();
@@ -1014,19 +1032,13 @@ class ClientResetIntegrationTests {
 	@Test
 	void aCopyThatOnlyReadsIsResetWhenItConnectsAfterTheOtherCopyWroteAndThenSeesItsWrites() {
 		syncOnDeviceOneThenCopy("before-the-copy", "synced by device one", null);
-		SyncManager one = manager(this.dirA);
-		SyncDatabase dbOne = one.open(SyncConfiguration.builder(one.logIn(SyncCredentials.anonymous()), "tasks-list")
-			.build());
-		dbOne.collection("tasks").put("one-1", Map.of("title", "device one"));
-		assertThat(one.sessionFor(dbOne).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+		deviceOneWrites(new CopyOnWriteArrayList<>(), "one-1");
 
 		// the copy never writes: its downloads would leave out device one's changesets (they carry its own
 		// file id), so it would never see them without a reset
 		SyncManager two = manager(this.copyDir);
 		SyncDatabase dbTwo = two.open(config(two, ClientResetMode.RECOVER_OR_DISCARD));
-		await().atMost(LONG).until(() -> this.after.size() == 1);
-		assertThat(this.errors).singleElement()
-			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES.number()));
+		awaitTheReset(ErrorCode.DIVERGING_HISTORIES);
 		assertThat(two.sessionFor(dbTwo).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
 		assertThat(SyncTestSupport.contents(dbTwo.collection("tasks"))).containsOnlyKeys("before-the-copy", "one-1");
 	}
@@ -1065,9 +1077,7 @@ class ClientResetIntegrationTests {
 		backUpWithAPendingEditThatTheDeviceThenSyncsAndEditsAgain();
 		SyncManager restored = manager(this.copyDir);
 		SyncDatabase db = restored.open(config(restored, ClientResetMode.RECOVER_OR_DISCARD));
-		await().atMost(LONG).until(() -> this.after.size() == 1);
-		assertThat(this.errors).singleElement()
-			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES.number()));
+		awaitTheReset(ErrorCode.DIVERGING_HISTORIES);
 		assertThat(this.before).singleElement()
 			.satisfies(pair -> assertThat(pair[0].pendingChanges()).as("the edit the server has was acknowledged").isZero());
 		assertSyncsWithTheNewerEdit(restored, db);
@@ -1082,9 +1092,7 @@ class ClientResetIntegrationTests {
 
 		SyncManager restored = manager(this.copyDir);
 		SyncDatabase db = restored.open(config(restored, ClientResetMode.RECOVER_OR_DISCARD));
-		await().atMost(LONG).until(() -> this.after.size() == 1);
-		assertThat(this.errors).singleElement()
-			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.CLIENT_FILE_EXPIRED.number()));
+		awaitTheReset(ErrorCode.CLIENT_FILE_EXPIRED);
 		assertThat(this.before).singleElement()
 			.satisfies(pair -> assertThat(pair[0].pendingChanges()).as("recovered with its own stamp").isEqualTo(1));
 		assertSyncsWithTheNewerEdit(restored, db);
@@ -1097,19 +1105,11 @@ class ClientResetIntegrationTests {
 		long latest = serverVersion("latest_version");
 		await().atMost(LONG).until(() -> serverVersion("compacted_version") == latest);
 		// offline, the restored copy writes client versions 3 and 4 (device one used 3 for its newer edit)
-		try (SyncManager offline = SyncManager.create(
-				SyncTestSupport.settings(java.net.URI.create("ws://localhost:1/sync"), this.copyDir))) {
-			SyncDatabase db = offline
-				.open(SyncConfiguration.builder(offline.logIn(SyncCredentials.anonymous()), "tasks-list").build());
-			db.collection("tasks").put("restored-1", Map.of("title", "written after the restore"));
-			db.collection("tasks").put("restored-2", Map.of("title", "written after the restore"));
-		}
+		writeOnTheCopyOffline("written after the restore", "restored-1", "restored-2");
 
 		SyncManager restored = manager(this.copyDir);
 		SyncDatabase db = restored.open(config(restored, ClientResetMode.RECOVER_OR_DISCARD));
-		await().atMost(LONG).until(() -> this.after.size() == 1);
-		assertThat(this.errors).singleElement()
-			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.CLIENT_FILE_EXPIRED.number()));
+		awaitTheReset(ErrorCode.CLIENT_FILE_EXPIRED);
 		assertThat(this.before).singleElement()
 			.satisfies(pair -> assertThat(pair[0].pendingChanges()).as("none trimmed").isEqualTo(3));
 		assertSyncsWithTheNewerEdit(restored, db);
@@ -1129,9 +1129,7 @@ class ClientResetIntegrationTests {
 		db.collection("tasks").put("restored", Map.of("title", "written after the restore"));
 		session.resume();
 
-		await().atMost(LONG).until(() -> this.after.size() == 1);
-		assertThat(this.errors).singleElement()
-			.satisfies(error -> assertThat(error.code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES.number()));
+		awaitTheReset(ErrorCode.DIVERGING_HISTORIES);
 		assertThat(session.uploadAllLocalChanges(LONG)).isTrue();
 		assertThat(session.downloadAllServerChanges(LONG)).isTrue();
 		assertThat(SyncTestSupport.contents(db.collection("tasks")))
