@@ -103,6 +103,28 @@ class AutomaticResetProtocolTests {
 				"DISCONNECTED->CONNECTING", "CONNECTING->CONNECTED");
 	}
 
+	@Test
+	void aFileToldItHasVersionsItNeverCommittedResetsOnlyOnceItsOwnChangesAreAcknowledged() throws Exception {
+		this.database.collection("c").put("x", Map.of("v", 1));
+		SyncMessage.Bind bind = connectAndBind(5);
+		SyncMessage.Upload upload = (SyncMessage.Upload) next();
+		assertThat(upload.changesets()).singleElement().satisfies(c -> assertThat(c.clientVersion()).isEqualTo(1));
+		// the first download after ident: the server integrated client versions up to 3 of this file, so
+		// another copy of it wrote 2 and 3
+		send(new SyncMessage.Download(bind.session(), 0, 0, 0, 0, List.of(), List.of(), 3));
+		CompletableFuture<Void> downloaded = this.session.waitForDownloadCompletion();
+		send(next()); // the mark, answered after that download: the client applied it once the wait completes
+		assertThat(downloaded).succeedsWithin(LONG);
+		assertThat(this.errors).as("not while its own client version 1 may be what the server has").isEmpty();
+		assertThat(this.database.pendingChanges()).isEqualTo(1);
+
+		// the server acknowledges it (it had it as sent): now the file resets, with nothing to commit again
+		send(new SyncMessage.Download(bind.session(), 0, 0, 1, 0, List.of(), List.of()));
+		await().atMost(LONG).until(() -> this.errors.size() == 1);
+		assertThat(this.errors.get(0).code()).isEqualTo(ErrorCode.DIVERGING_HISTORIES.number());
+		assertThat(this.database.pendingChanges()).isZero();
+	}
+
 	private SyncMessage.Bind connectAndBind(long clientFileId) throws Exception {
 		this.server.upgrade(this.server.acceptHandshake());
 		SyncMessage.Bind bind = (SyncMessage.Bind) next();
