@@ -226,8 +226,7 @@ final class DocumentTable {
 			return this.codec.decodeDocumentState(stored);
 		}
 		catch (ProtocolException ex) {
-			throw new StoreException("a stored document state does not decode (the local file is corrupt): "
-					+ ex.getMessage(), ex);
+			throw StoreException.corrupt("document state", ex);
 		}
 	}
 
@@ -237,8 +236,7 @@ final class DocumentTable {
 			return this.codec.decodeFields(stored);
 		}
 		catch (ProtocolException ex) {
-			throw new StoreException("a stored document body does not decode (the local file is corrupt): "
-					+ ex.getMessage(), ex);
+			throw StoreException.corrupt("document body", ex);
 		}
 	}
 

@@ -95,8 +95,7 @@ final class OutboxTable {
 			return this.codec.decodeOperations(stored);
 		}
 		catch (ProtocolException ex) {
-			throw new StoreException("a stored outbox entry does not decode (the local file is corrupt): "
-					+ ex.getMessage(), ex);
+			throw StoreException.corrupt("outbox entry", ex);
 		}
 	}
 

@@ -66,11 +66,9 @@ public final class ServerSession {
 	private final IntegrationBatcher.UploadSequence uploads = new IntegrationBatcher.UploadSequence(
 			ack -> this.uploadAck.accumulateAndGet(ack, Math::max));
 
-	private long sentAck = -1; // serial queue only; -1 forces the first download
+	private long sentAck = -1; // serial queue only; -1 forces the first download (none sent yet)
 
 	private long fileClientVersion; // serial queue only: the file's last integrated client version at ident
-
-	private boolean fileClientVersionSent; // serial queue only: the first download after ident carried it
 
 	private boolean bootstrapping; // serial queue only
 
@@ -456,23 +454,18 @@ public final class ServerSession {
 		this.owner.send(new SyncMessage.Download(this.id, cursor, cursorSalt, ack,
 				Math.max(1, this.store.snapshotBytesAfter(this.partition, null)), List.of(), List.of(), integrated));
 		this.sentAck = ack;
-		this.fileClientVersionSent = true;
 	}
 
 	private void sendDownload(long remainingBytes, List<ServerChangeset> changesets, List<DocumentState> documents) {
 		long ack = this.uploadAck.get();
 		this.owner.send(new SyncMessage.Download(this.id, this.cursor, this.cursorSalt, ack, remainingBytes, changesets,
-				documents, fileClientVersionOnce()));
+				documents, fileClientVersionIfFirst()));
 		this.sentAck = ack;
 	}
 
-	/** The file's last integrated client version at ident for the first download after it, then 0. */
-	private long fileClientVersionOnce() {
-		if (this.fileClientVersionSent) {
-			return 0;
-		}
-		this.fileClientVersionSent = true;
-		return this.fileClientVersion;
+	/** The file's last integrated client version at ident for the first download after it (none sent yet), then 0. */
+	private long fileClientVersionIfFirst() {
+		return (this.sentAck < 0) ? this.fileClientVersion : 0;
 	}
 
 	/**
