@@ -249,7 +249,8 @@ final class SyncBenchmarks implements AutoCloseable {
 			double seconds = (System.nanoTime() - begin) / 1e9;
 			// a notification per applied transaction (at most 10,000 rows each): a few for a small run
 			int expectedMoves = (documents >= 20_000) ? 2 : 1;
-			if (progress.moves() < expectedMoves) {
+			// notifications are delivered on the client's notification thread: the last may still be on its way
+			if (!progress.awaitMoves(expectedMoves, Duration.ofSeconds(10))) {
 				throw new IllegalStateException(metric + ": download progress moved " + progress.moves()
 						+ " times during the bootstrap of " + documents + " documents; expected at least " + expectedMoves);
 			}
@@ -342,11 +343,31 @@ final class SyncBenchmarks implements AutoCloseable {
 				}
 				this.lastTransferred = progress.transferredBytes();
 				this.moves++;
+				notifyAll();
 			}
 		}
 
 		synchronized int moves() {
 			return this.moves;
+		}
+
+		/** Waits until progress moved at least {@code expected} times; false if it did not within {@code timeout}. */
+		synchronized boolean awaitMoves(int expected, Duration timeout) {
+			long deadline = System.nanoTime() + timeout.toNanos();
+			while (this.moves < expected) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					return false;
+				}
+				try {
+					TimeUnit.NANOSECONDS.timedWait(this, left);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return false;
+				}
+			}
+			return true;
 		}
 
 		synchronized double firstMillis() {
