@@ -1,5 +1,5 @@
 /**
- * JMH micro-benchmarks of the hot paths: the codec and the merge rules. Run with
+ * JMH micro-benchmarks of the hot paths: the codec, the merge rules and the outbox write. Run with
  * {@code java -jar benchmarks/target/syncboot-benchmarks.jar jmh}.
  */
 @NullMarked
