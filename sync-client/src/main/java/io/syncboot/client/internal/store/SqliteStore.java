@@ -2,8 +2,10 @@ package io.syncboot.client.internal.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -341,12 +343,31 @@ public final class SqliteStore implements AutoCloseable {
 			finally {
 				this.connection.setAutoCommit(false);
 			}
+			// a reset commits right after the backup, and what it forgets may be only in the backup: the
+			// copy and its directory entry are flushed first, so a power loss cannot keep the one without the other
+			forceToDisk(target);
 		}
 		catch (SQLException | IOException ex) {
 			throw new StoreException("cannot back up " + this.path + " to " + target + ": " + ex.getMessage(), ex);
 		}
 		finally {
 			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Flushes {@code file} and the directory entry that names it to the device. A file system that
+	 * cannot open a directory for a flush (Windows) flushes only the file.
+	 */
+	private static void forceToDisk(Path file) throws IOException {
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+			channel.force(true);
+		}
+		try (FileChannel directory = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+			directory.force(true);
+		}
+		catch (IOException | UnsupportedOperationException ex) {
+			logger.debug("Cannot flush the directory of {}: {}", file, ex.toString());
 		}
 	}
 
