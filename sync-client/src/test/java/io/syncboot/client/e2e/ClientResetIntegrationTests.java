@@ -692,7 +692,7 @@ class ClientResetIntegrationTests {
 
 	/** The lines of a base directory's pending-action list. */
 	private static List<String> pendingActions(Path baseDirectory) {
-		Path list = baseDirectory.resolve("syncboot-pending-actions");
+		Path list = baseDirectory.resolve("syncboot.pending-actions");
 		try {
 			return Files.exists(list) ? Files.readAllLines(list) : List.of();
 		}

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -34,7 +35,18 @@ public record PendingAction(Object owner, Kind kind, Path database, @Nullable Pa
 
 	private static final Logger logger = LoggerFactory.getLogger(PendingAction.class);
 
-	private static final String FILE_NAME = "syncboot-pending-actions";
+	/**
+	 * The list's file name in the base directory: with a dot, which no escaped user id has (a user's
+	 * directory never takes its name).
+	 */
+	static final String FILE_NAME = "syncboot.pending-actions";
+
+	/**
+	 * Where earlier builds kept the list; the directory of a user whose id is
+	 * {@code syncboot-pending-actions} has that name too. A regular file of that name is the list and
+	 * is renamed at the first read.
+	 */
+	private static final String FORMER_FILE_NAME = "syncboot-pending-actions";
 
 	private static final Object FILE_LOCK = new Object();
 
@@ -192,6 +204,10 @@ public record PendingAction(Object owner, Kind kind, Path database, @Nullable Pa
 	private static List<String> read(Path baseDirectory) {
 		Path file = baseDirectory.resolve(FILE_NAME);
 		try {
+			Path former = baseDirectory.resolve(FORMER_FILE_NAME);
+			if (!Files.exists(file) && Files.isRegularFile(former, LinkOption.NOFOLLOW_LINKS)) {
+				Files.move(former, file, StandardCopyOption.ATOMIC_MOVE);
+			}
 			if (!Files.exists(file)) {
 				return new ArrayList<>();
 			}

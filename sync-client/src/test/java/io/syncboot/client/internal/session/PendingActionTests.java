@@ -16,7 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-/** A recorded action never moves or deletes a file that a store has open. */
+/**
+ * A recorded action never moves or deletes a file that a store has open; the list of actions never
+ * shares a name with a user's directory.
+ */
 class PendingActionTests {
 
 	@TempDir
@@ -44,6 +47,32 @@ class PendingActionTests {
 		PendingAction.runAll(this.base);
 		assertThat(database).doesNotExist();
 		assertThat(FileOwnership.lockFile(database)).exists();
+	}
+
+	@Test
+	void aUserWhoseIdIsTheFormerListNameNeitherHidesNorBreaksTheList() throws Exception {
+		// that user's files live in <base>/syncboot-pending-actions/, where earlier builds kept the list
+		Path database = this.base.resolve("syncboot-pending-actions").resolve("p.db");
+		Files.createDirectories(database.getParent());
+		Files.writeString(database, "not opened by this test");
+		PendingAction delete = new PendingAction(new Object(), PendingAction.Kind.DELETE, database, null);
+		delete.record(this.base);
+		assertThat(this.base.resolve(PendingAction.FILE_NAME)).isRegularFile();
+		PendingAction.runAll(this.base);
+		assertThat(database).doesNotExist();
+		assertThat(this.base.resolve(PendingAction.FILE_NAME)).doesNotExist();
+	}
+
+	@Test
+	void aListKeptUnderTheFormerNameRunsAtTheNextStart() throws Exception {
+		Path database = this.base.resolve("user").resolve("p.db");
+		Files.createDirectories(database.getParent());
+		Files.writeString(database, "not opened by this test");
+		Files.writeString(this.base.resolve("syncboot-pending-actions"), "DELETE\t" + database.toAbsolutePath() + "\n");
+		PendingAction.runAll(this.base);
+		assertThat(database).doesNotExist();
+		assertThat(this.base.resolve("syncboot-pending-actions")).doesNotExist();
+		assertThat(this.base.resolve(PendingAction.FILE_NAME)).doesNotExist();
 	}
 
 }
