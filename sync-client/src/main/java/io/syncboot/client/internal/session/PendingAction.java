@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * The action an error requires on a local file, as an {@link ErrorActionToken}: back it up (a
  * client reset: moved to the backup path while closed, or copied there and reset in place by the
  * session while open) or delete it (permission denied). Recorded durably in
- * {@code <base>/syncboot-pending-actions} until it ran, so that a manager started later on the same
+ * {@code <base>/syncboot.pending-actions} until it ran, so that a manager started later on the same
  * base directory runs it before opening any file; a reset whose backup path exists already was
  * backed up, and never overwrites that backup. Immutable; the file is guarded by a JVM-wide lock.
  *
