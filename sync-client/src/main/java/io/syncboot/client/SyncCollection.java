@@ -13,9 +13,10 @@ import org.jspecify.annotations.Nullable;
  * serialized.
  *
  * <p>Every method throws {@link IllegalArgumentException} for a null or malformed argument (ids
- * are 1 to 512 characters without control characters, values are JSON values), and for a write
- * whose changes, or a document it would make, do not fit in one message (nothing of it is
- * committed), and {@link IllegalStateException} once the database is closed.
+ * are 1 to 512 characters without control characters, values are JSON values; ids, field names and
+ * strings must be Unicode text, without an unpaired UTF-16 surrogate), and for a write whose
+ * changes, or a document it would make, do not fit in one message (nothing of it is committed),
+ * and {@link IllegalStateException} once the database is closed.
  */
 public interface SyncCollection {
 

@@ -228,6 +228,13 @@ class SyncApiTests {
 		assertThatIllegalStateException().isThrownBy(() -> tasks.update("missing", Map.of("x", 1)))
 			.withMessageContaining("does not exist locally");
 		assertThatIllegalArgumentException().isThrownBy(() -> tasks.unset("a")).withMessageContaining("field");
+		// half an emoji is not Unicode text: no replica could store or send it as written
+		assertThatIllegalArgumentException().isThrownBy(() -> tasks.put("a", Map.of("title", "smile \ud83d")))
+			.withMessageContaining("unpaired UTF-16 surrogate");
+		assertThatIllegalArgumentException().isThrownBy(() -> tasks.put("a\ude00", Map.of()))
+			.withMessageContaining("unpaired UTF-16 surrogate");
+		assertThatIllegalArgumentException().isThrownBy(() -> tasks.put("a", Map.of("m", Map.of("\ud83d", 1))))
+			.withMessageContaining("unpaired UTF-16 surrogate");
 		assertThatIllegalArgumentException().isThrownBy(() -> session.uploadAllLocalChanges(Duration.ofSeconds(-1)))
 			.withMessageContaining("timeout");
 		assertThatIllegalArgumentException().isThrownBy(() -> session.addStateListener(null))

@@ -34,10 +34,10 @@ import static org.awaitility.Awaitility.await;
  * A fuzzer sends at least {@code -Dsyncboot.fuzz.frames} (10,000 by default) generated frames to a
  * live server: random text, truncated and mistyped messages, huge and negative numbers, messages
  * for sessions never bound, uploads before ident, cursors from the future, a thousand binds on one
- * socket, frames over the size limit, binary frames and slow partial frames. Every offending
- * connection is answered with a protocol error (and closed where the error concerns the
- * connection), the server stays up with bounded heap, and a well-behaved client keeps syncing the
- * whole time with its latency recorded.
+ * socket, frames over the size limit, binary frames, slow partial frames and strings that are not
+ * Unicode (unpaired surrogates). Every offending connection is answered with a protocol error (and
+ * closed where the error concerns the connection), the server stays up with bounded heap, and a
+ * well-behaved client keeps syncing the whole time with its latency recorded.
  */
 class HostileInputTests {
 
@@ -89,7 +89,7 @@ class HostileInputTests {
 			frames += thousandsOfBindsOnOneSocket(http, server, unanswered);
 			offenders++;
 			while (frames < targetFrames) {
-				int kind = random.nextInt(11);
+				int kind = random.nextInt(12);
 				RawSocket socket = RawSocket.connect(http, server.url());
 				Outcome outcome = offend(socket, kind, random);
 				frames += outcome.frames;
@@ -218,6 +218,20 @@ class HostileInputTests {
 					sent++;
 				}
 				return new Outcome(sent, true);
+			}
+			case 11: { // an upload whose strings are not Unicode (escaped unpaired surrogates): stored as
+				// UTF-8 they would turn into '?' (another document's id, another value than the writer's)
+				socket.sendText(bind, true);
+				await().atMost(Duration.ofSeconds(10)).until(() -> !socket.received.isEmpty());
+				SyncMessage.Ident ident = (SyncMessage.Ident) this.codec.decode(socket.received.get(0));
+				socket.sendText(this.codec.encode(new SyncMessage.Ident(1, ident.clientFileId(), ident.fileSalt(), 0, 0,
+						ident.serverSalt())), true);
+				String[] puts = { "{\"op\":\"put\",\"c\":\"t\",\"id\":\"x\\ud800y\",\"ts\":5,\"f\":{\"a\":1}}",
+						"{\"op\":\"put\",\"c\":\"t\",\"id\":\"x\",\"ts\":5,\"f\":{\"a\":\"cut \\ud83d\"}}",
+						"{\"op\":\"put\",\"c\":\"t\",\"id\":\"x\",\"ts\":5,\"f\":{\"a\":{\"\\udc00\":1}}}" };
+				socket.sendText("{\"type\":\"upload\",\"session\":1,\"changesets\":[{\"clientVersion\":1,"
+						+ "\"baseServerVersion\":0,\"ops\":[" + puts[random.nextInt(puts.length)] + "]}]}", true);
+				return new Outcome(3, true);
 			}
 			default: { // slow partial frames of a message that turns out malformed
 				String text = "{\"type\":\"bind\",\"session\":1,\"partition\":\"slow\",\"needClientFileId\":tru}";

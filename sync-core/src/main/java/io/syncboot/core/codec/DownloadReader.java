@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.JsonValues;
 import io.syncboot.core.model.Names;
 import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.core.model.Stamp;
@@ -239,7 +240,10 @@ final class DownloadReader {
 	 */
 	private void checkValue(JsonToken token, String path) {
 		switch (token) {
-			case VALUE_NULL, VALUE_STRING, VALUE_TRUE, VALUE_FALSE:
+			case VALUE_NULL, VALUE_TRUE, VALUE_FALSE:
+				return;
+			case VALUE_STRING:
+				wellFormed(path);
 				return;
 			case VALUE_NUMBER_INT:
 				if (this.parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
@@ -262,13 +266,23 @@ final class DownloadReader {
 			}
 			case START_OBJECT: {
 				while (this.parser.nextToken() == JsonToken.PROPERTY_NAME) {
-					String name = this.parser.currentName();
-					checkValue(this.parser.nextToken(), path + "." + name);
+					String child = JsonValues.childPath(path, this.parser.currentName());
+					wellFormed(child);
+					checkValue(this.parser.nextToken(), child);
 				}
 				return;
 			}
 			default:
 				throw malformed("unsupported JSON value at '" + path + "'");
+		}
+	}
+
+	/** Checks that the current string or property name has no unpaired surrogate (without copying it). */
+	private void wellFormed(String path) {
+		int at = JsonValues.unpairedSurrogate(this.parser.getStringCharacters(), this.parser.getStringOffset(),
+				this.parser.getStringLength());
+		if (at >= 0) {
+			throw malformed("string at '" + path + "' has an unpaired UTF-16 surrogate at index " + at + " (not valid Unicode)");
 		}
 	}
 

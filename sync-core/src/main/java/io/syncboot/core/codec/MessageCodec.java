@@ -11,6 +11,7 @@ import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.merge.FieldRegister;
 import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.DocumentKey;
+import io.syncboot.core.model.JsonValues;
 import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.core.model.Stamp;
@@ -471,7 +472,7 @@ public final class MessageCodec {
 			return null;
 		}
 		if (node.isString()) {
-			return node.stringValue();
+			return wellFormed(node.stringValue(), path);
 		}
 		if (node.isBoolean()) {
 			return node.booleanValue();
@@ -499,11 +500,21 @@ public final class MessageCodec {
 		if (node.isObject()) {
 			Map<String, Object> map = new LinkedHashMap<>();
 			for (Map.Entry<String, JsonNode> entry : node.properties()) {
-				map.put(entry.getKey(), readValue(entry.getValue(), path + "." + entry.getKey()));
+				String child = JsonValues.childPath(path, entry.getKey());
+				map.put(wellFormed(entry.getKey(), child), readValue(entry.getValue(), child));
 			}
 			return java.util.Collections.unmodifiableMap(map);
 		}
 		throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "unsupported JSON value at '" + path + "'");
+	}
+
+	private static String wellFormed(String text, String path) {
+		int at = JsonValues.unpairedSurrogate(text);
+		if (at >= 0) {
+			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "string at '" + path
+					+ "' has an unpaired UTF-16 surrogate at index " + at + " (not valid Unicode)");
+		}
+		return text;
 	}
 
 	private void onlyKnownFields(JsonNode node, String what, Set<String> known) {

@@ -18,6 +18,9 @@ public final class JsonValues {
 
 	private static final int MAX_DEPTH = 64;
 
+	/** Longest path built for an error message: beyond it, deeper paths are cut ({@link #childPath}). */
+	private static final int MAX_PATH_LENGTH = 200;
+
 	private JsonValues() {
 	}
 
@@ -46,7 +49,10 @@ public final class JsonValues {
 		if (depth > MAX_DEPTH) {
 			throw new IllegalArgumentException("value at '" + path + "' nests deeper than " + MAX_DEPTH + " levels");
 		}
-		if (value == null || value instanceof Boolean || value instanceof String || value instanceof Long) {
+		if (value instanceof String text) {
+			return wellFormed(text, path);
+		}
+		if (value == null || value instanceof Boolean || value instanceof Long) {
 			return value;
 		}
 		if (value instanceof Integer || value instanceof Short || value instanceof Byte) {
@@ -71,19 +77,105 @@ public final class JsonValues {
 				if (!(entry.getKey() instanceof String key)) {
 					throw new IllegalArgumentException("map at '" + path + "' has a non-string key: " + entry.getKey());
 				}
-				out.put(key, normalize(entry.getValue(), depth + 1, path + "." + key));
+				String child = childPath(path, key);
+				out.put(wellFormed(key, child), normalize(entry.getValue(), depth + 1, child));
 			}
 			return Collections.unmodifiableMap(out);
 		}
 		if (value instanceof List<?> list) {
 			List<Object> out = new ArrayList<>(list.size());
 			for (int i = 0; i < list.size(); i++) {
-				out.add(normalize(list.get(i), depth + 1, path + "[" + i + "]"));
+				out.add(normalize(list.get(i), depth + 1, (path.length() < MAX_PATH_LENGTH) ? path + "[" + i + "]" : path));
 			}
 			return Collections.unmodifiableList(out);
 		}
 		throw new IllegalArgumentException("unsupported value type at '" + path + "': " + value.getClass().getName()
 				+ " (use null, Boolean, String, an integral number, a finite floating-point number, List or Map)");
+	}
+
+	/**
+	 * The path of {@code key} under {@code parent}, for error messages: {@code parent.key}, with a
+	 * long key shortened and, once the path is {@value #MAX_PATH_LENGTH} characters long, the parent
+	 * alone (ending in {@code ...}), so that building the paths of a message's values costs time in
+	 * proportion to the values, however long or deep their keys.
+	 */
+	public static String childPath(String parent, String key) {
+		if (parent.length() >= MAX_PATH_LENGTH) {
+			return parent.endsWith("...") ? parent : parent + "...";
+		}
+		return parent + "." + ((key.length() > 40) ? key.substring(0, 40) + "..." : key);
+	}
+
+	/**
+	 * The index of the first unpaired UTF-16 surrogate in {@code text}, or -1: such a string is not
+	 * Unicode text, has no UTF-8 form, and would reach the disk or the wire altered ({@code ?}).
+	 */
+	public static int unpairedSurrogate(CharSequence text) {
+		return unpairedSurrogate(text, 0, text.length());
+	}
+
+	/** {@link #unpairedSurrogate(CharSequence)} of {@code length} characters from {@code offset}. */
+	public static int unpairedSurrogate(char[] text, int offset, int length) {
+		int end = offset + length;
+		for (int i = offset; i < end; i++) {
+			char c = text[i];
+			if (Character.isSurrogate(c)) {
+				if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(text[i + 1])) {
+					i++;
+				}
+				else {
+					return i - offset;
+				}
+			}
+		}
+		return -1;
+	}
+
+	private static int unpairedSurrogate(CharSequence text, int from, int to) {
+		for (int i = from; i < to; i++) {
+			char c = text.charAt(i);
+			if (Character.isSurrogate(c)) {
+				if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(text.charAt(i + 1))) {
+					i++;
+				}
+				else {
+					return i - from;
+				}
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * {@code text} with each unpaired surrogate replaced by U+FFFD, for text made of what a peer sent
+	 * (an error message quoting it, perhaps cut in the middle of a pair) that must still go on the wire.
+	 */
+	public static String replacingUnpairedSurrogates(String text) {
+		int at = unpairedSurrogate(text);
+		if (at < 0) {
+			return text;
+		}
+		StringBuilder out = new StringBuilder(text.length());
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+				out.append(c).append(text.charAt(++i));
+			}
+			else {
+				out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+			}
+		}
+		return out.toString();
+	}
+
+	/** {@code text}, if it has no unpaired surrogate; otherwise an {@link IllegalArgumentException}. */
+	private static String wellFormed(String text, String path) {
+		int at = unpairedSurrogate(text);
+		if (at >= 0) {
+			throw new IllegalArgumentException("string at '" + path + "' has an unpaired UTF-16 surrogate at index " + at
+					+ " (not valid Unicode: it has no UTF-8 form)");
+		}
+		return text;
 	}
 
 }

@@ -72,12 +72,12 @@ public final class Names {
 		return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 	}
 
-	/** Checks a document id: 1 to 512 characters, no control characters. */
+	/** Checks a document id: 1 to 512 characters, no control characters, no unpaired surrogates. */
 	public static String id(String id) {
 		return text("document id", id, MAX_ID_LENGTH);
 	}
 
-	/** Checks a field name: 1 to 256 characters, no control characters. */
+	/** Checks a field name: 1 to 256 characters, no control characters, no unpaired surrogates. */
 	public static String field(String field) {
 		return text("field name", field, MAX_FIELD_LENGTH);
 	}
@@ -94,6 +94,11 @@ public final class Names {
 				throw new IllegalArgumentException(what + " '" + printable(value) + "' contains a control character at index " + i);
 			}
 		}
+		int surrogate = JsonValues.unpairedSurrogate(value);
+		if (surrogate >= 0) {
+			throw new IllegalArgumentException(what + " '" + printable(value) + "' has an unpaired UTF-16 surrogate at index "
+					+ surrogate + " (not valid Unicode: it has no UTF-8 form)");
+		}
 		return value;
 	}
 
@@ -102,7 +107,7 @@ public final class Names {
 		int limit = Math.min(value.length(), 64);
 		for (int i = 0; i < limit; i++) {
 			char c = value.charAt(i);
-			out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+			out.append((Character.isISOControl(c) || Character.isSurrogate(c)) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
 		}
 		if (value.length() > limit) {
 			out.append("...");

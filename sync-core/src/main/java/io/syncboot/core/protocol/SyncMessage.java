@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.syncboot.core.merge.DocumentState;
 import io.syncboot.core.model.Changeset;
+import io.syncboot.core.model.JsonValues;
 import io.syncboot.core.model.Names;
 import io.syncboot.core.model.ServerChangeset;
 
@@ -144,6 +145,8 @@ public sealed interface SyncMessage permits SyncMessage.Bind, SyncMessage.Ident,
 			if (code == null || message == null) {
 				throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE, "error needs a code and a message");
 			}
+			// it may quote what a peer sent: text that cannot be encoded as UTF-8 would fail the send
+			message = JsonValues.replacingUnpairedSurrogates(message);
 			documents = List.copyOf(documents);
 		}
 

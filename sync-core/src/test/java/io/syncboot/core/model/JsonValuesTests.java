@@ -161,6 +161,45 @@ class JsonValuesTests {
 	}
 
 	@Test
+	void rejectsStringsAndKeysWithUnpairedSurrogatesAndKeepsPairs() {
+		assertThat(JsonValues.normalize("smile \ud83d\ude00")).isEqualTo("smile \ud83d\ude00");
+		assertThat(JsonValues.normalize(Map.of("\ud83d\ude00", List.of("\ud83d\ude00")))).isEqualTo(
+				Map.of("\ud83d\ude00", List.of("\ud83d\ude00")));
+		for (Object value : List.<Object>of("\ud83d", "x\ude00", "\ude00\ud83d", List.of("ok", "\ud800"),
+				Map.of("k", Map.of("\udbff", 1)), Map.of("k", "\udfff"))) {
+			assertThatIllegalArgumentException().as("%s", value).isThrownBy(() -> JsonValues.normalize(value))
+				.withMessageContaining("unpaired UTF-16 surrogate");
+		}
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> JsonValues.normalizeFields(Map.of("title", "cut emoji \ud83d")))
+			.withMessageContaining("string at 'title' has an unpaired UTF-16 surrogate at index 10");
+	}
+
+	@Test
+	void replacesUnpairedSurrogatesInTextThatMustGoOnTheWire() {
+		assertThat(JsonValues.replacingUnpairedSurrogates("a\ud83d\ude00b")).isEqualTo("a\ud83d\ude00b");
+		assertThat(JsonValues.replacingUnpairedSurrogates("a\ud83d b\ude00\ud83d")).isEqualTo("a\ufffd b\ufffd\ufffd");
+		assertThat(JsonValues.unpairedSurrogate("ok\ud83d\ude00".toCharArray(), 2, 2)).isEqualTo(-1);
+		assertThat(JsonValues.unpairedSurrogate("ok\ud83d\ude00".toCharArray(), 2, 1)).isZero();
+		assertThat(JsonValues.unpairedSurrogate("ok\ud83d\ude00".toCharArray(), 3, 1)).isZero();
+	}
+
+	@Test
+	void pathsInErrorsStayShortHoweverLongOrDeepTheKeys() {
+		// building every value's path must cost in proportion to the values, not to their keys' lengths
+		Object value = Map.of("leaf", Double.NaN);
+		for (int i = 0; i < 60; i++) {
+			value = Map.of("k".repeat(10_000) + i, value);
+		}
+		Object hostile = value;
+		assertThatIllegalArgumentException().isThrownBy(() -> JsonValues.normalize(hostile))
+			.withMessageContaining("is not finite")
+			.satisfies(ex -> assertThat(ex.getMessage()).hasSizeLessThan(400));
+		assertThat(JsonValues.childPath("a", "b")).isEqualTo("a.b");
+		assertThat(JsonValues.childPath("a", "k".repeat(100))).isEqualTo("a." + "k".repeat(40) + "...");
+	}
+
+	@Test
 	void rejectsNestingDeeperThan64Levels() {
 		assertThat(JsonValues.normalize(nestedLists(64))).isNotNull();
 		assertThatIllegalArgumentException().isThrownBy(() -> JsonValues.normalize(nestedLists(65)))

@@ -122,6 +122,18 @@ class NamesTests {
 			.withMessageContaining("control character");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "\ud800", "a\ud83d", "\ude00b", "\ude00\ud83d", "x\ud83d\ud83d\ude00" })
+	void rejectsIdsAndFieldsWithUnpairedSurrogatesShowingThemEscaped(String text) {
+		// not Unicode text: stored or sent as UTF-8 they would turn into '?' and meet another document's id
+		assertThatIllegalArgumentException().isThrownBy(() -> Names.id(text))
+			.withMessageStartingWith("document id")
+			.withMessageContaining("unpaired UTF-16 surrogate")
+			.satisfies(ex -> assertThat(JsonValues.unpairedSurrogate(ex.getMessage())).isEqualTo(-1));
+		assertThatIllegalArgumentException().isThrownBy(() -> Names.field(text))
+			.withMessageContaining("unpaired UTF-16 surrogate");
+	}
+
 	@Test
 	void checksIdAndFieldLengths() {
 		assertThat(Names.id("i".repeat(512))).hasSize(512);

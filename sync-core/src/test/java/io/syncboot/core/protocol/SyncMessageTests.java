@@ -97,6 +97,9 @@ class SyncMessageTests {
 				() -> new SyncMessage.Error(-1, ErrorCode.INTERNAL_ERROR, "x", false, 0, List.of()));
 		assertRejected(ErrorCode.MALFORMED_MESSAGE, "backoffMillis must be >= 0",
 				() -> new SyncMessage.Error(1, ErrorCode.INTERNAL_ERROR, "x", true, -5, List.of()));
+		// an error quoting what a peer sent (cut in the middle of a pair) still has a UTF-8 form
+		assertThat(new SyncMessage.Error(1, ErrorCode.MALFORMED_MESSAGE, "unknown field 'x\ud83d'").message())
+			.isEqualTo("unknown field 'x\ufffd'");
 	}
 
 	@Test
