@@ -81,6 +81,29 @@ class PermissionTests {
 	}
 
 	@Test
+	void refusedSessionsCountTowardTheConnectionsSessionLimitUntilUnbound() {
+		try (RawSyncClient alice = connect("alice")) {
+			for (int session = 1; session <= 1000; session++) {
+				alice.send(new SyncMessage.Bind(session, "user-bob", false));
+				assertThat(alice.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+			}
+			// never unbound, each refused id stays remembered: no more than the session limit of them
+			alice.send(new SyncMessage.Bind(1001, "user-bob", false));
+			assertThat(alice.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.TOO_MANY_SESSIONS);
+		}
+		try (RawSyncClient carol = connect("carol")) {
+			for (int session = 1; session <= 1100; session++) {
+				carol.send(new SyncMessage.Bind(session, "user-bob", false));
+				assertThat(carol.expect(SyncMessage.Error.class).code()).isEqualTo(ErrorCode.PERMISSION_DENIED);
+				carol.send(new SyncMessage.Unbind(session));
+				assertThat(carol.expect(SyncMessage.Unbind.class).session()).isEqualTo(session);
+			}
+			carol.bindNew(2000, "user-carol");
+			assertThat(carol.expect(SyncMessage.Download.class).session()).as("the connection goes on").isEqualTo(2000);
+		}
+	}
+
+	@Test
 	void aReadOnlyUsersWriteIsRejectedRevertedAndNeverReachesOthers() throws Exception {
 		try (RawSyncClient editor = connect("editor"); RawSyncClient alice = connect("alice");
 				RawSyncClient bob = connect("bob")) {

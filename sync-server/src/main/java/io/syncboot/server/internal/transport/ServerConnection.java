@@ -318,9 +318,13 @@ final class ServerConnection implements SessionOwner {
 		if (this.sessions.containsKey(bind.session())) {
 			throw new ProtocolException(ErrorCode.SESSION_ALREADY_BOUND, "session " + bind.session() + " is already bound");
 		}
-		if (this.sessions.size() >= this.context.settings().maxSessionsPerConnection()) {
+		// ids the server released (a refused bind, a session-level error) count until the client's
+		// unbind: a client that never unbinds them would otherwise grow this set without bound
+		int held = this.sessions.size() + this.released.size() - (this.released.contains(bind.session()) ? 1 : 0);
+		if (held >= this.context.settings().maxSessionsPerConnection()) {
 			throw new ProtocolException(ErrorCode.TOO_MANY_SESSIONS, "a connection may bind at most "
-					+ this.context.settings().maxSessionsPerConnection() + " sessions");
+					+ this.context.settings().maxSessionsPerConnection()
+					+ " sessions (those ended by an error count until the client unbinds them)");
 		}
 		SyncPermissions.Access access = this.context.permissions()
 			.access(this.principal.subject(), this.principal.claims(), bind.partition());
