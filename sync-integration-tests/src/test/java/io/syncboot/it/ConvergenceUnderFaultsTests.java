@@ -52,7 +52,7 @@ class ConvergenceUnderFaultsTests {
 	@BeforeAll
 	static void startServer() {
 		server = SyncServer.builder().port(0).dataDirectory(temp.resolve("server")).allowAnonymous().build().start();
-		store = JdbcHistoryStore.sqlite(temp.resolve("server"));
+		store = JdbcHistoryStore.sqliteBesideItsServer(temp.resolve("server"));
 	}
 
 	@AfterAll

@@ -54,7 +54,7 @@ class ConvergenceUnderKillsTests {
 	@BeforeAll
 	static void startServer() throws Exception {
 		server = SyncServer.builder().port(0).dataDirectory(temp.resolve("server")).allowAnonymous().build().start();
-		store = JdbcHistoryStore.sqlite(temp.resolve("server"));
+		store = JdbcHistoryStore.sqliteBesideItsServer(temp.resolve("server"));
 		JavaProcess.warmUp(RandomWriterMain.class.getName(), Path.of("target", "convergence-logs", "warm-up.log"),
 				"READY"::equals, server.url().toString(), temp.resolve("warm-up").toString(), "warm-up");
 	}

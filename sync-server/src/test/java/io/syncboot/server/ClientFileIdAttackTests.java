@@ -67,7 +67,7 @@ class ClientFileIdAttackTests {
 			.permissions(SyncPermissions.builder().readWrite(PARTITION).build())
 			.build()
 			.start();
-		store = JdbcHistoryStore.sqlite(dataDirectory);
+		store = JdbcHistoryStore.sqliteBesideItsServer(dataDirectory);
 		alice = new RawSyncClient(server.url(), Tokens.valid("alice"));
 		alices = alice.bindNew(1, PARTITION);
 		alice.expect(SyncMessage.Download.class);

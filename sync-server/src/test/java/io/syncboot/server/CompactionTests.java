@@ -203,7 +203,7 @@ class CompactionTests {
 
 	private JdbcHistoryStore openStore(String backend) {
 		if (backend.equals("sqlite")) {
-			return JdbcHistoryStore.sqlite(this.dataDirectory);
+			return JdbcHistoryStore.sqliteBesideItsServer(this.dataDirectory);
 		}
 		return JdbcHistoryStore.postgresql(this.url, database.user(), database.password());
 	}

@@ -254,12 +254,28 @@ public final class JdbcHistoryStore implements HistoryStore {
 
 	/**
 	 * Opens (creating or upgrading it when needed) the embedded SQLite store in a data directory: the
-	 * file {@value #SQLITE_FILE_NAME}, WAL mode, {@code synchronous=FULL}.
+	 * file {@value #SQLITE_FILE_NAME}, WAL mode, {@code synchronous=FULL}. The store holds the data
+	 * directory's lock (the file {@code syncboot-server.lock}) until it closes, so that a second
+	 * server on the same directory, in another process or in this one, is refused: each would keep
+	 * its own view of the history in memory.
+	 * @throws IllegalArgumentException if the directory cannot be created or is not a directory
+	 * @throws IllegalStateException if the database cannot be opened durably, or another store holds
+	 * the directory's lock
+	 */
+	public static JdbcHistoryStore sqlite(Path dataDirectory) {
+		return SqliteDatabase.open(dataDirectory, true);
+	}
+
+	/**
+	 * Opens the embedded SQLite store in a data directory as {@link #sqlite(Path)} does, without its
+	 * lock: for a tool or a test that reads the history beside the server that holds the directory
+	 * (SQLite keeps concurrent access consistent). Never run a server on a store opened this way
+	 * while another runs on the directory.
 	 * @throws IllegalArgumentException if the directory cannot be created or is not a directory
 	 * @throws IllegalStateException if the database cannot be opened durably
 	 */
-	public static JdbcHistoryStore sqlite(Path dataDirectory) {
-		return SqliteDatabase.open(dataDirectory);
+	public static JdbcHistoryStore sqliteBesideItsServer(Path dataDirectory) {
+		return SqliteDatabase.open(dataDirectory, false);
 	}
 
 	/**

@@ -19,7 +19,8 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 /**
  * Opens the embedded SQLite database of a {@link JdbcHistoryStore}: migrates it, opens one writer
  * connection ({@code BEGIN IMMEDIATE}) and a small pool of read connections, and checks that commits
- * are durable (WAL, {@code synchronous=FULL}). Stateless.
+ * are durable (WAL, {@code synchronous=FULL}), holding the data directory's {@link DataDirectoryLock}
+ * until the store closes (unless opened beside its server). Stateless.
  */
 final class SqliteDatabase {
 
@@ -38,7 +39,7 @@ final class SqliteDatabase {
 	private SqliteDatabase() {
 	}
 
-	static JdbcHistoryStore open(Path dataDirectory) {
+	static JdbcHistoryStore open(Path dataDirectory, boolean exclusive) {
 		if (dataDirectory == null) {
 			throw new IllegalArgumentException("dataDirectory must not be null");
 		}
@@ -49,20 +50,37 @@ final class SqliteDatabase {
 			throw new IllegalArgumentException("cannot create data directory " + dataDirectory + ": " + ex, ex);
 		}
 		String url = "jdbc:sqlite:" + dataDirectory.resolve(JdbcHistoryStore.SQLITE_FILE_NAME).toAbsolutePath();
-		JdbcHistoryStore.migrate(sqliteDataSource(url, false), SqliteDialect.INSTANCE);
-		Connection writeConnection;
+		AutoCloseable lock = exclusive ? DataDirectoryLock.acquire(dataDirectory) : () -> { };
 		try {
-			writeConnection = sqliteDataSource(url, true).getConnection();
-			checkDurable(writeConnection, url);
+			JdbcHistoryStore.migrate(sqliteDataSource(url, false), SqliteDialect.INSTANCE);
+			Connection writeConnection;
+			try {
+				writeConnection = sqliteDataSource(url, true).getConnection();
+				checkDurable(writeConnection, url);
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException("cannot open " + url + ": " + ex.getMessage(), ex);
+			}
+			SingleConnectionDataSource writeDataSource = new SingleConnectionDataSource(writeConnection, true);
+			ReadConnectionPool readPool = new ReadConnectionPool(sqliteDataSource(url, false), READ_CONNECTIONS);
+			logger.info("Opened the SyncBoot history store {}", url);
+			// the lock goes last, once every connection to the file is closed
+			return new JdbcHistoryStore(writeDataSource, readPool, SqliteDialect.INSTANCE,
+					List.<AutoCloseable>of(readPool, writeDataSource::destroy, lock), true);
 		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("cannot open " + url + ": " + ex.getMessage(), ex);
+		catch (RuntimeException | Error ex) {
+			closeQuietly(lock);
+			throw ex;
 		}
-		SingleConnectionDataSource writeDataSource = new SingleConnectionDataSource(writeConnection, true);
-		ReadConnectionPool readPool = new ReadConnectionPool(sqliteDataSource(url, false), READ_CONNECTIONS);
-		logger.info("Opened the SyncBoot history store {}", url);
-		return new JdbcHistoryStore(writeDataSource, readPool, SqliteDialect.INSTANCE,
-				List.<AutoCloseable>of(readPool, writeDataSource::destroy), true);
+	}
+
+	private static void closeQuietly(AutoCloseable lock) {
+		try {
+			lock.close();
+		}
+		catch (Exception ex) {
+			logger.debug("Cannot release the data directory lock", ex);
+		}
 	}
 
 	private static void checkDurable(Connection connection, String url) throws SQLException {

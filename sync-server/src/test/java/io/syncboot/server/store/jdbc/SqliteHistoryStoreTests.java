@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * The embedded SQLite history store on a real file.
@@ -84,8 +85,25 @@ class SqliteHistoryStoreTests extends HistoryStoreContractTests {
 		this.store.changesetsAfter("p", 0, 0, 100);
 		this.store.close();
 		try (Stream<Path> files = Files.list(this.directory)) {
-			assertThat(files.map(path -> path.getFileName().toString())).containsExactly(JdbcHistoryStore.SQLITE_FILE_NAME);
+			assertThat(files.map(path -> path.getFileName().toString()))
+				.containsExactlyInAnyOrder(JdbcHistoryStore.SQLITE_FILE_NAME, DataDirectoryLock.FILE_NAME);
 		}
+	}
+
+	@Test
+	void aSecondStoreOnTheSameDirectoryIsRefusedUntilTheFirstCloses() {
+		// two servers on one history file would each keep their own view of it in memory
+		ClientFile a = this.store.allocateClientFile("p");
+		assertThatIllegalStateException().isThrownBy(() -> JdbcHistoryStore.sqlite(this.directory))
+			.withMessageContaining("is in use by another SyncBoot server");
+		assertThat(this.store.allocateClientFile("p").fileId()).as("the first store goes on").isGreaterThan(a.fileId());
+		// a tool reading beside the server does not take the lock
+		try (JdbcHistoryStore beside = JdbcHistoryStore.sqliteBesideItsServer(this.directory)) {
+			assertThat(beside.compactedVersion("p")).isZero();
+		}
+		this.store.close();
+		this.store = JdbcHistoryStore.sqlite(this.directory);
+		assertThat(this.store.allocateClientFile("p").fileId()).isGreaterThan(a.fileId() + 1);
 	}
 
 }
