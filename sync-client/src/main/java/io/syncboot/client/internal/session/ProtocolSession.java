@@ -472,9 +472,10 @@ final class ProtocolSession implements ConnectionSession {
 	}
 
 	/**
-	 * Runs store work on the store thread; a store closed meanwhile ends it quietly, a store failure
-	 * makes the owner stop this session and bind again later (the work is redone from the stored
-	 * state), without restarting the connection the user's other sessions share.
+	 * Runs store work on the store thread; a store closed meanwhile ends it quietly, any other
+	 * failure (of the store, or an unexpected one) makes the owner stop this session and bind again
+	 * later (the work is redone from the stored state), without restarting the connection the user's
+	 * other sessions share: a session is never left bound with work that will not be done.
 	 * @return {@code false} if the store thread is shut down
 	 */
 	private boolean onStore(Runnable work) {
@@ -485,12 +486,10 @@ final class ProtocolSession implements ConnectionSession {
 			try {
 				work.run();
 			}
-			catch (IllegalStateException ex) {
-				if (!this.store.isClosed()) {
-					throw ex;
+			catch (RuntimeException ex) {
+				if (this.store.isClosed() && !(ex instanceof StoreException)) {
+					return; // closed while it ran: nothing is left to do
 				}
-			}
-			catch (StoreException ex) {
 				this.engine.loop().post(() -> {
 					if (!this.stopped) {
 						this.owner.localFailure(this, "Local database work", ex);
