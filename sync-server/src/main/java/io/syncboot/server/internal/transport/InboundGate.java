@@ -3,9 +3,10 @@ package io.syncboot.server.internal.transport;
 import java.util.function.BooleanSupplier;
 
 /**
- * Counts one connection's received but unprocessed bytes; past the limit the container thread
- * that reads from the connection waits, so a client that sends faster than the server processes is
- * slowed by TCP instead of filling memory. Thread-safe.
+ * Counts one connection's received but unprocessed bytes; past the limit the connection stops
+ * being read (its {@link ServerConnection} suspends reading, or on a container that cannot, the
+ * thread that reads waits), so a client that sends faster than the server processes is slowed by
+ * TCP instead of filling memory. Thread-safe.
  */
 final class InboundGate {
 
@@ -26,6 +27,11 @@ final class InboundGate {
 	synchronized void remove(long bytes) {
 		this.pendingBytes -= bytes;
 		notifyAll();
+	}
+
+	/** Whether the received bytes waiting to be processed exceed the limit. */
+	synchronized boolean isOverLimit() {
+		return this.pendingBytes > this.limitBytes;
 	}
 
 	/** Whether no received message waits to be processed. */

@@ -29,6 +29,7 @@ import io.syncboot.server.internal.session.ServerContext;
 import io.syncboot.server.internal.session.ServerSession;
 import io.syncboot.server.internal.session.SessionOwner;
 import io.syncboot.server.store.DivergedUploadException;
+import org.apache.tomcat.websocket.WsSession;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +88,13 @@ final class ServerConnection implements SessionOwner {
 
 	private final PendingUploads pendingUploads = new PendingUploads();
 
+	/** Tomcat's session, which can stop reading the socket; null on another container. */
+	private final @Nullable WsSession tomcat;
+
+	private final Object readingLock = new Object();
+
+	private boolean readingSuspended; // guarded by readingLock
+
 	ServerConnection(WebSocketSession webSocket, ServerContext context, SyncPrincipal principal, Runnable onClosed) {
 		this.webSocket = webSocket;
 		this.context = context;
@@ -98,6 +106,7 @@ final class ServerConnection implements SessionOwner {
 				context.settings().outboundHardLimitBytes(), () -> this.serial.execute(this::unblock),
 				this::sendFailed);
 		jakarta.websocket.Session nativeSession = this.outbound.nativeSession();
+		this.tomcat = (nativeSession instanceof WsSession wsSession) ? wsSession : null;
 		if (nativeSession != null) {
 			long timeoutMillis = context.settings().sendTimeout().toMillis();
 			nativeSession.getUserProperties().put("org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT",
@@ -144,9 +153,49 @@ final class ServerConnection implements SessionOwner {
 		this.inbound.add(size);
 		this.serial.submit(() -> {
 			this.inbound.remove(size);
+			resumeReadingBelowLimit();
 			return process(text);
 		});
-		this.inbound.awaitBelowLimit(() -> this.closed);
+		if (this.inbound.isOverLimit()) {
+			if (this.tomcat != null) {
+				suspendReadingOverLimit(this.tomcat);
+			}
+			else {
+				this.inbound.awaitBelowLimit(() -> this.closed);
+			}
+		}
+	}
+
+	/**
+	 * Stops reading the socket while the backlog is over the limit (Tomcat stops once this message is
+	 * handled), instead of holding the container thread: with a few hundred clients sending faster
+	 * than the server integrates, waiting threads would leave none to read anyone else. Every message
+	 * the serial queue takes calls {@link #resumeReadingBelowLimit()}, and both decide under one
+	 * lock, so a resume is never missed and never comes without its suspend.
+	 */
+	private void suspendReadingOverLimit(WsSession tomcat) {
+		synchronized (this.readingLock) {
+			if (!this.readingSuspended && !this.closed && this.inbound.isOverLimit()) {
+				tomcat.suspend();
+				this.readingSuspended = true;
+			}
+		}
+	}
+
+	/** Reads the socket again once the backlog is at or below the limit (Tomcat dispatches the read). */
+	private void resumeReadingBelowLimit() {
+		WsSession tomcat = this.tomcat;
+		if (tomcat == null) {
+			return;
+		}
+		synchronized (this.readingLock) {
+			if (this.readingSuspended && !this.inbound.isOverLimit()) {
+				this.readingSuspended = false;
+				if (tomcat.isOpen()) {
+					tomcat.resume();
+				}
+			}
+		}
 	}
 
 	void onBinary() {
