@@ -180,6 +180,20 @@ public interface HistoryStore extends AutoCloseable {
 	long bytesAfter(String partition, long afterVersion, long excludeFileId);
 
 	/**
+	 * The content bytes of the history after {@code afterVersion} up to {@code upToVersion}
+	 * (inclusive), not counting {@code excludeFileId}'s own changesets: what new versions add to a
+	 * download's "remaining bytes" estimate, without counting again what it had counted. The default
+	 * takes the difference of two {@link #bytesAfter} sums; a store should read only the range.
+	 */
+	default long bytesBetween(String partition, long afterVersion, long upToVersion, long excludeFileId) {
+		if (upToVersion <= afterVersion) {
+			return 0;
+		}
+		return Math.max(0, bytesAfter(partition, afterVersion, excludeFileId)
+				- bytesAfter(partition, upToVersion, excludeFileId));
+	}
+
+	/**
 	 * The next page of a partition's document states, including deleted (absent) documents, in
 	 * key order.
 	 * @param afterKey return states with a greater key, or {@code null} to start at the first

@@ -377,7 +377,9 @@ public final class ServerSession {
 			this.bootstrapping = false;
 			this.cursor = this.snapshotVersion;
 			this.cursorSalt = this.snapshotSalt;
-			this.remaining = this.store.bytesAfter(this.partition, this.cursor, this.fileId);
+			long upTo = Math.max(this.cursor, hub().latestVersion());
+			this.remaining = this.store.bytesBetween(this.partition, this.cursor, upTo, this.fileId);
+			this.remainingAsOf = upTo;
 		}
 		else {
 			this.snapshotAfter = batch.nextKey();
@@ -399,8 +401,16 @@ public final class ServerSession {
 		}
 		else {
 			if (this.remainingAsOf < latest) {
-				// new versions since the estimate: count again from the cursor
-				this.remaining = this.store.bytesAfter(this.partition, this.cursor, this.fileId);
+				if (this.cursor <= this.remainingAsOf) {
+					// new versions while what the estimate counted is still being sent: add theirs
+					// (counting again from the cursor would read the whole history after it for every
+					// batch of a download that catches up on a busy partition)
+					this.remaining += this.store.bytesBetween(this.partition, this.remainingAsOf, latest, this.fileId);
+				}
+				else {
+					// the cursor passed what the estimate counted: count after it (near the head, a short range)
+					this.remaining = this.store.bytesBetween(this.partition, this.cursor, latest, this.fileId);
+				}
 				this.remainingAsOf = latest;
 			}
 			batch = this.store.changesetsAfter(this.partition, this.cursor, this.fileId, budget);

@@ -122,6 +122,11 @@ public final class JdbcHistoryStore implements HistoryStore {
 			WHERE partition_id = ? AND server_version > ? AND origin_file_id <> ?
 			""";
 
+	private static final String SUM_HISTORY_BYTES_BETWEEN_SQL = """
+			SELECT COALESCE(SUM(size_bytes), 0) FROM syncboot_history
+			WHERE partition_id = ? AND server_version > ? AND server_version <= ? AND origin_file_id <> ?
+			""";
+
 	private static final String SELECT_SNAPSHOT_SQL = """
 			SELECT collection, doc_id, state, size_bytes FROM syncboot_document
 			WHERE partition_id = ? AND (collection, doc_id) > (?, ?)
@@ -576,6 +581,20 @@ public final class JdbcHistoryStore implements HistoryStore {
 		}
 		Long sum = this.reader.queryForObject(SUM_HISTORY_BYTES_SQL, Long.class, partitionId, afterVersion,
 				excludeFileId);
+		return (sum != null) ? sum : 0;
+	}
+
+	@Override
+	public long bytesBetween(String partition, long afterVersion, long upToVersion, long excludeFileId) {
+		if (upToVersion <= afterVersion) {
+			return 0;
+		}
+		long partitionId = partitionId(partition);
+		if (partitionId < 0) {
+			return 0;
+		}
+		Long sum = this.reader.queryForObject(SUM_HISTORY_BYTES_BETWEEN_SQL, Long.class, partitionId, afterVersion,
+				upToVersion, excludeFileId);
 		return (sum != null) ? sum : 0;
 	}
 

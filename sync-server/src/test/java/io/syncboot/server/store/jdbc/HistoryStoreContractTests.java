@@ -273,6 +273,14 @@ abstract class HistoryStoreContractTests {
 		ChangesetBatch nothing = this.store.changesetsAfter("p", 3, 0, 1_000_000);
 		assertThat(nothing.changesets()).isEmpty();
 		assertThat(nothing.scannedVersion()).isEqualTo(3);
+		// a range of versions counts only its own rows, still without the excluded file's
+		assertThat(this.store.bytesBetween("p", 1, 2, 0)).isEqualTo(this.store.changesetsAfter("p", 1, 0, 1_000_000).bytes()
+				- this.store.changesetsAfter("p", 2, 0, 1_000_000).bytes()).isPositive();
+		assertThat(this.store.bytesBetween("p", 0, 3, a.fileId())).isEqualTo(forA.bytes());
+		assertThat(this.store.bytesBetween("p", 1, 3, b.fileId())).isEqualTo(this.store.bytesAfter("p", 2, 0));
+		assertThat(this.store.bytesBetween("p", 0, 1, a.fileId())).isZero();
+		assertThat(this.store.bytesBetween("p", 2, 2, 0)).isZero();
+		assertThat(this.store.bytesBetween("missing", 0, 3, 0)).isZero();
 	}
 
 	@Test
