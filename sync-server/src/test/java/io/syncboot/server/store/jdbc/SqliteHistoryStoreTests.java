@@ -91,6 +91,29 @@ class SqliteHistoryStoreTests extends HistoryStoreContractTests {
 	}
 
 	@Test
+	void aRefusedSecondStoreInThisProcessLeavesTheLockHeldAgainstOtherProcesses() throws Exception {
+		assertThat(probeFromAnotherProcess()).isEqualTo("refused");
+		assertThatIllegalStateException().isThrownBy(() -> JdbcHistoryStore.sqlite(this.directory))
+			.withMessageContaining("is in use by another SyncBoot server");
+		// a POSIX record lock is lost when the process closes any descriptor of the file: the refused
+		// attempt must not have opened it
+		assertThat(probeFromAnotherProcess()).isEqualTo("refused");
+		this.store.close();
+		assertThat(probeFromAnotherProcess()).isEqualTo("locked");
+		this.store = JdbcHistoryStore.sqlite(this.directory);
+	}
+
+	private String probeFromAnotherProcess() throws Exception {
+		Process probe = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+				System.getProperty("java.class.path"), LockProbeMain.class.getName(), this.directory.toString())
+			.redirectErrorStream(true)
+			.start();
+		String output = new String(probe.getInputStream().readAllBytes()).strip();
+		assertThat(probe.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+		return output;
+	}
+
+	@Test
 	void aSecondStoreOnTheSameDirectoryIsRefusedUntilTheFirstCloses() {
 		// two servers on one history file would each keep their own view of it in memory
 		ClientFile a = this.store.allocateClientFile("p");
