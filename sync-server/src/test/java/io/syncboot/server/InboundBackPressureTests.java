@@ -8,6 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.syncboot.core.codec.MessageCodec;
 import io.syncboot.core.model.Changeset;
 import io.syncboot.core.model.HybridLogicalClock;
@@ -15,6 +19,7 @@ import io.syncboot.core.model.Operation;
 import io.syncboot.core.protocol.SyncMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,6 +34,8 @@ class InboundBackPressureTests {
 	private static final int UPLOADS = 300;
 
 	private static final MessageCodec CODEC = new MessageCodec();
+
+	private static final String SERVER_CONNECTION = "io.syncboot.server.internal.transport.ServerConnection";
 
 	@TempDir
 	Path dataDirectory;
@@ -67,9 +74,21 @@ class InboundBackPressureTests {
 				}
 				uploads.add(CODEC.encode(new SyncMessage.Upload(1, List.of(new Changeset(version, 0, puts)))));
 			}
-			long begin = System.nanoTime();
-			uploads.forEach(client::sendText);
-			System.out.printf("sent %d uploads in %.0f ms%n", UPLOADS, (System.nanoTime() - begin) / 1e6);
+			Logger connectionLog = (Logger) LoggerFactory.getLogger(SERVER_CONNECTION);
+			Level level = connectionLog.getLevel();
+			ListAppender<ILoggingEvent> log = new ListAppender<>();
+			log.start();
+			connectionLog.setLevel(Level.DEBUG);
+			connectionLog.addAppender(log);
+			try {
+				uploads.forEach(client::sendText);
+			}
+			finally {
+				connectionLog.detachAppender(log);
+				connectionLog.setLevel(level);
+			}
+			assertThat(log.list).as("the flood went over the connection's inbound limit")
+				.anyMatch(event -> event.getFormattedMessage().contains("reading suspended"));
 			long acknowledged = 0;
 			while (acknowledged < UPLOADS) {
 				if (client.next() instanceof SyncMessage.Download download) {

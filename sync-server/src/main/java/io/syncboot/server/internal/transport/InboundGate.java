@@ -34,6 +34,11 @@ final class InboundGate {
 		return this.pendingBytes > this.limitBytes;
 	}
 
+	/** Whether the received bytes waiting to be processed are at most half the limit. */
+	synchronized boolean isAtMostHalfTheLimit() {
+		return this.pendingBytes <= this.limitBytes / 2;
+	}
+
 	/** Whether no received message waits to be processed. */
 	synchronized boolean isEmpty() {
 		return this.pendingBytes == 0;

@@ -29,7 +29,6 @@ import io.syncboot.server.internal.session.ServerContext;
 import io.syncboot.server.internal.session.ServerSession;
 import io.syncboot.server.internal.session.SessionOwner;
 import io.syncboot.server.store.DivergedUploadException;
-import org.apache.tomcat.websocket.WsSession;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,8 +87,8 @@ final class ServerConnection implements SessionOwner {
 
 	private final PendingUploads pendingUploads = new PendingUploads();
 
-	/** Tomcat's session, which can stop reading the socket; null on another container. */
-	private final @Nullable WsSession tomcat;
+	/** Stops and restarts reading the socket; null on a container that cannot (the reader then waits). */
+	private final @Nullable SocketReading reading;
 
 	private final Object readingLock = new Object();
 
@@ -106,7 +105,7 @@ final class ServerConnection implements SessionOwner {
 				context.settings().outboundHardLimitBytes(), () -> this.serial.execute(this::unblock),
 				this::sendFailed);
 		jakarta.websocket.Session nativeSession = this.outbound.nativeSession();
-		this.tomcat = (nativeSession instanceof WsSession wsSession) ? wsSession : null;
+		this.reading = SocketReading.of(nativeSession);
 		if (nativeSession != null) {
 			long timeoutMillis = context.settings().sendTimeout().toMillis();
 			nativeSession.getUserProperties().put("org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT",
@@ -157,8 +156,8 @@ final class ServerConnection implements SessionOwner {
 			return process(text);
 		});
 		if (this.inbound.isOverLimit()) {
-			if (this.tomcat != null) {
-				suspendReadingOverLimit(this.tomcat);
+			if (this.reading != null) {
+				suspendReadingOverLimit(this.reading);
 			}
 			else {
 				this.inbound.awaitBelowLimit(() -> this.closed);
@@ -171,29 +170,43 @@ final class ServerConnection implements SessionOwner {
 	 * handled), instead of holding the container thread: with a few hundred clients sending faster
 	 * than the server integrates, waiting threads would leave none to read anyone else. Every message
 	 * the serial queue takes calls {@link #resumeReadingBelowLimit()}, and both decide under one
-	 * lock, so a resume is never missed and never comes without its suspend.
+	 * lock, so a resume is never missed and never comes without its suspend. Reading resumes at half
+	 * the limit, so a client that keeps flooding is not suspended and resumed for every message.
 	 */
-	private void suspendReadingOverLimit(WsSession tomcat) {
+	private void suspendReadingOverLimit(SocketReading reading) {
 		synchronized (this.readingLock) {
 			if (!this.readingSuspended && !this.closed && this.inbound.isOverLimit()) {
-				tomcat.suspend();
+				reading.suspend();
 				this.readingSuspended = true;
+				logger.debug("Connection {} is over its inbound limit: reading suspended", id());
 			}
 		}
 	}
 
-	/** Reads the socket again once the backlog is at or below the limit (Tomcat dispatches the read). */
+	/** Reads the socket again once the backlog is down to half the limit (Tomcat dispatches the read). */
 	private void resumeReadingBelowLimit() {
-		WsSession tomcat = this.tomcat;
-		if (tomcat == null) {
+		SocketReading reading = this.reading;
+		if (reading == null) {
 			return;
 		}
 		synchronized (this.readingLock) {
-			if (this.readingSuspended && !this.inbound.isOverLimit()) {
+			if (this.readingSuspended && this.inbound.isAtMostHalfTheLimit()) {
 				this.readingSuspended = false;
-				if (tomcat.isOpen()) {
-					tomcat.resume();
-				}
+				reading.resume();
+			}
+		}
+	}
+
+	/** Reads again a suspended socket the server closes, so that the client's close frame is read. */
+	private void resumeReadingToClose() {
+		SocketReading reading = this.reading;
+		if (reading == null) {
+			return;
+		}
+		synchronized (this.readingLock) {
+			if (this.readingSuspended) {
+				this.readingSuspended = false;
+				reading.resume();
 			}
 		}
 	}
@@ -584,6 +597,12 @@ final class ServerConnection implements SessionOwner {
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Closing connection {} failed: {}", id(), ex.toString());
+		}
+		try {
+			resumeReadingToClose();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Reading connection {} again to close it failed: {}", id(), ex.toString());
 		}
 	}
 
