@@ -209,7 +209,7 @@ final class DownloadReader {
 					}
 					case "v" -> {
 						hasValue = true;
-						checkValue(token, field);
+						checkValue(token, JsonValues.childPath("f", field));
 					}
 					default -> unknown(name, "field register");
 				}

@@ -454,7 +454,7 @@ public final class MessageCodec {
 				registers.put(entry.getKey(), FieldRegister.removed(stamp));
 			}
 			else {
-				registers.put(entry.getKey(), FieldRegister.set(stamp, readValue(field(register, "v"), entry.getKey())));
+				registers.put(entry.getKey(), FieldRegister.set(stamp, readValue(field(register, "v"), JsonValues.childPath("f", entry.getKey()))));
 			}
 		}
 		return DocumentState.of(key, stamp(field(node, "e")), bool(node, "p"), stamp(field(node, "r")), registers);

@@ -95,13 +95,13 @@ public final class JsonValues {
 
 	/**
 	 * The path of {@code key} under {@code parent}, for error messages: {@code parent.key}, with a
-	 * long key shortened and, once the path is {@value #MAX_PATH_LENGTH} characters long, the parent
-	 * alone (ending in {@code ...}), so that building the paths of a message's values costs time in
-	 * proportion to the values, however long or deep their keys.
+	 * long key shortened and, once the path is {@value #MAX_PATH_LENGTH} characters long, the parent's
+	 * first {@value #MAX_PATH_LENGTH} characters and {@code ...}, so that building the paths of a
+	 * message's values costs time in proportion to the values, however long or deep their keys.
 	 */
 	public static String childPath(String parent, String key) {
 		if (parent.length() >= MAX_PATH_LENGTH) {
-			return parent.endsWith("...") ? parent : parent + "...";
+			return parent.substring(0, MAX_PATH_LENGTH) + "...";
 		}
 		return parent + "." + ((key.length() > 40) ? key.substring(0, 40) + "..." : key);
 	}

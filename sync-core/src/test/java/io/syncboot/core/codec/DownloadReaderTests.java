@@ -110,6 +110,24 @@ class DownloadReaderTests {
 			.withMessageContaining("does not define: 'x'");
 	}
 
+	@Test
+	void aLongRegisterNameDoesNotMakeEveryValuesPathLong() {
+		// the register's name is checked after its value: the paths under it must not start with all of it
+		StringBuilder value = new StringBuilder("{");
+		for (int i = 0; i < 20_000; i++) {
+			value.append("\"k").append(i).append("\":1,");
+		}
+		value.append("\"last\":1e999}");
+		String text = "{\"type\":\"download\",\"session\":1,\"serverVersion\":2,\"uploadAck\":0,\"remainingBytes\":0,"
+				+ "\"changesets\":[],\"documents\":[{\"c\":\"t\",\"id\":\"a\",\"p\":true,\"e\":[5,1],\"r\":[5,1],"
+				+ "\"f\":{\"" + "n".repeat(40_000) + "\":{\"s\":[5,1],\"v\":" + value + "}}}]}";
+		MessageCodec large = new MessageCodec(4 * 1024 * 1024);
+		for (String message : List.of(text, typeLast(text))) {
+			assertThatExceptionOfType(ProtocolException.class).isThrownBy(() -> large.decode(message))
+				.satisfies(ex -> assertThat(ex.getMessage()).contains("not finite").hasSizeLessThan(400));
+		}
+	}
+
 	private void assertMalformed(String text, String pattern) {
 		assertThatExceptionOfType(ProtocolException.class).as(text).isThrownBy(() -> this.codec.decode(text))
 			.matches(ex -> ex.code() == ErrorCode.MALFORMED_MESSAGE, "malformed")
