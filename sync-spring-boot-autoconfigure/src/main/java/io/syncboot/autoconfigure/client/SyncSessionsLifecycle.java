@@ -19,15 +19,21 @@ import org.springframework.context.SmartLifecycle;
  * server, so a sync server in the same application is already listening) and closes them, in
  * declaration order, when it stops: each database closes under its stop policy, and the stop waits
  * up to {@code sync.shutdown-timeout} for sessions that upload their last changes
- * ({@code AFTER_CHANGES_UPLOADED}). Stops before the web server stops. Once stopped, the sessions do
+ * ({@code AFTER_CHANGES_UPLOADED}). Stops after the web server's graceful shutdown has let the
+ * requests in flight finish, and before the web server stops. Once stopped, the sessions do
  * not start again: their databases are closed. Not pauseable: a context pause (the test framework's
  * context cache pauses a cached context while another test class runs) leaves the sessions syncing,
  * as a pause that closed them could not bring them back.
  */
 final class SyncSessionsLifecycle implements SmartLifecycle {
 
-	/** After the web server starts (DEFAULT_PHASE - 2048), before its graceful shutdown (- 1024). */
-	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
+	/**
+	 * Between the web server's start and stop (DEFAULT_PHASE - 2048) and its graceful shutdown
+	 * (- 1024): the sessions start once it listens, and close only after the requests in flight at
+	 * shutdown are done (they may use the databases), while the server still runs, so a sync server
+	 * in the same application still receives the last uploads over the connections already open.
+	 */
+	static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 1536;
 
 	private static final Logger logger = LoggerFactory.getLogger(SyncSessionsLifecycle.class);
 

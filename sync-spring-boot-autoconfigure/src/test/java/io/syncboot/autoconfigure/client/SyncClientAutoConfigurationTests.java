@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import io.syncboot.client.ClientResetMode;
 import io.syncboot.client.StopPolicy;
@@ -25,6 +26,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.web.server.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.core.annotation.Order;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -146,6 +149,60 @@ class SyncClientAutoConfigurationTests {
 		withServer().withPropertyValues("sync.sessions.orders.partition=orders", "sync.stop-policy=immediately")
 			.run(context -> database[0] = context.getBean(SyncSessions.class).database("orders"));
 		assertThat(database[0].isClosed()).isTrue();
+	}
+
+	@Test
+	void sessionsCloseAfterWhatStopsWithTheWebServersGracefulShutdown() {
+		// requests still running when the application stops may write: the databases stay open until
+		// the web server's graceful shutdown (a lifecycle in its phase) has let them finish
+		List<String> writes = new ArrayList<>();
+		withServer().withPropertyValues("sync.sessions.orders.partition=orders", "sync.stop-policy=immediately")
+			.withBean("inFlightRequest", SmartLifecycle.class, () -> new InFlightRequest(writes))
+			.run(context -> ((InFlightRequest) context.getBean("inFlightRequest", SmartLifecycle.class))
+				.database = context.getBean(SyncSessions.class).database("orders"));
+		assertThat(writes).containsExactly("written while the web server drained");
+	}
+
+	/** Stands for a request in flight at shutdown: it writes when the graceful shutdown's phase stops. */
+	private static final class InFlightRequest implements SmartLifecycle {
+
+		private final List<String> writes;
+
+		private volatile boolean running;
+
+		private SyncDatabase database;
+
+		InFlightRequest(List<String> writes) {
+			this.writes = writes;
+		}
+
+		@Override
+		public void start() {
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.running = false;
+			try {
+				this.database.collection("orders").put("late", Map.of("n", 1));
+				this.writes.add("written while the web server drained");
+			}
+			catch (IllegalStateException ex) {
+				this.writes.add(ex.getMessage());
+			}
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			return WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE;
+		}
+
 	}
 
 	@Test
