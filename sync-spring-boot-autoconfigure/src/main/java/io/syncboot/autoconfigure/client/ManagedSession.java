@@ -169,6 +169,8 @@ final class ManagedSession {
 
 	/** Stops feeding events. */
 	void stopListening() {
+		// callbacks registered before (an upload wait's completion) may still fire: no event once stopped
+		this.publishing = false;
 		for (AutoCloseable listener : this.listeners) {
 			try {
 				listener.close();

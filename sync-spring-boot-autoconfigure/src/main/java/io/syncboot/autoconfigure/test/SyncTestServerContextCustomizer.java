@@ -38,6 +38,8 @@ class SyncTestServerContextCustomizer implements ContextCustomizer {
 
 	private static final String BASE_DIRECTORY = "sync.base-directory";
 
+	private static final String SERVER_DATA_DIRECTORY = "sync.server.data-directory";
+
 	private final List<String> apiKeys;
 
 	/** @param apiKeys API keys the server accepts, each {@code "key=userId"} */
@@ -77,8 +79,13 @@ class SyncTestServerContextCustomizer implements ContextCustomizer {
 		SyncServer server = builder.build().start();
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("sync.server-url", server.url().toString());
-		if (!setsBaseDirectory(mergedConfig)) {
+		if (!setsInline(mergedConfig, BASE_DIRECTORY, "sync.baseDirectory")) {
 			properties.put(BASE_DIRECTORY, directory.resolve("client").toString());
+		}
+		if (!setsInline(mergedConfig, SERVER_DATA_DIRECTORY, "sync.server.dataDirectory")) {
+			// an application that is its own sync server (sync.server.enabled) keeps its history apart
+			// too: contexts of different configurations each get one, and nothing is left behind
+			properties.put(SERVER_DATA_DIRECTORY, directory.resolve("application-server").toString());
 		}
 		context.getEnvironment().getPropertySources().addFirst(new MapPropertySource(PROPERTY_SOURCE_NAME, properties));
 		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
@@ -92,14 +99,14 @@ class SyncTestServerContextCustomizer implements ContextCustomizer {
 		}
 	}
 
-	/** Whether the test's inline properties ({@code @SpringBootTest(properties)}, {@code @TestPropertySource}) name the client directory. */
-	private static boolean setsBaseDirectory(@Nullable MergedContextConfiguration mergedConfig) {
+	/** Whether the test's inline properties ({@code @SpringBootTest(properties)}, {@code @TestPropertySource}) set a key. */
+	private static boolean setsInline(@Nullable MergedContextConfiguration mergedConfig, String key, String camelCaseKey) {
 		if (mergedConfig == null) {
 			return false;
 		}
 		return Arrays.stream(mergedConfig.getPropertySourceProperties())
 			.map(property -> property.split("[=:]", 2)[0].trim())
-			.anyMatch(key -> key.equals(BASE_DIRECTORY) || key.equals("sync.baseDirectory"));
+			.anyMatch(name -> name.equals(key) || name.equals(camelCaseKey));
 	}
 
 	private static void delete(Path directory) {

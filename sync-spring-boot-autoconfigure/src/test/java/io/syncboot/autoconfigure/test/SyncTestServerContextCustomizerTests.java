@@ -72,6 +72,10 @@ class SyncTestServerContextCustomizerTests {
 			Path server = context.getBean("syncTestServer", SyncServer.class).dataDirectory();
 			assertThat(client).isAbsolute().isNotEqualTo(server);
 			assertThat(client.getParent()).isEqualTo(server.getParent());
+			// an application that is its own sync server keeps its history in the same temporary directory
+			Path applicationServer = Path.of(context.getEnvironment().getProperty("sync.server.data-directory"));
+			assertThat(applicationServer).isNotEqualTo(server).isNotEqualTo(client);
+			assertThat(applicationServer.getParent()).isEqualTo(server.getParent());
 		}
 		assertThat(client.getParent()).doesNotExist();
 	}
@@ -83,6 +87,12 @@ class SyncTestServerContextCustomizerTests {
 					mergedConfig("sync.sessions.orders.partition=orders", "sync.base-directory = target/mine"));
 			context.refresh();
 			assertThat(context.getEnvironment().getProperty("sync.base-directory")).isNull();
+		}
+		try (GenericApplicationContext context = new GenericApplicationContext()) {
+			new SyncTestServerContextCustomizer().customizeContext(context,
+					mergedConfig("sync.server.data-directory=target/server-of-mine"));
+			context.refresh();
+			assertThat(context.getEnvironment().getProperty("sync.server.data-directory")).isNull();
 		}
 	}
 
