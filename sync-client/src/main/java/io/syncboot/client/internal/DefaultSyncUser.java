@@ -48,6 +48,8 @@ final class DefaultSyncUser implements SyncUser, TokenSource {
 
 	private volatile @Nullable String token;
 
+	private volatile @Nullable String refused; // the token a server refused last: renewed before it is presented again
+
 	private volatile SyncUserState state = SyncUserState.LOGGED_IN;
 
 	private Cancellable expiryTimer = Cancellable.NONE; // guarded by this
@@ -133,7 +135,8 @@ final class DefaultSyncUser implements SyncUser, TokenSource {
 		if (current.isAnonymous()) {
 			return Optional.empty();
 		}
-		if (cached != null && (!refreshable(current) || (hasExpiry(cached) && !expiresSoon(cached)))) {
+		boolean refusedBefore = cached != null && cached.equals(this.refused);
+		if (cached != null && (!refreshable(current) || (!refusedBefore && hasExpiry(cached) && !expiresSoon(cached)))) {
 			return Optional.of(cached);
 		}
 		String fresh;
@@ -156,6 +159,11 @@ final class DefaultSyncUser implements SyncUser, TokenSource {
 		}
 		tokenChanged(fresh);
 		return Optional.of(fresh);
+	}
+
+	@Override
+	public void tokenRefused() {
+		this.refused = this.token;
 	}
 
 	@Override

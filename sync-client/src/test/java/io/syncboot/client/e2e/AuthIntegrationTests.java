@@ -318,6 +318,36 @@ class AuthIntegrationTests {
 	}
 
 	@Test
+	void aRefusedTokenIsNotPresentedAgainWhileItsRenewalIsStillRunning() {
+		SyncServer server = server(userRules());
+		SyncManager manager = manager(server, this.dirA);
+		AtomicInteger asked = new AtomicInteger();
+		// the first token is signed with a key the server does not accept (as after a key rotation, or
+		// with the server's clock ahead); every renewal takes far longer than the reconnect delay (50 ms)
+		SyncUser alice = manager.logIn(SyncCredentials.tokenProvider(() -> {
+			if (asked.getAndIncrement() == 0) {
+				return jwt("alice", Duration.ofHours(1), "another-secret-that-is-long-enough-0123456789");
+			}
+			sleep(1500);
+			return jwt("alice", Duration.ofHours(1));
+		}));
+		SyncDatabase db = manager.open(SyncConfiguration.builder(alice, "user-alice").build());
+		db.collection("notes").put("n", Map.of("n", 1));
+		assertThat(manager.sessionFor(db).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+		assertThat(alice.state()).as("a second refusal of the same token would have logged alice out")
+			.isEqualTo(SyncUserState.LOGGED_IN);
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Test
 	void aHandshakeRefusedForATokenThatIsThenRenewedIsNoConnectionFailureToWarnAbout() {
 		SyncServer server = server(userRules());
 		SyncManager manager = manager(server, this.dirA);

@@ -277,6 +277,7 @@ public final class DefaultSyncSession extends SessionStateMachine implements Syn
 				become(SyncSessionState.WAITING_FOR_ACCESS_TOKEN);
 			}
 		}
+		this.tokens.tokenRefused();
 		this.tokens.requestRefresh();
 	}
 

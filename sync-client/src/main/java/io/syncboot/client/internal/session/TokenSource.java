@@ -14,6 +14,14 @@ public interface TokenSource {
 	 */
 	Optional<String> forConnection();
 
+	/**
+	 * The server refused the current token for a connection (a handshake answered 401, or close
+	 * 4001): it is not presented again while the credentials can renew it, so the next attempt,
+	 * should it come before the refresh ends, presents a renewed token rather than meeting the same
+	 * refusal (a second one logs the user out).
+	 */
+	void tokenRefused();
+
 	/** Whether the current token expires within the refresh margin (5 s), so a refresh must come first. */
 	boolean refreshRequired();
 
