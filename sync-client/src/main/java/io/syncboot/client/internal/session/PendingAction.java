@@ -43,8 +43,8 @@ public record PendingAction(Object owner, Kind kind, Path database, @Nullable Pa
 
 	/**
 	 * Where earlier builds kept the list; the directory of a user whose id is
-	 * {@code syncboot-pending-actions} has that name too. A regular file of that name is the list and
-	 * is renamed at the first read.
+	 * {@code syncboot-pending-actions} has that name too. A regular file of that name is the list: it
+	 * is renamed at the first read, or merged into the list if both exist.
 	 */
 	private static final String FORMER_FILE_NAME = "syncboot-pending-actions";
 
@@ -205,8 +205,22 @@ public record PendingAction(Object owner, Kind kind, Path database, @Nullable Pa
 		Path file = baseDirectory.resolve(FILE_NAME);
 		try {
 			Path former = baseDirectory.resolve(FORMER_FILE_NAME);
-			if (!Files.exists(file) && Files.isRegularFile(former, LinkOption.NOFOLLOW_LINKS)) {
-				Files.move(former, file, StandardCopyOption.ATOMIC_MOVE);
+			if (Files.isRegularFile(former, LinkOption.NOFOLLOW_LINKS)) {
+				if (!Files.exists(file)) {
+					Files.move(former, file, StandardCopyOption.ATOMIC_MOVE);
+				}
+				else {
+					// both (an older build ran again meanwhile): the former's actions join the list
+					List<String> merged = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+					for (String line : Files.readAllLines(former, StandardCharsets.UTF_8)) {
+						if (!line.isBlank() && !merged.contains(line)) {
+							merged.add(line);
+						}
+					}
+					merged.removeIf(String::isBlank);
+					write(baseDirectory, merged);
+					Files.delete(former);
+				}
 			}
 			if (!Files.exists(file)) {
 				return new ArrayList<>();

@@ -27,6 +27,7 @@ import io.syncboot.core.model.DocumentKey;
 import io.syncboot.core.model.HybridLogicalClock;
 import io.syncboot.core.protocol.ProtocolException;
 import io.syncboot.core.protocol.SyncMessage;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -331,7 +332,12 @@ public final class SqliteStore implements AutoCloseable {
 		this.lock.lock();
 		try {
 			checkOpen();
-			Files.createDirectories(target.toAbsolutePath().getParent());
+			Path directory = target.toAbsolutePath().getParent();
+			Path created = null; // the outermost directory that createDirectories makes
+			for (Path missing = directory; missing != null && !Files.exists(missing); missing = missing.getParent()) {
+				created = missing;
+			}
+			Files.createDirectories(directory);
 			rollbackQuietly();
 			// VACUUM refuses to run while a prepared statement is not reset: compile them again later
 			this.statements.close();
@@ -345,7 +351,7 @@ public final class SqliteStore implements AutoCloseable {
 			}
 			// a reset commits right after the backup, and what it forgets may be only in the backup: the
 			// copy and its directory entry are flushed first, so a power loss cannot keep the one without the other
-			forceToDisk(target);
+			forceToDisk(target, created);
 		}
 		catch (SQLException | IOException ex) {
 			throw new StoreException("cannot back up " + this.path + " to " + target + ": " + ex.getMessage(), ex);
@@ -356,18 +362,26 @@ public final class SqliteStore implements AutoCloseable {
 	}
 
 	/**
-	 * Flushes {@code file} and the directory entry that names it to the device. A file system that
-	 * cannot open a directory for a flush (Windows) flushes only the file.
+	 * Flushes {@code file} and the directory entries that lead to it to the device: its own, and
+	 * those of the directories made for it (from {@code created}, the outermost, or none). A file
+	 * system that cannot open a directory for a flush (Windows) flushes only the file.
 	 */
-	private static void forceToDisk(Path file) throws IOException {
+	private static void forceToDisk(Path file, @Nullable Path created) throws IOException {
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
 			channel.force(true);
 		}
-		try (FileChannel directory = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-			directory.force(true);
-		}
-		catch (IOException | UnsupportedOperationException ex) {
-			logger.debug("Cannot flush the directory of {}: {}", file, ex.toString());
+		Path stop = (created != null) ? created.getParent() : file.toAbsolutePath().getParent();
+		for (Path directory = file.toAbsolutePath().getParent(); directory != null; directory = directory.getParent()) {
+			try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+				channel.force(true);
+			}
+			catch (IOException | UnsupportedOperationException ex) {
+				logger.debug("Cannot flush the directory {}: {}", directory, ex.toString());
+				return;
+			}
+			if (directory.equals(stop)) {
+				return;
+			}
 		}
 	}
 

@@ -75,4 +75,19 @@ class PendingActionTests {
 		assertThat(this.base.resolve(PendingAction.FILE_NAME)).doesNotExist();
 	}
 
+	@Test
+	void aListUnderTheFormerNameBesideTheListIsMergedIntoIt() throws Exception {
+		Path first = this.base.resolve("user").resolve("a.db");
+		Path second = this.base.resolve("user").resolve("b.db");
+		Files.createDirectories(first.getParent());
+		Files.writeString(first, "not opened by this test");
+		Files.writeString(second, "not opened by this test");
+		new PendingAction(new Object(), PendingAction.Kind.DELETE, first, null).record(this.base);
+		Files.writeString(this.base.resolve("syncboot-pending-actions"), "DELETE\t" + second.toAbsolutePath() + "\n");
+		PendingAction.runAll(this.base);
+		assertThat(first).doesNotExist();
+		assertThat(second).doesNotExist();
+		assertThat(this.base.resolve("syncboot-pending-actions")).doesNotExist();
+	}
+
 }
