@@ -28,16 +28,14 @@ class SyncClientCondition extends SpringBootCondition {
 		return ConditionOutcome.noMatch("neither sync.server-url nor sync.sessions is set");
 	}
 
-	/** The names configured under {@code sync.sessions}, in order. */
+	/**
+	 * The names configured under {@code sync.sessions}, in order: the map's own keys, so that a name
+	 * with a dot, written in brackets ({@code sync.sessions.[store-42.orders].partition}), stays whole.
+	 */
 	static Set<String> sessionNames(Binder binder) {
-		Map<String, String> flat = binder.bind("sync.sessions", Bindable.mapOf(String.class, String.class))
+		Map<String, Object> sessions = binder.bind("sync.sessions", Bindable.mapOf(String.class, Object.class))
 			.orElse(Map.of());
-		Set<String> names = new LinkedHashSet<>();
-		flat.keySet().forEach(key -> {
-			int dot = key.indexOf('.');
-			names.add((dot < 0) ? key : key.substring(0, dot));
-		});
-		return names;
+		return new LinkedHashSet<>(sessions.keySet());
 	}
 
 }

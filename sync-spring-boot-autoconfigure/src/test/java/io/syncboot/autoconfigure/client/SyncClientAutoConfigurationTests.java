@@ -144,6 +144,20 @@ class SyncClientAutoConfigurationTests {
 	}
 
 	@Test
+	void aSessionNameWithADotWrittenInBracketsStaysWhole() {
+		withServer().withPropertyValues("sync.sessions.[store-42.orders].partition=store-42.orders",
+				"sync.sessions.plain.partition=plain")
+			.run(context -> {
+				assertThat(context).hasNotFailed();
+				SyncSessions sessions = context.getBean(SyncSessions.class);
+				assertThat(sessions.names()).containsExactly("store-42.orders", "plain");
+				SyncDatabase database = BeanFactoryAnnotationUtils.qualifiedBeanOfType(context.getBeanFactory(),
+						SyncDatabase.class, "store-42.orders");
+				assertThat(database.configuration().partition()).isEqualTo("store-42.orders");
+			});
+	}
+
+	@Test
 	void sessionsCloseWhenTheContextCloses() {
 		SyncDatabase[] database = new SyncDatabase[1];
 		withServer().withPropertyValues("sync.sessions.orders.partition=orders", "sync.stop-policy=immediately")
