@@ -174,6 +174,11 @@ public final class SyncClientAutoConfiguration {
 		if (provider != null) {
 			return SyncCredentials.tokenProvider(provider::accessToken);
 		}
+		if (tokenProvider.stream().findAny().isPresent()) {
+			// several, none @Primary: falling back to sync.auth.* would log in as another user, or anonymously
+			throw new IllegalStateException("The sync sessions would log in with the application's "
+					+ "SyncAccessTokenProvider bean, but there are several and none is @Primary: mark one @Primary");
+		}
 		String token = properties.getAuth().getToken();
 		if (token != null) {
 			return SyncCredentials.token(token);

@@ -220,6 +220,15 @@ class SyncClientAutoConfigurationTests {
 	}
 
 	@Test
+	void severalAccessTokenProviderBeansWithoutAPrimaryFailStartupRatherThanLogInAsSomeoneElse() {
+		withServer().withPropertyValues("sync.sessions.orders.partition=orders", "sync.auth.token=" + jwt("from-props"))
+			.withBean("first", SyncAccessTokenProvider.class, () -> () -> jwt("alice"))
+			.withBean("second", SyncAccessTokenProvider.class, () -> () -> jwt("bob"))
+			.run(context -> SyncClientAutoConfigurationTestSupport.assertFailure(context,
+					"there are several and none is @Primary"));
+	}
+
+	@Test
 	void usesTheAccessTokenProviderBean() {
 		withServer().withPropertyValues("sync.sessions.orders.partition=orders", "sync.auth.token=" + jwt("from-props"))
 			.withBean(SyncAccessTokenProvider.class, () -> () -> jwt("alice"))
