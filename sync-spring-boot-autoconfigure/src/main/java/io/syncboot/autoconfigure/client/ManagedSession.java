@@ -200,8 +200,9 @@ final class ManagedSession {
 			try {
 				pending = this.database.pendingChanges();
 			}
-			catch (IllegalStateException ex) {
-				// closed meanwhile
+			catch (RuntimeException ex) {
+				// closed meanwhile, or the file cannot be read: the count is unknown, the rest still reported
+				logger.debug("Cannot count the pending changes of session '{}': {}", this.name, ex.toString());
 			}
 		}
 		SyncSessionState state = this.session.state();
