@@ -16,8 +16,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 /**
  * Matches when the application's client logs in with an API key of its own sync server: the key of
  * {@code sync.auth.api-key} is one of {@code sync.server.auth.api-keys}, and {@code sync.server-url}
- * points at this application (a loopback host, {@code server.servlet.context-path} followed by the
- * sync path, and {@code server.port}, the scheme's default port when the URL names none; with a
+ * points at this application (a loopback host, {@code server.servlet.context-path} and
+ * {@code spring.mvc.servlet.path} followed by the sync path, and {@code server.port}, the scheme's default port when the URL names none; with a
  * port chosen at random the URL cannot name it, so the key is exchanged over HTTP as for any server).
  */
 final class OwnApiKeyCondition extends SpringBootCondition {
@@ -35,7 +35,9 @@ final class OwnApiKeyCondition extends SpringBootCondition {
 			return ConditionOutcome.noMatch("sync.auth.api-key is not one of sync.server.auth.api-keys");
 		}
 		URI url = binder.bind("sync.server-url", URI.class).orElse(null);
+		// the endpoint is mapped in the DispatcherServlet: under the context path and the servlet path
 		String path = trimmed(binder.bind("server.servlet.context-path", String.class).orElse(""))
+				+ trimmed(binder.bind("spring.mvc.servlet.path", String.class).orElse(""))
 				+ binder.bind("sync.server.path", String.class).orElse("/sync");
 		int port = binder.bind("server.port", Integer.class).orElse(8080);
 		if (url == null || !isLoopback(url.getHost()) || !samePath(url.getRawPath(), path) || portOf(url) != port) {

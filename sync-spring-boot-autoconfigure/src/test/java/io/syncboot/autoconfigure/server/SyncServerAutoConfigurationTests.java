@@ -55,6 +55,13 @@ class SyncServerAutoConfigurationTests {
 		ownKey.withPropertyValues("server.port=80", "server.servlet.context-path=/app/",
 				"sync.server-url=ws://127.0.0.1/app/sync")
 			.run(context -> assertThat(context).hasSingleBean(SyncAccessTokenProvider.class));
+		// under the DispatcherServlet's own path too
+		ownKey.withPropertyValues("server.port=9123", "spring.mvc.servlet.path=/api",
+				"sync.server-url=ws://localhost:9123/api/sync")
+			.run(context -> assertThat(context).hasSingleBean(SyncAccessTokenProvider.class));
+		ownKey.withPropertyValues("server.port=9123", "spring.mvc.servlet.path=/api",
+				"sync.server-url=ws://localhost:9123/sync")
+			.run(context -> assertThat(context).doesNotHaveBean(SyncAccessTokenProvider.class));
 		// another port, another path, another host, a random port, another key: the HTTP exchange
 		ownKey.withPropertyValues("server.port=9123", "sync.server-url=ws://localhost:9124/sync")
 			.run(context -> assertThat(context).doesNotHaveBean(SyncAccessTokenProvider.class));
