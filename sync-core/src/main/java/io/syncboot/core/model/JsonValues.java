@@ -111,7 +111,19 @@ public final class JsonValues {
 	 * Unicode text, has no UTF-8 form, and would reach the disk or the wire altered ({@code ?}).
 	 */
 	public static int unpairedSurrogate(CharSequence text) {
-		return unpairedSurrogate(text, 0, text.length());
+		int end = text.length();
+		for (int i = 0; i < end; i++) {
+			char c = text.charAt(i);
+			if (Character.isSurrogate(c)) {
+				if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(text.charAt(i + 1))) {
+					i++;
+				}
+				else {
+					return i;
+				}
+			}
+		}
+		return -1;
 	}
 
 	/** {@link #unpairedSurrogate(CharSequence)} of {@code length} characters from {@code offset}. */
@@ -125,21 +137,6 @@ public final class JsonValues {
 				}
 				else {
 					return i - offset;
-				}
-			}
-		}
-		return -1;
-	}
-
-	private static int unpairedSurrogate(CharSequence text, int from, int to) {
-		for (int i = from; i < to; i++) {
-			char c = text.charAt(i);
-			if (Character.isSurrogate(c)) {
-				if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(text.charAt(i + 1))) {
-					i++;
-				}
-				else {
-					return i - from;
 				}
 			}
 		}

@@ -30,14 +30,11 @@ final class DataDirectoryLock implements AutoCloseable {
 
 	private final Path file;
 
-	private final FileChannel channel;
+	private final FileChannel channel; // holds the lock while open
 
-	private final FileLock lock;
-
-	private DataDirectoryLock(Path file, FileChannel channel, FileLock lock) {
+	private DataDirectoryLock(Path file, FileChannel channel) {
 		this.file = file;
 		this.channel = channel;
-		this.lock = lock;
 	}
 
 	/**
@@ -71,7 +68,7 @@ final class DataDirectoryLock implements AutoCloseable {
 				closeQuietly(channel);
 				throw inUse(dataDirectory, file, "in another process");
 			}
-			return new DataDirectoryLock(file, channel, lock);
+			return new DataDirectoryLock(file, channel);
 		}
 		catch (IOException ex) {
 			forget(file);
@@ -95,13 +92,7 @@ final class DataDirectoryLock implements AutoCloseable {
 			if (!this.channel.isOpen()) {
 				return;
 			}
-			try {
-				this.lock.release();
-			}
-			catch (IOException ex) {
-				// closing the channel below releases it too
-			}
-			closeQuietly(this.channel);
+			closeQuietly(this.channel); // releases the lock
 			HELD.remove(this.file);
 		}
 	}
