@@ -17,6 +17,7 @@ import io.syncboot.client.SyncCredentials;
 import io.syncboot.client.SyncDatabase;
 import io.syncboot.client.SyncManager;
 import io.syncboot.client.SyncSession;
+import io.syncboot.client.internal.connection.Connection;
 import io.syncboot.server.SyncServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +94,52 @@ class BackPressureIntegrationTests {
 		}
 	}
 
+	@Test
+	void anotherSessionsWaitIsNotHeldUpByOneSessionsBacklog() throws Exception {
+		try (SyncServer server = SyncServer.builder().port(0).dataDirectory(this.serverDir).allowAnonymous().build().start();
+				SyncManager reader = SyncManager.create(SyncClientSettings.builder().serverUrl(server.url())
+					.baseDirectory(this.dirC).multiplex(false).reconnectInitialDelay(Duration.ofMillis(50)).build());
+				SyncManager writer = manager(server, this.dirA)) {
+			DefaultSyncManager engineOwner = (DefaultSyncManager) reader;
+			SyncDatabase readerDb = open(reader, "bp");
+			SyncDatabase otherDb = open(reader, "other");
+			SyncSession other = reader.sessionFor(otherDb).orElseThrow();
+			assertThat(reader.sessionFor(readerDb).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
+			assertThat(other.downloadAllServerChanges(LONG)).isTrue();
+
+			CountDownLatch release = new CountDownLatch(1);
+			engineOwner.engine().storeThread().post(() -> {
+				try {
+					release.await(LONG.toSeconds(), TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			SyncDatabase writerDb = open(writer, "bp");
+			int documents = DOCUMENTS;
+			for (int start = 0; start < documents; start += 1000) {
+				int from = start;
+				writerDb.write(tx -> {
+					for (int i = from; i < from + 1000; i++) {
+						tx.collection("docs").put("d-" + i, Map.of("n", i, "body", "x".repeat(150)));
+					}
+				});
+			}
+			assertThat(writer.sessionFor(writerDb).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+				.until(() -> anyReadingPaused(engineOwner));
+
+			// the backlog of "bp" is applied a batch at a time: the other session's wait gets its turn
+			release.countDown();
+			assertThat(other.downloadAllServerChanges(LONG)).isTrue();
+			long appliedThen = readerDb.collection("docs").count();
+			assertThat(appliedThen).isLessThan(documents);
+			assertThat(reader.sessionFor(readerDb).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
+			assertThat(readerDb.collection("docs").count()).isEqualTo(documents);
+		}
+	}
+
 
 	/**
 	 * Keeps the reader's store thread busy while the writer uploads {@link #DOCUMENTS} documents,
@@ -131,6 +178,13 @@ class BackPressureIntegrationTests {
 		AtomicBoolean paused = new AtomicBoolean();
 		manager.engine().loop().submit(() -> paused.set(manager.engine().pool()
 			.connectionFor("anonymous", Optional::empty).isReadingPaused())).get();
+		return paused.get();
+	}
+
+	private static boolean anyReadingPaused(DefaultSyncManager manager) throws Exception {
+		AtomicBoolean paused = new AtomicBoolean();
+		manager.engine().loop().submit(() -> paused.set(manager.engine().pool().connections().stream()
+			.anyMatch(Connection::isReadingPaused))).get();
 		return paused.get();
 	}
 

@@ -2,6 +2,7 @@ package io.syncboot.client.internal.connection;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -71,6 +72,12 @@ public final class ConnectionPool {
 		this.loop.assertInLoop();
 		new ArrayList<>(this.connections.values()).forEach(Connection::dispose);
 		this.connections.clear();
+	}
+
+	/** The connections that exist (open, opening or waiting to reconnect), in the order they were made. */
+	public List<Connection> connections() {
+		this.loop.assertInLoop();
+		return List.copyOf(this.connections.values());
 	}
 
 	/** How many connections exist (open, opening or waiting to reconnect). */

@@ -45,6 +45,10 @@ final class DownloadQueue {
 
 	private long generation; // guarded by this: bumped by clear(), which drops downloads
 
+	private long added; // guarded by this: downloads added since the queue was made (their sequence numbers)
+
+	private long taken; // guarded by this: the sequence number of the last download taken
+
 	private boolean stale; // guarded by this: downloads were dropped since the last ident
 
 	/**
@@ -66,11 +70,13 @@ final class DownloadQueue {
 	 * {@link Added#post()}.
 	 */
 	Added add(SyncMessage.Download download) {
-		Queued queued = new Queued(download, rows(download), estimatedBytes(download)); // counted outside the lock
+		int rows = rows(download); // counted outside the lock
+		long bytes = estimatedBytes(download);
 		synchronized (this) {
 			if (this.stale) {
 				return Added.REFUSED;
 			}
+			Queued queued = new Queued(download, rows, bytes, ++this.added);
 			this.received.addLast(queued);
 			this.queuedRows += queued.rows();
 			this.queuedBytes += queued.bytes();
@@ -127,8 +133,7 @@ final class DownloadQueue {
 
 	/**
 	 * Takes the next downloads to apply together: at least one if any, at most
-	 * {@link #MAX_ROWS_PER_APPLY} rows unless the first has more. An empty batch ends the apply task
-	 * (the next download added posts a new one).
+	 * {@link #MAX_ROWS_PER_APPLY} rows unless the first has more.
 	 */
 	synchronized List<SyncMessage.Download> take() {
 		List<SyncMessage.Download> batch = new ArrayList<>();
@@ -143,15 +148,38 @@ final class DownloadQueue {
 			rows += next.rows();
 			this.queuedRows -= next.rows();
 			this.queuedBytes -= next.bytes();
-		}
-		if (batch.isEmpty()) {
-			this.applyPosted = false;
+			this.taken = next.sequence();
 		}
 		return batch;
 	}
 
+	/**
+	 * Ends the apply task if nothing is left to apply (the next download added posts a new one).
+	 * @return whether downloads are waiting, so the task must go on (as a new task, letting others run)
+	 */
+	synchronized boolean continueApplying() {
+		if (this.received.isEmpty()) {
+			this.applyPosted = false;
+			return false;
+		}
+		return true;
+	}
+
+	/**
+	 * The sequence number of the last download added: once {@link #isTakenThrough(long) taken through} it,
+	 * every download received until now has been taken to be applied.
+	 */
+	synchronized long lastAdded() {
+		return this.added;
+	}
+
+	/** Whether the download of sequence number {@code sequence}, and every one before it, was taken (or dropped). */
+	synchronized boolean isTakenThrough(long sequence) {
+		return this.taken >= sequence || this.received.isEmpty();
+	}
+
 	/** A received download with its rows and estimated bytes, counted once. */
-	private record Queued(SyncMessage.Download download, int rows, long bytes) {
+	private record Queued(SyncMessage.Download download, int rows, long bytes, long sequence) {
 	}
 
 	private static int rows(SyncMessage.Download download) {

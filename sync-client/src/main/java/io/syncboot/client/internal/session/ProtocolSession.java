@@ -94,21 +94,42 @@ final class ProtocolSession implements ConnectionSession {
 		this.connection.attach(this);
 	}
 
+	/**
+	 * Ends this protocol session (loop thread). The downloads received are applied before any store
+	 * work posted from now on (a client reset needs the acknowledgements they carry).
+	 */
 	void stop() {
 		this.engine.loop().assertInLoop();
 		this.stopped = true;
+		applyReceivedBeforeWhatFollows();
 		this.binding++;
 		this.phase = Phase.IDLE;
 		this.readingPaused = false;
 		this.connection.detach(this);
 	}
 
-	/** The server released the session (a client reset follows): send nothing more on this binding. */
+	/**
+	 * The server released the session (a client reset follows): send nothing more on this binding;
+	 * the downloads received before are applied before the reset (as in {@link #stop()}).
+	 */
 	void halt() {
 		this.engine.loop().assertInLoop();
 		this.stopped = true;
+		applyReceivedBeforeWhatFollows();
 		this.binding++;
 		this.phase = Phase.IDLE;
+	}
+
+	/**
+	 * Posts the apply of every download received so far (nothing more is queued once stopped), so
+	 * that it runs before store work posted after this, even while an apply task that lets other
+	 * work run between its batches is under way.
+	 */
+	private void applyReceivedBeforeWhatFollows() {
+		long through = this.received.lastAdded();
+		if (!onStore(() -> applyThrough(through))) {
+			clearReceived();
+		}
 	}
 
 	@Override
@@ -228,7 +249,7 @@ final class ProtocolSession implements ConnectionSession {
 
 	/**
 	 * A MARK came back: its wait completes once the downloads received before it are applied, on
-	 * the store thread after them. If some were dropped (an apply failed), before the MARK came or
+	 * the store thread, which applies those still waiting first. If some were dropped (an apply failed), before the MARK came or
 	 * until it is processed, it is ignored: the session binds again and the MARK is sent again after
 	 * the next ident.
 	 */
@@ -238,8 +259,9 @@ final class ProtocolSession implements ConnectionSession {
 			return;
 		}
 		long generation = this.received.generation();
+		long through = this.received.lastAdded();
 		onStore(() -> {
-			if (this.received.generation() != generation) {
+			if (!applyThrough(through) || this.received.generation() != generation) {
 				logger.debug("MARK {} of {} ignored: downloads before it were dropped", mark.requestId(),
 						this.partition);
 				return;
@@ -290,9 +312,11 @@ final class ProtocolSession implements ConnectionSession {
 	}
 
 	/**
-	 * Applies every received download (store thread), those queued meanwhile together, in
-	 * transactions of at most {@link DownloadQueue#MAX_ROWS_PER_APPLY} rows; returns once none is left, so work
-	 * queued on the store thread after a download (a MARK) runs after it is applied.
+	 * Applies the next received downloads (store thread), those queued meanwhile together, in one
+	 * transaction of at most {@link DownloadQueue#MAX_ROWS_PER_APPLY} rows; if more wait, posts itself
+	 * again, so the other sessions' store work (binds, idents, waits) runs between the batches of a
+	 * long download instead of after all of it. Store work that must follow the downloads received
+	 * before it (a MARK, a warning) applies those still waiting first ({@link #applyThrough}).
 	 * <p>
 	 * If an apply fails, whatever the failure (the database refused the write, a merge or a listener
 	 * threw, memory ran out), the downloads not applied are dropped, those still coming on this
@@ -304,41 +328,66 @@ final class ProtocolSession implements ConnectionSession {
 	 * protocol ends the session instead.
 	 */
 	private void applyReceived() {
-		try {
-			while (true) {
-				List<SyncMessage.Download> batch = this.received.take();
-				this.engine.loop().post(this::resumeReadingIfDrained);
-				if (batch.isEmpty()) {
-					return;
-				}
-				CommitResult result;
-				try {
-					result = this.store.applyDownloads(batch, this.owner::notifyRemoteChange);
-				}
-				catch (ProtocolException ex) {
-					clearReceived();
-					this.engine.loop().post(() -> violation(ex.code(), ex.getMessage()));
-					return;
-				}
-				this.owner.downloadApplied(result, result.downloadedBytes(), batch.get(batch.size() - 1).remainingBytes());
-				long integrated = batch.stream().mapToLong(SyncMessage.Download::lastIntegratedClientVersion).max().orElse(0);
-				this.engine.loop().post(() -> {
-					acknowledged(result.meta().uploadAck());
-					checkCopied(integrated, result.meta());
-				});
+		if (!applyBatch(this.received.take())) {
+			return;
+		}
+		if (this.received.continueApplying() && !onStore(this::applyReceived)) {
+			clearReceived();
+		}
+	}
+
+	/**
+	 * Applies, in order, the received downloads up to the one of sequence number {@code sequence}
+	 * (store thread): those an apply task has not taken yet.
+	 * @return {@code false} if an apply failed (the failure is handled as in {@link #applyReceived()})
+	 */
+	private boolean applyThrough(long sequence) {
+		while (!this.received.isTakenThrough(sequence)) {
+			if (!applyBatch(this.received.take())) {
+				return false;
 			}
+		}
+		return true;
+	}
+
+	/**
+	 * Applies one batch taken from the received downloads (store thread).
+	 * @return {@code false} if it failed: the downloads left are dropped and the failure handled
+	 */
+	private boolean applyBatch(List<SyncMessage.Download> batch) {
+		this.engine.loop().post(this::resumeReadingIfDrained);
+		if (batch.isEmpty()) {
+			return true;
+		}
+		try {
+			CommitResult result;
+			try {
+				result = this.store.applyDownloads(batch, this.owner::notifyRemoteChange);
+			}
+			catch (ProtocolException ex) {
+				clearReceived();
+				this.engine.loop().post(() -> violation(ex.code(), ex.getMessage()));
+				return false;
+			}
+			this.owner.downloadApplied(result, result.downloadedBytes(), batch.get(batch.size() - 1).remainingBytes());
+			long integrated = batch.stream().mapToLong(SyncMessage.Download::lastIntegratedClientVersion).max().orElse(0);
+			this.engine.loop().post(() -> {
+				acknowledged(result.meta().uploadAck());
+				checkCopied(integrated, result.meta());
+			});
+			return true;
 		}
 		catch (RuntimeException | Error ex) {
 			// refused first, then the owner is told (it logs, stops this session and binds again later)
 			clearReceived();
-			if (this.store.isClosed()) {
-				return; // the session is stopping
+			if (!this.store.isClosed()) { // else the session is stopping
+				this.engine.loop().post(() -> {
+					if (!this.stopped) {
+						this.owner.localFailure(this, "Applying downloads", ex);
+					}
+				});
 			}
-			this.engine.loop().post(() -> {
-				if (!this.stopped) {
-					this.owner.localFailure(this, "Applying downloads", ex);
-				}
-			});
+			return false;
 		}
 	}
 
@@ -354,7 +403,11 @@ final class ProtocolSession implements ConnectionSession {
 		}
 		else if (action == ProtocolAction.WARNING) {
 			// after the downloads received before it (a rejected write's compensation) are applied
-			onStore(() -> this.owner.reportWarning(error));
+			long through = this.received.lastAdded();
+			onStore(() -> {
+				applyThrough(through);
+				this.owner.reportWarning(error);
+			});
 		}
 		else if (action == ProtocolAction.REFRESH_TOKEN) {
 			logger.debug("Session error {} ({}); refreshing the token", error.code(), error.message());
