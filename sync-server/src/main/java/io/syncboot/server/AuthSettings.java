@@ -176,6 +176,10 @@ final class AuthSettings {
 			throw new IllegalStateException("hmacSecret cannot be combined with rsaPublicKey or jwkSetUri: "
 					+ "tokens issued for API keys would not verify");
 		}
+		if (this.jwkSetUri != null && this.issuer == null) {
+			throw new IllegalStateException("jwkSetUri needs an issuer: an identity provider's key set often signs "
+					+ "the tokens of its other tenants and applications too, and those would be accepted");
+		}
 		if (!this.apiKeys.isEmpty() && this.hmacSecret == null) {
 			throw new IllegalStateException("apiKey needs hmacSecret: the tokens issued for API keys are signed with it");
 		}

@@ -59,6 +59,10 @@ class AuthConfigurationTests {
 			.withMessageContaining("twice");
 		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().issuer(""));
 		assertThatIllegalArgumentException().isThrownBy(() -> SyncServer.builder().jwkSetUri(URI.create("file:///keys")));
+		assertThatIllegalStateException()
+			.isThrownBy(() -> SyncServer.builder().port(0).dataDirectory(this.dataDirectory)
+				.jwkSetUri(URI.create("https://id.example.com/jwks")).build())
+			.withMessageContaining("jwkSetUri needs an issuer");
 		SyncServer.Builder noAuth = SyncServer.builder().dataDirectory(this.dataDirectory);
 		assertThatIllegalStateException().isThrownBy(noAuth::build).withMessageContaining("authentication is not configured");
 		assertThatIllegalStateException()
@@ -93,6 +97,13 @@ class AuthConfigurationTests {
 				client.bindNew(1, "p");
 				client.expect(SyncMessage.Download.class);
 			}
+			// the application's decoder accepts a token that never expires; the server does not
+			String neverExpires = Tokens.sign(Tokens.claims("alice").expirationTime(null).build(), JWSAlgorithm.RS256,
+					new RSASSASigner((RSAPrivateKey) keys.getPrivate()));
+			assertThat(decoder.decode(neverExpires).getExpiresAt()).isNull();
+			HttpResponse<?> refused = RawSyncClient.refusedHandshake(server.url(), neverExpires);
+			assertThat(refused.statusCode()).isEqualTo(401);
+			assertThat(refused.headers().firstValue("SyncBoot-Error-Code")).hasValue("231");
 		}
 	}
 

@@ -419,6 +419,11 @@ public class SyncServerProperties implements Validator {
 			if (jwks != null && !"https".equals(jwks.getScheme()) && !"http".equals(jwks.getScheme())) {
 				reject(errors, "sync.server.auth.jwk-set-uri", jwks, "must be an http(s) URI");
 			}
+			if (jwks != null && this.issuer == null) {
+				errors.reject("sync.server.auth.issuer.missing", "sync.server.auth.jwk-set-uri needs "
+						+ "sync.server.auth.issuer: an identity provider's key set often signs the tokens of its other "
+						+ "tenants and applications too, and those would be accepted");
+			}
 			if (secret != null && jwks != null) {
 				errors.reject("sync.server.auth.conflict", "sync.server.auth.hmac-secret and "
 						+ "sync.server.auth.jwk-set-uri are both set; set only one");

@@ -360,6 +360,9 @@ class SyncServerAutoConfigurationTests {
 		enabled().withPropertyValues("sync.server.auth.jwk-set-uri=ftp://id.example.com/jwks")
 			.run(context -> SyncClientAutoConfigurationTestSupport.assertFailure(context,
 					"sync.server.auth.jwk-set-uri", "ftp://id.example.com/jwks"));
+		enabled().withPropertyValues("sync.server.auth.jwk-set-uri=https://id.example.com/jwks")
+			.run(context -> SyncClientAutoConfigurationTestSupport.assertFailure(context,
+					"sync.server.auth.jwk-set-uri needs sync.server.auth.issuer"));
 	}
 
 	@Test

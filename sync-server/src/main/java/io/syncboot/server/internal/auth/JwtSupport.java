@@ -168,13 +168,15 @@ public final class JwtSupport {
 	}
 
 	/**
-	 * A decoder that decodes with {@code decoder} (its own checks apply) and then also requires the
-	 * {@code iss} claim to be {@code issuer} and {@code aud} to name {@code audience} (each if not
-	 * null), failing with a {@link JwtValidationException} otherwise.
+	 * A decoder that decodes with {@code decoder} (its own checks apply) and then also requires an
+	 * {@code exp} claim (a connection is closed when its token expires; one without would stay open
+	 * for good), the {@code iss} claim to be {@code issuer} and {@code aud} to name {@code audience}
+	 * (each if not null), failing with a {@link JwtValidationException} otherwise.
 	 */
 	public static JwtDecoder requiring(JwtDecoder decoder, @Nullable String issuer, @Nullable String audience) {
-		DelegatingOAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(
-				claimValidators(issuer, audience));
+		List<OAuth2TokenValidator<Jwt>> validators = claimValidators(issuer, audience);
+		validators.add(0, EXPIRES);
+		DelegatingOAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(validators);
 		return token -> {
 			Jwt jwt = decoder.decode(token);
 			OAuth2TokenValidatorResult result = validator.validate(jwt);

@@ -50,9 +50,7 @@ public final class ServerSecurity {
 		URI jwkSetUri = settings.jwkSetUri();
 		if (decoder != null) {
 			description = "JWT bearer tokens (application-provided decoder)";
-			if (settings.issuer() != null || settings.audience() != null) {
-				decoder = JwtSupport.requiring(decoder, settings.issuer(), settings.audience());
-			}
+			decoder = JwtSupport.requiring(decoder, settings.issuer(), settings.audience());
 		}
 		else if (secret != null) {
 			decoder = JwtSupport.hmacDecoder(secret, settings.issuer(), settings.audience());
