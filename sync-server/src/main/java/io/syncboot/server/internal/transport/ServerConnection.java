@@ -55,6 +55,12 @@ final class ServerConnection implements SessionOwner {
 
 	private static final int MAX_RETAINED_BUFFER = 64 * 1024;
 
+	/** Error messages of a connection's client logged at info level; later ones are logged at debug level. */
+	private static final int MAX_ERRORS_LOGGED = 10;
+
+	/** Characters of a client's error message logged, at most. */
+	private static final int MAX_LOGGED_CHARS = 200;
+
 	private final WebSocketSession webSocket;
 
 	private final ServerContext context;
@@ -86,6 +92,8 @@ final class ServerConnection implements SessionOwner {
 	private volatile boolean closed;
 
 	private final PendingUploads pendingUploads = new PendingUploads();
+
+	private int errorsReported; // serial queue only: error messages the client sent
 
 	/** Stops and restarts reading the socket; null on a container that cannot (the reader then waits). */
 	private final @Nullable SocketReading reading;
@@ -366,8 +374,16 @@ final class ServerConnection implements SessionOwner {
 			send(new SyncMessage.Pong(ping.timestamp()));
 		}
 		else if (message instanceof SyncMessage.Error error) {
-			logger.info("Connection {} reported error {} on session {}: {}", id(), error.code(), error.session(),
-					error.message());
+			// the peer's text, cut and escaped: a client may not write lines of its own into the log
+			// or fill it (after the first few, a connection's reports are logged at debug level)
+			if (++this.errorsReported <= MAX_ERRORS_LOGGED && logger.isInfoEnabled()) {
+				logger.info("Connection {} reported error {} on session {}: {}", id(), error.code(), error.session(),
+						loggable(error.message()));
+			}
+			else if (logger.isDebugEnabled()) {
+				logger.debug("Connection {} reported error {} on session {}: {}", id(), error.code(), error.session(),
+						loggable(error.message()));
+			}
 		}
 		else {
 			throw new ProtocolException(ErrorCode.MALFORMED_MESSAGE,
@@ -619,6 +635,29 @@ final class ServerConnection implements SessionOwner {
 			this.blocked.clear();
 		});
 		this.onClosed.run();
+	}
+
+	/**
+	 * A peer's text fit for one log line: at most {@link #MAX_LOGGED_CHARS} characters, each control
+	 * character (a line break, an escape sequence's start) written as a backslash, {@code u} and its
+	 * four hex digits.
+	 */
+	static String loggable(String text) {
+		int length = Math.min(text.length(), MAX_LOGGED_CHARS);
+		StringBuilder logged = new StringBuilder(length + 16);
+		for (int i = 0; i < length; i++) {
+			char c = text.charAt(i);
+			if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+				logged.append(String.format("\\u%04x", (int) c));
+			}
+			else {
+				logged.append(c);
+			}
+		}
+		if (text.length() > length) {
+			logged.append("... (").append(text.length()).append(" characters)");
+		}
+		return logged.toString();
 	}
 
 }
