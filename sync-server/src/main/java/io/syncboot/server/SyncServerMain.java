@@ -188,9 +188,12 @@ public final class SyncServerMain {
 			server = builder.build();
 		}
 		catch (IllegalStateException ex) {
-			exit(2, "SyncBoot server not started: " + ex.getMessage() + "\nPass --hmac-secret=SECRET (at least 32 "
-					+ "bytes, or set " + SECRET_VARIABLE + "), --public-key=FILE or --jwk-set-uri=URI, or "
-					+ "--allow-anonymous for development only.\n" + USAGE);
+			String hint = String.valueOf(ex.getMessage()).startsWith("authentication is not configured")
+					? "\nPass --hmac-secret=SECRET (at least 32 bytes, or set " + SECRET_VARIABLE
+							+ "), --public-key=FILE or --jwk-set-uri=URI (with --issuer=ISS), or --allow-anonymous for "
+							+ "development only."
+					: "";
+			exit(2, "SyncBoot server not started: " + ex.getMessage() + hint + "\n" + USAGE);
 			return;
 		}
 		try {
