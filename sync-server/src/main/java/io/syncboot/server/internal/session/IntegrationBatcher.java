@@ -40,8 +40,21 @@ public final class IntegrationBatcher {
 
 	private static final long MAX_GROUP_OPERATIONS = 20_000;
 
-	private record Pending(Integration integration, @Nullable CompensationPlanner rejection, UploadSequence sequence,
-			CompletableFuture<IntegrationResult> result) {
+	/**
+	 * A queued upload, or a barrier ({@code integration} null): a barrier's result completes (with
+	 * null) once every upload queued before it is integrated or failed.
+	 */
+	private record Pending(@Nullable Integration integration, @Nullable CompensationPlanner rejection,
+			UploadSequence sequence, CompletableFuture<IntegrationResult> result) {
+
+		boolean isBarrier() {
+			return this.integration == null;
+		}
+
+		Integration upload() {
+			return Objects.requireNonNull(this.integration);
+		}
+
 	}
 
 	/**
@@ -137,7 +150,17 @@ public final class IntegrationBatcher {
 		}), false);
 	}
 
-	private CompletableFuture<IntegrationResult> enqueue(Integration integration, @Nullable CompensationPlanner planner,
+	/**
+	 * Completes (with null, on the integrating thread) once every upload queued before this call is
+	 * integrated or has failed: what the store reads then includes whatever they integrated.
+	 */
+	public CompletableFuture<?> afterQueued() {
+		return enqueue(null, null, new UploadSequence(ack -> {
+		}), false);
+	}
+
+	private CompletableFuture<IntegrationResult> enqueue(@Nullable Integration integration,
+			@Nullable CompensationPlanner planner,
 			UploadSequence sequence, boolean runHereIfIdle) {
 		CompletableFuture<IntegrationResult> result = new CompletableFuture<>();
 		this.queue.add(new Pending(integration, planner, sequence, result));
@@ -171,12 +194,22 @@ public final class IntegrationBatcher {
 			List<Pending> group = new ArrayList<>();
 			long operations = 0;
 			Pending next;
+			List<Pending> barriers = new ArrayList<>();
 			while (group.size() < MAX_GROUP && operations < MAX_GROUP_OPERATIONS && (next = this.queue.poll()) != null) {
+				if (next.isBarrier()) {
+					barriers.add(next);
+					continue;
+				}
 				group.add(next);
-				operations += next.integration().changesets().stream().mapToLong(c -> c.operations().size()).sum();
+				operations += next.upload().changesets().stream().mapToLong(c -> c.operations().size()).sum();
 			}
-			if (!group.isEmpty()) {
-				integrate(group);
+			try {
+				if (!group.isEmpty()) {
+					integrate(group);
+				}
+			}
+			finally {
+				barriers.forEach(barrier -> barrier.result().complete(null));
 			}
 		}
 		finally {
@@ -201,13 +234,13 @@ public final class IntegrationBatcher {
 		}
 		if (group.size() > 1) {
 			try {
-				List<IntegrationResult> results = this.store.integrateAll(group.stream().map(Pending::integration).toList(),
+				List<IntegrationResult> results = this.store.integrateAll(group.stream().map(Pending::upload).toList(),
 						this.oversized);
 				for (int i = 0; i < group.size(); i++) {
 					durable(group.get(i), results.get(i));
 				}
 				for (int i = 0; i < group.size(); i++) {
-					committed(group.get(i).integration(), results.get(i));
+					committed(group.get(i).upload(), results.get(i));
 				}
 				for (int i = 0; i < group.size(); i++) {
 					group.get(i).result().complete(results.get(i));
@@ -226,7 +259,7 @@ public final class IntegrationBatcher {
 			}
 			IntegrationResult result;
 			try {
-				Integration integration = pending.integration();
+				Integration integration = pending.upload();
 				result = this.store.integrate(integration.partition(), integration.fileId(), integration.changesets(),
 						this.oversized);
 			}
@@ -236,13 +269,13 @@ public final class IntegrationBatcher {
 				continue;
 			}
 			durable(pending, result);
-			committed(pending.integration(), result);
+			committed(pending.upload(), result);
 			pending.result().complete(result);
 		}
 	}
 
 	private void reject(Pending pending) {
-		Integration integration = pending.integration();
+		Integration integration = pending.upload();
 		CompensationPlanner planner = pending.rejection();
 		IntegrationResult result;
 		try {
@@ -265,7 +298,7 @@ public final class IntegrationBatcher {
 			pending.sequence().onDurable.accept(result.uploadAck());
 		}
 		catch (RuntimeException ex) {
-			logger.error("Acknowledging an upload on partition '{}' failed", pending.integration().partition(), ex);
+			logger.error("Acknowledging an upload on partition '{}' failed", pending.upload().partition(), ex);
 		}
 	}
 

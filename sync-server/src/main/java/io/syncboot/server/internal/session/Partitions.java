@@ -9,7 +9,8 @@ import io.syncboot.server.store.IntegrationResult;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The {@link PartitionHub}s of this node, created on first use from the store's latest version.
+ * The {@link PartitionHub}s of this node's partitions with bound sessions, made when the first
+ * session registers (from the store's latest version) and dropped when the last one leaves.
  * This is the local fan-out: after a commit, {@link #committed} pumps every session bound to the
  * partition. Thread-safe.
  */
@@ -34,9 +35,45 @@ public final class Partitions {
 		return this.salts.at(partition, serverVersion);
 	}
 
-	/** The hub of a partition. */
-	public PartitionHub hub(String partition) {
-		return this.hubs.computeIfAbsent(partition, p -> new PartitionHub(p, this.store.latestVersion(p)));
+	/** The hub of a partition with sessions bound on this node, if any. */
+	public @Nullable PartitionHub hubIfPresent(String partition) {
+		return this.hubs.get(partition);
+	}
+
+	/**
+	 * Registers a session with the hub of its partition, made if the partition has none (it knows
+	 * the latest version {@code latestKnown} and what the store has then): after this, every commit on
+	 * the partition pumps the session. Hubs live while sessions are bound (see {@link #unregister}),
+	 * so the partitions a node ever served do not each keep one.
+	 * @return the hub the session is registered with
+	 */
+	public PartitionHub register(String partition, ServerSession session, long latestKnown) {
+		boolean[] made = new boolean[1];
+		PartitionHub registered = this.hubs.compute(partition, (name, hub) -> {
+			PartitionHub current = hub;
+			if (current == null) {
+				current = new PartitionHub(name, latestKnown);
+				made[0] = true;
+			}
+			current.register(session);
+			return current;
+		});
+		if (made[0]) {
+			// commits between the caller's read and the hub's making pumped no hub: read again
+			registered.committed(this.store.latestVersion(partition));
+		}
+		return registered;
+	}
+
+	/** Removes a session from its hub, and the hub from this node once it has no session left. */
+	public void unregister(PartitionHub hub, ServerSession session) {
+		this.hubs.computeIfPresent(hub.partition(), (name, current) -> {
+			if (current != hub) {
+				return current;
+			}
+			current.unregister(session);
+			return (current.sessionCount() == 0) ? null : current;
+		});
 	}
 
 	/**
@@ -44,7 +81,10 @@ public final class Partitions {
 	 * {@link IntegrationBatcher} does).
 	 */
 	public void committed(String partition, IntegrationResult result) {
-		PartitionHub partitionHub = hub(partition);
+		PartitionHub partitionHub = this.hubs.get(partition);
+		if (partitionHub == null) {
+			return; // no session to pump; a hub made later reads the latest version from the store
+		}
 		if (result.integrated().isEmpty()) {
 			partitionHub.committed(result.latestVersion());
 		}

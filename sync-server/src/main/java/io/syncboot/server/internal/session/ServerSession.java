@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -78,6 +79,14 @@ public final class ServerSession {
 
 	private @Nullable DocumentKey snapshotAfter; // serial queue only
 
+	/**
+	 * Serial queue only: once the cursor is found behind the compaction horizon, the file's last
+	 * integrated client version, read after the uploads queued before (see {@link #expire}).
+	 */
+	private @Nullable CompletableFuture<Long> expiryIntegrated;
+
+	private long expiryHorizon; // serial queue only: the compaction horizon the cursor is behind
+
 	private long remaining; // serial queue only: estimated bytes left to download
 
 	private long remainingAsOf = -1; // serial queue only: the latest version the estimate covers
@@ -151,21 +160,22 @@ public final class ServerSession {
 			throw new ProtocolException(ErrorCode.BAD_CLIENT_FILE_ID, "client file " + ident.clientFileId()
 					+ " is unknown on partition '" + this.partition + "' for this user, or its salt does not match");
 		}
-		PartitionHub partitionHub = this.context.partitions().hub(this.partition);
-		long latest = Math.max(partitionHub.latestVersion(), this.store.latestVersion(this.partition));
+		PartitionHub known = this.context.partitions().hubIfPresent(this.partition);
+		long latest = Math.max((known != null) ? known.latestVersion() : 0, this.store.latestVersion(this.partition));
 		if (ident.downloadServerVersion() > latest) {
 			throw new ProtocolException(ErrorCode.BAD_SERVER_VERSION, "download cursor "
 					+ ident.downloadServerVersion() + " is ahead of the partition's latest version " + latest);
 		}
 		long horizon = (ident.downloadServerVersion() != 0) ? this.store.compactedVersion(this.partition) : 0;
 		if (ident.downloadServerVersion() < horizon) {
-			if (file.lastIntegratedClientVersion() > 0) {
-				sendBeforeExpiry(ident.downloadServerVersion(), ident.downloadServerVersionSalt(),
-						file.lastIntegratedClientVersion());
-			}
-			throw new ProtocolException(ErrorCode.CLIENT_FILE_EXPIRED, "download cursor "
-					+ ident.downloadServerVersion() + " is behind the history kept for partition '" + this.partition
-					+ "' (compacted up to " + horizon + ")");
+			// active (its uploads are not integrated) but not registered: nothing is downloaded
+			this.fileId = file.fileId();
+			this.cursor = ident.downloadServerVersion();
+			this.cursorSalt = ident.downloadServerVersionSalt();
+			this.state = State.ACTIVE;
+			this.hub = new PartitionHub(this.partition, latest); // its own: no commit pumps it
+			expire(horizon);
+			return;
 		}
 		CursorSaltCache.Salts salts = this.context.partitions().saltsAt(this.partition, ident.downloadServerVersion());
 		long salt = (salts != null) ? salts.salt() : 0;
@@ -174,9 +184,6 @@ public final class ServerSession {
 			throw new ProtocolException(ErrorCode.BAD_SERVER_VERSION, "the history at download cursor "
 					+ ident.downloadServerVersion() + " of partition '" + this.partition
 					+ "' is not the one this client file downloaded (the server was restored from an older copy)");
-		}
-		if (latest > partitionHub.latestVersion()) {
-			partitionHub.committed(latest);
 		}
 		this.fileId = file.fileId();
 		this.cursor = ident.downloadServerVersion();
@@ -189,8 +196,11 @@ public final class ServerSession {
 		this.fileClientVersion = file.lastIntegratedClientVersion();
 		this.bootstrapping = this.cursor == 0 && latest > 0;
 		this.state = State.ACTIVE;
+		PartitionHub partitionHub = this.context.partitions().register(this.partition, this, latest);
+		if (latest > partitionHub.latestVersion()) {
+			partitionHub.committed(latest);
+		}
 		this.hub = partitionHub;
-		partitionHub.register(this);
 		requestPump();
 	}
 
@@ -225,6 +235,11 @@ public final class ServerSession {
 		requireActive("upload");
 		if (upload.changesets().isEmpty()) {
 			requestPump();
+			return CompletableFuture.completedFuture(null);
+		}
+		if (this.expiryIntegrated != null) {
+			// the session ends with CLIENT_FILE_EXPIRED: never integrated nor acknowledged, the client's
+			// reset keeps or drops these changesets as the client-reset mode says
 			return CompletableFuture.completedFuture(null);
 		}
 		if (!this.writable) {
@@ -316,7 +331,7 @@ public final class ServerSession {
 		this.state = State.RELEASED;
 		PartitionHub partitionHub = this.hub;
 		if (partitionHub != null) {
-			partitionHub.unregister(this);
+			this.context.partitions().unregister(partitionHub, this);
 		}
 	}
 
@@ -338,6 +353,10 @@ public final class ServerSession {
 	 */
 	public boolean pump() {
 		if (this.state != State.ACTIVE) {
+			return false;
+		}
+		if (this.expiryIntegrated != null) {
+			expire(this.expiryHorizon);
 			return false;
 		}
 		long latest = hub().latestVersion();
@@ -417,14 +436,8 @@ public final class ServerSession {
 			long horizon = this.store.compactedVersion(this.partition);
 			if (this.cursor < horizon) {
 				// read after the batch: the rows after the cursor may have been removed before the read
-				long integrated = this.store.findClientFile(this.fileId).map(ClientFile::lastIntegratedClientVersion)
-					.orElse(0L);
-				if (integrated > 0 || this.uploadAck.get() != this.sentAck) {
-					sendBeforeExpiry(this.cursor, this.cursorSalt, integrated);
-				}
-				throw new ProtocolException(ErrorCode.CLIENT_FILE_EXPIRED, "download cursor " + this.cursor
-						+ " fell behind the history kept for partition '" + this.partition + "' (compacted up to "
-						+ horizon + ")");
+				expire(horizon);
+				return false;
 			}
 			this.remaining = Math.max(0, this.remaining - batch.bytes());
 		}
@@ -447,6 +460,46 @@ public final class ServerSession {
 			sendDownload(this.remaining, batch.changesets(), List.of());
 		}
 		return progressed;
+	}
+
+	/**
+	 * The cursor is behind the compaction {@code horizon}: ends the session with
+	 * {@code CLIENT_FILE_EXPIRED}, after a download telling the client the file's last integrated
+	 * client version ({@link #sendBeforeExpiry}). That version is read once the uploads queued before
+	 * (this session's, or those of an earlier connection of the same file) are integrated, and uploads
+	 * that come meanwhile are not integrated: the client is never told less than the server has (its
+	 * recovering reset would commit those changesets again with fresh stamps, over later writes of
+	 * others). Returns while the read is under way (a pump follows it); throws the error once done, or
+	 * the store's failure to read.
+	 */
+	private void expire(long horizon) {
+		CompletableFuture<Long> integrated = this.expiryIntegrated;
+		if (integrated == null) {
+			this.expiryHorizon = horizon;
+			long file = this.fileId;
+			integrated = this.context.integrations().afterQueued()
+				.thenApply(queued -> this.store.findClientFile(file).map(ClientFile::lastIntegratedClientVersion)
+					.orElse(0L));
+			this.expiryIntegrated = integrated;
+			integrated.whenComplete((version, failure) -> requestPump());
+			return;
+		}
+		if (!integrated.isDone()) {
+			return;
+		}
+		long version;
+		try {
+			version = integrated.join();
+		}
+		catch (CompletionException ex) {
+			throw (ex.getCause() instanceof RuntimeException failure) ? failure : ex;
+		}
+		if (version > 0 || this.uploadAck.get() > Math.max(0, this.sentAck)) {
+			sendBeforeExpiry(this.cursor, this.cursorSalt, version);
+		}
+		throw new ProtocolException(ErrorCode.CLIENT_FILE_EXPIRED, "download cursor " + this.cursor
+				+ " is behind the history kept for partition '" + this.partition + "' (compacted up to " + horizon
+				+ ")");
 	}
 
 	/**
