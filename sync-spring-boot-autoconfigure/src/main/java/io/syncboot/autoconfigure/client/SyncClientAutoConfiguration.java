@@ -22,6 +22,7 @@ import io.syncboot.client.SyncUser;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -146,6 +147,22 @@ public final class SyncClientAutoConfiguration {
 		router.target = managed;
 		managed.listen();
 		return managed;
+	}
+
+	/**
+	 * Fails startup when the application defines several {@link SyncErrorHandler} beans and none is
+	 * {@code @Primary}: the sessions would fall back to logging, and both handlers would be ignored.
+	 * Checked once every singleton exists (the handler itself is looked up per error, so that it may
+	 * depend on the sessions).
+	 */
+	@Bean
+	static SmartInitializingSingleton syncErrorHandlerCheck(ObjectProvider<SyncErrorHandler> errorHandler) {
+		return () -> {
+			if (errorHandler.getIfUnique() == null && errorHandler.stream().findAny().isPresent()) {
+				throw new IllegalStateException("The sync sessions report errors to the application's SyncErrorHandler "
+						+ "bean, but there are several and none is @Primary: mark one @Primary");
+			}
+		};
 	}
 
 	@Bean

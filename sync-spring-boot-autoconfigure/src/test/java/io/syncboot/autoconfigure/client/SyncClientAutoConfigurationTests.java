@@ -229,6 +229,23 @@ class SyncClientAutoConfigurationTests {
 	}
 
 	@Test
+	void severalErrorHandlerBeansWithoutAPrimaryFailStartupRatherThanBeIgnored() {
+		withServer().withPropertyValues("sync.sessions.orders.partition=orders")
+			.withBean("first", SyncErrorHandler.class, () -> (session, error) -> {
+			})
+			.withBean("second", SyncErrorHandler.class, () -> (session, error) -> {
+			})
+			.run(context -> SyncClientAutoConfigurationTestSupport.assertFailure(context,
+					"SyncErrorHandler bean, but there are several and none is @Primary"));
+		withServer().withPropertyValues("sync.sessions.orders.partition=orders")
+			.withBean("first", SyncErrorHandler.class, () -> (session, error) -> {
+			}, definition -> definition.setPrimary(true))
+			.withBean("second", SyncErrorHandler.class, () -> (session, error) -> {
+			})
+			.run(context -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
 	void usesTheAccessTokenProviderBean() {
 		withServer().withPropertyValues("sync.sessions.orders.partition=orders", "sync.auth.token=" + jwt("from-props"))
 			.withBean(SyncAccessTokenProvider.class, () -> () -> jwt("alice"))
