@@ -1,8 +1,13 @@
 package io.syncboot.server;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import io.syncboot.server.internal.auth.JwtSupport;
@@ -22,6 +27,8 @@ import io.syncboot.server.internal.embedded.ConnectionBuffers;
  * {@code --jwk-set-uri=URI} (the identity provider's keys, fetched and cached); {@code --issuer=ISS},
  * {@code --audience=AUD} (required of every token's {@code aud}),
  * {@code --api-key=KEY:USER} (repeatable; needs the HMAC secret, which signs the tokens it hands out),
+ * {@code --api-key-file=FILE} (one {@code KEY:USER} a line, {@code #} comments; keeps the keys out of
+ * the process list),
  * {@code --token-ttl=SECONDS} (default 900);</li>
  * <li>{@code --read-write=PATTERN} and {@code --read=PATTERN} (repeatable; partition patterns with
  * {@code ${sub}} and {@code *}; without any, every user may read and write everything, and a warning
@@ -55,7 +62,7 @@ public final class SyncServerMain {
 			usage: SyncServerMain [--port=N] [--data-directory=DIR]
 			                      (--hmac-secret=SECRET | --public-key=FILE | --jwk-set-uri=URI
 			                       | --allow-anonymous) [--issuer=ISS] [--audience=AUD]
-			                      [--api-key=KEY:USER]... [--token-ttl=SECONDS]
+			                      [--api-key=KEY:USER]... [--api-key-file=FILE] [--token-ttl=SECONDS]
 			                      [--read-write=PATTERN]... [--read=PATTERN]...
 			                      [--jdbc-url=jdbc:postgresql://HOST:PORT/DB [--jdbc-user=USER] [--jdbc-password=PW]]
 			                      [--history-retention=SECONDS] [--compaction-interval=SECONDS]
@@ -123,12 +130,23 @@ public final class SyncServerMain {
 					builder.audience(value(arg));
 				}
 				else if (arg.startsWith("--api-key=")) {
-					String entry = value(arg);
-					int colon = entry.indexOf(':');
-					if (colon < 1 || colon == entry.length() - 1) {
-						throw new IllegalArgumentException("use --api-key=KEY:USER");
+					apiKey(builder, value(arg), "use --api-key=KEY:USER");
+				}
+				else if (arg.startsWith("--api-key-file=")) {
+					Path file = Path.of(value(arg));
+					List<String> lines;
+					try {
+						lines = Files.readAllLines(file, StandardCharsets.UTF_8);
 					}
-					builder.apiKey(entry.substring(0, colon), entry.substring(colon + 1));
+					catch (IOException | UncheckedIOException ex) {
+						throw new IllegalArgumentException("cannot read " + file + ": " + ex.getMessage());
+					}
+					for (int line = 0; line < lines.size(); line++) {
+						String entry = lines.get(line).strip();
+						if (!entry.isEmpty() && !entry.startsWith("#")) {
+							apiKey(builder, entry, "line " + (line + 1) + " of " + file + " is not KEY:USER");
+						}
+					}
 				}
 				else if (arg.startsWith("--token-ttl=")) {
 					builder.tokenTtl(Duration.ofSeconds(Long.parseLong(value(arg))));
@@ -241,6 +259,15 @@ public final class SyncServerMain {
 		return (arg.startsWith("--hmac-secret=") || arg.startsWith("--api-key=")
 				|| arg.startsWith("--jdbc-password=")) ? arg.substring(0, arg.indexOf('=') + 1)
 				+ "***" : arg;
+	}
+
+	/** Adds the API key of a {@code KEY:USER} entry. */
+	private static void apiKey(SyncServer.Builder builder, String entry, String usage) {
+		int colon = entry.indexOf(':');
+		if (colon < 1 || colon == entry.length() - 1) {
+			throw new IllegalArgumentException(usage);
+		}
+		builder.apiKey(entry.substring(0, colon), entry.substring(colon + 1));
 	}
 
 	private static void exit(int status, String message) {

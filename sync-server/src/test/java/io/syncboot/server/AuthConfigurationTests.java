@@ -235,10 +235,24 @@ class AuthConfigurationTests {
 	}
 
 	@Test
+	void mainRefusesAnApiKeyFileLineThatIsNotKeyAndUserWithoutPrintingIt() throws Exception {
+		Path keys = Files.writeString(this.dataDirectory.resolve("api-keys.txt"), "key-carol:carol\nsecret-key-no-user\n");
+		Process process = main("--port=0", "--data-directory=" + this.dataDirectory.resolve("data"),
+				"--hmac-secret=" + Tokens.SECRET, "--api-key-file=" + keys).redirectErrorStream(true).start();
+		assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(process.exitValue()).isEqualTo(2);
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		assertThat(output).contains("line 2 of " + keys + " is not KEY:USER").doesNotContain("secret-key-no-user");
+	}
+
+	@Test
 	void mainWithASecretAndAnApiKeyServesAuthenticatedClientsOnly() throws Exception {
 		Path errors = this.dataDirectory.resolve("stderr.txt");
+		Path keys = Files.writeString(this.dataDirectory.resolve("api-keys.txt"),
+				"# API keys, KEY:USER\n\n  key-carol:carol\n");
 		Process process = main("--port=0", "--data-directory=" + this.dataDirectory.resolve("data"),
-				"--hmac-secret=" + Tokens.SECRET, "--api-key=key-carol:carol", "--read-write=user-${sub}")
+				"--hmac-secret=" + Tokens.SECRET, "--api-key=key-erin:erin", "--api-key-file=" + keys,
+				"--read-write=user-${sub}")
 			.redirectError(errors.toFile())
 			.start();
 		try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
