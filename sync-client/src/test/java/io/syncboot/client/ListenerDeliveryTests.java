@@ -75,6 +75,37 @@ class ListenerDeliveryTests {
 	}
 
 	@Test
+	void aListenerAddedTwiceIsCalledOncePerRegistrationAndClosingOneTokenEndsOnlyThatOne() throws Exception {
+		CountDownLatch blocked = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		this.database.addChangeListener(change -> {
+			blocked.countDown();
+			try {
+				release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		List<DatabaseChange> seen = new CopyOnWriteArrayList<>();
+		DatabaseChangeListener listener = seen::add;
+		ListenerToken first = this.database.addChangeListener(listener);
+		this.database.addChangeListener(listener);
+
+		this.database.collection("c").put("a", Map.of("v", 1));
+		assertThat(blocked.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		// closed while the notification waits to reach it: that registration is skipped, the other is not
+		first.close();
+		first.close();
+		release.countDown();
+		this.database.collection("c").put("b", Map.of("v", 2));
+
+		await().atMost(WAIT).untilAsserted(() -> assertThat(seen).hasSize(2));
+		Thread.sleep(200);
+		assertThat(seen).hasSize(2);
+	}
+
+	@Test
 	void aListenerAddedAfterAStateChangeIsNotToldOfIt() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		List<DatabaseChange> changes = new CopyOnWriteArrayList<>();

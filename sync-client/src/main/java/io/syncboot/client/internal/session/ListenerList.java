@@ -20,7 +20,7 @@ final class ListenerList<L> {
 
 	private static final Logger logger = LoggerFactory.getLogger(ListenerList.class);
 
-	private final CopyOnWriteArrayList<L> listeners = new CopyOnWriteArrayList<>();
+	private final CopyOnWriteArrayList<Registration> registrations = new CopyOnWriteArrayList<>();
 
 	private final EventLoop notifier;
 
@@ -28,25 +28,26 @@ final class ListenerList<L> {
 		this.notifier = notifier;
 	}
 
+	/** Registers a listener; one registered several times is called once per registration. */
 	ListenerToken add(L listener) {
 		Registration registration = new Registration(listener);
-		this.listeners.add(listener);
+		this.registrations.add(registration);
 		return registration;
 	}
 
 	/**
-	 * Posts a call of every listener registered now to the notification thread; a listener
-	 * removed before the call runs is skipped.
+	 * Posts a call of every listener registered now to the notification thread; a registration
+	 * closed before the call runs is skipped.
 	 */
 	void notifyAll(Consumer<L> call) {
-		if (this.listeners.isEmpty()) {
+		if (this.registrations.isEmpty()) {
 			return;
 		}
-		List<L> registered = List.copyOf(this.listeners);
+		List<Registration> registered = List.copyOf(this.registrations);
 		this.notifier.post(() -> {
-			for (L listener : registered) {
-				if (this.listeners.contains(listener)) {
-					callSafely(call, listener);
+			for (Registration registration : registered) {
+				if (this.registrations.contains(registration)) {
+					callSafely(call, registration.listener);
 				}
 			}
 		});
@@ -74,7 +75,7 @@ final class ListenerList<L> {
 
 		@Override
 		public void close() {
-			ListenerList.this.listeners.remove(this.listener);
+			ListenerList.this.registrations.remove(this);
 		}
 
 	}
