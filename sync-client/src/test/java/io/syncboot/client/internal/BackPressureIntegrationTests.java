@@ -2,8 +2,10 @@ package io.syncboot.client.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,6 +19,7 @@ import io.syncboot.client.SyncCredentials;
 import io.syncboot.client.SyncDatabase;
 import io.syncboot.client.SyncManager;
 import io.syncboot.client.SyncSession;
+import io.syncboot.client.SyncSessionState;
 import io.syncboot.client.internal.connection.Connection;
 import io.syncboot.server.SyncServer;
 import org.junit.jupiter.api.Test;
@@ -91,6 +94,62 @@ class BackPressureIntegrationTests {
 
 			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
 			assertThat(readerDb.collection("docs").count()).isEqualTo(DOCUMENTS);
+		}
+	}
+
+	@Test
+	void aReconnectWhileABacklogIsQueuedIdentsAfterEverythingReceived() throws Exception {
+		try (SyncServer server = SyncServer.builder().port(0).dataDirectory(this.serverDir).allowAnonymous().build().start();
+				SyncManager reader = manager(server, this.dirC);
+				SyncManager writer = manager(server, this.dirA)) {
+			DefaultSyncManager engineOwner = (DefaultSyncManager) reader;
+			SyncDatabase readerDb = open(reader, "bp");
+			SyncSession readerSession = reader.sessionFor(readerDb).orElseThrow();
+			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
+			List<String> errors = new CopyOnWriteArrayList<>();
+			readerSession.addConnectionStateListener((from, to, error) -> {
+				if (error != null && !String.valueOf(error).endsWith("ConnectionLostException: dropped")) {
+					errors.add(String.valueOf(error));
+				}
+			});
+
+			CountDownLatch release = new CountDownLatch(1);
+			engineOwner.engine().storeThread().post(() -> {
+				try {
+					release.await(LONG.toSeconds(), TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			try {
+				SyncDatabase writerDb = open(writer, "bp");
+				for (int start = 0; start < DOCUMENTS; start += 1000) {
+					int from = start;
+					writerDb.write(tx -> {
+						for (int i = from; i < from + 1000; i++) {
+							tx.collection("docs").put("d-" + i, Map.of("n", i, "body", "x".repeat(150)));
+						}
+					});
+				}
+				assertThat(writer.sessionFor(writerDb).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
+				await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+					.until(() -> readingPaused(engineOwner));
+				// the connection drops (a network blip, a slow-consumer close) while the backlog waits; the
+				// new connection's bind reads the stored cursor on the store thread, behind the backlog
+				engineOwner.engine().loop().submit(() -> engineOwner.engine().pool().connections()
+					.forEach(connection -> connection.restart("dropped"))).get();
+				await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+					.until(() -> connected(engineOwner));
+			}
+			finally {
+				release.countDown();
+			}
+
+			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
+			assertThat(readerDb.collection("docs").count()).isEqualTo(DOCUMENTS);
+			assertThat(readerSession.state()).isEqualTo(SyncSessionState.ACTIVE);
+			assertThat(errors).as("errors reported").isEmpty();
 		}
 	}
 
@@ -179,6 +238,13 @@ class BackPressureIntegrationTests {
 		manager.engine().loop().submit(() -> paused.set(manager.engine().pool()
 			.connectionFor("anonymous", Optional::empty).isReadingPaused())).get();
 		return paused.get();
+	}
+
+	private static boolean connected(DefaultSyncManager manager) throws Exception {
+		AtomicBoolean connected = new AtomicBoolean();
+		manager.engine().loop().submit(() -> connected.set(manager.engine().pool().connections().stream()
+			.allMatch(connection -> connection.state() == ConnectionState.CONNECTED))).get();
+		return connected.get();
 	}
 
 	private static boolean anyReadingPaused(DefaultSyncManager manager) throws Exception {

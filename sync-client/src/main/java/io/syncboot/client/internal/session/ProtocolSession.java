@@ -174,7 +174,12 @@ final class ProtocolSession implements ConnectionSession {
 	public void onConnected() {
 		int current = ++this.binding;
 		this.phase = Phase.IDLE;
+		// the ident carries the stored cursor: after the downloads the former connection brought
+		long through = this.received.lastAdded();
 		onStore(() -> {
+			if (!applyThrough(through)) {
+				return; // the owner binds this session again
+			}
 			StoreMeta meta = this.store.meta();
 			this.engine.loop().post(() -> bindWith(current, meta));
 		});
@@ -396,13 +401,18 @@ final class ProtocolSession implements ConnectionSession {
 		if (error.code() == ErrorCode.DIVERGING_HISTORIES) {
 			// the server says the unsynced changesets are not what it has at those versions: the reset
 			// (queued on the store thread after this) stamps them anew
-			this.engine.storeThread().post(this.store::forgetServerIntegratedVersion);
+			long through = this.received.lastAdded();
+			onStore(() -> {
+				applyThrough(through);
+				this.store.forgetServerIntegratedVersion();
+			});
 		}
 		if (error.code().isFatal()) {
 			this.owner.fatalError(this, error);
 		}
 		else if (action == ProtocolAction.WARNING) {
-			// after the downloads received before it (a rejected write's compensation) are applied
+			// after the downloads received before it (a rejected write's compensation) are applied; told
+			// even if they failed to apply (they come again after the next ident, the warning does not)
 			long through = this.received.lastAdded();
 			onStore(() -> {
 				applyThrough(through);
