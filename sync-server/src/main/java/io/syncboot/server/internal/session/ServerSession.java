@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -477,9 +478,10 @@ public final class ServerSession {
 		if (integrated == null) {
 			this.expiryHorizon = horizon;
 			long file = this.fileId;
+			// read on a worker: the barrier completes on the thread that integrates, which has more to do
 			integrated = this.context.integrations().afterQueued()
-				.thenApply(queued -> this.store.findClientFile(file).map(ClientFile::lastIntegratedClientVersion)
-					.orElse(0L));
+				.thenApplyAsync(queued -> this.store.findClientFile(file).map(ClientFile::lastIntegratedClientVersion)
+					.orElse(0L), this.context.executors().workers());
 			this.expiryIntegrated = integrated;
 			integrated.whenComplete((version, failure) -> requestPump());
 			return;
@@ -492,7 +494,12 @@ public final class ServerSession {
 			version = integrated.join();
 		}
 		catch (CompletionException ex) {
-			throw (ex.getCause() instanceof RuntimeException failure) ? failure : ex;
+			Throwable cause = ex.getCause();
+			if (cause instanceof RejectedExecutionException || cause instanceof IllegalStateException) {
+				// the writer or the workers refused the work: the server is stopping
+				throw new ProtocolException(ErrorCode.SERVER_SHUTTING_DOWN, "the server is shutting down");
+			}
+			throw (cause instanceof RuntimeException failure) ? failure : ex;
 		}
 		if (version > 0 || this.uploadAck.get() > Math.max(0, this.sentAck)) {
 			sendBeforeExpiry(this.cursor, this.cursorSalt, version);

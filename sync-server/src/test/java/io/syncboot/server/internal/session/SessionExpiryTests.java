@@ -1,6 +1,7 @@
 package io.syncboot.server.internal.session;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A session whose cursor falls behind the compaction horizon while its uploads wait for the writer:
@@ -50,11 +52,13 @@ class SessionExpiryTests {
 
 			session.pumpStarting();
 			assertThat(session.pump()).isFalse(); // the expiry waits for the queued upload
+			this.fixture.pumps().clear();
 			CompletionStage<?> late = session.upload(new SyncMessage.Upload(1, List.of(put(2, "a2"))));
 			this.fixture.runHeldWriterWork();
 			queued.toCompletableFuture().join();
 			late.toCompletableFuture().join();
-			assertThat(this.fixture.pumps()).as("a pump follows the read").isNotEmpty();
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(
+					() -> assertThat(this.fixture.pumps()).as("a pump follows the read").contains(session));
 
 			session.pumpStarting();
 			assertThatThrownBy(session::pump).isInstanceOf(ProtocolException.class)
@@ -87,6 +91,8 @@ class SessionExpiryTests {
 			session.ident(new SyncMessage.Ident(2, client.fileId(), client.salt(), 1, 0, store.serverSalt()));
 			this.fixture.runHeldWriterWork();
 			queued.toCompletableFuture().join();
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(
+					() -> assertThat(this.fixture.pumps()).as("a pump follows the read").contains(session));
 
 			session.pumpStarting();
 			assertThatThrownBy(session::pump).isInstanceOf(ProtocolException.class)
