@@ -22,9 +22,10 @@ public interface JdbcDialect {
 	String migrationLocation();
 
 	/**
-	 * The clause that locks the rows an integration reads before it allocates server versions
-	 * ({@code FOR UPDATE OF p} on PostgreSQL, where several writers may run); empty where the
-	 * database has a single writer.
+	 * The clause that locks the rows an integration reads before it allocates server versions (its
+	 * client file's and partition's rows; {@code FOR NO KEY UPDATE} on PostgreSQL, where several
+	 * writers may run): it must exclude every other integration of those rows until the transaction
+	 * ends. Empty where the database has a single writer.
 	 */
 	default String integrationLockClause() {
 		return "";

@@ -6,8 +6,8 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
 /**
  * The PostgreSQL dialect: migrations under {@code io/syncboot/server/store/jdbc/migration/postgresql}.
  * Several server nodes may write at once: an integration locks its client file and partition rows
- * ({@code FOR UPDATE}), so the partition's server versions are allocated gap-free and without
- * duplicates, and readers see them only on commit. Every write transaction runs at
+ * ({@code FOR NO KEY UPDATE}, see {@link #integrationLockClause()}), so the partition's server
+ * versions are allocated gap-free and without duplicates, and readers see them only on commit. Every write transaction runs at
  * {@code READ COMMITTED} with {@code synchronous_commit = on} (durable before acknowledgement,
  * whatever the database's defaults) and bounded lock and idle waits ({@link #writeTransactionSetup()}),
  * and announces its commits on the channel {@value #CHANNEL}. Keys use the {@code "C"} collation.
@@ -56,13 +56,23 @@ public final class PostgresDialect implements JdbcDialect {
 				""";
 	}
 
+	/**
+	 * {@code FOR NO KEY UPDATE}: the integration then updates only columns that no foreign key
+	 * references and no unique index covers ({@code latest_version}, {@code snapshot_bytes},
+	 * {@code server_file_id} of the partition, {@code last_client_version} of the client file), which
+	 * is the lock PostgreSQL's own {@code UPDATE} of those columns takes. It excludes every other
+	 * integration of the partition and of the client file (the lock conflicts with itself) but not the
+	 * {@code FOR KEY SHARE} lock of a foreign-key check, so another node that allocates a client file
+	 * on the partition, or inserts a row referencing the client file, does not wait for the whole
+	 * integration (with {@code FOR UPDATE} it waited, up to the lock timeout).
+	 */
 	@Override
 	public String integrationLockClause() {
-		return "FOR UPDATE";
+		return "FOR NO KEY UPDATE";
 	}
 
 	/**
-	 * Every write transaction: {@code READ COMMITTED} (a {@code FOR UPDATE} that waited reads the row
+	 * Every write transaction: {@code READ COMMITTED} (a row lock that waited reads the row
 	 * as the other node committed it; under a stricter database default two nodes writing one
 	 * partition would fail instead of taking turns), {@code synchronous_commit = on}, a
 	 * {@value #LOCK_TIMEOUT} lock timeout (a node that waits for another node's row locks longer fails

@@ -197,6 +197,31 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 		}
 	}
 
+	@Test
+	void anIntegrationHoldingThePartitionsRowDoesNotHoldUpAnotherNodesAllocationOnIt() throws Exception {
+		CountDownLatch inside = new CountDownLatch(1);
+		CountDownLatch go = new CountDownLatch(1);
+		try (JdbcHistoryStore nodeA = openStore(); JdbcHistoryStore nodeB = openStore()) {
+			ClientFile a = nodeA.allocateClientFile("p");
+			// node A is inside an integration of "p", its client file and partition rows locked
+			CompletableFuture<IntegrationResult> integration = holdingThePartitionsLocks(nodeA, "p", a, inside, go,
+					List.of(new Operation.Delete("tasks", "x", 5_000)));
+			try {
+				assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+				// the new client file row references the partition row: its foreign-key check takes a
+				// FOR KEY SHARE lock on it, which only a lock for a key change excludes
+				CompletableFuture<ClientFile> allocation = CompletableFuture
+					.supplyAsync(() -> nodeB.allocateClientFile("p"));
+				assertThat(allocation.get(5, TimeUnit.SECONDS).partition()).isEqualTo("p");
+				assertThat(integration).as("node A still inside its integration").isNotDone();
+			}
+			finally {
+				go.countDown();
+			}
+			assertThat(integration.get(10, TimeUnit.SECONDS).latestVersion()).isEqualTo(1);
+		}
+	}
+
 	private void defaultToRepeatableRead() {
 		String name = this.url.substring(this.url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
 		EmbeddedDatabase.execute(this.url, "ALTER DATABASE " + name
