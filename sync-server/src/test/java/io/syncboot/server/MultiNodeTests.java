@@ -22,7 +22,9 @@ import io.syncboot.core.model.Operation;
 import io.syncboot.core.model.ServerChangeset;
 import io.syncboot.core.protocol.ErrorCode;
 import io.syncboot.core.protocol.SyncMessage;
+import io.syncboot.server.store.jdbc.JdbcDialect;
 import io.syncboot.server.store.jdbc.JdbcHistoryStore;
+import io.syncboot.server.store.jdbc.PostgresDialect;
 import io.syncboot.test.postgres.EmbeddedDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -292,6 +294,59 @@ class MultiNodeTests {
 				assertThat(((SyncMessage.Download) message).changesets()).extracting(ServerChangeset::serverVersion)
 					.containsExactly((long) round);
 			}
+		}
+	}
+
+	@Test
+	void aCommitThatWasNeverAnnouncedReachesTheOtherNodesClientsByCatchUp() throws Exception {
+		// a node that stops between its commit and the notification it sends after it: a store that
+		// commits as every node does but announces nothing
+		org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
+		dataSource.setUrl(this.url);
+		dataSource.setUser(database.user());
+		dataSource.setPassword(database.password());
+		JdbcDialect postgres = PostgresDialect.INSTANCE;
+		JdbcDialect silent = new JdbcDialect() {
+
+			@Override
+			public String name() {
+				return postgres.name();
+			}
+
+			@Override
+			public String migrationLocation() {
+				return postgres.migrationLocation();
+			}
+
+			@Override
+			public String integrationLockClause() {
+				return postgres.integrationLockClause();
+			}
+
+			@Override
+			public String writeTransactionSetup() {
+				return postgres.writeTransactionSetup();
+			}
+
+			@Override
+			public String commitNotificationSql() {
+				return null;
+			}
+
+		};
+		try (JdbcHistoryStore crashed = new JdbcHistoryStore(dataSource, dataSource, silent, List.of());
+				RawSyncClient reader = new RawSyncClient(this.nodes.get(1).url())) {
+			reader.bindNew(1, "unannounced");
+			reader.expect(SyncMessage.Download.class);
+			long fileId = crashed.allocateClientFile("unannounced").fileId();
+			long start = System.nanoTime();
+			crashed.integrate("unannounced", fileId, List.of(changeset(1, "u1", "one")));
+			SyncMessage message = reader.poll(Duration.ofSeconds(10));
+			assertThat(message).as("the reader's node caught up by its periodic query").isInstanceOf(
+					SyncMessage.Download.class);
+			assertThat(((SyncMessage.Download) message).changesets()).extracting(ServerChangeset::serverVersion)
+				.containsExactly(1L);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(7));
 		}
 	}
 

@@ -40,9 +40,12 @@ public interface JdbcDialect {
 	}
 
 	/**
-	 * A query with one parameter (the payload {@code <latestVersion>:<partition>}) run in an
-	 * integration transaction to announce its commit to the other nodes when it commits
-	 * (PostgreSQL: {@code pg_notify}), or {@code null} where the database has one node.
+	 * A query with one parameter (the payload {@code <latestVersion>:<partition>}) that announces a
+	 * commit to the other nodes (PostgreSQL: {@code pg_notify}), or {@code null} where the database
+	 * has one node. The store runs it after the write transaction has committed, once per payload, in
+	 * a short transaction of its own (the payloads of one write together), never inside the write
+	 * transaction: an announcement is a hint, which the other nodes' periodic catch-up replaces when
+	 * it is lost.
 	 */
 	default @Nullable String commitNotificationSql() {
 		return null;

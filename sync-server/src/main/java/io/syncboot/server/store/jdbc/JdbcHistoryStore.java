@@ -41,8 +41,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * {@link #postgresql(DataSource)} opens the store on a PostgreSQL database that any number of
  * server nodes share: versions are allocated under row locks, every write transaction commits with
- * {@code synchronous_commit = on}, commits are announced with {@code NOTIFY} and received through
- * {@link #subscribe}.
+ * {@code synchronous_commit = on}, commits are announced with {@code NOTIFY} after they commit (see
+ * {@link JdbcDialect#commitNotificationSql()}) and received through {@link #subscribe}.
  *
  * <p>Thread-safe. Writes of one store are serialized on one lock (SQLite has one writer; on
  * PostgreSQL each node has one write transaction at a time and the nodes' transactions run
@@ -480,20 +480,91 @@ public final class JdbcHistoryStore implements HistoryStore {
 		return write(() -> this.integration.reject(partition, fileId, changesets, planner, this::randomNonZero));
 	}
 
+	/**
+	 * Runs {@code work} in one write transaction under the store's write lock, then, once it has
+	 * committed and the lock is released, announces the commits it recorded to the other nodes
+	 * ({@link #announce}). A failed transaction is rolled back and announces nothing.
+	 */
 	private <T> T write(java.util.function.Supplier<T> work) {
+		T result;
+		List<String> announcements;
 		synchronized (this.writeLock) {
 			checkOpen();
 			String setup = this.writeSetupSql;
-			T result = this.transactions.execute(status -> {
-				if (setup != null) {
-					this.writer.execute(setup);
-				}
-				return work.get();
-			});
+			try {
+				result = this.transactions.execute(status -> {
+					if (setup != null) {
+						this.writer.execute(setup);
+					}
+					return work.get();
+				});
+			}
+			finally {
+				announcements = this.integration.takeAnnouncements(); // discarded if the transaction failed
+			}
 			if (result == null) {
 				throw new IllegalStateException("write returned no result");
 			}
-			return result;
+		}
+		announce(announcements);
+		return result;
+	}
+
+	/**
+	 * Announces committed writes to the other nodes ({@link JdbcDialect#commitNotificationSql()}),
+	 * one statement per payload, on one connection of the write data source, in a short transaction
+	 * of their own (auto-commit for one payload; one transaction for several, so that the listeners
+	 * are woken once), after the write transaction committed: outside it, so that the transaction does not
+	 * take PostgreSQL's lock for notifying transactions over its commit's flush, and outside the
+	 * store's write lock, so the node's next write need not wait for it. Runs on the calling thread;
+	 * announcements of writes on different threads may arrive out of order (listeners keep the
+	 * greatest version). Never throws: the writes are committed whatever happens here, and a failed
+	 * or lost announcement (the database unreachable, or the node stopped between its commit and the
+	 * announcement) delays the change on the other nodes until their periodic catch-up
+	 * ({@link PostgresCommitListener}), so it is logged, as a warning unless the store is closed.
+	 */
+	private void announce(List<String> announcements) {
+		String sql = this.dialect.commitNotificationSql();
+		if (announcements.isEmpty() || sql == null) {
+			return;
+		}
+		try {
+			this.writer.execute((org.springframework.jdbc.core.ConnectionCallback<Void>) connection -> {
+				boolean together = announcements.size() > 1; // one commit, one wake-up of each listener
+				boolean autoCommit = connection.getAutoCommit();
+				if (together) {
+					connection.setAutoCommit(false);
+				}
+				boolean sent = false;
+				try (java.sql.PreparedStatement statement = connection.prepareStatement(sql)) {
+					for (String payload : announcements) {
+						statement.setString(1, payload);
+						statement.executeQuery().close();
+					}
+					if (together) {
+						connection.commit();
+					}
+					sent = true;
+				}
+				finally {
+					if (together) {
+						if (!sent) {
+							connection.rollback();
+						}
+						connection.setAutoCommit(autoCommit);
+					}
+				}
+				return null;
+			});
+		}
+		catch (RuntimeException ex) {
+			if (this.closed) {
+				logger.debug("Commits not announced, the store closed: {}", ex.toString());
+			}
+			else {
+				logger.warn("Commits not announced to the other nodes ({}); they see them at their next catch-up: {}",
+						announcements, ex.toString());
+			}
 		}
 	}
 

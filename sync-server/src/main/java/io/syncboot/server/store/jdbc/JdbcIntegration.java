@@ -98,23 +98,42 @@ final class JdbcIntegration {
 
 	private final String selectFileSql;
 
-	private final @Nullable String notifySql;
+	private final boolean announces;
+
+	private final List<String> announcements = new ArrayList<>(); // of the open transaction, under the write lock
 
 	JdbcIntegration(JdbcTemplate jdbc, WriterStatements statements, MessageCodec codec, JdbcDialect dialect) {
 		this.jdbc = jdbc;
 		this.statements = statements;
 		this.codec = codec;
 		this.selectFileSql = SELECT_FILE_FOR_INTEGRATION_SQL.formatted(dialect.integrationLockClause());
-		this.notifySql = dialect.commitNotificationSql();
+		this.announces = dialect.commitNotificationSql() != null;
 	}
 
-	/** Announces a commit of the partition (delivered to listeners when the transaction commits). */
+	/**
+	 * Records that the open transaction moves the partition to {@code latestVersion}: the store
+	 * announces it to the other nodes once the transaction has committed (see
+	 * {@link #takeAnnouncements()}), never from inside it. Nothing is recorded where the dialect
+	 * announces nothing.
+	 */
 	private void announce(String partition, long latestVersion) {
-		String sql = this.notifySql;
-		if (sql != null) {
-			this.jdbc.query(sql, rs -> {
-			}, latestVersion + ":" + partition);
+		if (this.announces) {
+			this.announcements.add(latestVersion + ":" + partition);
 		}
+	}
+
+	/**
+	 * The payloads ({@code <latestVersion>:<partition>}) recorded by the transaction that just ended,
+	 * in the order of its integrations; clears them. The store calls it under its write lock after
+	 * every write transaction, committed or rolled back (then it discards them).
+	 */
+	List<String> takeAnnouncements() {
+		if (this.announcements.isEmpty()) {
+			return List.of();
+		}
+		List<String> taken = List.copyOf(this.announcements);
+		this.announcements.clear();
+		return taken;
 	}
 
 	private record FileRow(long partitionId, long lastClientVersion, String partition, long latestVersion) {

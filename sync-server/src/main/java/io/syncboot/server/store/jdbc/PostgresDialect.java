@@ -10,7 +10,8 @@ import org.springframework.jdbc.support.SQLExceptionTranslator;
  * versions are allocated gap-free and without duplicates, and readers see them only on commit. Every write transaction runs at
  * {@code READ COMMITTED} with {@code synchronous_commit = on} (durable before acknowledgement,
  * whatever the database's defaults) and bounded lock and idle waits ({@link #writeTransactionSetup()}),
- * and announces its commits on the channel {@value #CHANNEL}. Keys use the {@code "C"} collation.
+ * and once it has committed, the store announces it on the channel {@value #CHANNEL}
+ * ({@link #commitNotificationSql()}). Keys use the {@code "C"} collation.
  * Immutable.
  */
 public final class PostgresDialect implements JdbcDialect {
@@ -88,9 +89,20 @@ public final class PostgresDialect implements JdbcDialect {
 				+ IDLE_IN_TRANSACTION_TIMEOUT + "'";
 	}
 
+	/**
+	 * {@code pg_notify} on {@value #CHANNEL}, in a transaction that commits with
+	 * {@code synchronous_commit} off (the store runs it after the write transaction committed, in a
+	 * transaction of its own). PostgreSQL serializes the commits of the transactions that queued
+	 * notifications, on a lock of the whole cluster held from before their commit record until the
+	 * commit is done: a write transaction that notified held that lock over its WAL flush, so the
+	 * commits of every node took turns for the disk. The notifying transaction of its own writes
+	 * nothing else and does not wait for a flush, so it holds that lock only briefly; its notification
+	 * is delivered as soon as it commits (a database crash that loses it loses a hint only, the
+	 * history it announces being flushed already).
+	 */
 	@Override
 	public String commitNotificationSql() {
-		return "SELECT pg_notify('" + CHANNEL + "', ?)";
+		return "SELECT pg_notify('" + CHANNEL + "', ?), set_config('synchronous_commit', 'off', true)";
 	}
 
 }

@@ -222,6 +222,77 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 		}
 	}
 
+	@Test
+	void announcesACommitOnlyOnceItIsCommittedAndOutsideTheWriteTransaction() throws Exception {
+		org.postgresql.ds.PGSimpleDataSource target = new org.postgresql.ds.PGSimpleDataSource();
+		target.setUrl(this.url);
+		target.setUser(database.user());
+		target.setPassword(database.password());
+		List<String> events = new CopyOnWriteArrayList<>();
+		try (JdbcHistoryStore node = JdbcHistoryStore.postgresql(recording(target, events))) {
+			ClientFile file = node.allocateClientFile("p");
+			ClientFile other = node.allocateClientFile("q");
+			events.clear();
+			node.integrate("p", file.fileId(), List.of(changeset(1, put("a", 1))));
+			node.integrateAll(List.of(new io.syncboot.server.store.Integration("p", file.fileId(),
+					List.of(changeset(2, put("b", 2)))),
+					new io.syncboot.server.store.Integration("q", other.fileId(), List.of(changeset(1, put("c", 3))))),
+					(rejected, current) -> List.of());
+		}
+		List<String> notifications = events.stream().filter(e -> e.contains("pg_notify")).toList();
+		assertThat(notifications).isNotEmpty();
+		// PostgreSQL serializes the commits of transactions that notify, flush included: a write
+		// transaction must not notify; a notification follows the commit of the history it announces
+		assertThat(notifications.get(0)).as("a lone announcement").startsWith("autocommit ");
+		int firstInsert = indexOf(events, "INSERT INTO syncboot_history", 0);
+		int firstCommit = indexOf(events, "<commit>", firstInsert);
+		int secondInsert = indexOf(events, "INSERT INTO syncboot_history", firstCommit);
+		int secondCommit = indexOf(events, "<commit>", secondInsert);
+		assertThat(firstInsert).isNotNegative();
+		assertThat(secondCommit).isNotNegative();
+		assertThat(indexOf(events, "pg_notify", 0)).isGreaterThan(firstCommit).isLessThan(secondInsert);
+		assertThat(indexOf(events, "pg_notify", secondInsert)).isGreaterThan(secondCommit);
+	}
+
+	private static int indexOf(List<String> events, String fragment, int from) {
+		for (int i = Math.max(from, 0); i < events.size(); i++) {
+			if (events.get(i).contains(fragment)) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * A data source whose connections record, in {@code events}, each commit and rollback
+	 * ({@code "<commit>"}, {@code "<rollback>"}) and each statement prepared, the latter prefixed with the connection's mode ({@code "autocommit "} or
+	 * {@code "transaction "}).
+	 */
+	private static javax.sql.DataSource recording(javax.sql.DataSource target, List<String> events) {
+		return new org.springframework.jdbc.datasource.DelegatingDataSource(target) {
+			@Override
+			public java.sql.Connection getConnection() throws java.sql.SQLException {
+				java.sql.Connection connection = super.getConnection();
+				return (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+						new Class<?>[] { java.sql.Connection.class }, (proxy, method, args) -> {
+							switch (method.getName()) {
+								case "commit", "rollback" -> events.add("<" + method.getName() + ">");
+								case "prepareStatement" -> events.add((connection.getAutoCommit() ? "autocommit "
+										: "transaction ") + args[0]);
+								default -> {
+								}
+							}
+							try {
+								return method.invoke(connection, args);
+							}
+							catch (java.lang.reflect.InvocationTargetException ex) {
+								throw ex.getCause();
+							}
+						});
+			}
+		};
+	}
+
 	private void defaultToRepeatableRead() {
 		String name = this.url.substring(this.url.lastIndexOf('/') + 1).replaceAll("\\?.*", "");
 		EmbeddedDatabase.execute(this.url, "ALTER DATABASE " + name
