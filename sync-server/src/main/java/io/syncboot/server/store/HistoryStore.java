@@ -225,8 +225,9 @@ public interface HistoryStore extends AutoCloseable {
 	 * moves to the greatest server version committed before {@code cutoffMillis} that is below every
 	 * version committed at or after it (commit times come from the committing nodes' clocks, which
 	 * may disagree), and its changesets at or below the horizon are deleted. Document states are kept (fresh clients bootstrap from them).
-	 * Safe while other threads and nodes integrate and read; each partition is compacted in its own
-	 * short transaction.
+	 * Safe while other threads and nodes integrate and read; each partition is compacted in short
+	 * transactions (the horizon is raised before any of its history is deleted), so that uploads to
+	 * it are not held up for the whole delete.
 	 * @param cutoffMillis epoch milliseconds; history committed at or after it is kept
 	 * @return the number of changesets removed
 	 */

@@ -29,6 +29,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.support.SQLExceptionTranslator;
@@ -167,9 +168,18 @@ public final class JdbcHistoryStore implements HistoryStore {
 			UPDATE syncboot_partition SET compacted_version = ? WHERE id = ? AND compacted_version < ?
 			""";
 
-	private static final String DELETE_HISTORY_SQL = """
-			DELETE FROM syncboot_history WHERE partition_id = ? AND server_version <= ?
+	// the partition's horizon and its least version still in the history (NULL for none)
+	private static final String SELECT_COMPACTION_STATE_SQL = """
+			SELECT p.compacted_version, (SELECT MIN(h.server_version) FROM syncboot_history h WHERE h.partition_id = p.id)
+			FROM syncboot_partition p WHERE p.id = ?
 			""";
+
+	private static final String DELETE_HISTORY_SQL = """
+			DELETE FROM syncboot_history WHERE partition_id = ? AND server_version > ? AND server_version <= ?
+			""";
+
+	/** History rows deleted per transaction by {@link #compact}, at most. */
+	static final int COMPACTION_CHUNK_ROWS = 5_000;
 
 	private static final int POSTGRES_POOL_SIZE = 8;
 
@@ -208,6 +218,8 @@ public final class JdbcHistoryStore implements HistoryStore {
 	private final long serverSalt;
 
 	private volatile boolean closed;
+
+	private volatile int compactionChunkRows = COMPACTION_CHUNK_ROWS;
 
 	/**
 	 * A store on migrated data sources.
@@ -529,7 +541,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 			return;
 		}
 		try {
-			this.writer.execute((org.springframework.jdbc.core.ConnectionCallback<Void>) connection -> {
+			this.writer.execute((ConnectionCallback<Void>) connection -> {
 				boolean together = announcements.size() > 1; // one commit, one wake-up of each listener
 				boolean autoCommit = connection.getAutoCommit();
 				if (together) {
@@ -752,26 +764,116 @@ public final class JdbcHistoryStore implements HistoryStore {
 		return (horizon != null) ? horizon : 0;
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>Runs on the calling thread. Where the dialect has a {@linkplain JdbcDialect#compactionLockSql()
+	 * compaction lock} (PostgreSQL), the round first tries to take it, in a transaction held open on a
+	 * connection of its own until the round ends: if another node (or another thread of this one)
+	 * holds it, the round is skipped and 0 returned. Then, partition by partition: the horizon is
+	 * found by one read of the partition's history (outside the write lock); it is raised in a short
+	 * write transaction ({@code compacted_version} only moves up), which commits before any row is
+	 * deleted, so a download that reads history while rows disappear finds the horizon above its cursor
+	 * when it checks ({@link #compactedVersion}); then the history at or below the horizon is deleted in
+	 * write transactions of at most {@value #COMPACTION_CHUNK_ROWS} rows each, each taking and releasing
+	 * the store's write lock, so this node's other writes run between them. The deletes lock only the
+	 * history rows they delete, not the partition row: uploads to the partition go on meanwhile. A
+	 * round that stops midway (a failure, a crash) leaves rows at or below the horizon, which no
+	 * download reads; the next round deletes them. A failure ends the round with the
+	 * {@code DataAccessException}; what committed before it stays.
+	 */
 	@Override
 	public long compact(long cutoffMillis) {
 		checkOpen();
-		long removed = 0;
-		for (Long partitionId : this.reader.queryForList(SELECT_PARTITIONS_SQL, Long.class)) {
-			removed += write(() -> {
-				Long horizon = this.writer.queryForObject(SELECT_HORIZON_SQL, (rs, row) -> horizon(rs.getLong(1),
-						rs.getLong(2)), cutoffMillis, cutoffMillis, partitionId);
-				if (horizon == null || horizon == 0) {
+		String lockSql = this.dialect.compactionLockSql();
+		if (lockSql == null) {
+			return compactEveryPartition(cutoffMillis);
+		}
+		Long removed = this.writer.execute((ConnectionCallback<Long>) connection -> {
+			boolean autoCommit = connection.getAutoCommit();
+			connection.setAutoCommit(false);
+			try {
+				boolean locked;
+				try (java.sql.Statement statement = connection.createStatement();
+						java.sql.ResultSet rs = statement.executeQuery(lockSql)) {
+					locked = rs.next() && rs.getBoolean(1);
+				}
+				if (!locked) {
+					logger.debug("History compaction skipped: another node is compacting");
 					return 0L;
 				}
-				this.writer.update(UPDATE_HORIZON_SQL, horizon, partitionId, horizon);
-				return (long) this.writer.update(DELETE_HISTORY_SQL, partitionId, horizon);
-			});
+				return compactEveryPartition(cutoffMillis);
+			}
+			finally {
+				releaseCompactionLock(connection, autoCommit);
+			}
+		});
+		return (removed != null) ? removed : 0;
+	}
+
+	/** Ends the transaction that holds the compaction lock (which releases it) and restores the connection. */
+	private static void releaseCompactionLock(java.sql.Connection connection, boolean autoCommit) {
+		try {
+			connection.rollback();
+			connection.setAutoCommit(autoCommit);
+		}
+		catch (java.sql.SQLException ex) {
+			// the session is gone (and its lock with it), or the pool will discard the connection
+			logger.debug("Ending the compaction lock's transaction failed: {}", ex.toString());
+		}
+	}
+
+	private long compactEveryPartition(long cutoffMillis) {
+		long removed = 0;
+		for (Long partitionId : this.reader.queryForList(SELECT_PARTITIONS_SQL, Long.class)) {
+			removed += compactPartition(partitionId, cutoffMillis);
 		}
 		if (removed > 0) {
 			logger.info("Compacted the history: {} changesets committed before {} removed", removed,
 					java.time.Instant.ofEpochMilli(cutoffMillis));
 		}
 		return removed;
+	}
+
+	/** Compacts one partition (see {@link #compact}); returns the rows deleted. */
+	private long compactPartition(long partitionId, long cutoffMillis) {
+		checkOpen();
+		Long found = this.reader.queryForObject(SELECT_HORIZON_SQL, (rs, row) -> horizon(rs.getLong(1),
+				rs.getLong(2)), cutoffMillis, cutoffMillis, partitionId);
+		long horizon = (found != null) ? found : 0;
+		long[] state = this.reader.queryForObject(SELECT_COMPACTION_STATE_SQL,
+				(rs, row) -> new long[] { rs.getLong(1), rs.getLong(2) }, partitionId); // MIN: 0 for no rows
+		if (state == null) {
+			return 0;
+		}
+		long target = state[0];
+		if (horizon > target) {
+			target = write(() -> {
+				this.writer.update(UPDATE_HORIZON_SQL, horizon, partitionId, horizon);
+				Long stored = this.writer.queryForObject(SELECT_COMPACTED_VERSION_SQL, Long.class, partitionId);
+				return Math.max(horizon, (stored != null) ? stored : 0);
+			});
+		}
+		long least = state[1];
+		if (least == 0 || least > target) {
+			return 0;
+		}
+		long removed = 0;
+		long after = least - 1;
+		while (after < target) {
+			long from = after;
+			long upTo = Math.min(target, from + this.compactionChunkRows);
+			removed += write(() -> (long) this.writer.update(DELETE_HISTORY_SQL, partitionId, from, upTo));
+			after = upTo;
+		}
+		return removed;
+	}
+
+	/** Sets the rows deleted per transaction by {@link #compact} (tests). */
+	void compactionChunkRows(int rows) {
+		if (rows < 1) {
+			throw new IllegalArgumentException("rows must be >= 1, was " + rows);
+		}
+		this.compactionChunkRows = rows;
 	}
 
 	/**

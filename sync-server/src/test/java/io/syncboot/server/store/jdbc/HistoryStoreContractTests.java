@@ -541,4 +541,37 @@ abstract class HistoryStoreContractTests {
 		assertThat(this.store.compactedVersion("p")).isEqualTo(5);
 	}
 
+
+	@Test
+	void compactionDeletesInBoundedChunksUpToTheHorizon() {
+		ClientFile a = this.store.allocateClientFile("p");
+		List<Changeset> changesets = new java.util.ArrayList<>();
+		for (int v = 1; v <= 25; v++) {
+			changesets.add(changeset(v, put("t" + v, v)));
+		}
+		this.store.integrate("p", a.fileId(), changesets);
+		this.store.compactionChunkRows(4);
+		long cutoff = System.currentTimeMillis() + 1;
+		assertThat(this.store.compact(cutoff)).isEqualTo(25);
+		assertThat(this.store.compactedVersion("p")).isEqualTo(25);
+		assertThat(this.store.changesetsAfter("p", 0, 0, 1_000_000).changesets()).isEmpty();
+		assertThat(this.store.snapshot("p", null, 1_000_000).documents()).hasSize(25);
+		assertThat(this.store.compact(cutoff)).isZero();
+	}
+
+	@Test
+	void compactionFinishesARoundThatStoppedAfterRaisingTheHorizon() throws Exception {
+		ClientFile a = this.store.allocateClientFile("p");
+		for (int v = 1; v <= 5; v++) {
+			this.store.integrate("p", a.fileId(), List.of(changeset(v, put("t" + v, v))));
+		}
+		// a round raised the horizon to 3, then stopped (its node crashed) before deleting
+		execute("UPDATE syncboot_partition SET compacted_version = 3");
+		assertThat(this.store.compact(1)).as("nothing committed before the cutoff; below the horizon anyway")
+			.isEqualTo(3);
+		assertThat(this.store.compactedVersion("p")).isEqualTo(3);
+		assertThat(this.store.changesetsAfter("p", 0, 0, 1_000_000).changesets())
+			.extracting(ServerChangeset::serverVersion).containsExactly(4L, 5L);
+	}
+
 }

@@ -223,6 +223,55 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 	}
 
 	@Test
+	void aCompactionLetsUploadsToThePartitionThroughBetweenAndDuringItsChunksAndRunsOnOneNodeAtATime()
+			throws Exception {
+		try (JdbcHistoryStore nodeA = openStore(); JdbcHistoryStore nodeB = openStore()) {
+			ClientFile a = nodeA.allocateClientFile("p");
+			ClientFile b = nodeB.allocateClientFile("p");
+			List<Changeset> changesets = new ArrayList<>();
+			for (int v = 1; v <= 60; v++) {
+				changesets.add(changeset(v, put("t" + v, v)));
+			}
+			nodeA.integrate("p", a.fileId(), changesets);
+			nodeA.compactionChunkRows(10);
+			long cutoff = System.currentTimeMillis() + 1;
+			try (java.sql.Connection blocker = java.sql.DriverManager.getConnection(this.url, database.user(),
+					database.password())) {
+				// a reader holds a lock on a row of node A's last chunk: that chunk waits for it
+				blocker.setAutoCommit(false);
+				blocker.createStatement().executeQuery("SELECT * FROM syncboot_history WHERE server_version = 55 FOR SHARE")
+					.close();
+				CompletableFuture<Long> compaction = CompletableFuture.supplyAsync(() -> nodeA.compact(cutoff));
+				try {
+					await().atMost(java.time.Duration.ofSeconds(10)).until(() -> EmbeddedDatabase.queryLong(this.url,
+							"SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+									+ "AND datname = current_database()") > 0);
+					assertThat(EmbeddedDatabase.queryLong(this.url, "SELECT count(*) FROM syncboot_history"))
+						.as("the chunks before it deleted and committed").isEqualTo(10);
+					assertThat(nodeB.compactedVersion("p")).as("raised before any delete").isEqualTo(60);
+					// node B uploads to the partition while node A's delete waits
+					CompletableFuture<IntegrationResult> upload = CompletableFuture.supplyAsync(
+							() -> nodeB.integrate("p", b.fileId(), List.of(changeset(1, put("new", 1)))));
+					assertThat(upload.get(5, TimeUnit.SECONDS).latestVersion()).isEqualTo(61);
+					// node B skips the round node A is running instead of compacting too
+					CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> nodeB.compact(cutoff));
+					assertThat(second.get(5, TimeUnit.SECONDS)).isZero();
+					assertThat(compaction).isNotDone();
+				}
+				finally {
+					blocker.rollback();
+				}
+				assertThat(compaction.get(10, TimeUnit.SECONDS)).isEqualTo(60);
+			}
+			assertThat(nodeB.compactedVersion("p")).isEqualTo(60);
+			assertThat(nodeB.changesetsAfter("p", 60, 0, 1_000_000).changesets())
+				.extracting(ServerChangeset::serverVersion).containsExactly(61L);
+			assertThat(nodeB.compact(cutoff)).as("the lock was released with the round").isZero();
+			assertThat(nodeB.compact(System.currentTimeMillis() + 1)).isEqualTo(1);
+		}
+	}
+
+	@Test
 	void announcesACommitOnlyOnceItIsCommittedAndOutsideTheWriteTransaction() throws Exception {
 		org.postgresql.ds.PGSimpleDataSource target = new org.postgresql.ds.PGSimpleDataSource();
 		target.setUrl(this.url);
