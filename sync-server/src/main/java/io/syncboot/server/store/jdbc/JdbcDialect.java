@@ -52,18 +52,6 @@ public interface JdbcDialect {
 	}
 
 	/**
-	 * A query that tries to take the lock of a compaction round without waiting and returns whether it
-	 * did (one row, one boolean column), the lock being held until the transaction it runs in ends, or
-	 * {@code null} where the database has one node. The store runs it in a transaction of its own that
-	 * stays open for the round (PostgreSQL: {@code pg_try_advisory_xact_lock}), so that one node
-	 * compacts at a time and the others skip the round. Compaction stays correct without it (each
-	 * step is idempotent and the horizon only moves up); it saves the other nodes the work.
-	 */
-	default @Nullable String compactionLockSql() {
-		return null;
-	}
-
-	/**
 	 * A query for the bytes the store's tables take in the database (one row, one column), or
 	 * {@code null} if the database cannot tell.
 	 */

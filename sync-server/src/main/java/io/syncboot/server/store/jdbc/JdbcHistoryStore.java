@@ -525,8 +525,7 @@ public final class JdbcHistoryStore implements HistoryStore {
 	/**
 	 * Announces committed writes to the other nodes ({@link JdbcDialect#commitNotificationSql()}),
 	 * one statement per payload, on one connection of the write data source, in a short transaction
-	 * of their own (auto-commit for one payload; one transaction for several, so that the listeners
-	 * are woken once), after the write transaction committed: outside it, so that the transaction does not
+	 * of their own (so that the listeners are woken once), after the write transaction committed: outside it, so that the transaction does not
 	 * take PostgreSQL's lock for notifying transactions over its commit's flush, and outside the
 	 * store's write lock, so the node's next write need not wait for it. Runs on the calling thread;
 	 * announcements of writes on different threads may arrive out of order (listeners keep the
@@ -542,9 +541,10 @@ public final class JdbcHistoryStore implements HistoryStore {
 		}
 		try {
 			this.writer.execute((ConnectionCallback<Void>) connection -> {
-				boolean together = announcements.size() > 1; // one commit, one wake-up of each listener
+				// one transaction (one commit, one wake-up of each listener), whatever the pool's
+				// auto-commit setting: a connection handed out without auto-commit would roll it back
 				boolean autoCommit = connection.getAutoCommit();
-				if (together) {
+				if (autoCommit) {
 					connection.setAutoCommit(false);
 				}
 				boolean sent = false;
@@ -553,17 +553,15 @@ public final class JdbcHistoryStore implements HistoryStore {
 						statement.setString(1, payload);
 						statement.executeQuery().close();
 					}
-					if (together) {
-						connection.commit();
-					}
+					connection.commit();
 					sent = true;
 				}
 				finally {
-					if (together) {
-						if (!sent) {
-							connection.rollback();
-						}
-						connection.setAutoCommit(autoCommit);
+					if (!sent) {
+						connection.rollback();
+					}
+					if (autoCommit) {
+						connection.setAutoCommit(true);
 					}
 				}
 				return null;
@@ -766,60 +764,23 @@ public final class JdbcHistoryStore implements HistoryStore {
 
 	/**
 	 * {@inheritDoc}
-	 * <p>Runs on the calling thread. Where the dialect has a {@linkplain JdbcDialect#compactionLockSql()
-	 * compaction lock} (PostgreSQL), the round first tries to take it, in a transaction held open on a
-	 * connection of its own until the round ends: if another node (or another thread of this one)
-	 * holds it, the round is skipped and 0 returned. Then, partition by partition: the horizon is
-	 * found by one read of the partition's history (outside the write lock); it is raised in a short
-	 * write transaction ({@code compacted_version} only moves up), which commits before any row is
-	 * deleted, so a download that reads history while rows disappear finds the horizon above its cursor
-	 * when it checks ({@link #compactedVersion}); then the history at or below the horizon is deleted in
-	 * write transactions of at most {@value #COMPACTION_CHUNK_ROWS} rows each, each taking and releasing
-	 * the store's write lock, so this node's other writes run between them. The deletes lock only the
-	 * history rows they delete, not the partition row: uploads to the partition go on meanwhile. A
-	 * round that stops midway (a failure, a crash) leaves rows at or below the horizon, which no
-	 * download reads; the next round deletes them. A failure ends the round with the
-	 * {@code DataAccessException}; what committed before it stays.
+	 * <p>Runs on the calling thread, partition by partition: the horizon is found by one read of the
+	 * partition's history (outside the write lock); it is raised in a short write transaction
+	 * ({@code compacted_version} only moves up), which commits before any row is deleted, so a download
+	 * that reads history while rows disappear finds the horizon above its cursor when it checks
+	 * ({@link #compactedVersion}); then the history at or below the horizon is deleted in write
+	 * transactions of at most {@value #COMPACTION_CHUNK_ROWS} rows each, each taking and releasing the
+	 * store's write lock, so this node's other writes run between them. The deletes lock only the
+	 * history rows they delete, not the partition row: uploads to the partition go on meanwhile. Every
+	 * step may be repeated (by another node's round at the same time, too): a round that stops midway
+	 * (a failure, a crash) leaves rows at or below the horizon, which no download reads, and the next
+	 * round deletes them. A failure ends the round with the {@code DataAccessException}; what committed
+	 * before it stays.
 	 */
 	@Override
 	public long compact(long cutoffMillis) {
 		checkOpen();
-		String lockSql = this.dialect.compactionLockSql();
-		if (lockSql == null) {
-			return compactEveryPartition(cutoffMillis);
-		}
-		Long removed = this.writer.execute((ConnectionCallback<Long>) connection -> {
-			boolean autoCommit = connection.getAutoCommit();
-			connection.setAutoCommit(false);
-			try {
-				boolean locked;
-				try (java.sql.Statement statement = connection.createStatement();
-						java.sql.ResultSet rs = statement.executeQuery(lockSql)) {
-					locked = rs.next() && rs.getBoolean(1);
-				}
-				if (!locked) {
-					logger.debug("History compaction skipped: another node is compacting");
-					return 0L;
-				}
-				return compactEveryPartition(cutoffMillis);
-			}
-			finally {
-				releaseCompactionLock(connection, autoCommit);
-			}
-		});
-		return (removed != null) ? removed : 0;
-	}
-
-	/** Ends the transaction that holds the compaction lock (which releases it) and restores the connection. */
-	private static void releaseCompactionLock(java.sql.Connection connection, boolean autoCommit) {
-		try {
-			connection.rollback();
-			connection.setAutoCommit(autoCommit);
-		}
-		catch (java.sql.SQLException ex) {
-			// the session is gone (and its lock with it), or the pool will discard the connection
-			logger.debug("Ending the compaction lock's transaction failed: {}", ex.toString());
-		}
+		return compactEveryPartition(cutoffMillis);
 	}
 
 	private long compactEveryPartition(long cutoffMillis) {

@@ -90,17 +90,6 @@ public final class PostgresDialect implements JdbcDialect {
 	}
 
 	/**
-	 * A transaction-level advisory lock ({@code pg_try_advisory_xact_lock}), released when the
-	 * round's transaction ends or its connection drops (a node that crashes mid-round frees it). Its
-	 * key is derived from the schema, so SyncBoot stores in different schemas of one database compact
-	 * independently.
-	 */
-	@Override
-	public String compactionLockSql() {
-		return "SELECT pg_try_advisory_xact_lock(hashtextextended('syncboot_compaction:' || COALESCE(current_schema(), ''), 0))";
-	}
-
-	/**
 	 * {@code pg_notify} on {@value #CHANNEL}, in a transaction that commits with
 	 * {@code synchronous_commit} off (the store runs it after the write transaction committed, in a
 	 * transaction of its own). PostgreSQL serializes the commits of the transactions that queued
