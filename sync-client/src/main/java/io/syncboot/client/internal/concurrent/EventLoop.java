@@ -1,6 +1,7 @@
 package io.syncboot.client.internal.concurrent;
 
 import java.time.Duration;
+import java.util.concurrent.Delayed;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -66,6 +67,16 @@ public final class EventLoop {
 	/** Submits a task whose completion the caller may wait for (never from the loop itself). */
 	public Future<?> submit(Runnable task) {
 		return this.executor.submit(() -> runSafely(task));
+	}
+
+	/**
+	 * Whether a task other than the current one is due now (posted, or a timer that expired): long
+	 * work done in steps may go on in the current task while this is false, and post its next step
+	 * otherwise, letting the others run first. Any thread; a moment's answer.
+	 */
+	public boolean hasTaskDue() {
+		Runnable head = this.executor.getQueue().peek();
+		return head instanceof Delayed due && due.getDelay(TimeUnit.NANOSECONDS) <= 0;
 	}
 
 	/** Whether the current thread is this loop's thread. */

@@ -317,10 +317,10 @@ final class ProtocolSession implements ConnectionSession {
 	}
 
 	/**
-	 * Applies the next received downloads (store thread), those queued meanwhile together, in one
-	 * transaction of at most {@link DownloadQueue#MAX_ROWS_PER_APPLY} rows; if more wait, posts itself
-	 * again, so the other sessions' store work (binds, idents, waits) runs between the batches of a
-	 * long download instead of after all of it. Store work that must follow the downloads received
+	 * Applies the received downloads (store thread), those queued meanwhile together, in
+	 * transactions of at most {@link DownloadQueue#MAX_ROWS_PER_APPLY} rows, until none is left; when
+	 * other store work is due after a batch, it posts itself again instead, so the other sessions'
+	 * binds, idents and waits run between the batches of a long download, not after all of it. Store work that must follow the downloads received
 	 * before it (a MARK, a warning) applies those still waiting first ({@link #applyThrough}).
 	 * <p>
 	 * If an apply fails, whatever the failure (the database refused the write, a merge or a listener
@@ -333,11 +333,13 @@ final class ProtocolSession implements ConnectionSession {
 	 * protocol ends the session instead.
 	 */
 	private void applyReceived() {
-		if (!applyBatch(this.received.take())) {
-			return;
-		}
-		if (this.received.continueApplying() && !onStore(this::applyReceived)) {
-			clearReceived();
+		while (applyBatch(this.received.take()) && this.received.continueApplying()) {
+			if (this.engine.storeThread().hasTaskDue()) {
+				if (!onStore(this::applyReceived)) {
+					clearReceived();
+				}
+				return;
+			}
 		}
 	}
 
