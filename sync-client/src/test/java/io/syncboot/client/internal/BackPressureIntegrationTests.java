@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -57,14 +56,14 @@ class BackPressureIntegrationTests {
 			SyncDatabase readerDb = open(reader, "bp");
 			SyncSession readerSession = reader.sessionFor(readerDb).orElseThrow();
 			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
-			assertThat(readingPaused(engineOwner)).isFalse();
+			assertThat(anyReadingPaused(engineOwner)).isFalse();
 
 			uploadWhileTheReadersStoreThreadIsBusy(engineOwner, writer);
 			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
 			assertThat(readerDb.collection("docs").count()).isEqualTo(DOCUMENTS);
 			assertThat(readerDb.collection("docs").get("d-" + (DOCUMENTS - 1)).map(d -> d.get("n")))
 				.contains((long) (DOCUMENTS - 1));
-			await().atMost(LONG).until(() -> !readingPaused(engineOwner));
+			await().atMost(LONG).until(() -> !anyReadingPaused(engineOwner));
 		}
 	}
 
@@ -113,38 +112,14 @@ class BackPressureIntegrationTests {
 				}
 			});
 
-			CountDownLatch release = new CountDownLatch(1);
-			engineOwner.engine().storeThread().post(() -> {
-				try {
-					release.await(LONG.toSeconds(), TimeUnit.SECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			});
-			try {
-				SyncDatabase writerDb = open(writer, "bp");
-				for (int start = 0; start < DOCUMENTS; start += 1000) {
-					int from = start;
-					writerDb.write(tx -> {
-						for (int i = from; i < from + 1000; i++) {
-							tx.collection("docs").put("d-" + i, Map.of("n", i, "body", "x".repeat(150)));
-						}
-					});
-				}
-				assertThat(writer.sessionFor(writerDb).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
-				await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-					.until(() -> readingPaused(engineOwner));
+			uploadWhileTheReadersStoreThreadIsBusy(engineOwner, writer, () -> {
 				// the connection drops (a network blip, a slow-consumer close) while the backlog waits; the
 				// new connection's bind reads the stored cursor on the store thread, behind the backlog
 				engineOwner.engine().loop().submit(() -> engineOwner.engine().pool().connections()
 					.forEach(connection -> connection.restart("dropped"))).get();
 				await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
 					.until(() -> connected(engineOwner));
-			}
-			finally {
-				release.countDown();
-			}
+			});
 
 			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
 			assertThat(readerDb.collection("docs").count()).isEqualTo(DOCUMENTS);
@@ -166,46 +141,32 @@ class BackPressureIntegrationTests {
 			assertThat(reader.sessionFor(readerDb).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
 			assertThat(other.downloadAllServerChanges(LONG)).isTrue();
 
-			CountDownLatch release = new CountDownLatch(1);
-			engineOwner.engine().storeThread().post(() -> {
-				try {
-					release.await(LONG.toSeconds(), TimeUnit.SECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-			});
-			SyncDatabase writerDb = open(writer, "bp");
-			int documents = DOCUMENTS;
-			for (int start = 0; start < documents; start += 1000) {
-				int from = start;
-				writerDb.write(tx -> {
-					for (int i = from; i < from + 1000; i++) {
-						tx.collection("docs").put("d-" + i, Map.of("n", i, "body", "x".repeat(150)));
-					}
-				});
-			}
-			assertThat(writer.sessionFor(writerDb).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
-			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-				.until(() -> anyReadingPaused(engineOwner));
+			uploadWhileTheReadersStoreThreadIsBusy(engineOwner, writer);
 
 			// the backlog of "bp" is applied a batch at a time: the other session's wait gets its turn
-			release.countDown();
 			assertThat(other.downloadAllServerChanges(LONG)).isTrue();
-			long appliedThen = readerDb.collection("docs").count();
-			assertThat(appliedThen).isLessThan(documents);
+			assertThat(readerDb.collection("docs").count()).as("applied then").isLessThan(DOCUMENTS);
 			assertThat(reader.sessionFor(readerDb).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
-			assertThat(readerDb.collection("docs").count()).isEqualTo(documents);
+			assertThat(readerDb.collection("docs").count()).isEqualTo(DOCUMENTS);
 		}
 	}
 
-
 	/**
-	 * Keeps the reader's store thread busy while the writer uploads {@link #DOCUMENTS} documents,
-	 * until the reader stops reading its socket; then lets the store thread go.
+	 * Keeps the reader's store thread busy while the writer uploads {@link #DOCUMENTS} documents to
+	 * "bp", until the reader stops reading a socket; then lets the store thread go.
 	 */
 	private void uploadWhileTheReadersStoreThreadIsBusy(DefaultSyncManager reader, SyncManager writer)
 			throws Exception {
+		uploadWhileTheReadersStoreThreadIsBusy(reader, writer, () -> {
+		});
+	}
+
+	/**
+	 * As {@link #uploadWhileTheReadersStoreThreadIsBusy(DefaultSyncManager, SyncManager)}, running
+	 * {@code meanwhile} before it lets the store thread go.
+	 */
+	private void uploadWhileTheReadersStoreThreadIsBusy(DefaultSyncManager reader, SyncManager writer,
+			Meanwhile meanwhile) throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		reader.engine().storeThread().post(() -> {
 			try {
@@ -226,18 +187,20 @@ class BackPressureIntegrationTests {
 				});
 			}
 			assertThat(writer.sessionFor(writerDb).orElseThrow().uploadAllLocalChanges(LONG)).isTrue();
-			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> readingPaused(reader));
+			await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+				.until(() -> anyReadingPaused(reader));
+			meanwhile.run();
 		}
 		finally {
 			release.countDown();
 		}
 	}
 
-	private static boolean readingPaused(DefaultSyncManager manager) throws Exception {
-		AtomicBoolean paused = new AtomicBoolean();
-		manager.engine().loop().submit(() -> paused.set(manager.engine().pool()
-			.connectionFor("anonymous", Optional::empty).isReadingPaused())).get();
-		return paused.get();
+	/** What a test does while the reader's store thread is held. */
+	private interface Meanwhile {
+
+		void run() throws Exception;
+
 	}
 
 	private static boolean connected(DefaultSyncManager manager) throws Exception {

@@ -37,11 +37,7 @@ class SessionExpiryTests {
 	void theClientIsToldTheUploadsQueuedBeforeTheExpiryAndNoUploadAfterIsIntegrated() throws Exception {
 		try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(this.directory);
 				ServerExecutors executors = new ServerExecutors(2)) {
-			ClientFile writer = store.allocateClientFile("p", "w");
-			ClientFile client = store.allocateClientFile("p", "a");
-			for (int v = 1; v <= 3; v++) {
-				store.integrate("p", writer.fileId(), List.of(put(v, "w" + v)), (rejected, current) -> List.of());
-			}
+			ClientFile client = clientAfterThreeVersions(store);
 			ServerSession session = new ServerSession(1, "p", true, "a", this.fixture.owner(),
 					this.fixture.context(store, executors));
 			session.ident(new SyncMessage.Ident(1, client.fileId(), client.salt(), 1, 0, store.serverSalt()));
@@ -74,11 +70,7 @@ class SessionExpiryTests {
 	void anIdentBehindTheHorizonIsToldTheUploadsAnEarlierConnectionQueued() throws Exception {
 		try (JdbcHistoryStore store = JdbcHistoryStore.sqlite(this.directory);
 				ServerExecutors executors = new ServerExecutors(2)) {
-			ClientFile writer = store.allocateClientFile("p", "w");
-			ClientFile client = store.allocateClientFile("p", "a");
-			for (int v = 1; v <= 3; v++) {
-				store.integrate("p", writer.fileId(), List.of(put(v, "w" + v)), (rejected, current) -> List.of());
-			}
+			ClientFile client = clientAfterThreeVersions(store);
 			ServerContext context = this.fixture.context(store, executors);
 			// the client's former connection left an upload waiting for the writer
 			ServerSession former = new ServerSession(1, "p", true, "a", this.fixture.owner(), context);
@@ -101,6 +93,16 @@ class SessionExpiryTests {
 			assertThat(beforeExpiry.session()).isEqualTo(2);
 			assertThat(beforeExpiry.lastIntegratedClientVersion()).isEqualTo(1);
 		}
+	}
+
+	/** Three versions of partition "p" written by another client, and a client file of user "a" on it. */
+	private static ClientFile clientAfterThreeVersions(JdbcHistoryStore store) {
+		ClientFile writer = store.allocateClientFile("p", "w");
+		ClientFile client = store.allocateClientFile("p", "a");
+		for (int v = 1; v <= 3; v++) {
+			store.integrate("p", writer.fileId(), List.of(put(v, "w" + v)), (rejected, current) -> List.of());
+		}
+		return client;
 	}
 
 	private static Changeset put(long clientVersion, String id) {
