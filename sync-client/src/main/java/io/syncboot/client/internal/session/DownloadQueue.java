@@ -155,7 +155,7 @@ final class DownloadQueue {
 
 	/**
 	 * Ends the apply task if nothing is left to apply (the next download added posts a new one).
-	 * @return whether downloads are waiting, so the task must go on (as a new task, letting others run)
+	 * @return whether downloads are waiting, so the task must go on
 	 */
 	synchronized boolean continueApplying() {
 		if (this.received.isEmpty()) {
@@ -166,14 +166,17 @@ final class DownloadQueue {
 	}
 
 	/**
-	 * The sequence number of the last download added: once {@link #isTakenThrough(long) taken through} it,
-	 * every download received until now has been taken to be applied.
+	 * The sequence number of the last download added: once {@link #isTakenThrough(long) taken
+	 * through} it, every download received until now has been taken to be applied.
 	 */
 	synchronized long lastAdded() {
 		return this.added;
 	}
 
-	/** Whether the download of sequence number {@code sequence}, and every one before it, was taken (or dropped). */
+	/**
+	 * Whether the download of sequence number {@code sequence}, and every one before it, was taken
+	 * (or dropped).
+	 */
 	synchronized boolean isTakenThrough(long sequence) {
 		return this.taken >= sequence || this.received.isEmpty();
 	}

@@ -254,9 +254,9 @@ final class ProtocolSession implements ConnectionSession {
 
 	/**
 	 * A MARK came back: its wait completes once the downloads received before it are applied, on
-	 * the store thread, which applies those still waiting first. If some were dropped (an apply failed), before the MARK came or
-	 * until it is processed, it is ignored: the session binds again and the MARK is sent again after
-	 * the next ident.
+	 * the store thread, which applies those still waiting first. If some were dropped (an apply
+	 * failed), before the MARK came or until it is processed, it is ignored: the session binds again
+	 * and the MARK is sent again after the next ident.
 	 */
 	private void received(SyncMessage.Mark mark) {
 		if (this.received.isStale()) {
@@ -320,8 +320,9 @@ final class ProtocolSession implements ConnectionSession {
 	 * Applies the received downloads (store thread), those queued meanwhile together, in
 	 * transactions of at most {@link DownloadQueue#MAX_ROWS_PER_APPLY} rows, until none is left; when
 	 * other store work is due after a batch, it posts itself again instead, so the other sessions'
-	 * binds, idents and waits run between the batches of a long download, not after all of it. Store work that must follow the downloads received
-	 * before it (a MARK, a warning) applies those still waiting first ({@link #applyThrough}).
+	 * binds, idents and waits run between the batches of a long download, not after all of it. Store
+	 * work that must follow the downloads received before it (a MARK, a warning, the cursor read for
+	 * an ident) applies those still waiting first ({@link #applyThrough}).
 	 * <p>
 	 * If an apply fails, whatever the failure (the database refused the write, a merge or a listener
 	 * threw, memory ran out), the downloads not applied are dropped, those still coming on this
