@@ -4,11 +4,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.syncboot.client.LocalFiles;
 import io.syncboot.client.ConnectionState;
@@ -112,7 +114,7 @@ class BackPressureIntegrationTests {
 				}
 			});
 
-			uploadWhileTheReadersStoreThreadIsBusy(engineOwner, writer, () -> {
+			uploadWhileTheReadersStoreThreadIsBusy(engineOwner, writer, DOCUMENTS, () -> {
 				// the connection drops (a network blip, a slow-consumer close) while the backlog waits; the
 				// new connection's bind reads the stored cursor on the store thread, behind the backlog
 				engineOwner.engine().loop().submit(() -> engineOwner.engine().pool().connections()
@@ -141,10 +143,15 @@ class BackPressureIntegrationTests {
 			assertThat(reader.sessionFor(readerDb).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
 			assertThat(other.downloadAllServerChanges(LONG)).isTrue();
 
-			uploadWhileTheReadersStoreThreadIsBusy(engineOwner, writer);
+			// the other session's download wait is answered while the reader's store thread is held: its
+			// store work is queued behind the backlog of "bp", which is applied a batch at a time
+			AtomicReference<CompletableFuture<Void>> waiting = new AtomicReference<>();
+			uploadWhileTheReadersStoreThreadIsBusy(engineOwner, writer, DOCUMENTS, () -> {
+				waiting.set(other.waitForDownloadCompletion());
+				Thread.sleep(1000); // the MARK's round trip, on a connection that is read
+			});
 
-			// the backlog of "bp" is applied a batch at a time: the other session's wait gets its turn
-			assertThat(other.downloadAllServerChanges(LONG)).isTrue();
+			waiting.get().get(LONG.toSeconds(), TimeUnit.SECONDS);
 			assertThat(readerDb.collection("docs").count()).as("applied then").isLessThan(DOCUMENTS);
 			assertThat(reader.sessionFor(readerDb).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
 			assertThat(readerDb.collection("docs").count()).isEqualTo(DOCUMENTS);
@@ -157,15 +164,15 @@ class BackPressureIntegrationTests {
 	 */
 	private void uploadWhileTheReadersStoreThreadIsBusy(DefaultSyncManager reader, SyncManager writer)
 			throws Exception {
-		uploadWhileTheReadersStoreThreadIsBusy(reader, writer, () -> {
+		uploadWhileTheReadersStoreThreadIsBusy(reader, writer, DOCUMENTS, () -> {
 		});
 	}
 
 	/**
-	 * As {@link #uploadWhileTheReadersStoreThreadIsBusy(DefaultSyncManager, SyncManager)}, running
-	 * {@code meanwhile} before it lets the store thread go.
+	 * As {@link #uploadWhileTheReadersStoreThreadIsBusy(DefaultSyncManager, SyncManager)}, with
+	 * {@code documents} documents, running {@code meanwhile} before it lets the store thread go.
 	 */
-	private void uploadWhileTheReadersStoreThreadIsBusy(DefaultSyncManager reader, SyncManager writer,
+	private void uploadWhileTheReadersStoreThreadIsBusy(DefaultSyncManager reader, SyncManager writer, int documents,
 			Meanwhile meanwhile) throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		reader.engine().storeThread().post(() -> {
@@ -178,7 +185,7 @@ class BackPressureIntegrationTests {
 		});
 		try {
 			SyncDatabase writerDb = open(writer, "bp");
-			for (int start = 0; start < DOCUMENTS; start += 1000) {
+			for (int start = 0; start < documents; start += 1000) {
 				int from = start;
 				writerDb.write(tx -> {
 					for (int i = from; i < from + 1000; i++) {
