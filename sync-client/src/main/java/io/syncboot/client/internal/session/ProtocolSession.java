@@ -126,8 +126,8 @@ final class ProtocolSession implements ConnectionSession {
 	 * work run between its batches is under way.
 	 */
 	private void applyReceivedBeforeWhatFollows() {
-		long through = this.received.lastAdded();
-		if (!onStore(() -> applyThrough(through))) {
+		if (!onStoreAfterReceived(applied -> {
+		})) {
 			clearReceived();
 		}
 	}
@@ -175,9 +175,8 @@ final class ProtocolSession implements ConnectionSession {
 		int current = ++this.binding;
 		this.phase = Phase.IDLE;
 		// the ident carries the stored cursor: after the downloads the former connection brought
-		long through = this.received.lastAdded();
-		onStore(() -> {
-			if (!applyThrough(through)) {
+		onStoreAfterReceived(applied -> {
+			if (!applied) {
 				return; // the owner binds this session again
 			}
 			StoreMeta meta = this.store.meta();
@@ -264,9 +263,8 @@ final class ProtocolSession implements ConnectionSession {
 			return;
 		}
 		long generation = this.received.generation();
-		long through = this.received.lastAdded();
-		onStore(() -> {
-			if (!applyThrough(through) || this.received.generation() != generation) {
+		onStoreAfterReceived(applied -> {
+			if (!applied || this.received.generation() != generation) {
 				logger.debug("MARK {} of {} ignored: downloads before it were dropped", mark.requestId(),
 						this.partition);
 				return;
@@ -345,6 +343,25 @@ final class ProtocolSession implements ConnectionSession {
 	}
 
 	/**
+	 * Runs store work (as {@link #onStore}) once the downloads received until now (loop thread) are
+	 * applied: those an apply task has not taken yet are applied first, so the work sees the cursor and
+	 * acknowledgement they carry even while a long download lets other work run between its batches.
+	 * {@code work} is told whether they were applied ({@code false}: an apply failed, they were dropped).
+	 * @return {@code false} if the store thread is shut down
+	 */
+	private boolean onStoreAfterReceived(AfterReceived work) {
+		long through = this.received.lastAdded();
+		return onStore(() -> work.run(applyThrough(through)));
+	}
+
+	/** Store work that follows the downloads received before it. */
+	private interface AfterReceived {
+
+		void run(boolean applied);
+
+	}
+
+	/**
 	 * Applies, in order, the received downloads up to the one of sequence number {@code sequence}
 	 * (store thread): those an apply task has not taken yet.
 	 * @return {@code false} if an apply failed (the failure is handled as in {@link #applyReceived()})
@@ -404,11 +421,7 @@ final class ProtocolSession implements ConnectionSession {
 		if (error.code() == ErrorCode.DIVERGING_HISTORIES) {
 			// the server says the unsynced changesets are not what it has at those versions: the reset
 			// (queued on the store thread after this) stamps them anew
-			long through = this.received.lastAdded();
-			onStore(() -> {
-				applyThrough(through);
-				this.store.forgetServerIntegratedVersion();
-			});
+			onStoreAfterReceived(applied -> this.store.forgetServerIntegratedVersion());
 		}
 		if (error.code().isFatal()) {
 			this.owner.fatalError(this, error);
@@ -416,11 +429,7 @@ final class ProtocolSession implements ConnectionSession {
 		else if (action == ProtocolAction.WARNING) {
 			// after the downloads received before it (a rejected write's compensation) are applied; told
 			// even if they failed to apply (they come again after the next ident, the warning does not)
-			long through = this.received.lastAdded();
-			onStore(() -> {
-				applyThrough(through);
-				this.owner.reportWarning(error);
-			});
+			onStoreAfterReceived(applied -> this.owner.reportWarning(error));
 		}
 		else if (action == ProtocolAction.REFRESH_TOKEN) {
 			logger.debug("Session error {} ({}); refreshing the token", error.code(), error.message());

@@ -41,10 +41,11 @@ public final class Partitions {
 	}
 
 	/**
-	 * Registers a session with the hub of its partition, made if the partition has none (it knows
-	 * the latest version {@code latestKnown} and what the store has then): after this, every commit on
-	 * the partition pumps the session. Hubs live while sessions are bound (see {@link #unregister}),
-	 * so the partitions a node ever served do not each keep one.
+	 * Registers a session with the hub of its partition, made if the partition has none, and raises
+	 * the hub's latest version to {@code latestKnown} (a hub just made also to what the store has
+	 * then), pumping its sessions if that moves it: after this, every commit on the partition pumps
+	 * the session. Hubs live while sessions are bound (see {@link #unregister}), so the partitions a
+	 * node ever served do not each keep one.
 	 * @return the hub the session is registered with
 	 */
 	public PartitionHub register(String partition, ServerSession session, long latestKnown) {
@@ -58,9 +59,10 @@ public final class Partitions {
 			current.register(session);
 			return current;
 		});
-		if (made[0]) {
-			// commits between the caller's read and the hub's making pumped no hub: read again
-			registered.committed(this.store.latestVersion(partition));
+		// commits between the caller's read and the hub's making pumped no hub: read again
+		long latest = made[0] ? Math.max(latestKnown, this.store.latestVersion(partition)) : latestKnown;
+		if (latest > registered.latestVersion()) {
+			registered.committed(latest);
 		}
 		return registered;
 	}

@@ -197,11 +197,7 @@ public final class ServerSession {
 		this.fileClientVersion = file.lastIntegratedClientVersion();
 		this.bootstrapping = this.cursor == 0 && latest > 0;
 		this.state = State.ACTIVE;
-		PartitionHub partitionHub = this.context.partitions().register(this.partition, this, latest);
-		if (latest > partitionHub.latestVersion()) {
-			partitionHub.committed(latest);
-		}
-		this.hub = partitionHub;
+		this.hub = this.context.partitions().register(this.partition, this, latest);
 		requestPump();
 	}
 

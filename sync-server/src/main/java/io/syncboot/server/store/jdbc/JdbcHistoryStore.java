@@ -780,10 +780,6 @@ public final class JdbcHistoryStore implements HistoryStore {
 	@Override
 	public long compact(long cutoffMillis) {
 		checkOpen();
-		return compactEveryPartition(cutoffMillis);
-	}
-
-	private long compactEveryPartition(long cutoffMillis) {
 		long removed = 0;
 		for (Long partitionId : this.reader.queryForList(SELECT_PARTITIONS_SQL, Long.class)) {
 			removed += compactPartition(partitionId, cutoffMillis);
