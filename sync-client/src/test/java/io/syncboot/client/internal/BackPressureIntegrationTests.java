@@ -21,6 +21,7 @@ import io.syncboot.client.SyncDatabase;
 import io.syncboot.client.SyncManager;
 import io.syncboot.client.SyncSession;
 import io.syncboot.client.SyncSessionState;
+import io.syncboot.client.internal.concurrent.EventLoop;
 import io.syncboot.client.internal.connection.Connection;
 import io.syncboot.server.SyncServer;
 import org.junit.jupiter.api.Test;
@@ -144,15 +145,24 @@ class BackPressureIntegrationTests {
 			assertThat(other.downloadAllServerChanges(LONG)).isTrue();
 
 			// the other session's download wait is answered while the reader's store thread is held: its
-			// store work is queued behind the backlog of "bp", which is applied a batch at a time
+			// store work is queued behind the backlog of "bp", which is applied a batch at a time; a task
+			// queued right after it counts what was applied when it ran
 			AtomicReference<CompletableFuture<Void>> waiting = new AtomicReference<>();
+			AtomicReference<String> appliedThen = new AtomicReference<>();
 			uploadWhileTheReadersStoreThreadIsBusy(engineOwner, writer, DOCUMENTS, () -> {
+				EventLoop store = engineOwner.engine().storeThread();
+				int queued = store.queuedTasks();
 				waiting.set(other.waitForDownloadCompletion());
-				Thread.sleep(1000); // the MARK's round trip, on a connection that is read
+				// the MARK's round trip: its answer is queued on the store thread
+				await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+					.until(() -> store.queuedTasks() > queued);
+				store.post(() -> appliedThen.set(LocalFiles.queryText(readerDb.path(),
+						"SELECT count(*) FROM documents WHERE collection = 'docs' AND present = 1")));
 			});
 
 			waiting.get().get(LONG.toSeconds(), TimeUnit.SECONDS);
-			assertThat(readerDb.collection("docs").count()).as("applied then").isLessThan(DOCUMENTS);
+			await().atMost(LONG).until(() -> appliedThen.get() != null);
+			assertThat(Long.parseLong(appliedThen.get())).as("applied then").isLessThan(DOCUMENTS);
 			assertThat(reader.sessionFor(readerDb).orElseThrow().downloadAllServerChanges(LONG)).isTrue();
 			assertThat(readerDb.collection("docs").count()).isEqualTo(DOCUMENTS);
 		}

@@ -79,6 +79,11 @@ public final class EventLoop {
 		return head instanceof Delayed due && due.getDelay(TimeUnit.NANOSECONDS) <= 0;
 	}
 
+	/** How many tasks wait to run (posted or scheduled, not the current one). Any thread; a moment's answer. */
+	public int queuedTasks() {
+		return this.executor.getQueue().size();
+	}
+
 	/** Whether the current thread is this loop's thread. */
 	public boolean inLoop() {
 		return Thread.currentThread() == this.thread;
