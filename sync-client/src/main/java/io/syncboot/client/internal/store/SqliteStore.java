@@ -34,8 +34,13 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * One local database file: documents with their merge state, the outbox of unacknowledged local
- * changesets and the sync metadata, in SQLite ({@code journal_mode=WAL}, {@code synchronous=FULL}).
- * Every method that writes runs one transaction, durable when it returns. The writes themselves are
+ * changesets and the sync metadata, in SQLite ({@code journal_mode=WAL}). Every method that writes
+ * runs one transaction. Local writes, client file ids and resets are durable when their method
+ * returns ({@code synchronous=FULL}: the log is flushed to the device). Applied downloads are not
+ * flushed ({@code synchronous=NORMAL}): they survive a crash of the process at once, and a power
+ * loss or an operating system crash once any later transaction of the file is flushed (the log keeps
+ * their order, and a flush covers all of it) or checkpointed; such a crash can only roll back the
+ * downloads applied last, with the cursor they moved, and they are downloaded again. The writes themselves are
  * made by {@link LocalCommitWriter}, {@link DownloadApplier} and {@link FileIdentityWriter}; this
  * class owns the connection, the lock, the transactions and the metadata they publish.
  *
@@ -88,6 +93,8 @@ public final class SqliteStore implements AutoCloseable {
 	private StoreMeta stagedMeta; // guarded by lock: the metadata of the running transaction
 
 	private volatile boolean closed;
+
+	private boolean flushesCommits = true; // guarded by lock: the connection's synchronous mode is FULL
 
 	private SqliteStore(Path path, MessageCodec codec, LongSupplier wallMillis, int maxChangesetBytes,
 			Connection connection, StatementCache statements, FileOwnership ownership) throws SQLException {
@@ -234,7 +241,7 @@ public final class SqliteStore implements AutoCloseable {
 		if (writes.isEmpty()) {
 			throw new IllegalArgumentException("a local commit needs at least one write");
 		}
-		return inTransaction(committed, () -> stage(this.locals.commit(writes, this.meta, this.uploadCounters)));
+		return inTransaction(true, committed, () -> stage(this.locals.commit(writes, this.meta, this.uploadCounters)));
 	}
 
 	/**
@@ -246,7 +253,7 @@ public final class SqliteStore implements AutoCloseable {
 		if (clientFileId < 1) {
 			throw new IllegalArgumentException("clientFileId must be >= 1, was " + clientFileId);
 		}
-		return inTransaction(meta -> {
+		return inTransaction(true, meta -> {
 		}, () -> {
 			StoreMeta after = this.identity.assignClientFileId(this.meta, clientFileId, fileSalt, serverSalt);
 			this.stagedMeta = after;
@@ -286,7 +293,8 @@ public final class SqliteStore implements AutoCloseable {
 		if (downloads.isEmpty()) {
 			throw new IllegalArgumentException("no download to apply");
 		}
-		return inTransaction(committed, () -> {
+		// not flushed: what a power loss rolls back is downloaded again (see the class comment)
+		return inTransaction(false, committed, () -> {
 			for (SyncMessage.Download download : downloads) {
 				// kept even if the apply fails (an ack beyond the last committed version is refused): for a reset
 				this.serverIntegratedUpTo = Math.max(this.serverIntegratedUpTo,
@@ -428,7 +436,7 @@ public final class SqliteStore implements AutoCloseable {
 	 * @throws RuntimeException if recovering fails; nothing changed then
 	 */
 	public CommitResult resetForClientReset(boolean recover) {
-		return inTransaction(result -> {
+		return inTransaction(true, result -> {
 			this.serverIntegratedUpTo = 0;
 		}, () -> stage(this.identity.resetForClientReset(this.meta, this.uploadCounters, recover,
 				this.serverIntegratedUpTo)));
@@ -524,7 +532,11 @@ public final class SqliteStore implements AutoCloseable {
 		}
 	}
 
-	private <T> T inTransaction(Consumer<T> committed, Work<T> work) {
+	/**
+	 * Runs {@code work} in one transaction and commits it, flushed to the device when {@code flush}
+	 * is set (else it survives a crash of the process, see the class comment).
+	 */
+	private <T> T inTransaction(boolean flush, Consumer<T> committed, Work<T> work) {
 		this.lock.lock();
 		try {
 			checkOpen();
@@ -532,6 +544,7 @@ public final class SqliteStore implements AutoCloseable {
 			this.stagedCounters = this.uploadCounters;
 			this.stagedMeta = this.meta;
 			try {
+				flushCommits(flush);
 				result = work.run();
 				StoreMeta after = this.stagedMeta;
 				this.connection.commit();
@@ -558,6 +571,40 @@ public final class SqliteStore implements AutoCloseable {
 				logger.error("A commit callback failed on {}", this.path, ex);
 			}
 			return result;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Sets whether commits are flushed to the device, between transactions (SQLite refuses to change
+	 * it inside one, and the driver begins the next transaction at each commit).
+	 */
+	private void flushCommits(boolean flush) throws SQLException {
+		if (this.flushesCommits == flush) {
+			return;
+		}
+		this.connection.rollback(); // the driver's transaction begun at the last commit, still empty
+		this.connection.setAutoCommit(true);
+		try (Statement statement = this.connection.createStatement()) {
+			statement.execute(flush ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+			this.flushesCommits = flush;
+		}
+		finally {
+			this.connection.setAutoCommit(false);
+		}
+	}
+
+	/** SQLite's {@code synchronous} setting of the connection now: 2 (FULL) or 1 (NORMAL). For tests. */
+	int synchronousSetting() {
+		this.lock.lock();
+		try (Statement statement = this.connection.createStatement();
+				ResultSet rows = statement.executeQuery("PRAGMA synchronous")) {
+			return rows.next() ? rows.getInt(1) : -1;
+		}
+		catch (SQLException ex) {
+			throw new StoreException("cannot read the synchronous setting of " + this.path, ex);
 		}
 		finally {
 			this.lock.unlock();

@@ -141,6 +141,29 @@ class SqliteStoreTests {
 	}
 
 	@Test
+	void localWritesFileIdsAndResetsAreFlushedAndAppliedDownloadsAreNot() {
+		assertThat(this.store.synchronousSetting()).isEqualTo(2);
+		this.store.commitLocal(List.of(put(T1, Map.of("n", 1))));
+		assertThat(this.store.synchronousSetting()).as("after a local write").isEqualTo(2);
+		this.store.applyDownload(download(1, 0, List.of(), List.of()));
+		assertThat(this.store.synchronousSetting()).as("after a download").isEqualTo(1);
+		this.store.commitLocal(List.of(put(T1, Map.of("n", 2))));
+		assertThat(this.store.synchronousSetting()).as("after a local write that follows a download").isEqualTo(2);
+		this.store.applyDownload(download(2, 0, List.of(), List.of()));
+		this.store.assignClientFileId(7, 70, 700);
+		assertThat(this.store.synchronousSetting()).as("after a file id").isEqualTo(2);
+		this.store.applyDownload(download(3, 0, List.of(), List.of()));
+		assertThat(this.store.meta().downloadCursor()).isEqualTo(3);
+		this.store.resetForClientReset(true);
+		assertThat(this.store.synchronousSetting()).as("after a reset").isEqualTo(2);
+
+		this.store.close();
+		this.store = openStore();
+		assertThat(this.store.synchronousSetting()).as("reopened").isEqualTo(2);
+		assertThat(this.store.get(T1)).contains(Map.of("n", 2L));
+	}
+
+	@Test
 	void concurrentCommitsGetDistinctGapFreeVersions() throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(4);
 		List<Future<Long>> futures = new ArrayList<>();
