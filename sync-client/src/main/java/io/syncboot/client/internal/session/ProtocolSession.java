@@ -252,8 +252,9 @@ final class ProtocolSession implements ConnectionSession {
 	}
 
 	/**
-	 * A MARK came back: its wait completes once the downloads received before it are applied, on
-	 * the store thread, which applies those still waiting first. If some were dropped (an apply
+	 * A MARK came back: its wait completes once the downloads received before it are applied and
+	 * flushed to the device, on the store thread, which applies those still waiting first (applies
+	 * are not flushed one by one: see {@link SqliteStore}). If some were dropped (an apply
 	 * failed), before the MARK came or until it is processed, it is ignored: the session binds again
 	 * and the MARK is sent again after the next ident.
 	 */
@@ -269,6 +270,7 @@ final class ProtocolSession implements ConnectionSession {
 						this.partition);
 				return;
 			}
+			this.store.flushDownloads();
 			this.owner.markReached(mark.requestId());
 		});
 	}

@@ -40,7 +40,8 @@ import org.sqlite.SQLiteConfig;
  * flushed ({@code synchronous=NORMAL}): they survive a crash of the process at once, and a power
  * loss or an operating system crash once any later transaction of the file is flushed (the log keeps
  * their order, and a flush covers all of it) or checkpointed; such a crash can only roll back the
- * downloads applied last, with the cursor they moved, and they are downloaded again. The writes themselves are
+ * downloads applied last, with the cursor they moved, and they are downloaded again; a download
+ * wait flushes them before it completes ({@link #flushDownloads()}). The writes themselves are
  * made by {@link LocalCommitWriter}, {@link DownloadApplier} and {@link FileIdentityWriter}; this
  * class owns the connection, the lock, the transactions and the metadata they publish.
  *
@@ -95,6 +96,8 @@ public final class SqliteStore implements AutoCloseable {
 	private volatile boolean closed;
 
 	private boolean flushesCommits = true; // guarded by lock: the connection's synchronous mode is FULL
+
+	private boolean unflushed; // guarded by lock: a commit since the last flushed one was not flushed
 
 	private SqliteStore(Path path, MessageCodec codec, LongSupplier wallMillis, int maxChangesetBytes,
 			Connection connection, StatementCache statements, FileOwnership ownership) throws SQLException {
@@ -302,6 +305,34 @@ public final class SqliteStore implements AutoCloseable {
 			}
 			return stage(this.downloads.apply(downloads, this.meta, this.uploadCounters));
 		});
+	}
+
+	/**
+	 * Flushes the applied downloads not flushed yet to the device (see the class comment), so that a
+	 * power loss cannot roll them back: a download wait does before it completes. Store thread; does
+	 * nothing if every commit is flushed already.
+	 * @throws StoreException if the flush fails
+	 */
+	public void flushDownloads() {
+		this.lock.lock();
+		try {
+			if (!this.unflushed) {
+				return;
+			}
+			inTransaction(true, result -> {
+			}, () -> {
+				// a flushed commit must write a page (SQLite skips an update that changes nothing): the
+				// row is changed and changed back, and the flush covers every commit logged before it
+				try (Statement statement = this.connection.createStatement()) {
+					statement.executeUpdate("UPDATE meta SET next_client_version = next_client_version + 1");
+					statement.executeUpdate("UPDATE meta SET next_client_version = next_client_version - 1");
+				}
+				return null;
+			});
+		}
+		finally {
+			this.lock.unlock();
+		}
 	}
 
 	/**
@@ -548,6 +579,7 @@ public final class SqliteStore implements AutoCloseable {
 				result = work.run();
 				StoreMeta after = this.stagedMeta;
 				this.connection.commit();
+				this.unflushed = !flush;
 				this.meta = after;
 				this.uploadCounters = this.stagedCounters;
 			}

@@ -164,6 +164,32 @@ class SqliteStoreTests {
 	}
 
 	@Test
+	void flushingDownloadsWritesAFlushedCommitOnlyWhenADownloadIsUnflushedAndChangesNothing() throws Exception {
+		Path wal = Path.of(this.file + "-wal");
+		this.store.commitLocal(List.of(put(T1, Map.of("n", 1))));
+		long afterWrite = Files.size(wal);
+		this.store.flushDownloads();
+		assertThat(Files.size(wal)).as("nothing to flush").isEqualTo(afterWrite);
+
+		this.store.applyDownload(download(1, 0, List.of(), List.of()));
+		StoreMeta applied = this.store.meta();
+		long afterDownload = Files.size(wal);
+		this.store.flushDownloads();
+		assertThat(Files.size(wal)).as("a flushed commit was logged").isGreaterThan(afterDownload);
+		assertThat(this.store.synchronousSetting()).isEqualTo(2);
+		long afterFlush = Files.size(wal);
+		this.store.flushDownloads();
+		assertThat(Files.size(wal)).as("flushed already").isEqualTo(afterFlush);
+
+		assertThat(this.store.meta()).isEqualTo(applied);
+		assertThat(this.store.commitLocal(List.of(put(T1, Map.of("n", 2)))).clientVersion()).isEqualTo(2);
+		this.store.close();
+		this.store = openStore();
+		assertThat(this.store.meta().downloadCursor()).isEqualTo(1);
+		assertThat(this.store.meta().nextClientVersion()).isEqualTo(3);
+	}
+
+	@Test
 	void concurrentCommitsGetDistinctGapFreeVersions() throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(4);
 		List<Future<Long>> futures = new ArrayList<>();
