@@ -242,7 +242,7 @@ class ConnectionIntegrationTests extends SyncFixture {
 	void anIdleSharedSocketLingersIsReusedMeanwhileAndClosesAfterwards() {
 		SyncServer server = server();
 		FaultProxy proxy = proxy(server);
-		SyncManager manager = manager(proxy, server, this.dirA, b -> b.connectionLinger(Duration.ofSeconds(2)));
+		SyncManager manager = manager(proxy, server, this.dirA, b -> b.connectionLinger(Duration.ofSeconds(5)));
 		SyncConfiguration first = config(manager, "p").stopPolicy(StopPolicy.IMMEDIATELY).build();
 		SyncDatabase db = manager.open(first);
 		assertThat(manager.sessionFor(db).orElseThrow().downloadAllServerChanges(LONG)).isTrue();

@@ -96,7 +96,8 @@ class WaitProtocolTests {
 		SyncDatabase database = this.manager.open(SyncConfiguration.builder(this.user, "p").build());
 		SyncSession session = this.manager.sessionFor(database).orElseThrow();
 		identify();
-		assertThat(session.downloadAllServerChanges(Duration.ofMillis(200))).isFalse();
+		// long enough for the MARK to be sent first, on a slow machine too (the server never answers it)
+		assertThat(session.downloadAllServerChanges(Duration.ofSeconds(2))).isFalse();
 		SyncMessage.Mark unanswered = (SyncMessage.Mark) next();
 
 		// bound again, the session sends the MARKs of the download waits still pending
