@@ -7,7 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.LongStream;
 
 import io.syncboot.core.model.Changeset;
@@ -30,14 +35,18 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * History compaction under load, on the embedded store (one node) and on PostgreSQL (two nodes):
- * a writer keeps committing while the engine compacts every 200 ms with a 2 s retention; a client
+ * a writer keeps committing while every node compacts every 200 ms with a 2 s retention; a client
  * that follows live and one that reconnects within the retention miss nothing, a client whose
  * cursor is older than the retention gets {@code CLIENT_FILE_EXPIRED} (222), and a fresh client
- * bootstraps everything.
+ * bootstraps everything. The test drives the compaction ({@link SyncServerEngine#compactNow()}; the
+ * engines' own timer is off) so that it can hold it: compaction is time-based, and a slow machine
+ * could otherwise take longer than the retention to reconnect a client.
  */
 class CompactionTests {
 
 	private static final Duration RETENTION = Duration.ofSeconds(2);
+
+	private static final Duration COMPACTION_INTERVAL = Duration.ofMillis(200);
 
 	private static EmbeddedDatabase database;
 
@@ -47,6 +56,11 @@ class CompactionTests {
 	private final List<SyncServer> nodes = new ArrayList<>();
 
 	private String url;
+
+	private final ScheduledExecutorService compactor = Executors.newScheduledThreadPool(2);
+
+	// compactions run under the read lock; the test holds the write lock to hold them (waiting for a running one)
+	private final ReadWriteLock compaction = new ReentrantReadWriteLock();
 
 	@BeforeAll
 	static void startDatabase() {
@@ -59,7 +73,9 @@ class CompactionTests {
 	}
 
 	@AfterEach
-	void stopNodes() {
+	void stopNodes() throws InterruptedException {
+		this.compactor.shutdownNow();
+		assertThat(this.compactor.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
 		this.nodes.forEach(SyncServer::close);
 	}
 
@@ -73,7 +89,7 @@ class CompactionTests {
 				.port(0)
 				.allowAnonymous()
 				.historyRetention(RETENTION)
-				.compactionInterval(Duration.ofMillis(200));
+				.compactionInterval(Duration.ofDays(1)); // compacted by the test: see compactEvery
 			if (backend.equals("sqlite")) {
 				builder.dataDirectory(this.dataDirectory);
 			}
@@ -84,14 +100,35 @@ class CompactionTests {
 		}
 	}
 
+	/** Compacts on every node every {@link #COMPACTION_INTERVAL}, unless held. */
+	private void compactEvery() {
+		for (SyncServer node : this.nodes) {
+			SyncServerEngine engine = node.engine();
+			this.compactor.scheduleWithFixedDelay(() -> {
+				if (this.compaction.readLock().tryLock()) {
+					try {
+						engine.compactNow();
+					}
+					finally {
+						this.compaction.readLock().unlock();
+					}
+				}
+			}, 0, COMPACTION_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
 	private URI node(int i) {
 		return this.nodes.get(i % this.nodes.size()).url();
 	}
 
 	/** Reads downloads until the cursor reaches {@code target}; returns the server versions received. */
 	private static List<Long> follow(RawSyncClient client, long target) {
+		return follow(client, -1, target);
+	}
+
+	/** Reads downloads from {@code cursor} until it reaches {@code target}; returns the server versions received. */
+	private static List<Long> follow(RawSyncClient client, long cursor, long target) {
 		List<Long> versions = new ArrayList<>();
-		long cursor = -1;
 		while (cursor < target) {
 			SyncMessage.Download download = client.expect(SyncMessage.Download.class);
 			download.changesets().stream().map(ServerChangeset::serverVersion).forEach(versions::add);
@@ -104,6 +141,10 @@ class CompactionTests {
 	@ValueSource(strings = { "sqlite", "postgresql" })
 	void compactionUnderLoadKeepsClientsWithinRetentionAndResetsTheOnesBehindIt(String backend) throws Exception {
 		startNodes(backend);
+		// held until the brief client is back (with no compaction before, its cursor cannot fall behind
+		// the horizon, however slow its reconnection)
+		this.compaction.writeLock().lock();
+		compactEvery();
 		int total = 100;
 		try (RawSyncClient writer = new RawSyncClient(node(0));
 				RawSyncClient live = new RawSyncClient(node(1));
@@ -113,9 +154,37 @@ class CompactionTests {
 			RawSyncClient brief = new RawSyncClient(node(1));
 			RawSyncClient.Identity briefIdentity = brief.bindNew(1, "log");
 			writer.bindNew(1, "log");
+			long[] sentAt = new long[total + 1];
+			AtomicLong firstWithinRetention = new AtomicLong();
+			AtomicLong compactedThen = new AtomicLong();
 			CompletableFuture<Void> load = CompletableFuture.runAsync(() -> {
 				try {
 					for (int v = 1; v <= total; v++) {
+						if (v == total / 2) {
+							// the second half is written while the history before it is being removed
+							await().atMost(Duration.ofSeconds(60))
+								.until(() -> this.nodes.get(0).engine().store().compactedVersion("log") > 1);
+						}
+						if (v == total * 3 / 4) {
+							// with compaction held (once one under way is done), every compaction so far cut at
+							// least a retention before now: nothing sent since then may have been compacted
+							if (!this.compaction.writeLock().tryLock(60, TimeUnit.SECONDS)) {
+								throw new IllegalStateException("compaction was held for a minute");
+							}
+							try {
+								long cutoffBound = System.currentTimeMillis() - RETENTION.toMillis();
+								int first = v;
+								while (first > 1 && sentAt[first - 1] >= cutoffBound) {
+									first--;
+								}
+								firstWithinRetention.set(first);
+								compactedThen.set(this.nodes.get(0).engine().store().compactedVersion("log"));
+							}
+							finally {
+								this.compaction.writeLock().unlock();
+							}
+						}
+						sentAt[v] = System.currentTimeMillis();
 						writer.upload(1, new Changeset(v, 0,
 								List.of(new Operation.Put("log", "e" + v, 1_000 + v, Map.of("n", v)))));
 						Thread.sleep(40);
@@ -136,11 +205,18 @@ class CompactionTests {
 				back.send(new SyncMessage.Bind(1, "log", false));
 				back.send(new SyncMessage.Ident(1, briefIdentity.fileId(), briefIdentity.fileSalt(), briefCursor, 0,
 						briefIdentity.serverSalt()));
-				briefVersions.addAll(follow(back, total));
+				SyncMessage.Download resumed = back.expect(SyncMessage.Download.class);
+				resumed.changesets().stream().map(ServerChangeset::serverVersion).forEach(briefVersions::add);
+				this.compaction.writeLock().unlock();
+				briefVersions.addAll(follow(back, resumed.serverVersion(), total));
 			}
 			assertThat(briefVersions).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
 			assertThat(follow(live, total)).containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
 			load.get(60, TimeUnit.SECONDS);
+			assertThat(compactedThen.get()).as("compacted up to, while written")
+				.isGreaterThan(1)
+				.isLessThan(firstWithinRetention.get());
+			this.compaction.writeLock().lock(); // waits for a compaction under way: its deletions are done
 			try (JdbcHistoryStore store = openStore(backend)) {
 				assertThat(store.compactedVersion("log")).as("the history was compacted while written").isGreaterThan(1);
 				assertThat(store.changesetsAfter("log", 0, 0, Long.MAX_VALUE).changesets())

@@ -42,6 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MultiNodeTests {
 
+	/** How often a node's listener catches up by query (PostgresCommitListener.CATCH_UP_MILLIS). */
+	private static final Duration CATCH_UP_INTERVAL = Duration.ofSeconds(5);
+
 	private static EmbeddedDatabase database;
 
 	private String url;
@@ -339,14 +342,13 @@ class MultiNodeTests {
 			reader.bindNew(1, "unannounced");
 			reader.expect(SyncMessage.Download.class);
 			long fileId = crashed.allocateClientFile("unannounced").fileId();
-			long start = System.nanoTime();
 			crashed.integrate("unannounced", fileId, List.of(changeset(1, "u1", "one")));
-			SyncMessage message = reader.poll(Duration.ofSeconds(10));
+			// due at the next catch-up; a wide bound for a loaded machine (it returns once the download is in)
+			SyncMessage message = reader.poll(CATCH_UP_INTERVAL.multipliedBy(4));
 			assertThat(message).as("the reader's node caught up by its periodic query").isInstanceOf(
 					SyncMessage.Download.class);
 			assertThat(((SyncMessage.Download) message).changesets()).extracting(ServerChangeset::serverVersion)
 				.containsExactly(1L);
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(7));
 		}
 	}
 
