@@ -132,6 +132,35 @@ class BackPressureIntegrationTests {
 	}
 
 	@Test
+	void aConnectionWhoseReadingIsPausedLongerThanThePongTimeoutIsNotTakenForDead() throws Exception {
+		try (SyncServer server = SyncServer.builder().port(0).dataDirectory(this.serverDir).allowAnonymous().build().start();
+				SyncManager reader = SyncManager.create(SyncClientSettings.builder().serverUrl(server.url())
+					.baseDirectory(this.dirC).reconnectInitialDelay(Duration.ofMillis(50))
+					.pingInterval(Duration.ofMillis(100)).pongTimeout(Duration.ofMillis(500)).build());
+				SyncManager writer = manager(server, this.dirA)) {
+			DefaultSyncManager engineOwner = (DefaultSyncManager) reader;
+			SyncDatabase readerDb = open(reader, "bp");
+			SyncSession readerSession = reader.sessionFor(readerDb).orElseThrow();
+			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
+			List<String> lost = new CopyOnWriteArrayList<>();
+			readerSession.addConnectionStateListener((from, to, error) -> {
+				if (to == ConnectionState.DISCONNECTED) {
+					lost.add(String.valueOf(error));
+				}
+			});
+
+			// the socket is not read (so no pong is) for four times the pong timeout
+			uploadWhileTheReadersStoreThreadIsBusy(engineOwner, writer, DOCUMENTS, () -> Thread.sleep(2000));
+
+			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
+			assertThat(readerDb.collection("docs").count()).isEqualTo(DOCUMENTS);
+			assertThat(lost).as("connections lost").isEmpty();
+			// and the watchdog runs again once the socket is read: a server that stops answering is noticed
+			assertThat(readerSession.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+		}
+	}
+
+	@Test
 	void anotherSessionsWaitIsNotHeldUpByOneSessionsBacklog() throws Exception {
 		try (SyncServer server = SyncServer.builder().port(0).dataDirectory(this.serverDir).allowAnonymous().build().start();
 				SyncManager reader = SyncManager.create(SyncClientSettings.builder().serverUrl(server.url())

@@ -137,7 +137,8 @@ public final class Connection {
 	/**
 	 * Stops reading from the socket while {@code session} has more received downloads than it wants
 	 * to hold (its backlog), until it calls {@link #resumeReading}; every session on the socket
-	 * waits meanwhile. A session that detaches resumes.
+	 * waits meanwhile, and so does the ping/pong watchdog (it pings again after resuming). A session
+	 * that detaches resumes.
 	 */
 	public void pauseReading(ConnectionSession session) {
 		this.loop.assertInLoop();
@@ -168,10 +169,14 @@ public final class Connection {
 		}
 		this.readingPaused = pause;
 		if (pause) {
+			// no pong can be read meanwhile: the watchdog waits too, or a backlog that takes longer than
+			// the pong timeout to apply would close a healthy connection (and its replacement, paused again)
+			this.keepalive.stop();
 			current.pauseReading();
 		}
 		else {
 			current.resumeReading();
+			this.keepalive.start();
 		}
 	}
 
