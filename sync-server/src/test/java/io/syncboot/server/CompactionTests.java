@@ -75,8 +75,12 @@ class CompactionTests {
 	@AfterEach
 	void stopNodes() throws InterruptedException {
 		this.compactor.shutdownNow();
-		assertThat(this.compactor.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-		this.nodes.forEach(SyncServer::close);
+		try {
+			assertThat(this.compactor.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+		}
+		finally {
+			this.nodes.forEach(SyncServer::close);
+		}
 	}
 
 	private void startNodes(String backend) {

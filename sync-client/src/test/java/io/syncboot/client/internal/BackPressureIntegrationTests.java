@@ -24,6 +24,7 @@ import io.syncboot.client.SyncSessionState;
 import io.syncboot.client.internal.concurrent.EventLoop;
 import io.syncboot.client.internal.connection.Connection;
 import io.syncboot.server.SyncServer;
+import io.syncboot.test.proxy.FaultProxy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,9 +135,14 @@ class BackPressureIntegrationTests {
 	@Test
 	void aConnectionWhoseReadingIsPausedLongerThanThePongTimeoutIsNotTakenForDead() throws Exception {
 		try (SyncServer server = SyncServer.builder().port(0).dataDirectory(this.serverDir).allowAnonymous().build().start();
-				SyncManager reader = SyncManager.create(SyncClientSettings.builder().serverUrl(server.url())
-					.baseDirectory(this.dirC).reconnectInitialDelay(Duration.ofMillis(50))
-					.pingInterval(Duration.ofMillis(100)).pongTimeout(Duration.ofMillis(500)).build());
+				FaultProxy proxy = FaultProxy.start("127.0.0.1", server.port());
+				SyncManager reader = SyncManager.create(SyncClientSettings.builder()
+					.serverUrl(proxy.proxied(server.url()))
+					.baseDirectory(this.dirC)
+					.reconnectInitialDelay(Duration.ofMillis(50))
+					.pingInterval(Duration.ofMillis(100))
+					.pongTimeout(Duration.ofSeconds(2))
+					.build());
 				SyncManager writer = manager(server, this.dirA)) {
 			DefaultSyncManager engineOwner = (DefaultSyncManager) reader;
 			SyncDatabase readerDb = open(reader, "bp");
@@ -149,14 +155,17 @@ class BackPressureIntegrationTests {
 				}
 			});
 
-			// the socket is not read (so no pong is) for four times the pong timeout
-			uploadWhileTheReadersStoreThreadIsBusy(engineOwner, writer, DOCUMENTS, () -> Thread.sleep(2000));
+			// the socket is not read (so no pong is) for three times the pong timeout
+			uploadWhileTheReadersStoreThreadIsBusy(engineOwner, writer, DOCUMENTS, () -> Thread.sleep(6000));
 
 			assertThat(readerSession.downloadAllServerChanges(LONG)).isTrue();
 			assertThat(readerDb.collection("docs").count()).isEqualTo(DOCUMENTS);
 			assertThat(lost).as("connections lost").isEmpty();
-			// and the watchdog runs again once the socket is read: a server that stops answering is noticed
-			assertThat(readerSession.connectionState()).isEqualTo(ConnectionState.CONNECTED);
+
+			// the watchdog runs again once the socket is read: a server that stops answering is noticed
+			proxy.blackHole();
+			await().atMost(Duration.ofSeconds(60)).until(() -> !lost.isEmpty());
+			assertThat(lost.get(0)).contains("no pong");
 		}
 	}
 

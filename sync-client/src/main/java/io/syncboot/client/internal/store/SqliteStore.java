@@ -45,8 +45,11 @@ import org.sqlite.SQLiteConfig;
  * made by {@link LocalCommitWriter}, {@link DownloadApplier} and {@link FileIdentityWriter}; this
  * class owns the connection, the lock, the transactions and the metadata they publish.
  *
- * <p>Thread-safe: one JDBC connection guarded by a lock. {@link #meta()} is lock-free (a volatile
- * snapshot of the last commit), so the event loop may read it.
+ * <p>Thread-safe: one JDBC connection guarded by a lock writes and reads. A read that finds the lock
+ * taken by another thread (a long download batch, a reset's backup, a large local write) does not
+ * wait for it: it reads what is committed on a second connection, opened the first time it is
+ * needed, read-only, guarded by a lock of its own. {@link #meta()} is lock-free (a volatile snapshot
+ * of the last commit), so the event loop may read it.
  */
 public final class SqliteStore implements AutoCloseable {
 
@@ -97,7 +100,15 @@ public final class SqliteStore implements AutoCloseable {
 
 	private boolean flushesCommits = true; // guarded by lock: the connection's synchronous mode is FULL
 
-	private boolean unflushed; // guarded by lock: a commit since the last flushed one was not flushed
+	// guarded by lock: a commit since the last flushed one may not be flushed; at open too, as the last
+	// process may have left commits unflushed (killed before the operating system wrote them back)
+	private boolean unflushed = true;
+
+	private final Tables tables; // guarded by lock
+
+	private final ReentrantLock readerLock = new ReentrantLock();
+
+	private @Nullable Tables reader; // guarded by readerLock: the second connection, once opened
 
 	private SqliteStore(Path path, MessageCodec codec, LongSupplier wallMillis, int maxChangesetBytes,
 			Connection connection, StatementCache statements, FileOwnership ownership) throws SQLException {
@@ -108,6 +119,7 @@ public final class SqliteStore implements AutoCloseable {
 		this.documents = new DocumentTable(codec, statements);
 		this.outbox = new OutboxTable(codec, statements);
 		this.connection = connection;
+		this.tables = new Tables(connection, statements, this.documents, this.outbox);
 		this.meta = MetaTable.recover(MetaTable.read(statements), statements);
 		this.stagedMeta = this.meta;
 		this.uploadCounters = new UploadCounters(0, 0, this.outbox.bytesUpTo(Long.MAX_VALUE));
@@ -340,18 +352,18 @@ public final class SqliteStore implements AutoCloseable {
 	 * read in one transaction.
 	 */
 	public Snapshot snapshot() {
-		return read(() -> {
+		return read(tables -> {
 			List<Map.Entry<DocumentKey, Map<String, Object>>> documents = new ArrayList<>();
-			try (Statement statement = this.connection.createStatement();
+			try (Statement statement = tables.connection().createStatement();
 					ResultSet rows = statement.executeQuery(
 							"SELECT collection, id, ifnull(body, state), body IS NULL FROM documents WHERE present = 1"
 									+ " ORDER BY collection, id")) {
 				while (rows.next()) {
 					documents.add(Map.entry(new DocumentKey(rows.getString(1), rows.getString(2)),
-							this.documents.visibleFields(rows.getString(3), rows.getBoolean(4))));
+							tables.documents().visibleFields(rows.getString(3), rows.getBoolean(4))));
 				}
 			}
-			return new Snapshot(documents, this.outbox.count());
+			return new Snapshot(documents, tables.outbox().count());
 		});
 	}
 
@@ -475,22 +487,22 @@ public final class SqliteStore implements AutoCloseable {
 
 	/** Outbox entries after {@code afterClientVersion}, in order, up to about {@code maxBytes} (at least one if any). */
 	public List<OutboxEntry> readOutbox(long afterClientVersion, long maxBytes, int maxEntries) {
-		return read(() -> this.outbox.read(afterClientVersion, maxBytes, maxEntries));
+		return read(tables -> tables.outbox().read(afterClientVersion, maxBytes, maxEntries));
 	}
 
 	/** The number of unacknowledged local changesets. */
 	public long pendingChanges() {
-		return read(this.outbox::count);
+		return read(tables -> tables.outbox().count());
 	}
 
 	/** Whether a document has unacknowledged local changes. */
 	public boolean isPending(DocumentKey key) {
-		return read(() -> this.documents.pendingVersion(key) > this.meta.uploadAck());
+		return read(tables -> tables.documents().pendingVersion(key) > this.meta.uploadAck());
 	}
 
 	/** The visible fields of a present document. */
 	public Optional<Map<String, Object>> get(DocumentKey key) {
-		return read(() -> this.documents.body(key));
+		return read(tables -> tables.documents().body(key));
 	}
 
 	/** Whether a document is present. */
@@ -500,17 +512,17 @@ public final class SqliteStore implements AutoCloseable {
 
 	/** The merge state of a document, present or not, if it was ever written. */
 	public Optional<DocumentState> state(DocumentKey key) {
-		return read(() -> this.documents.state(key));
+		return read(tables -> tables.documents().state(key));
 	}
 
 	/** Every present document of a collection as (id, fields), ordered by id. */
 	public List<Map.Entry<String, Map<String, Object>>> all(String collection) {
-		return read(() -> this.documents.bodies(collection));
+		return read(tables -> tables.documents().bodies(collection));
 	}
 
 	/** The number of present documents of a collection. */
 	public long count(String collection) {
-		return read(() -> this.documents.count(collection));
+		return read(tables -> tables.documents().count(collection));
 	}
 
 	/** Whether {@link #close()} was called. */
@@ -518,13 +530,24 @@ public final class SqliteStore implements AutoCloseable {
 		return this.closed;
 	}
 
-	/** Closes the file (waiting for a running transaction); idempotent. */
+	/** Closes the file (waiting for a running transaction and a running read); idempotent. */
 	@Override
 	public void close() {
 		this.lock.lock();
 		try {
 			if (!this.closed) {
 				this.closed = true;
+				this.readerLock.lock();
+				try {
+					if (this.reader != null) {
+						this.reader.statements().close();
+						closeQuietly(this.reader.connection());
+						this.reader = null;
+					}
+				}
+				finally {
+					this.readerLock.unlock();
+				}
 				this.statements.close();
 				closeQuietly(this.connection);
 				this.ownership.close();
@@ -548,19 +571,78 @@ public final class SqliteStore implements AutoCloseable {
 
 	}
 
-	private <T> T read(Work<T> work) {
-		this.lock.lock();
+	/** A connection with its statements and the tables over them. */
+	private record Tables(Connection connection, StatementCache statements, DocumentTable documents,
+			OutboxTable outbox) {
+	}
+
+	private interface ReadWork<T> {
+
+		T run(Tables tables) throws SQLException;
+
+	}
+
+	/**
+	 * Runs {@code work} in a read transaction: on the store's connection if its lock is free or held
+	 * by this thread (which then sees its own transaction's writes), else on the reading connection,
+	 * so that a read never waits for another thread's transaction.
+	 */
+	private <T> T read(ReadWork<T> work) {
+		if (this.lock.tryLock()) {
+			try {
+				checkOpen();
+				return work.run(this.tables);
+			}
+			catch (SQLException ex) {
+				throw new StoreException("reading " + this.path + " failed: " + ex.getMessage(), ex);
+			}
+			finally {
+				rollbackQuietly();
+				this.lock.unlock();
+			}
+		}
+		this.readerLock.lock();
 		try {
 			checkOpen();
-			return work.run();
+			Tables tables = reader();
+			try {
+				return work.run(tables);
+			}
+			finally {
+				tables.connection().rollback(); // ends the read transaction: the next read sees later commits
+			}
 		}
 		catch (SQLException ex) {
 			throw new StoreException("reading " + this.path + " failed: " + ex.getMessage(), ex);
 		}
 		finally {
-			rollbackQuietly();
-			this.lock.unlock();
+			this.readerLock.unlock();
 		}
+	}
+
+	/** The reading connection, opened the first time (under the reader lock, the store open). */
+	private Tables reader() throws SQLException {
+		if (this.reader == null) {
+			SQLiteConfig config = new SQLiteConfig();
+			config.setBusyTimeout(10_000);
+			config.setGetGeneratedKeys(false);
+			Connection connection = DriverManager.getConnection("jdbc:sqlite:" + this.path.toAbsolutePath(),
+					config.toProperties());
+			try {
+				try (Statement statement = connection.createStatement()) {
+					statement.execute("PRAGMA query_only = 1");
+				}
+				connection.setAutoCommit(false);
+			}
+			catch (SQLException ex) {
+				closeQuietly(connection);
+				throw ex;
+			}
+			StatementCache statements = new StatementCache(connection);
+			this.reader = new Tables(connection, statements, new DocumentTable(this.codec, statements),
+					new OutboxTable(this.codec, statements));
+		}
+		return this.reader;
 	}
 
 	/**
@@ -618,10 +700,12 @@ public final class SqliteStore implements AutoCloseable {
 			return;
 		}
 		this.connection.rollback(); // the driver's transaction begun at the last commit, still empty
-		this.connection.setAutoCommit(true);
-		try (Statement statement = this.connection.createStatement()) {
-			statement.execute(flush ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-			this.flushesCommits = flush;
+		try {
+			this.connection.setAutoCommit(true);
+			try (Statement statement = this.connection.createStatement()) {
+				statement.execute(flush ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+				this.flushesCommits = flush;
+			}
 		}
 		finally {
 			this.connection.setAutoCommit(false);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -187,6 +188,70 @@ class SqliteStoreTests {
 		this.store = openStore();
 		assertThat(this.store.meta().downloadCursor()).isEqualTo(1);
 		assertThat(this.store.meta().nextClientVersion()).isEqualTo(3);
+		// a process before this one may have left downloads unflushed: the first flush after opening writes
+		long opened = Files.exists(wal) ? Files.size(wal) : 0;
+		this.store.flushDownloads();
+		assertThat(Files.size(wal)).as("flushed after opening").isGreaterThan(opened);
+		assertThat(this.store.meta().nextClientVersion()).isEqualTo(3);
+	}
+
+	@Test
+	void readsDoNotWaitForAnotherThreadsTransactionAndSeeWhatIsCommitted() throws Exception {
+		this.store.commitLocal(List.of(put(T1, Map.of("n", 1))));
+		assertThat(whileAnotherThreadHoldsTheStore(() -> List.of(this.store.get(T1), this.store.count("tasks"),
+				this.store.pendingChanges(), this.store.isPending(T1), this.store.snapshot().documents().size(),
+				this.store.readOutbox(0, Long.MAX_VALUE, 10).size())))
+			.isEqualTo(List.of(Optional.of(Map.of("n", 1L)), 1L, 1L, true, 1, 1));
+
+		// the reading connection sees later commits; the store's own connection reads as before
+		this.store.commitLocal(List.of(put(T1, Map.of("n", 2)), put(L1, Map.of("x", 1))));
+		assertThat(whileAnotherThreadHoldsTheStore(() -> List.of(this.store.get(T1), this.store.pendingChanges())))
+			.isEqualTo(List.of(Optional.of(Map.of("n", 2L)), 2L));
+		assertThat(this.store.get(L1)).contains(Map.of("x", 1L));
+		this.store.close();
+		assertThatThrownBy(() -> whileAnotherThreadHoldsTheStore(() -> this.store.get(T1)))
+			.hasRootCauseInstanceOf(IllegalStateException.class);
+		this.store = openStore();
+	}
+
+	/**
+	 * Runs {@code read} while another thread holds the store's lock, as a long download batch or a
+	 * reset's backup does; fails if the read waits for it.
+	 */
+	private <T> T whileAnotherThreadHoldsTheStore(java.util.function.Supplier<T> read) throws Exception {
+		CountDownLatch holding = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		ExecutorService threads = Executors.newFixedThreadPool(2);
+		try {
+			Future<Object> held = threads.submit(() -> {
+				try {
+					return this.store.exclusively(() -> {
+						holding.countDown();
+						try {
+							return release.await(60, TimeUnit.SECONDS);
+						}
+						catch (InterruptedException ex) {
+							Thread.currentThread().interrupt();
+							return false;
+						}
+					});
+				}
+				finally {
+					holding.countDown();
+				}
+			});
+			assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+			Future<T> reading = threads.submit(read::get);
+			// far below the hold's minute: a read that waited for the lock would time out here
+			T result = reading.get(20, TimeUnit.SECONDS);
+			release.countDown();
+			held.get(30, TimeUnit.SECONDS);
+			return result;
+		}
+		finally {
+			release.countDown();
+			threads.shutdownNow();
+		}
 	}
 
 	@Test
