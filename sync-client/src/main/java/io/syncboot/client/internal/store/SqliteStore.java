@@ -584,8 +584,8 @@ public final class SqliteStore implements AutoCloseable {
 
 	/**
 	 * Runs {@code work} in a read transaction: on the store's connection if its lock is free or held
-	 * by this thread (which then sees its own transaction's writes), else on the reading connection,
-	 * so that a read never waits for another thread's transaction.
+	 * by this thread (through {@link #exclusively}), else on the reading connection, so that a read
+	 * never waits for another thread's transaction. Either sees what is committed.
 	 */
 	private <T> T read(ReadWork<T> work) {
 		if (this.lock.tryLock()) {
