@@ -392,12 +392,15 @@ public final class SqliteStore implements AutoCloseable {
 			rollbackQuietly();
 			// VACUUM refuses to run while a prepared statement is not reset: compile them again later
 			this.statements.close();
-			this.connection.setAutoCommit(true);
-			try (PreparedStatement statement = this.connection.prepareStatement("VACUUM INTO ?")) {
-				statement.setString(1, target.toAbsolutePath().toString());
-				statement.execute();
+			try {
+				this.connection.setAutoCommit(true);
+				try (PreparedStatement statement = this.connection.prepareStatement("VACUUM INTO ?")) {
+					statement.setString(1, target.toAbsolutePath().toString());
+					statement.execute();
+				}
 			}
 			finally {
+				// the driver counts itself in autocommit mode even if switching failed: always switch back
 				this.connection.setAutoCommit(false);
 			}
 			// a reset commits right after the backup, and what it forgets may be only in the backup: the
