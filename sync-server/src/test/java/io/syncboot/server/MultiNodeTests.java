@@ -73,10 +73,7 @@ class MultiNodeTests {
 				.start());
 		}
 		// the third node on an application's DataSource
-		org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
-		dataSource.setUrl(this.url);
-		dataSource.setUser(database.user());
-		dataSource.setPassword(database.password());
+		javax.sql.DataSource dataSource = database.dataSource(this.url);
 		this.nodes.add(SyncServer.builder().port(0).dataSource(dataSource).allowAnonymous().build().start());
 		assertThat(this.nodes.get(2).dataDirectory()).isNull();
 	}
@@ -304,10 +301,7 @@ class MultiNodeTests {
 	void aCommitThatWasNeverAnnouncedReachesTheOtherNodesClientsByCatchUp() throws Exception {
 		// a node that stops between its commit and the notification it sends after it: a store that
 		// commits as every node does but announces nothing
-		org.postgresql.ds.PGSimpleDataSource dataSource = new org.postgresql.ds.PGSimpleDataSource();
-		dataSource.setUrl(this.url);
-		dataSource.setUser(database.user());
-		dataSource.setPassword(database.password());
+		javax.sql.DataSource dataSource = database.dataSource(this.url);
 		JdbcDialect postgres = PostgresDialect.INSTANCE;
 		JdbcDialect silent = new JdbcDialect() {
 

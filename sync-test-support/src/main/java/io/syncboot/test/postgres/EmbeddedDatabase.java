@@ -66,6 +66,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
 		return "postgres";
 	}
 
+	/**
+	 * A data source of a database {@link #createDatabase()} made, as an application would hand one to
+	 * the server (a new connection per request, no pool).
+	 * @throws IllegalArgumentException if {@code jdbcUrl} is not one of this server's databases
+	 */
+	public DataSource dataSource(String jdbcUrl) {
+		String name = jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1).replaceFirst("\\?.*", "");
+		if (!jdbcUrl.equals(this.postgres.getJdbcUrl(user(), name))) {
+			throw new IllegalArgumentException("not a database of this server: " + jdbcUrl);
+		}
+		return this.postgres.getDatabase(user(), name);
+	}
+
 	/** The administrative database (for statements about the whole server). */
 	public DataSource admin() {
 		return this.postgres.getPostgresDatabase();

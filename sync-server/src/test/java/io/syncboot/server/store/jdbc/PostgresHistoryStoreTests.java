@@ -270,10 +270,7 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 
 	@Test
 	void announcesACommitOnlyOnceItIsCommittedAndOutsideTheWriteTransaction() throws Exception {
-		org.postgresql.ds.PGSimpleDataSource target = new org.postgresql.ds.PGSimpleDataSource();
-		target.setUrl(this.url);
-		target.setUser(database.user());
-		target.setPassword(database.password());
+		javax.sql.DataSource target = database.dataSource(this.url);
 		List<String> events = new CopyOnWriteArrayList<>();
 		try (JdbcHistoryStore node = JdbcHistoryStore.postgresql(recording(target, events))) {
 			ClientFile file = node.allocateClientFile("p");
@@ -303,10 +300,7 @@ class PostgresHistoryStoreTests extends HistoryStoreContractTests {
 
 	@Test
 	void aLoneAnnouncementIsSentOnAPoolWhoseConnectionsDoNotAutoCommit() throws Exception {
-		org.postgresql.ds.PGSimpleDataSource target = new org.postgresql.ds.PGSimpleDataSource();
-		target.setUrl(this.url);
-		target.setUser(database.user());
-		target.setPassword(database.password());
+		javax.sql.DataSource target = database.dataSource(this.url);
 		JdbcHistoryStore.postgresql(target).close(); // the server salt is made on a connection that auto-commits
 		javax.sql.DataSource autoCommitOff = new org.springframework.jdbc.datasource.DelegatingDataSource(target) {
 			@Override
